@@ -1,0 +1,193 @@
+//! Putting the service together: data dir, migrations, database threads, router, listener,
+//! and a graceful stop.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::middleware;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::auth::password::PasswordHasher;
+use crate::auth::policy::{self, PolicyTable};
+use crate::auth::token::TokenKeys;
+use crate::auth::{self, Auth};
+use crate::config::Config;
+use crate::datadir::DataDir;
+use crate::db::{Db, DbOptions, migrations};
+use crate::http::{self, errors, json::MAX_JSON_BODY, openapi::ApiDoc, static_files};
+use crate::users::{self, Bootstrap};
+use crate::{health, orders, products, stats};
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub auth: Arc<Auth>,
+    pub started: Instant,
+}
+
+/// The API's routes with their OpenAPI document. Each capability brings its own routes.
+pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(health::router())
+        .merge(auth::routes::router())
+        .merge(users::routes::router())
+        .merge(products::routes::router())
+        .merge(orders::routes::router())
+        .merge(stats::router())
+        .split_for_parts()
+}
+
+/// The whole HTTP application: API behind its access policies, docs, and the embedded UI.
+pub fn router(state: AppState) -> anyhow::Result<Router> {
+    let (api, doc) = api();
+    let table = PolicyTable::from_openapi(&doc).map_err(anyhow::Error::msg)?;
+    let api = api
+        .route_layer(middleware::from_fn_with_state(
+            (state.clone(), Arc::new(table)),
+            policy::enforce,
+        ))
+        .with_state(state);
+    let mut app = Router::new()
+        .merge(api)
+        .merge(SwaggerUi::new("/api/docs").url("/api/openapi.json", doc))
+        .fallback(static_files::serve)
+        .layer(middleware::map_response(errors::json_errors))
+        .layer(DefaultBodyLimit::max(MAX_JSON_BODY))
+        .layer(TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(30),
+        ));
+    for layer in http::security_headers() {
+        app = app.layer(layer);
+    }
+    Ok(app.layer(TraceLayer::new_for_http()))
+}
+
+/// Everything `serve` needs before it listens, and what the first start did.
+pub struct Prepared {
+    pub state: AppState,
+    pub data_dir: DataDir,
+    pub applied_migrations: Vec<i32>,
+    pub bootstrap: Bootstrap,
+}
+
+/// Prepares the data dir, applies migrations, starts the database threads and makes sure the
+/// built-in administrator exists.
+pub async fn prepare(config: &Config) -> anyhow::Result<Prepared> {
+    let data_dir = DataDir::prepare(&config.data_dir)?;
+    let secret = match &config.jwt_secret {
+        Some(secret) => {
+            if secret.len() < 32 {
+                tracing::warn!(
+                    "SECRET_KEY is shorter than 32 bytes; a longer random secret is safer"
+                );
+            }
+            secret.clone()
+        }
+        None => data_dir.load_or_create_secret()?,
+    };
+    let db_path = data_dir.db_path();
+    let applied = {
+        let path = db_path.clone();
+        tokio::task::spawn_blocking(move || migrations::apply(&path)).await?
+    }
+    .with_context(|| format!("cannot prepare the database {}", db_path.display()))?;
+    data_dir.restrict_db_files()?;
+    let mut options = DbOptions::new(&db_path);
+    options.readers = config.db_readers;
+    options.durability = config.durability;
+    let db = Db::open(&options)
+        .with_context(|| format!("cannot open the database {}", db_path.display()))?;
+    let auth = Arc::new(Auth {
+        keys: TokenKeys::new(secret.as_bytes(), config.token_ttl),
+        hasher: PasswordHasher::new(config.bcrypt_cost),
+    });
+    let bootstrap = users::bootstrap(&db, &auth.hasher, config.admin_password.as_deref())
+        .await
+        .context("cannot set up the superAdmin account")?;
+    let state = AppState {
+        db,
+        auth,
+        started: Instant::now(),
+    };
+    Ok(Prepared {
+        state,
+        data_dir,
+        applied_migrations: applied,
+        bootstrap,
+    })
+}
+
+/// A server listening in the background.
+pub struct Server {
+    pub addr: SocketAddr,
+    pub prepared_bootstrap: Bootstrap,
+    stop: watch::Sender<bool>,
+    task: tokio::task::JoinHandle<std::io::Result<()>>,
+    db: Db,
+    grace: Duration,
+}
+
+/// Prepares and starts the server on `config.http` (port 0 picks a free port).
+pub async fn start(config: &Config) -> anyhow::Result<Server> {
+    let prepared = prepare(config).await?;
+    let listener = TcpListener::bind(config.http)
+        .await
+        .with_context(|| format!("cannot listen on {}", config.http))?;
+    let addr = listener.local_addr()?;
+    let db = prepared.state.db.clone();
+    let app = router(prepared.state)?;
+    let (stop, mut stopped) = watch::channel(false);
+    let task = tokio::spawn(async move {
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(async move {
+            let _ = stopped.wait_for(|s| *s).await;
+        })
+        .await
+    });
+    Ok(Server {
+        addr,
+        prepared_bootstrap: prepared.bootstrap,
+        stop,
+        task,
+        db,
+        grace: config.shutdown_grace,
+    })
+}
+
+impl Server {
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Stops accepting connections, lets in-flight requests finish (up to the grace period),
+    /// then finishes queued writes and closes the database.
+    pub async fn stop(self) -> anyhow::Result<()> {
+        let _ = self.stop.send(true);
+        let mut task = self.task;
+        match tokio::time::timeout(self.grace, &mut task).await {
+            Ok(joined) => joined?.context("the HTTP server failed")?,
+            Err(_) => {
+                tracing::warn!(grace = ?self.grace, "requests still running after the grace period were cut off");
+                task.abort();
+            }
+        }
+        let db = self.db;
+        tokio::task::spawn_blocking(move || db.close()).await?;
+        Ok(())
+    }
+}

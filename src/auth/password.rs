@@ -1,0 +1,74 @@
+//! bcrypt hashing off the async workers.
+//!
+//! A hash at cost 12 takes ~250 ms of CPU. Hashes run on blocking threads behind a semaphore
+//! sized to the cores, so a login storm queues here instead of starving the rest of the API.
+
+use std::sync::Arc;
+
+use tokio::sync::{OnceCell, Semaphore};
+
+use crate::error::{AppError, AppResult};
+
+#[derive(Clone)]
+pub struct PasswordHasher {
+    cost: u32,
+    permits: Arc<Semaphore>,
+    /// A hash of nothing in particular, verified when the username is unknown so that both
+    /// answers take the same time.
+    dummy: Arc<OnceCell<String>>,
+}
+
+impl PasswordHasher {
+    pub fn new(cost: u32) -> Self {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        Self {
+            cost,
+            permits: Arc::new(Semaphore::new(cores)),
+            dummy: Arc::new(OnceCell::new()),
+        }
+    }
+
+    pub fn cost(&self) -> u32 {
+        self.cost
+    }
+
+    pub async fn hash(&self, password: &str) -> AppResult<String> {
+        let cost = self.cost;
+        let password = password.to_owned();
+        self.blocking(move || bcrypt::hash(password, cost).map_err(AppError::internal))
+            .await
+    }
+
+    /// True if `password` matches `hash`. A malformed stored hash counts as no match.
+    pub async fn verify(&self, password: &str, hash: &str) -> AppResult<bool> {
+        let password = password.to_owned();
+        let hash = hash.to_owned();
+        self.blocking(move || Ok(bcrypt::verify(password, &hash).unwrap_or(false)))
+            .await
+    }
+
+    /// Spends the same time as a real verification, for unknown usernames.
+    pub async fn verify_dummy(&self, password: &str) -> AppResult<()> {
+        let dummy = self
+            .dummy
+            .get_or_try_init(|| self.hash("order-system dummy password"))
+            .await?
+            .clone();
+        self.verify(password, &dummy).await.map(|_| ())
+    }
+
+    async fn blocking<T: Send + 'static>(
+        &self,
+        f: impl FnOnce() -> AppResult<T> + Send + 'static,
+    ) -> AppResult<T> {
+        let _permit = self.permits.acquire().await.map_err(AppError::internal)?;
+        tokio::task::spawn_blocking(f)
+            .await
+            .map_err(AppError::internal)?
+    }
+}
+
+/// Hashes synchronously, for the command line where there is no runtime to protect.
+pub fn hash_blocking(password: &str, cost: u32) -> AppResult<String> {
+    bcrypt::hash(password, cost).map_err(AppError::internal)
+}

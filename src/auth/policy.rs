@@ -1,0 +1,188 @@
+//! Every route's access policy, declared once in its OpenAPI annotation and enforced here.
+//!
+//! A handler's `#[utoipa::path]` says `security(())` for a public route or
+//! `security(("bearer" = ["staff"]))` for a role. The policy table is read from the generated
+//! OpenAPI document at start-up, so the documentation and the enforcement cannot disagree, and
+//! a route without a declared policy is refused (a test checks there is none).
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::{Method, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use utoipa::openapi::OpenApi;
+
+use super::CurrentUser;
+use super::token::unauthorized;
+use crate::app::AppState;
+use crate::error::{AppError, AppResult};
+use crate::users;
+use crate::users::types::Role;
+
+/// Who may call a route.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Policy {
+    Public,
+    /// Any signed-in user, even one who must still change their password.
+    Pending,
+    /// Any signed-in user; a customer only ever sees their own data.
+    User,
+    Staff,
+    Admin,
+    Superadmin,
+}
+
+impl Policy {
+    fn from_scope(scope: &str) -> Option<Policy> {
+        Some(match scope {
+            "pending" => Policy::Pending,
+            "user" => Policy::User,
+            "staff" => Policy::Staff,
+            "admin" => Policy::Admin,
+            "superadmin" => Policy::Superadmin,
+            _ => return None,
+        })
+    }
+
+    /// The weakest role this policy admits, if it needs one.
+    pub fn min_role(self) -> Option<Role> {
+        match self {
+            Policy::Public => None,
+            Policy::Pending | Policy::User => Some(Role::Customer),
+            Policy::Staff => Some(Role::Staff),
+            Policy::Admin => Some(Role::Admin),
+            Policy::Superadmin => Some(Role::Superadmin),
+        }
+    }
+}
+
+/// (method, path template) → policy, for every documented operation.
+#[derive(Debug, Default)]
+pub struct PolicyTable(HashMap<(Method, String), Policy>);
+
+impl PolicyTable {
+    /// Reads the policies from the OpenAPI document; an operation without one is an error.
+    pub fn from_openapi(doc: &OpenApi) -> Result<Self, String> {
+        let value = serde_json::to_value(doc).map_err(|e| e.to_string())?;
+        let mut table = HashMap::new();
+        let paths = value["paths"].as_object().cloned().unwrap_or_default();
+        for (path, item) in paths {
+            for (method, op) in item.as_object().into_iter().flatten() {
+                let Ok(method) = method.to_uppercase().parse::<Method>() else {
+                    continue;
+                };
+                if !op.is_object() || op.get("responses").is_none() {
+                    continue;
+                }
+                let policy = policy_of(op)
+                    .ok_or_else(|| format!("{method} {path} declares no access policy"))?;
+                table.insert((method, path.clone()), policy);
+            }
+        }
+        Ok(Self(table))
+    }
+
+    pub fn get(&self, method: &Method, path: &str) -> Option<Policy> {
+        let method = if method == Method::HEAD {
+            &Method::GET
+        } else {
+            method
+        };
+        self.0.get(&(method.clone(), path.to_owned())).copied()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&Method, &str, Policy)> {
+        self.0
+            .iter()
+            .map(|((m, p), policy)| (m, p.as_str(), *policy))
+    }
+}
+
+fn policy_of(op: &serde_json::Value) -> Option<Policy> {
+    let requirements = op.get("security")?.as_array()?;
+    let first = requirements.first()?.as_object()?;
+    if first.is_empty() {
+        return Some(Policy::Public);
+    }
+    let scopes = first.get("bearer")?.as_array()?;
+    Policy::from_scope(scopes.first()?.as_str()?)
+}
+
+/// The middleware: authenticates the caller when the route needs it and checks the role.
+pub async fn enforce(
+    State((state, table)): State<(AppState, Arc<PolicyTable>)>,
+    mut req: Request,
+    next: Next,
+) -> Response {
+    let Some(path) = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|p| p.as_str().to_owned())
+    else {
+        return next.run(req).await;
+    };
+    let Some(policy) = table.get(req.method(), &path) else {
+        return AppError::Internal(format!("{} {path} has no access policy", req.method()))
+            .into_response();
+    };
+    if policy == Policy::Public {
+        return next.run(req).await;
+    }
+    let token = bearer_token(&req).map(str::to_owned);
+    match authorize(&state, token.as_deref(), policy).await {
+        Ok(user) => {
+            req.extensions_mut().insert(user);
+            next.run(req).await
+        }
+        Err(err) => err.into_response(),
+    }
+}
+
+async fn authorize(
+    state: &AppState,
+    token: Option<&str>,
+    policy: Policy,
+) -> AppResult<CurrentUser> {
+    let token =
+        token.ok_or_else(|| unauthorized("sign in first: this endpoint needs an access token"))?;
+    let user = authenticate(state, token).await?;
+    if user.must_change_password && policy != Policy::Pending {
+        return Err(AppError::Forbidden {
+            code: "password_change_required",
+            message: "change your password first (POST /api/auth/password)".into(),
+        });
+    }
+    if policy.min_role().is_some_and(|min| user.role < min) {
+        return Err(AppError::forbidden("your role does not allow this"));
+    }
+    Ok(user)
+}
+
+fn bearer_token(req: &Request) -> Option<&str> {
+    let value = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then_some(token.trim())
+}
+
+/// Resolves a token to its user, refusing tokens of disabled or deleted users and tokens
+/// issued before the user's last password change.
+pub async fn authenticate(state: &AppState, token: &str) -> AppResult<CurrentUser> {
+    let (user_id, token_version) = state.auth.keys.verify(token)?;
+    let row = state
+        .db
+        .read(move |conn| users::store::auth_row(conn, user_id))
+        .await?;
+    let row = row
+        .filter(|r| r.is_active && r.token_version == token_version)
+        .ok_or_else(|| unauthorized("the session is no longer valid; sign in again"))?;
+    Ok(CurrentUser {
+        id: user_id,
+        username: row.username,
+        role: row.role,
+        must_change_password: row.must_change_password,
+    })
+}

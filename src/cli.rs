@@ -1,0 +1,392 @@
+//! The command line: `serve`, `migrate`, `user`, `version`. Every flag also reads an env var.
+//! Errors are one line on stderr and a non-zero exit code.
+
+use std::io::{BufRead, IsTerminal};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+use clap::{Args, Parser, Subcommand};
+
+use crate::app;
+use crate::auth::password::PasswordHasher;
+use crate::config::{Config, DEFAULT_BCRYPT_COST, DEFAULT_HTTP, DEFAULT_TOKEN_MINUTES};
+use crate::datadir::DataDir;
+use crate::db::{Db, DbOptions, migrations};
+use crate::users::{self, Bootstrap, NewUser, store, types::Role};
+
+#[derive(Parser)]
+#[command(
+    name = "order-system",
+    version,
+    about = "A small business's order desk: users, products, stock and orders, in one binary and one SQLite file."
+)]
+struct Cli {
+    /// Where the database and generated secret live.
+    #[arg(
+        long,
+        global = true,
+        env = "ORDER_SYSTEM_DATA_DIR",
+        default_value = "data"
+    )]
+    data_dir: PathBuf,
+    /// bcrypt cost for new password hashes (4-31; each step doubles the time).
+    #[arg(long, global = true, env = "ORDER_SYSTEM_BCRYPT_COST", default_value_t = DEFAULT_BCRYPT_COST,
+          value_parser = clap::value_parser!(u32).range(4..=31))]
+    bcrypt_cost: u32,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the server (creates the data dir and database on first start).
+    Serve(ServeArgs),
+    /// Apply pending database migrations, or show their status.
+    Migrate {
+        #[command(subcommand)]
+        action: Option<MigrateAction>,
+    },
+    /// Manage user accounts directly in the database.
+    User {
+        #[command(subcommand)]
+        action: UserAction,
+    },
+    /// Print the version and the schema version this binary expects.
+    Version,
+}
+
+#[derive(Args)]
+struct ServeArgs {
+    /// Address and port for plain HTTP.
+    #[arg(long, env = "ORDER_SYSTEM_HTTP", default_value = DEFAULT_HTTP)]
+    http: SocketAddr,
+    /// Token signing secret (the original system's SECRET_KEY); generated into the data dir if unset.
+    #[arg(long, env = "SECRET_KEY", hide_env_values = true)]
+    jwt_secret: Option<String>,
+    /// Minutes until a sign-in expires (the original system's ACCESS_TOKEN_EXPIRE_MINUTES).
+    #[arg(long, env = "ACCESS_TOKEN_EXPIRE_MINUTES", default_value_t = DEFAULT_TOKEN_MINUTES,
+          value_parser = clap::value_parser!(u64).range(1..=525_600))]
+    token_minutes: u64,
+    /// Sets the built-in superAdmin's password on first start instead of admin123, with no forced change.
+    #[arg(long, env = "ORDER_SYSTEM_ADMIN_PASSWORD", hide_env_values = true)]
+    admin_password: Option<String>,
+    /// Seconds that in-flight requests may take to finish after SIGTERM or Ctrl-C.
+    #[arg(long, env = "ORDER_SYSTEM_SHUTDOWN_GRACE", default_value_t = 10)]
+    shutdown_grace: u64,
+}
+
+#[derive(Subcommand)]
+enum MigrateAction {
+    /// List every migration and when it was applied.
+    Status,
+}
+
+#[derive(Subcommand)]
+enum UserAction {
+    /// Create a user; the password is read from stdin, or prompted for on a terminal.
+    Create {
+        username: String,
+        #[arg(long, value_parser = parse_role)]
+        role: Role,
+        #[arg(long)]
+        email: Option<String>,
+        #[arg(long)]
+        full_name: Option<String>,
+        /// Ask the user to choose their own password at first sign-in.
+        #[arg(long)]
+        must_change_password: bool,
+    },
+    /// Set a user's password (read from stdin, or prompted for); ends their sessions.
+    SetPassword {
+        username: String,
+        /// Ask the user to choose their own password at next sign-in.
+        #[arg(long)]
+        must_change_password: bool,
+    },
+    /// List all users.
+    List,
+}
+
+fn parse_role(s: &str) -> Result<Role, String> {
+    match Role::parse(s) {
+        Some(Role::Superadmin) => {
+            Err("superadmin is reserved for the built-in superAdmin account".into())
+        }
+        Some(role) => Ok(role),
+        None => Err("must be one of admin, staff, customer".into()),
+    }
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(err) => return fail(anyhow::anyhow!("cannot start the async runtime: {err}")),
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => fail(err),
+    }
+}
+
+fn fail(err: anyhow::Error) -> ExitCode {
+    eprintln!("error: {err:#}");
+    ExitCode::FAILURE
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Serve(args) => serve(&cli.data_dir, cli.bcrypt_cost, args).await,
+        Command::Migrate { action } => migrate(&cli.data_dir, action),
+        Command::User { action } => user(&cli.data_dir, cli.bcrypt_cost, action).await,
+        Command::Version => {
+            println!(
+                "order-system {} (schema version {})",
+                env!("CARGO_PKG_VERSION"),
+                migrations::latest_version()
+            );
+            Ok(())
+        }
+    }
+}
+
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
+async fn serve(
+    data_dir: &std::path::Path,
+    bcrypt_cost: u32,
+    args: ServeArgs,
+) -> anyhow::Result<()> {
+    init_logging();
+    let mut config = Config::new(data_dir);
+    config.http = args.http;
+    config.jwt_secret = args.jwt_secret;
+    config.token_ttl = Duration::from_secs(args.token_minutes * 60);
+    config.bcrypt_cost = bcrypt_cost;
+    config.admin_password = args.admin_password;
+    config.shutdown_grace = Duration::from_secs(args.shutdown_grace);
+    let server = app::start(&config).await?;
+    let url = server.url();
+    println!(
+        "order-system {} is running at {url}",
+        env!("CARGO_PKG_VERSION")
+    );
+    println!(
+        "  data:     {}",
+        config.data_dir.join(crate::datadir::DB_FILE).display()
+    );
+    println!("  API docs: {url}/api/docs");
+    match server.prepared_bootstrap {
+        Bootstrap::CreatedWithDefault => println!(
+            "  First sign-in: open {url} and sign in as superAdmin with password admin123;\n  \
+             you will be asked to choose a new password before anything else."
+        ),
+        Bootstrap::SetFromFlag => {
+            println!("  Sign in as superAdmin with the password given by --admin-password.")
+        }
+        Bootstrap::Existing => println!("  Sign in with your account."),
+    }
+    println!("  Stop with Ctrl-C (or SIGTERM).");
+    wait_for_stop_signal().await;
+    tracing::info!("stopping: finishing in-flight requests");
+    server.stop().await?;
+    tracing::info!("stopped cleanly");
+    Ok(())
+}
+
+async fn wait_for_stop_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(s) => s,
+                Err(_) => {
+                    let _ = ctrl_c.await;
+                    return;
+                }
+            };
+        tokio::select! {
+            _ = ctrl_c => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = ctrl_c.await;
+}
+
+fn migrate(data_dir: &std::path::Path, action: Option<MigrateAction>) -> anyhow::Result<()> {
+    let dir = DataDir::prepare(data_dir)?;
+    let path = dir.db_path();
+    match action {
+        None => {
+            let applied = migrations::apply(&path)
+                .with_context(|| format!("migrating {}", path.display()))?;
+            dir.restrict_db_files()?;
+            if applied.is_empty() {
+                println!(
+                    "{}: up to date (schema version {})",
+                    path.display(),
+                    migrations::latest_version()
+                );
+            } else {
+                let list: Vec<String> = applied.iter().map(|v| format!("V{v}")).collect();
+                println!("{}: applied {}", path.display(), list.join(", "));
+            }
+        }
+        Some(MigrateAction::Status) => {
+            for m in migrations::status(&path)? {
+                let state = m
+                    .applied_on
+                    .map_or_else(|| "pending".to_owned(), |at| format!("applied {at}"));
+                println!("V{:<4} {:<30} {state}", m.version, m.name);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Opens the database for a one-off command, with the built-in administrator in place.
+async fn open_db(data_dir: &std::path::Path, hasher: &PasswordHasher) -> anyhow::Result<Db> {
+    let dir = DataDir::prepare(data_dir)?;
+    let path = dir.db_path();
+    migrations::apply(&path)
+        .with_context(|| format!("cannot prepare the database {}", path.display()))?;
+    dir.restrict_db_files()?;
+    let mut options = DbOptions::new(&path);
+    options.readers = 1;
+    let db = Db::open(&options)?;
+    users::bootstrap(&db, hasher, None).await?;
+    Ok(db)
+}
+
+async fn user(
+    data_dir: &std::path::Path,
+    bcrypt_cost: u32,
+    action: UserAction,
+) -> anyhow::Result<()> {
+    let hasher = PasswordHasher::new(bcrypt_cost);
+    let db = open_db(data_dir, &hasher).await?;
+    let result = user_action(&db, &hasher, action).await;
+    let closing = db.clone();
+    tokio::task::spawn_blocking(move || closing.close()).await?;
+    result
+}
+
+async fn user_action(db: &Db, hasher: &PasswordHasher, action: UserAction) -> anyhow::Result<()> {
+    match action {
+        UserAction::Create {
+            username,
+            role,
+            email,
+            full_name,
+            must_change_password,
+        } => {
+            let password = read_password(&format!("Password for {username}: "))?;
+            let input = NewUser {
+                username,
+                password,
+                role,
+                email,
+                full_name,
+                must_change_password: Some(must_change_password),
+            };
+            let user = users::create(db, hasher, None, input).await?;
+            println!(
+                "created user {} (id {}, role {})",
+                user.username,
+                user.id,
+                user.role.as_str()
+            );
+        }
+        UserAction::SetPassword {
+            username,
+            must_change_password,
+        } => {
+            let name = username.clone();
+            let found = db
+                .read(move |conn| store::credentials_by_username(conn, &name))
+                .await?;
+            let Some(creds) = found else {
+                bail!("no user named {username}")
+            };
+            let password = read_password(&format!("New password for {username}: "))?;
+            users::reset_password(db, hasher, None, creds.id, &password, must_change_password)
+                .await?;
+            println!("password set for {username}; their existing sessions have ended");
+        }
+        UserAction::List => {
+            let all = db
+                .read(|conn| {
+                    let paging = crate::http::list::Paging {
+                        page: 1,
+                        per_page: u32::MAX,
+                        search: None,
+                        sort: None,
+                    };
+                    store::list(
+                        conn,
+                        &store::UserFilter {
+                            role: None,
+                            is_active: None,
+                        },
+                        &paging,
+                        "id ASC",
+                    )
+                })
+                .await?
+                .0;
+            println!(
+                "{:<6} {:<24} {:<11} {:<8} {}",
+                "ID", "USERNAME", "ROLE", "ACTIVE", "CREATED"
+            );
+            for u in all {
+                println!(
+                    "{:<6} {:<24} {:<11} {:<8} {}",
+                    u.id,
+                    u.username,
+                    u.role.as_str(),
+                    if u.is_active { "yes" } else { "no" },
+                    u.created_at
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A password from a hidden prompt (asked twice) on a terminal, else the first line of stdin.
+/// Never from argv, where other users of the machine could read it.
+fn read_password(prompt: &str) -> anyhow::Result<String> {
+    if std::io::stdin().is_terminal() {
+        let first = rpassword::prompt_password(prompt)?;
+        let again = rpassword::prompt_password("Again: ")?;
+        if first != again {
+            bail!("the two passwords differ");
+        }
+        return Ok(first);
+    }
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .context("cannot read the password from stdin")?;
+    let password = line.trim_end_matches(['\n', '\r']).to_owned();
+    if password.is_empty() {
+        bail!("no password on stdin");
+    }
+    Ok(password)
+}

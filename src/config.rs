@@ -1,0 +1,46 @@
+//! The settings of a running server, whatever set them (flags, env vars, defaults).
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::db::Durability;
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// Holds the database and the generated secret.
+    pub data_dir: PathBuf,
+    /// Where plain HTTP listens.
+    pub http: SocketAddr,
+    /// The token signing secret; generated into the data dir when not given.
+    pub jwt_secret: Option<String>,
+    pub token_ttl: Duration,
+    pub bcrypt_cost: u32,
+    /// Sets the built-in superAdmin's password up front (skips the must-change step).
+    pub admin_password: Option<String>,
+    pub db_readers: usize,
+    pub durability: Durability,
+    /// How long in-flight requests may take to finish once shutdown begins.
+    pub shutdown_grace: Duration,
+}
+
+pub const DEFAULT_HTTP: &str = "127.0.0.1:8080";
+pub const DEFAULT_TOKEN_MINUTES: u64 = 480;
+pub const DEFAULT_BCRYPT_COST: u32 = 12;
+
+impl Config {
+    /// The defaults of `serve` with no flags, for a data dir.
+    pub fn new(data_dir: impl Into<PathBuf>) -> Self {
+        Self {
+            data_dir: data_dir.into(),
+            http: DEFAULT_HTTP.parse().expect("valid default address"),
+            jwt_secret: None,
+            token_ttl: Duration::from_secs(DEFAULT_TOKEN_MINUTES * 60),
+            bcrypt_cost: DEFAULT_BCRYPT_COST,
+            admin_password: None,
+            db_readers: 4,
+            durability: Durability::Full,
+            shutdown_grace: Duration::from_secs(10),
+        }
+    }
+}

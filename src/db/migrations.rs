@@ -1,0 +1,68 @@
+//! Schema migrations, embedded from `migrations/` and applied with refinery.
+
+use std::path::Path;
+
+use rusqlite::Connection;
+
+use super::{Durability, open_read_write};
+use crate::error::{AppError, AppResult};
+
+mod embedded {
+    refinery::embed_migrations!("migrations");
+}
+
+/// One migration and whether this database has it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct MigrationStatus {
+    pub version: i32,
+    pub name: String,
+    pub applied_on: Option<String>,
+}
+
+/// Applies every pending migration; returns the versions it applied.
+pub fn apply(path: &Path) -> AppResult<Vec<i32>> {
+    let mut conn = open_read_write(path, Durability::Full)?;
+    apply_on(&mut conn)
+}
+
+pub fn apply_on(conn: &mut Connection) -> AppResult<Vec<i32>> {
+    let report = embedded::migrations::runner()
+        .run(conn)
+        .map_err(|e| AppError::Internal(format!("migration failed: {e}")))?;
+    Ok(report
+        .applied_migrations()
+        .iter()
+        .map(|m| m.version())
+        .collect())
+}
+
+/// Every migration the binary knows, with the time each was applied to this database.
+pub fn status(path: &Path) -> AppResult<Vec<MigrationStatus>> {
+    let mut conn = open_read_write(path, Durability::Full)?;
+    let runner = embedded::migrations::runner();
+    let applied = runner
+        .get_applied_migrations(&mut conn)
+        .map_err(|e| AppError::Internal(format!("reading migration history failed: {e}")))?;
+    Ok(runner
+        .get_migrations()
+        .iter()
+        .map(|m| MigrationStatus {
+            version: m.version(),
+            name: m.name().to_owned(),
+            applied_on: applied
+                .iter()
+                .find(|a| a.version() == m.version())
+                .and_then(|a| a.applied_on().map(|t| t.to_string())),
+        })
+        .collect())
+}
+
+/// The newest schema version this binary knows.
+pub fn latest_version() -> i32 {
+    embedded::migrations::runner()
+        .get_migrations()
+        .iter()
+        .map(|m| m.version())
+        .max()
+        .unwrap_or(0)
+}

@@ -1,0 +1,115 @@
+//! Access to the one SQLite file.
+//!
+//! SQLite has a single writer, so the service gives it a single owner: one writer thread with
+//! its own connection, fed through a channel, which commits queued requests together (group
+//! commit, see [`writer`]). Reads go to a few reader threads that each own a read-only
+//! connection. No rusqlite call ever runs on an async worker thread: handlers send closures
+//! and await the answer.
+
+mod connection;
+pub mod migrations;
+mod readers;
+mod writer;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rusqlite::Connection;
+
+pub use connection::{Durability, open_read_write};
+
+use crate::error::{AppError, AppResult};
+
+/// How the database is opened.
+#[derive(Clone, Debug)]
+pub struct DbOptions {
+    pub path: PathBuf,
+    pub readers: usize,
+    pub durability: Durability,
+    /// The most write requests committed together in one transaction.
+    pub max_batch: usize,
+}
+
+impl DbOptions {
+    pub fn new(path: impl Into<PathBuf>) -> Self {
+        Self {
+            path: path.into(),
+            readers: 4,
+            durability: Durability::Full,
+            max_batch: 64,
+        }
+    }
+}
+
+/// A cheap-to-clone handle to the writer and the readers.
+#[derive(Clone)]
+pub struct Db {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    writer: writer::WriterHandle,
+    readers: readers::ReaderPool,
+    path: PathBuf,
+}
+
+impl Db {
+    /// Opens the database (which must already be migrated) and starts its threads.
+    pub fn open(options: &DbOptions) -> AppResult<Self> {
+        let writer = writer::WriterHandle::start(options)?;
+        let readers = readers::ReaderPool::start(options)?;
+        Ok(Self {
+            inner: Arc::new(Inner {
+                writer,
+                readers,
+                path: options.path.clone(),
+            }),
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.inner.path
+    }
+
+    /// Runs `f` on a read-only connection.
+    pub async fn read<T, F>(&self, f: F) -> AppResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> AppResult<T> + Send + 'static,
+    {
+        self.inner.readers.run(f).await
+    }
+
+    /// Runs `f` inside the writer's transaction and answers once its commit is durable.
+    ///
+    /// `f` runs in its own savepoint: if it returns an error, its changes alone are rolled back
+    /// and other requests committed in the same batch are unaffected.
+    pub async fn write<T, F>(&self, f: F) -> AppResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> AppResult<T> + Send + 'static,
+    {
+        self.inner.writer.run(f).await
+    }
+
+    /// True while the writer thread is running and able to take requests.
+    pub fn writer_alive(&self) -> bool {
+        self.inner.writer.alive()
+    }
+
+    /// Finishes queued writes, stops all threads and closes every connection.
+    ///
+    /// Other clones of the handle stop working: their requests get a 503.
+    pub fn close(&self) {
+        self.inner.readers.close();
+        self.inner.writer.close();
+    }
+}
+
+/// Maps the "no row" case of a single-row query to a 404 for `what`.
+pub fn not_found_as(what: &'static str) -> impl FnOnce(rusqlite::Error) -> AppError {
+    move |err| match err {
+        rusqlite::Error::QueryReturnedNoRows => AppError::not_found(what),
+        other => other.into(),
+    }
+}

@@ -1,0 +1,207 @@
+//! The writer thread: the only owner of the read-write connection.
+//!
+//! Group commit: the thread takes the first queued request, then whatever else is already
+//! queued (up to `max_batch`), and runs them all in one `BEGIN IMMEDIATE` transaction, each in
+//! its own SAVEPOINT. A request that fails rolls back to its savepoint alone. Every request is
+//! answered only after the shared COMMIT has returned, so an acknowledged write is durable;
+//! with synchronous=FULL the batch costs one fsync instead of one per request.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::thread::JoinHandle;
+
+use rusqlite::Connection;
+use tokio::sync::oneshot;
+
+use super::{DbOptions, open_read_write};
+use crate::error::{AppError, AppResult};
+
+/// Called with the fate of the batch's COMMIT: `None` if it succeeded.
+type Finish = Box<dyn FnOnce(Option<&AppError>) + Send>;
+
+/// What running one request left behind: how to answer it, and its error if it failed.
+struct Ran {
+    finish: Finish,
+    failed: Option<AppError>,
+}
+
+/// A queued request. Given the connection inside an open transaction, it runs; given the
+/// error that kept the transaction from opening, it only prepares that answer.
+type Job = Box<dyn FnOnce(Result<&Connection, &AppError>) -> Ran + Send>;
+
+enum Msg {
+    Job(Job),
+    Stop,
+}
+
+pub struct WriterHandle {
+    tx: flume::Sender<Msg>,
+    alive: Arc<AtomicBool>,
+    thread: std::sync::Mutex<Option<JoinHandle<()>>>,
+}
+
+impl WriterHandle {
+    pub fn start(options: &DbOptions) -> AppResult<Self> {
+        let conn = open_read_write(&options.path, options.durability)?;
+        let (tx, rx) = flume::bounded::<Msg>(4096);
+        let alive = Arc::new(AtomicBool::new(true));
+        let max_batch = options.max_batch.max(1);
+        let thread_alive = alive.clone();
+        let thread = std::thread::Builder::new()
+            .name("db-writer".into())
+            .spawn(move || {
+                run(conn, rx, max_batch);
+                thread_alive.store(false, Ordering::SeqCst);
+            })
+            .map_err(AppError::internal)?;
+        Ok(Self {
+            tx,
+            alive,
+            thread: std::sync::Mutex::new(Some(thread)),
+        })
+    }
+
+    pub fn alive(&self) -> bool {
+        self.alive.load(Ordering::SeqCst)
+    }
+
+    pub async fn run<T, F>(&self, f: F) -> AppResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> AppResult<T> + Send + 'static,
+    {
+        let (reply_tx, reply_rx) = oneshot::channel::<AppResult<T>>();
+        let job: Job = Box::new(move |conn: Result<&Connection, &AppError>| {
+            let outcome = match conn {
+                Ok(conn) => run_in_savepoint(conn, f),
+                Err(err) => Err(err.clone()),
+            };
+            let failed = outcome.as_ref().err().cloned();
+            let finish: Finish = Box::new(move |commit_error: Option<&AppError>| {
+                let answer = match (outcome, commit_error) {
+                    (Ok(_), Some(err)) => Err(err.clone()),
+                    (outcome, _) => outcome,
+                };
+                let _ = reply_tx.send(answer);
+            });
+            Ran { finish, failed }
+        });
+        self.tx
+            .send_async(Msg::Job(job))
+            .await
+            .map_err(|_| stopped())?;
+        reply_rx.await.map_err(|_| stopped())?
+    }
+
+    /// Asks the thread to finish what is queued, then waits for it to close the connection.
+    pub fn close(&self) {
+        let _ = self.tx.send(Msg::Stop);
+        if let Some(thread) = self.thread.lock().ok().and_then(|mut t| t.take()) {
+            let _ = thread.join();
+        }
+    }
+}
+
+fn stopped() -> AppError {
+    AppError::Unavailable("the database writer has stopped".into())
+}
+
+fn run(conn: Connection, rx: flume::Receiver<Msg>, max_batch: usize) {
+    let mut batch: Vec<Job> = Vec::with_capacity(max_batch);
+    let mut stopping = false;
+    while !stopping {
+        match rx.recv() {
+            Ok(Msg::Job(job)) => batch.push(job),
+            Ok(Msg::Stop) | Err(_) => break,
+        }
+        while batch.len() < max_batch {
+            match rx.try_recv() {
+                Ok(Msg::Job(job)) => batch.push(job),
+                Ok(Msg::Stop) => {
+                    stopping = true;
+                    break;
+                }
+                Err(_) => break,
+            }
+        }
+        commit_batch(&conn, &mut batch);
+    }
+    // Anything still queued after Stop is answered as refused, never silently dropped.
+    drop(rx);
+    finish(conn);
+}
+
+fn commit_batch(conn: &Connection, batch: &mut Vec<Job>) {
+    let mut queue: std::collections::VecDeque<Job> = batch.drain(..).collect();
+    while !queue.is_empty() {
+        if let Err(err) = conn.execute_batch("BEGIN IMMEDIATE") {
+            let err = AppError::from(err);
+            tracing::error!(error = %err, "could not begin a write transaction");
+            for job in queue.drain(..) {
+                (job(Err(&err)).finish)(None);
+            }
+            return;
+        }
+        let mut ran: Vec<Ran> = Vec::with_capacity(queue.len());
+        let mut aborted = None;
+        while let Some(job) = queue.pop_front() {
+            let result = job(Ok(conn));
+            // Some errors (disk full, I/O) make SQLite roll back the whole transaction, not just
+            // the statement. The earlier requests of the batch are then lost and must be told so;
+            // the rest of the queue starts over in a new transaction.
+            if conn.is_autocommit() {
+                aborted = Some(result.failed.as_ref().cloned().unwrap_or_else(|| {
+                    AppError::Unavailable("the database rolled back the transaction".into())
+                }));
+                ran.push(result);
+                break;
+            }
+            ran.push(result);
+        }
+        let commit_error = match aborted {
+            Some(err) => Some(err),
+            None => conn.execute_batch("COMMIT").err().map(|err| {
+                let err = AppError::from(err);
+                tracing::error!(error = %err, "commit failed; the batch was rolled back");
+                let _ = conn.execute_batch("ROLLBACK");
+                err
+            }),
+        };
+        for result in ran {
+            (result.finish)(commit_error.as_ref());
+        }
+    }
+}
+
+fn run_in_savepoint<T>(
+    conn: &Connection,
+    f: impl FnOnce(&Connection) -> AppResult<T>,
+) -> AppResult<T> {
+    conn.execute_batch("SAVEPOINT request")?;
+    let outcome = catch_unwind(AssertUnwindSafe(|| f(conn)))
+        .unwrap_or_else(|_| Err(AppError::Internal("a write request panicked".into())));
+    match outcome {
+        Ok(value) => {
+            conn.execute_batch("RELEASE request")?;
+            Ok(value)
+        }
+        Err(err) => {
+            // If SQLite already rolled the transaction back, the savepoint is gone too; the
+            // request's own error is the one worth reporting.
+            if !conn.is_autocommit() {
+                conn.execute_batch("ROLLBACK TO request; RELEASE request")?;
+            }
+            Err(err)
+        }
+    }
+}
+
+fn finish(conn: Connection) {
+    if let Err(err) = conn.execute_batch("PRAGMA optimize") {
+        tracing::warn!(error = %err, "PRAGMA optimize failed at close");
+    }
+    if let Err((_, err)) = conn.close() {
+        tracing::error!(error = %err, "closing the database failed");
+    }
+}

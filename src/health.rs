@@ -1,0 +1,71 @@
+//! GET /health: is the service able to serve? Used by monitors and the old nginx-style checks.
+
+use std::time::Instant;
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde::Serialize;
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::app::AppState;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(health))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Health {
+    /// "ok" or "unavailable".
+    pub status: &'static str,
+    /// "ok", or what is wrong with the database.
+    pub database: String,
+    pub version: &'static str,
+    pub uptime_seconds: u64,
+    /// How long the database round trip took, in milliseconds.
+    pub database_latency_ms: f64,
+}
+
+/// Health, including a database round trip through the readers and the writer's liveness.
+#[utoipa::path(get, path = "/health", tag = "system", security(()),
+    responses(
+        (status = 200, description = "Healthy", body = Health),
+        (status = 503, description = "The database is unusable", body = Health),
+    ))]
+async fn health(State(state): State<AppState>) -> (StatusCode, Json<Health>) {
+    let started = Instant::now();
+    let probe = state
+        .db
+        .read(|conn| {
+            Ok(
+                conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| {
+                    r.get::<_, i64>(0)
+                })?,
+            )
+        })
+        .await;
+    let latency = started.elapsed().as_secs_f64() * 1000.0;
+    let database = match probe {
+        Ok(_) if state.db.writer_alive() => "ok".to_owned(),
+        Ok(_) => "the database writer has stopped".to_owned(),
+        Err(err) => err.to_string(),
+    };
+    let healthy = database == "ok";
+    let body = Health {
+        status: if healthy { "ok" } else { "unavailable" },
+        database,
+        version: env!("CARGO_PKG_VERSION"),
+        uptime_seconds: state.started.elapsed().as_secs(),
+        database_latency_ms: (latency * 1000.0).round() / 1000.0,
+    };
+    (
+        if healthy {
+            StatusCode::OK
+        } else {
+            StatusCode::SERVICE_UNAVAILABLE
+        },
+        Json(body),
+    )
+}

@@ -1,0 +1,124 @@
+//! The JSON body and query string extractors of the API.
+//!
+//! axum's own `Json` answers bad input with plain text and does not say which field was wrong.
+//! This one answers in the API's error format: 415 without a JSON content type, 413 past the
+//! body limit, 400 for malformed JSON, and 422 naming the field for a wrong type, a missing or
+//! unknown field, or a value that fails validation.
+
+use axum::body::Bytes;
+use axum::extract::{FromRequest, Request};
+use axum::http::header::CONTENT_TYPE;
+use serde::de::DeserializeOwned;
+
+use crate::error::AppError;
+
+/// The most bytes a JSON body may have; larger bodies get 413.
+pub const MAX_JSON_BODY: usize = 1024 * 1024;
+
+pub struct ApiJson<T>(pub T);
+
+impl<T, S> FromRequest<S> for ApiJson<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let is_json = req
+            .headers()
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').next())
+            .is_some_and(|mime| {
+                let mime = mime.trim();
+                mime.eq_ignore_ascii_case("application/json") || mime.ends_with("+json")
+            });
+        if !is_json {
+            return Err(AppError::UnsupportedMediaType);
+        }
+        let bytes =
+            Bytes::from_request(req, state)
+                .await
+                .map_err(|_| AppError::PayloadTooLarge {
+                    limit: MAX_JSON_BODY,
+                })?;
+        parse(&bytes).map(ApiJson)
+    }
+}
+
+/// Parses a JSON body, naming the offending field in the error.
+pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let value = serde_path_to_error::deserialize(&mut de).map_err(|err| {
+        let path = err.path().to_string();
+        let inner = err.into_inner();
+        if inner.is_syntax() || inner.is_eof() {
+            return AppError::BadRequest {
+                code: "malformed_json",
+                message: format!("malformed JSON: {inner}"),
+            };
+        }
+        let message = strip_position(&inner.to_string());
+        let field = if path == "." {
+            field_from_message(&message).unwrap_or_default()
+        } else {
+            path
+        };
+        AppError::validation(field, message)
+    })?;
+    de.end().map_err(|err| AppError::BadRequest {
+        code: "malformed_json",
+        message: format!("malformed JSON: {err}"),
+    })?;
+    Ok(value)
+}
+
+/// serde_json appends " at line 1 column 42"; the field name says more to a user.
+fn strip_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(i) => message[..i].to_owned(),
+        None => message.to_owned(),
+    }
+}
+
+/// "missing field `price`" is reported at the parent's path; the field is in the message.
+fn field_from_message(message: &str) -> Option<String> {
+    let start = message.find('`')? + 1;
+    let len = message[start..].find('`')?;
+    Some(message[start..start + len].to_owned())
+}
+
+/// The query string extractor: a value of the wrong type gets 422 naming the parameter.
+pub struct ApiQuery<T>(pub T);
+
+impl<T, S> axum::extract::FromRequestParts<S> for ApiQuery<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _: &S,
+    ) -> Result<Self, AppError> {
+        axum::extract::Query::<T>::try_from_uri(&parts.uri)
+            .map(|q| ApiQuery(q.0))
+            .map_err(|rejection| {
+                // "Failed to deserialize query string: page: invalid digit found in string"
+                let text = rejection.body_text();
+                let detail = text
+                    .split_once(": ")
+                    .map_or(text.as_str(), |(_, rest)| rest);
+                match detail.split_once(": ") {
+                    Some((field, message)) if !field.contains(' ') => {
+                        AppError::validation(field, message)
+                    }
+                    _ => {
+                        AppError::validation(field_from_message(detail).unwrap_or_default(), detail)
+                    }
+                }
+            })
+    }
+}

@@ -1,0 +1,24 @@
+//! order-system: a small business's order desk in one binary.
+//!
+//! One folder per business capability (users, products, customers, inventory, orders, stats),
+//! each owning its routes, its SQL (`store.rs`, the only place SQL lives) and its types,
+//! beside the infrastructure (db, http, auth, cli).
+
+pub mod app;
+pub mod auth;
+pub mod cli;
+pub mod clock;
+pub mod config;
+pub mod customers;
+pub mod datadir;
+pub mod db;
+pub mod error;
+pub mod health;
+pub mod http;
+pub mod inventory;
+pub mod money;
+pub mod orders;
+pub mod products;
+pub mod stats;
+pub mod users;
+pub mod validate;

@@ -1,0 +1,3 @@
+fn main() -> std::process::ExitCode {
+    order_system::cli::main()
+}

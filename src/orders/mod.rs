@@ -1,0 +1,250 @@
+//! Orders: taking them (stock checked and taken in the same transaction), moving them through
+//! the workflow, and cancelling them (stock given back).
+
+pub mod routes;
+pub mod store;
+pub mod types;
+
+use std::collections::BTreeMap;
+
+use crate::auth::CurrentUser;
+use crate::clock;
+use crate::customers;
+use crate::db::Db;
+use crate::error::{AppError, AppResult};
+use crate::inventory::Reason;
+use crate::inventory::store::{MovementRefs, change_stock};
+use crate::money::Money;
+use crate::products;
+use crate::products::types::ProductStatus;
+use crate::validate::optional_text;
+use types::{NewOrder, OrderDetail, OrderItem, OrderStatus};
+
+const MAX_LINES: usize = 200;
+const MAX_QUANTITY: i64 = 100_000;
+
+/// Checks the lines of a new order and merges repeated products, keeping first-seen order.
+fn validate_lines(input: &NewOrder) -> AppResult<Vec<(i64, i64)>> {
+    if input.items.is_empty() {
+        return Err(AppError::validation(
+            "items",
+            "an order needs at least one item",
+        ));
+    }
+    if input.items.len() > MAX_LINES {
+        return Err(AppError::validation(
+            "items",
+            format!("an order may have at most {MAX_LINES} items"),
+        ));
+    }
+    let mut lines: Vec<(i64, i64)> = Vec::with_capacity(input.items.len());
+    for (i, item) in input.items.iter().enumerate() {
+        if !(1..=MAX_QUANTITY).contains(&item.quantity) {
+            return Err(AppError::validation(
+                format!("items[{i}].quantity"),
+                format!("must be between 1 and {MAX_QUANTITY}"),
+            ));
+        }
+        match lines.iter_mut().find(|(id, _)| *id == item.product_id) {
+            Some((_, q)) => *q = (*q + item.quantity).min(MAX_QUANTITY),
+            None => lines.push((item.product_id, item.quantity)),
+        }
+    }
+    Ok(lines)
+}
+
+/// Takes an order: prices are captured, stock is checked and taken with one ledger row per
+/// line, and the order, its lines and its first history row are written, all in one
+/// transaction. Not enough stock for any line means nothing is written.
+pub async fn create(db: &Db, actor: &CurrentUser, input: NewOrder) -> AppResult<OrderDetail> {
+    let lines = validate_lines(&input)?;
+    let note = optional_text("note", input.note.as_deref(), 1000)?;
+    let actor = actor.clone();
+    let requested_customer = input.customer_id;
+    db.write(move |conn| {
+        let now_utc = chrono::Utc::now();
+        let now = clock::format(now_utc);
+        let customer_id = if actor.is_staff() {
+            if let Some(id) = requested_customer {
+                if !customers::store::is_active(conn, id)? {
+                    return Err(AppError::validation("customer_id", "no such customer"));
+                }
+            }
+            requested_customer
+        } else {
+            let own = customers::store::ensure_for_user(conn, actor.id, &now)?;
+            if requested_customer.is_some_and(|id| id != own) {
+                return Err(AppError::forbidden(
+                    "customers can only order for themselves",
+                ));
+            }
+            Some(own)
+        };
+
+        let ids: Vec<i64> = lines.iter().map(|(id, _)| *id).collect();
+        let found: BTreeMap<i64, _> = products::store::get_many(conn, &ids)?
+            .into_iter()
+            .map(|p| (p.id, p))
+            .collect();
+        let mut items = Vec::with_capacity(lines.len());
+        let mut total = Money::ZERO;
+        for (i, (product_id, quantity)) in lines.iter().enumerate() {
+            let field = format!("items[{i}].product_id");
+            let product = found
+                .get(product_id)
+                .ok_or_else(|| AppError::validation(&field, "no such product"))?;
+            if product.status != ProductStatus::Active {
+                return Err(AppError::validation(
+                    &field,
+                    format!("{} is archived and cannot be ordered", product.name),
+                ));
+            }
+            let line_total = product
+                .price
+                .times(*quantity)
+                .ok_or_else(|| AppError::validation(&field, "line total is too large"))?;
+            total = total
+                .checked_add(line_total)
+                .ok_or_else(|| AppError::validation("items", "order total is too large"))?;
+            items.push(OrderItem {
+                id: 0,
+                product_id: *product_id,
+                product_name: product.name.clone(),
+                sku: product.sku.clone(),
+                quantity: *quantity,
+                unit_price: product.price,
+                line_total,
+            });
+        }
+
+        let number = store::next_order_number(conn, &clock::business_day_compact(now_utc))?;
+        let order_id = store::insert(
+            conn,
+            &store::NewOrderRow {
+                order_number: &number,
+                user_id: actor.id,
+                customer_id,
+                total,
+                note: note.as_deref(),
+                now: &now,
+            },
+        )?;
+        let refs = MovementRefs {
+            order_id: Some(order_id),
+            user_id: Some(actor.id),
+            note: None,
+        };
+        for item in &items {
+            store::insert_item(conn, order_id, item)?;
+            change_stock(
+                conn,
+                item.product_id,
+                -item.quantity,
+                Reason::Order,
+                refs,
+                &now,
+            )?;
+        }
+        store::insert_history(conn, order_id, None, OrderStatus::Pending, actor.id, &now)?;
+        detail(conn, order_id)
+    })
+    .await
+}
+
+pub fn detail(conn: &rusqlite::Connection, id: i64) -> AppResult<OrderDetail> {
+    Ok(OrderDetail {
+        order: store::get(conn, id)?,
+        items: store::items(conn, id)?,
+        status_history: store::history(conn, id)?,
+    })
+}
+
+/// The customer whose orders `viewer` may see: `None` for staff (all orders), `Some(None)`
+/// for a customer who has never ordered (no orders at all).
+pub fn visible_customer(
+    conn: &rusqlite::Connection,
+    viewer: &CurrentUser,
+) -> AppResult<Option<Option<i64>>> {
+    if viewer.is_staff() {
+        return Ok(None);
+    }
+    Ok(Some(customers::store::id_for_user(conn, viewer.id)?))
+}
+
+/// One order, if `viewer` may see it; others' orders look like missing ones to a customer.
+pub async fn get_for(db: &Db, viewer: &CurrentUser, id: i64) -> AppResult<OrderDetail> {
+    let viewer = viewer.clone();
+    db.read(move |conn| {
+        let detail = detail(conn, id)?;
+        if let Some(own) = visible_customer(conn, &viewer)? {
+            if own.is_none() || detail.order.customer_id != own {
+                return Err(AppError::not_found("order"));
+            }
+        }
+        Ok(detail)
+    })
+    .await
+}
+
+/// Moves an order along the workflow. Cancelling gives the stock back, with ledger rows.
+/// Customers may only cancel their own pending orders.
+pub async fn change_status(
+    db: &Db,
+    actor: &CurrentUser,
+    id: i64,
+    to: OrderStatus,
+) -> AppResult<OrderDetail> {
+    let actor = actor.clone();
+    db.write(move |conn| {
+        let order = store::get(conn, id)?;
+        if let Some(own) = visible_customer(conn, &actor)? {
+            if own.is_none() || order.customer_id != own {
+                return Err(AppError::not_found("order"));
+            }
+            if !(to == OrderStatus::Cancelled && order.status == OrderStatus::Pending) {
+                return Err(AppError::forbidden(
+                    "customers can only cancel their own pending orders",
+                ));
+            }
+        }
+        if !order.status.can_become(to) {
+            let allowed: Vec<&str> = order
+                .status
+                .next_allowed()
+                .iter()
+                .map(|s| s.as_str())
+                .collect();
+            return Err(AppError::conflict(
+                "invalid_transition",
+                format!(
+                    "an order that is {} cannot become {}",
+                    order.status.as_str(),
+                    to.as_str()
+                ),
+                serde_json::json!({ "from": order.status, "to": to, "allowed": allowed }),
+            ));
+        }
+        let now = clock::now();
+        store::set_status(conn, id, to, &now)?;
+        if to == OrderStatus::Cancelled {
+            let refs = MovementRefs {
+                order_id: Some(id),
+                user_id: Some(actor.id),
+                note: None,
+            };
+            for item in store::items(conn, id)? {
+                change_stock(
+                    conn,
+                    item.product_id,
+                    item.quantity,
+                    Reason::Cancel,
+                    refs,
+                    &now,
+                )?;
+            }
+        }
+        store::insert_history(conn, id, Some(order.status), to, actor.id, &now)?;
+        detail(conn, id)
+    })
+    .await
+}

@@ -1,0 +1,155 @@
+//! /api/orders: taking orders and moving them through the workflow.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use serde::Deserialize;
+use utoipa::IntoParams;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::store::{self, OrderFilter};
+use super::types::{NewOrder, Order, OrderDetail, OrderStatus, StatusUpdate};
+use crate::app::AppState;
+use crate::auth::CurrentUser;
+use crate::clock::{Bound, parse_bound};
+use crate::error::{AppError, AppResult, ErrorBody};
+use crate::http::json::{ApiJson, ApiQuery};
+use crate::http::list::{ListParams, Page, Paging};
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_orders, create_order))
+        .routes(routes!(get_order))
+        .routes(routes!(change_status))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct OrderFilters {
+    pub status: Option<OrderStatus>,
+    pub customer_id: Option<i64>,
+    /// Created at or after: an RFC 3339 time, or a date (the shop's time zone).
+    pub date_from: Option<String>,
+    /// Created before: an RFC 3339 time, or a date, which includes that whole day.
+    pub date_to: Option<String>,
+}
+
+impl OrderFilters {
+    fn into_filter(self) -> AppResult<OrderFilter> {
+        let bound = |field: &str, value: Option<String>, b: Bound| {
+            value
+                .map(|v| {
+                    parse_bound(&v, b).ok_or_else(|| {
+                        AppError::validation(
+                            field,
+                            "must be a date (2026-11-28) or an RFC 3339 time",
+                        )
+                    })
+                })
+                .transpose()
+        };
+        Ok(OrderFilter {
+            status: self.status,
+            customer_id: self.customer_id,
+            from: bound("date_from", self.date_from, Bound::From)?,
+            to: bound("date_to", self.date_to, Bound::To)?,
+        })
+    }
+}
+
+const SORTS: &[(&str, &str)] = &[
+    ("created_at", "o.created_at"),
+    ("order_number", "o.order_number"),
+    ("total_amount", "o.total_amount_minor"),
+    ("status", "o.status"),
+    ("id", "o.id"),
+];
+
+/// List orders, newest first; `q` searches order number and customer name. Customers see
+/// only their own orders.
+#[utoipa::path(get, path = "/api/orders", tag = "orders", security(("bearer" = ["user"])),
+    params(ListParams, OrderFilters),
+    responses(
+        (status = 200, description = "A page of orders", body = Page<Order>),
+        (status = 422, description = "Bad paging or filter", body = ErrorBody),
+    ))]
+async fn list_orders(
+    State(state): State<AppState>,
+    viewer: CurrentUser,
+    ApiQuery(params): ApiQuery<ListParams>,
+    ApiQuery(filters): ApiQuery<OrderFilters>,
+) -> AppResult<Json<Page<Order>>> {
+    let paging = Paging::try_from(params)?;
+    let order_by = paging.order_by(SORTS, true)?;
+    let mut filter = filters.into_filter()?;
+    let page = state
+        .db
+        .read(move |conn| {
+            if let Some(own) = super::visible_customer(conn, &viewer)? {
+                let Some(own) = own else {
+                    return Ok(Page::new(Vec::new(), 0, &paging));
+                };
+                filter.customer_id = Some(own);
+            }
+            let (items, total) = store::list(conn, &filter, &paging, &order_by)?;
+            Ok(Page::new(items, total, &paging))
+        })
+        .await?;
+    Ok(Json(page))
+}
+
+/// Take an order. Stock is checked and taken in the same transaction; if any line lacks
+/// stock, nothing is written and the answer is 409 `insufficient_stock`.
+#[utoipa::path(post, path = "/api/orders", tag = "orders", security(("bearer" = ["user"])), request_body = NewOrder,
+    responses(
+        (status = 201, description = "Created, status pending", body = OrderDetail),
+        (status = 403, description = "A customer ordering for someone else", body = ErrorBody),
+        (status = 409, description = "Not enough stock (insufficient_stock)", body = ErrorBody),
+        (status = 422, description = "Invalid input; details.field names the field", body = ErrorBody),
+    ))]
+async fn create_order(
+    State(state): State<AppState>,
+    actor: CurrentUser,
+    ApiJson(body): ApiJson<NewOrder>,
+) -> AppResult<(StatusCode, Json<OrderDetail>)> {
+    let order = super::create(&state.db, &actor, body).await?;
+    Ok((StatusCode::CREATED, Json(order)))
+}
+
+/// One order with its items and status history.
+#[utoipa::path(get, path = "/api/orders/{id}", tag = "orders", security(("bearer" = ["user"])),
+    params(("id" = i64, Path, description = "Order id")),
+    responses(
+        (status = 200, description = "The order", body = OrderDetail),
+        (status = 404, description = "No such order (or not the caller's)", body = ErrorBody),
+    ))]
+async fn get_order(
+    State(state): State<AppState>,
+    viewer: CurrentUser,
+    Path(id): Path<i64>,
+) -> AppResult<Json<OrderDetail>> {
+    super::get_for(&state.db, &viewer, id).await.map(Json)
+}
+
+/// Move an order along pending → confirmed → shipped → completed, or cancel a pending or
+/// confirmed one (its stock comes back).
+#[utoipa::path(post, path = "/api/orders/{id}/status", tag = "orders", security(("bearer" = ["user"])),
+    params(("id" = i64, Path, description = "Order id")), request_body = StatusUpdate,
+    responses(
+        (status = 200, description = "Status changed", body = OrderDetail),
+        (status = 403, description = "Customers may only cancel their own pending orders", body = ErrorBody),
+        (status = 404, description = "No such order", body = ErrorBody),
+        (status = 409, description = "Not allowed from the current status (invalid_transition)", body = ErrorBody),
+        (status = 422, description = "Unknown status", body = ErrorBody),
+    ))]
+async fn change_status(
+    State(state): State<AppState>,
+    actor: CurrentUser,
+    Path(id): Path<i64>,
+    ApiJson(body): ApiJson<StatusUpdate>,
+) -> AppResult<Json<OrderDetail>> {
+    super::change_status(&state.db, &actor, id, body.status)
+        .await
+        .map(Json)
+}

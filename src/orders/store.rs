@@ -1,0 +1,219 @@
+//! The SQL of orders, their lines and their status history.
+
+use rusqlite::types::Value;
+use rusqlite::{Connection, Row, params, params_from_iter};
+
+use super::types::{Order, OrderItem, OrderStatus, StatusChange};
+use crate::db::not_found_as;
+use crate::error::AppResult;
+use crate::http::list::Paging;
+use crate::money::Money;
+
+const ORDER_COLUMNS: &str = "o.id, o.order_number, o.status, o.customer_id, c.name, o.user_id, u.username, \
+                             o.total_amount_minor, o.note, o.created_at, o.updated_at";
+const ORDER_FROM: &str =
+    "orders o LEFT JOIN customers c ON c.id = o.customer_id JOIN users u ON u.id = o.user_id";
+
+fn order_from_row(row: &Row) -> rusqlite::Result<Order> {
+    let status: String = row.get(2)?;
+    Ok(Order {
+        id: row.get(0)?,
+        order_number: row.get(1)?,
+        status: OrderStatus::parse(&status).unwrap_or(OrderStatus::Pending),
+        customer_id: row.get(3)?,
+        customer_name: row.get(4)?,
+        user_id: row.get(5)?,
+        created_by: row.get(6)?,
+        total_amount: Money::from_minor(row.get(7)?),
+        note: row.get(8)?,
+        created_at: row.get(9)?,
+        updated_at: row.get(10)?,
+    })
+}
+
+/// The next order number of a business day: SO-20261128-0001, -0002, ...
+pub fn next_order_number(conn: &Connection, day: &str) -> AppResult<String> {
+    let seq: i64 = conn
+        .prepare_cached(
+            "INSERT INTO order_number_counters (day, last) VALUES (?, 1)
+             ON CONFLICT (day) DO UPDATE SET last = last + 1 RETURNING last",
+        )?
+        .query_row([day], |r| r.get(0))?;
+    Ok(format!("SO-{day}-{seq:04}"))
+}
+
+pub struct NewOrderRow<'a> {
+    pub order_number: &'a str,
+    pub user_id: i64,
+    pub customer_id: Option<i64>,
+    pub total: Money,
+    pub note: Option<&'a str>,
+    pub now: &'a str,
+}
+
+pub fn insert(conn: &Connection, o: &NewOrderRow) -> AppResult<i64> {
+    conn.prepare_cached(
+        "INSERT INTO orders (order_number, user_id, customer_id, status, total_amount_minor, note, created_at, updated_at)
+         VALUES (?, ?, ?, 'pending', ?, ?, ?, ?)",
+    )?
+    .execute(params![o.order_number, o.user_id, o.customer_id, o.total.minor(), o.note, o.now, o.now])?;
+    Ok(conn.last_insert_rowid())
+}
+
+pub fn insert_item(conn: &Connection, order_id: i64, item: &OrderItem) -> AppResult<()> {
+    conn.prepare_cached(
+        "INSERT INTO order_items (order_id, product_id, product_name, sku, quantity, unit_price_minor, line_total_minor)
+         VALUES (?, ?, ?, ?, ?, ?, ?)",
+    )?
+    .execute(params![
+        order_id,
+        item.product_id,
+        item.product_name,
+        item.sku,
+        item.quantity,
+        item.unit_price.minor(),
+        item.line_total.minor()
+    ])?;
+    Ok(())
+}
+
+pub fn insert_history(
+    conn: &Connection,
+    order_id: i64,
+    from: Option<OrderStatus>,
+    to: OrderStatus,
+    user_id: i64,
+    now: &str,
+) -> AppResult<()> {
+    conn.prepare_cached(
+        "INSERT INTO order_status_history (order_id, from_status, to_status, user_id, created_at) VALUES (?, ?, ?, ?, ?)",
+    )?
+    .execute(params![order_id, from.map(OrderStatus::as_str), to.as_str(), user_id, now])?;
+    Ok(())
+}
+
+pub fn set_status(conn: &Connection, id: i64, to: OrderStatus, now: &str) -> AppResult<()> {
+    conn.prepare_cached("UPDATE orders SET status = ?, updated_at = ? WHERE id = ?")?
+        .execute(params![to.as_str(), now, id])?;
+    Ok(())
+}
+
+pub fn get(conn: &Connection, id: i64) -> AppResult<Order> {
+    conn.prepare_cached(&format!(
+        "SELECT {ORDER_COLUMNS} FROM {ORDER_FROM} WHERE o.id = ?"
+    ))?
+    .query_row([id], order_from_row)
+    .map_err(not_found_as("order"))
+}
+
+pub fn items(conn: &Connection, order_id: i64) -> AppResult<Vec<OrderItem>> {
+    let rows = conn
+        .prepare_cached(
+            "SELECT id, product_id, product_name, sku, quantity, unit_price_minor, line_total_minor
+             FROM order_items WHERE order_id = ? ORDER BY id",
+        )?
+        .query_map([order_id], |r| {
+            Ok(OrderItem {
+                id: r.get(0)?,
+                product_id: r.get(1)?,
+                product_name: r.get(2)?,
+                sku: r.get(3)?,
+                quantity: r.get(4)?,
+                unit_price: Money::from_minor(r.get(5)?),
+                line_total: Money::from_minor(r.get(6)?),
+            })
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(rows)
+}
+
+pub fn history(conn: &Connection, order_id: i64) -> AppResult<Vec<StatusChange>> {
+    let rows = conn
+        .prepare_cached(
+            "SELECT h.from_status, h.to_status, h.user_id, u.username, h.created_at
+             FROM order_status_history h LEFT JOIN users u ON u.id = h.user_id WHERE h.order_id = ? ORDER BY h.id",
+        )?
+        .query_map([order_id], |r| {
+            let from: Option<String> = r.get(0)?;
+            let to: String = r.get(1)?;
+            Ok(StatusChange {
+                from_status: from.as_deref().and_then(OrderStatus::parse),
+                to_status: OrderStatus::parse(&to).unwrap_or(OrderStatus::Pending),
+                user_id: r.get(2)?,
+                username: r.get(3)?,
+                created_at: r.get(4)?,
+            })
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(rows)
+}
+
+#[derive(Default, Debug)]
+pub struct OrderFilter {
+    pub status: Option<OrderStatus>,
+    pub customer_id: Option<i64>,
+    /// Inclusive lower bound of created_at (RFC 3339, UTC).
+    pub from: Option<String>,
+    /// Exclusive upper bound of created_at.
+    pub to: Option<String>,
+}
+
+/// One page of orders. The WHERE clause holds only the filters in use, so SQLite can pick
+/// the index that fits them (status + created_at, customer + created_at, created_at).
+pub fn list(
+    conn: &Connection,
+    f: &OrderFilter,
+    paging: &Paging,
+    order_by: &str,
+) -> AppResult<(Vec<Order>, i64)> {
+    let mut conditions: Vec<&str> = Vec::new();
+    let mut values: Vec<Value> = Vec::new();
+    if let Some(status) = f.status {
+        conditions.push("o.status = ?");
+        values.push(Value::Text(status.as_str().into()));
+    }
+    if let Some(customer) = f.customer_id {
+        conditions.push("o.customer_id = ?");
+        values.push(Value::Integer(customer));
+    }
+    if let Some(from) = &f.from {
+        conditions.push("o.created_at >= ?");
+        values.push(Value::Text(from.clone()));
+    }
+    if let Some(to) = &f.to {
+        conditions.push("o.created_at < ?");
+        values.push(Value::Text(to.clone()));
+    }
+    if let Some(pattern) = paging.like_pattern() {
+        conditions.push("(o.order_number LIKE ? ESCAPE '\\' OR c.name LIKE ? ESCAPE '\\')");
+        values.push(Value::Text(pattern.clone()));
+        values.push(Value::Text(pattern));
+    }
+    let where_sql = if conditions.is_empty() {
+        String::new()
+    } else {
+        format!("WHERE {}", conditions.join(" AND "))
+    };
+    let total: i64 = conn
+        .prepare_cached(&format!("SELECT COUNT(*) FROM {ORDER_FROM} {where_sql}"))?
+        .query_row(params_from_iter(values.iter()), |r| r.get(0))?;
+    values.push(Value::Integer(paging.limit()));
+    values.push(Value::Integer(paging.offset()));
+    let items = conn
+        .prepare_cached(&format!("SELECT {ORDER_COLUMNS} FROM {ORDER_FROM} {where_sql} ORDER BY {order_by} LIMIT ? OFFSET ?"))?
+        .query_map(params_from_iter(values.iter()), order_from_row)?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok((items, total))
+}
+
+/// Orders per status with their summed totals (the original "订单统计" query).
+pub fn totals_by_status(conn: &Connection) -> AppResult<Vec<(OrderStatus, i64, Money)>> {
+    let rows = conn
+        .prepare_cached("SELECT status, COUNT(*), COALESCE(SUM(total_amount_minor), 0) FROM orders GROUP BY status")?
+        .query_map([], |r| {
+            let status: String = r.get(0)?;
+            Ok((OrderStatus::parse(&status).unwrap_or(OrderStatus::Pending), r.get(1)?, Money::from_minor(r.get(2)?)))
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(rows)
+}

@@ -1,0 +1,126 @@
+//! Orders, their lines, and the status workflow.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::money::Money;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum OrderStatus {
+    Pending,
+    Confirmed,
+    Shipped,
+    Completed,
+    Cancelled,
+}
+
+impl OrderStatus {
+    pub const ALL: [OrderStatus; 5] = [
+        OrderStatus::Pending,
+        OrderStatus::Confirmed,
+        OrderStatus::Shipped,
+        OrderStatus::Completed,
+        OrderStatus::Cancelled,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OrderStatus::Pending => "pending",
+            OrderStatus::Confirmed => "confirmed",
+            OrderStatus::Shipped => "shipped",
+            OrderStatus::Completed => "completed",
+            OrderStatus::Cancelled => "cancelled",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<OrderStatus> {
+        Self::ALL.into_iter().find(|st| st.as_str() == s)
+    }
+
+    /// The workflow: pending → confirmed → shipped → completed; pending or confirmed →
+    /// cancelled. Nothing leaves completed or cancelled.
+    pub fn next_allowed(self) -> &'static [OrderStatus] {
+        use OrderStatus::*;
+        match self {
+            Pending => &[Confirmed, Cancelled],
+            Confirmed => &[Shipped, Cancelled],
+            Shipped => &[Completed],
+            Completed | Cancelled => &[],
+        }
+    }
+
+    pub fn can_become(self, to: OrderStatus) -> bool {
+        self.next_allowed().contains(&to)
+    }
+}
+
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct Order {
+    pub id: i64,
+    /// Human-readable and unique, e.g. SO-20261128-0007.
+    pub order_number: String,
+    pub status: OrderStatus,
+    pub customer_id: Option<i64>,
+    pub customer_name: Option<String>,
+    /// The user who created the order.
+    pub user_id: i64,
+    pub created_by: String,
+    pub total_amount: Money,
+    pub note: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct OrderItem {
+    pub id: i64,
+    pub product_id: i64,
+    /// The product's name and SKU when the order was taken.
+    pub product_name: String,
+    pub sku: String,
+    pub quantity: i64,
+    /// The price when the order was taken.
+    pub unit_price: Money,
+    pub line_total: Money,
+}
+
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct StatusChange {
+    pub from_status: Option<OrderStatus>,
+    pub to_status: OrderStatus,
+    pub user_id: Option<i64>,
+    pub username: Option<String>,
+    pub created_at: String,
+}
+
+/// An order with its lines and its history.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct OrderDetail {
+    #[serde(flatten)]
+    pub order: Order,
+    pub items: Vec<OrderItem>,
+    pub status_history: Vec<StatusChange>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewOrderItem {
+    pub product_id: i64,
+    pub quantity: i64,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewOrder {
+    pub items: Vec<NewOrderItem>,
+    /// Who the order is for; omit for a walk-in sale. Customers always order for themselves.
+    pub customer_id: Option<i64>,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StatusUpdate {
+    pub status: OrderStatus,
+}

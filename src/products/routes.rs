@@ -1,0 +1,159 @@
+//! /api/products: the catalogue.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use serde::Deserialize;
+use utoipa::IntoParams;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::store::{self, ProductFilter};
+use super::types::{NewProduct, Product, ProductPatch, ProductStatus};
+use crate::app::AppState;
+use crate::auth::CurrentUser;
+use crate::error::{AppResult, ErrorBody};
+use crate::http::json::{ApiJson, ApiQuery};
+use crate::http::list::{ListParams, Page, Paging};
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_products, create_product))
+        .routes(routes!(get_product, update_product))
+        .routes(routes!(archive_product))
+        .routes(routes!(restore_product))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ProductFilters {
+    /// Only products with this status (customers always see active ones only).
+    pub status: Option<ProductStatus>,
+    /// true: only products below their low-stock threshold; false: only the others.
+    pub low_stock: Option<bool>,
+}
+
+const SORTS: &[(&str, &str)] = &[
+    ("created_at", "created_at"),
+    ("name", "name"),
+    ("sku", "sku"),
+    ("price", "price_minor"),
+    ("stock_quantity", "stock_quantity"),
+    ("updated_at", "updated_at"),
+    ("id", "id"),
+];
+
+/// List products; `q` searches name and SKU.
+#[utoipa::path(get, path = "/api/products", tag = "products", security(("bearer" = ["user"])),
+    params(ListParams, ProductFilters),
+    responses(
+        (status = 200, description = "A page of products", body = Page<Product>),
+        (status = 422, description = "Bad paging or filter", body = ErrorBody),
+    ))]
+async fn list_products(
+    State(state): State<AppState>,
+    viewer: CurrentUser,
+    ApiQuery(params): ApiQuery<ListParams>,
+    ApiQuery(filters): ApiQuery<ProductFilters>,
+) -> AppResult<Json<Page<Product>>> {
+    let paging = Paging::try_from(params)?;
+    let order_by = paging.order_by(SORTS, true)?;
+    let status = if viewer.is_staff() {
+        filters.status
+    } else {
+        Some(ProductStatus::Active)
+    };
+    let filter = ProductFilter {
+        status,
+        low_stock: filters.low_stock,
+    };
+    let page = state
+        .db
+        .read(move |conn| {
+            let (items, total) = store::list(conn, &filter, &paging, &order_by)?;
+            Ok(Page::new(items, total, &paging))
+        })
+        .await?;
+    Ok(Json(page))
+}
+
+/// Create a product. Its initial stock is the first row of its stock ledger.
+#[utoipa::path(post, path = "/api/products", tag = "products", security(("bearer" = ["staff"])), request_body = NewProduct,
+    responses(
+        (status = 201, description = "Created", body = Product),
+        (status = 409, description = "The SKU is taken", body = ErrorBody),
+        (status = 422, description = "Invalid input; details.field names the field", body = ErrorBody),
+    ))]
+async fn create_product(
+    State(state): State<AppState>,
+    actor: CurrentUser,
+    ApiJson(body): ApiJson<NewProduct>,
+) -> AppResult<(StatusCode, Json<Product>)> {
+    let product = super::create(&state.db, &actor, body).await?;
+    Ok((StatusCode::CREATED, Json(product)))
+}
+
+/// One product.
+#[utoipa::path(get, path = "/api/products/{id}", tag = "products", security(("bearer" = ["user"])),
+    params(("id" = i64, Path, description = "Product id")),
+    responses(
+        (status = 200, description = "The product", body = Product),
+        (status = 404, description = "No such product", body = ErrorBody),
+    ))]
+async fn get_product(
+    State(state): State<AppState>,
+    viewer: CurrentUser,
+    Path(id): Path<i64>,
+) -> AppResult<Json<Product>> {
+    super::get_for(&state.db, &viewer, id).await.map(Json)
+}
+
+/// Change a product. Only the fields given change.
+#[utoipa::path(patch, path = "/api/products/{id}", tag = "products", security(("bearer" = ["staff"])),
+    params(("id" = i64, Path, description = "Product id")), request_body = ProductPatch,
+    responses(
+        (status = 200, description = "Updated", body = Product),
+        (status = 404, description = "No such product", body = ErrorBody),
+        (status = 409, description = "The SKU is taken", body = ErrorBody),
+        (status = 422, description = "Invalid input", body = ErrorBody),
+    ))]
+async fn update_product(
+    State(state): State<AppState>,
+    actor: CurrentUser,
+    Path(id): Path<i64>,
+    ApiJson(patch): ApiJson<ProductPatch>,
+) -> AppResult<Json<Product>> {
+    super::update(&state.db, &actor, id, patch).await.map(Json)
+}
+
+/// Archive a product: it leaves the catalogue but stays in past orders.
+#[utoipa::path(post, path = "/api/products/{id}/archive", tag = "products", security(("bearer" = ["staff"])),
+    params(("id" = i64, Path, description = "Product id")),
+    responses(
+        (status = 200, description = "Archived", body = Product),
+        (status = 404, description = "No such product", body = ErrorBody),
+    ))]
+async fn archive_product(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+) -> AppResult<Json<Product>> {
+    super::set_status(&state.db, id, ProductStatus::Archived)
+        .await
+        .map(Json)
+}
+
+/// Bring an archived product back into the catalogue.
+#[utoipa::path(post, path = "/api/products/{id}/restore", tag = "products", security(("bearer" = ["staff"])),
+    params(("id" = i64, Path, description = "Product id")),
+    responses(
+        (status = 200, description = "Active again", body = Product),
+        (status = 404, description = "No such product", body = ErrorBody),
+    ))]
+async fn restore_product(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+) -> AppResult<Json<Product>> {
+    super::set_status(&state.db, id, ProductStatus::Active)
+        .await
+        .map(Json)
+}

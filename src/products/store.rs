@@ -1,0 +1,149 @@
+//! The SQL of products.
+
+use rusqlite::{Connection, Row, params};
+
+use super::types::{DEFAULT_LOW_STOCK_THRESHOLD, Product, ProductStatus};
+use crate::db::not_found_as;
+use crate::error::{AppError, AppResult};
+use crate::http::list::Paging;
+use crate::money::Money;
+use crate::users::store::is_unique_violation;
+
+const COLUMNS: &str = "id, sku, name, description, price_minor, stock_quantity, low_stock_threshold, status, created_at, updated_at";
+
+/// The low-stock rule in SQL; `{t}` is the default threshold.
+const LOW_STOCK: &str = "stock_quantity < COALESCE(low_stock_threshold, {t})";
+
+fn low_stock_sql() -> String {
+    LOW_STOCK.replace("{t}", &DEFAULT_LOW_STOCK_THRESHOLD.to_string())
+}
+
+fn product_from_row(row: &Row) -> rusqlite::Result<Product> {
+    let stock: i64 = row.get(5)?;
+    let threshold: Option<i64> = row.get(6)?;
+    let status: String = row.get(7)?;
+    Ok(Product {
+        id: row.get(0)?,
+        sku: row.get(1)?,
+        name: row.get(2)?,
+        description: row.get(3)?,
+        price: Money::from_minor(row.get(4)?),
+        stock_quantity: stock,
+        low_stock_threshold: threshold,
+        is_low_stock: stock < threshold.unwrap_or(DEFAULT_LOW_STOCK_THRESHOLD),
+        status: ProductStatus::parse(&status),
+        created_at: row.get(8)?,
+        updated_at: row.get(9)?,
+    })
+}
+
+pub fn get(conn: &Connection, id: i64) -> AppResult<Product> {
+    conn.prepare_cached(&format!("SELECT {COLUMNS} FROM products WHERE id = ?"))?
+        .query_row([id], product_from_row)
+        .map_err(not_found_as("product"))
+}
+
+/// Several products by id, in one query.
+pub fn get_many(conn: &Connection, ids: &[i64]) -> AppResult<Vec<Product>> {
+    let json = serde_json::to_string(ids).map_err(AppError::internal)?;
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM products WHERE id IN (SELECT value FROM json_each(?))"
+    ))?;
+    let rows = stmt
+        .query_map([json], product_from_row)?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(rows)
+}
+
+/// Inserts a product with zero stock; the caller records its initial stock in the ledger.
+pub fn insert(conn: &Connection, p: &Product) -> AppResult<i64> {
+    conn.prepare_cached(
+        "INSERT INTO products (sku, name, description, price_minor, stock_quantity, low_stock_threshold, status, created_at, updated_at)
+         VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?)",
+    )?
+    .execute(params![p.sku, p.name, p.description, p.price.minor(), p.low_stock_threshold, p.status.as_str(), p.created_at, p.updated_at])
+    .map_err(|err| sku_taken(err, &p.sku))?;
+    Ok(conn.last_insert_rowid())
+}
+
+/// Writes back every field but the stock, which only the ledger moves.
+pub fn update(conn: &Connection, p: &Product) -> AppResult<()> {
+    conn.prepare_cached(
+        "UPDATE products SET sku = ?, name = ?, description = ?, price_minor = ?, low_stock_threshold = ?, status = ?, updated_at = ?
+         WHERE id = ?",
+    )?
+    .execute(params![p.sku, p.name, p.description, p.price.minor(), p.low_stock_threshold, p.status.as_str(), p.updated_at, p.id])
+    .map_err(|err| sku_taken(err, &p.sku))?;
+    Ok(())
+}
+
+fn sku_taken(err: rusqlite::Error, sku: &str) -> AppError {
+    if is_unique_violation(&err) {
+        AppError::conflict(
+            "sku_taken",
+            format!("another product already has the SKU {sku}"),
+            serde_json::json!({ "field": "sku", "sku": sku }),
+        )
+    } else {
+        err.into()
+    }
+}
+
+#[derive(Default)]
+pub struct ProductFilter {
+    pub status: Option<ProductStatus>,
+    pub low_stock: Option<bool>,
+}
+
+pub fn list(
+    conn: &Connection,
+    f: &ProductFilter,
+    paging: &Paging,
+    order_by: &str,
+) -> AppResult<(Vec<Product>, i64)> {
+    let low = low_stock_sql();
+    let where_sql = format!(
+        "WHERE (?1 IS NULL OR name LIKE ?1 ESCAPE '\\' OR sku LIKE ?1 ESCAPE '\\')
+           AND (?2 IS NULL OR status = ?2)
+           AND (?3 IS NULL OR ({low}) = ?3)"
+    );
+    let pattern = paging.like_pattern();
+    let status = f.status.map(ProductStatus::as_str);
+    let total: i64 = conn
+        .prepare_cached(&format!("SELECT COUNT(*) FROM products {where_sql}"))?
+        .query_row(params![pattern, status, f.low_stock], |r| r.get(0))?;
+    let items = conn
+        .prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM products {where_sql} ORDER BY {order_by} LIMIT ?4 OFFSET ?5"
+        ))?
+        .query_map(
+            params![
+                pattern,
+                status,
+                f.low_stock,
+                paging.limit(),
+                paging.offset()
+            ],
+            product_from_row,
+        )?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok((items, total))
+}
+
+/// Active products below their threshold, lowest stock first.
+pub fn low_stock(conn: &Connection, limit: i64) -> AppResult<Vec<Product>> {
+    let low = low_stock_sql();
+    let items = conn
+        .prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM products WHERE status = 'active' AND {low} ORDER BY stock_quantity ASC, id ASC LIMIT ?"
+        ))?
+        .query_map([limit], product_from_row)?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(items)
+}
+
+pub fn count(conn: &Connection) -> AppResult<i64> {
+    Ok(conn
+        .prepare_cached("SELECT COUNT(*) FROM products")?
+        .query_row([], |r| r.get(0))?)
+}

@@ -1,0 +1,117 @@
+//! Products and the validated values that describe them.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::error::AppError;
+use crate::money::Money;
+use crate::validate::{nullable, required_text};
+
+/// Below this stock a product counts as low when it sets no threshold of its own (the
+/// original system's maintenance query used `stock_quantity < 10`).
+pub const DEFAULT_LOW_STOCK_THRESHOLD: i64 = 10;
+const MAX_STOCK: i64 = 1_000_000_000;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ProductStatus {
+    Active,
+    Archived,
+}
+
+impl ProductStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProductStatus::Active => "active",
+            ProductStatus::Archived => "archived",
+        }
+    }
+
+    pub fn parse(s: &str) -> ProductStatus {
+        if s == "archived" {
+            ProductStatus::Archived
+        } else {
+            ProductStatus::Active
+        }
+    }
+}
+
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct Product {
+    pub id: i64,
+    pub sku: String,
+    pub name: String,
+    pub description: Option<String>,
+    pub price: Money,
+    pub stock_quantity: i64,
+    /// Stock below this is low; null means the default (10).
+    pub low_stock_threshold: Option<i64>,
+    pub is_low_stock: bool,
+    pub status: ProductStatus,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewProduct {
+    #[schema(example = "TEA-001")]
+    pub sku: String,
+    #[schema(example = "龙井茶 250g")]
+    pub name: String,
+    pub description: Option<String>,
+    pub price: Money,
+    pub stock_quantity: i64,
+    pub low_stock_threshold: Option<i64>,
+    pub status: Option<ProductStatus>,
+}
+
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(deny_unknown_fields)]
+pub struct ProductPatch {
+    pub sku: Option<String>,
+    pub name: Option<String>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    pub description: Option<Option<String>>,
+    pub price: Option<Money>,
+    /// Setting the stock records a `correction` in the stock ledger.
+    pub stock_quantity: Option<i64>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<i64>)]
+    pub low_stock_threshold: Option<Option<i64>>,
+    pub status: Option<ProductStatus>,
+}
+
+/// A stock-keeping unit: 1 to 64 visible characters, no spaces.
+pub fn parse_sku(raw: &str) -> Result<String, AppError> {
+    let sku = required_text("sku", raw, 64)?;
+    if sku.chars().any(char::is_whitespace) {
+        return Err(AppError::validation("sku", "must not contain spaces"));
+    }
+    Ok(sku)
+}
+
+pub fn parse_name(raw: &str) -> Result<String, AppError> {
+    required_text("name", raw, 200)
+}
+
+pub fn check_price(price: Money) -> Result<Money, AppError> {
+    if price.is_negative() {
+        return Err(AppError::validation("price", "must not be negative"));
+    }
+    Ok(price)
+}
+
+pub fn check_stock(field: &str, quantity: i64) -> Result<i64, AppError> {
+    if quantity < 0 {
+        return Err(AppError::validation(field, "must not be negative"));
+    }
+    if quantity > MAX_STOCK {
+        return Err(AppError::validation(
+            field,
+            format!("must be at most {MAX_STOCK}"),
+        ));
+    }
+    Ok(quantity)
+}

@@ -1,0 +1,262 @@
+//! The SQL of users. Nothing outside this file knows the users table's columns.
+
+use rusqlite::{Connection, OptionalExtension, Row, params};
+
+use super::types::{Role, User};
+use crate::db::not_found_as;
+use crate::error::{AppError, AppResult};
+use crate::http::list::Paging;
+
+const COLUMNS: &str = "id, username, email, full_name, role, is_active, must_change_password, \
+                       last_login_at, created_at, updated_at";
+
+fn user_from_row(row: &Row) -> rusqlite::Result<User> {
+    let role: String = row.get(4)?;
+    Ok(User {
+        id: row.get(0)?,
+        username: row.get(1)?,
+        email: row.get(2)?,
+        full_name: row.get(3)?,
+        role: Role::parse(&role).unwrap_or(Role::Customer),
+        is_active: row.get(5)?,
+        must_change_password: row.get(6)?,
+        last_login_at: row.get(7)?,
+        created_at: row.get(8)?,
+        updated_at: row.get(9)?,
+    })
+}
+
+/// What each authenticated request needs to know about its user.
+#[derive(Clone, Debug)]
+pub struct AuthRow {
+    pub username: String,
+    pub role: Role,
+    pub is_active: bool,
+    pub must_change_password: bool,
+    pub token_version: i64,
+}
+
+pub fn auth_row(conn: &Connection, id: i64) -> AppResult<Option<AuthRow>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT username, role, is_active, must_change_password, token_version FROM users WHERE id = ?",
+    )?;
+    let row = stmt
+        .query_row([id], |r| {
+            let role: String = r.get(1)?;
+            Ok(AuthRow {
+                username: r.get(0)?,
+                role: Role::parse(&role).unwrap_or(Role::Customer),
+                is_active: r.get(2)?,
+                must_change_password: r.get(3)?,
+                token_version: r.get(4)?,
+            })
+        })
+        .optional()?;
+    Ok(row)
+}
+
+/// The stored credentials behind a username (case-insensitive).
+pub struct Credentials {
+    pub id: i64,
+    pub password_hash: String,
+    pub is_active: bool,
+    pub token_version: i64,
+}
+
+pub fn credentials_by_username(
+    conn: &Connection,
+    username: &str,
+) -> AppResult<Option<Credentials>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, password_hash, is_active, token_version FROM users WHERE username = ?",
+    )?;
+    let row = stmt
+        .query_row([username], |r| {
+            Ok(Credentials {
+                id: r.get(0)?,
+                password_hash: r.get(1)?,
+                is_active: r.get(2)?,
+                token_version: r.get(3)?,
+            })
+        })
+        .optional()?;
+    Ok(row)
+}
+
+pub fn credentials_by_id(conn: &Connection, id: i64) -> AppResult<Credentials> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, password_hash, is_active, token_version FROM users WHERE id = ?",
+    )?;
+    stmt.query_row([id], |r| {
+        Ok(Credentials {
+            id: r.get(0)?,
+            password_hash: r.get(1)?,
+            is_active: r.get(2)?,
+            token_version: r.get(3)?,
+        })
+    })
+    .map_err(not_found_as("user"))
+}
+
+pub fn get(conn: &Connection, id: i64) -> AppResult<User> {
+    let mut stmt = conn.prepare_cached(&format!("SELECT {COLUMNS} FROM users WHERE id = ?"))?;
+    stmt.query_row([id], user_from_row)
+        .map_err(not_found_as("user"))
+}
+
+pub fn find_superadmin(conn: &Connection) -> AppResult<Option<User>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM users WHERE role = 'superadmin' ORDER BY id LIMIT 1"
+    ))?;
+    Ok(stmt.query_row([], user_from_row).optional()?)
+}
+
+pub struct NewUserRow<'a> {
+    pub username: &'a str,
+    pub email: Option<&'a str>,
+    pub full_name: Option<&'a str>,
+    pub role: Role,
+    pub password_hash: &'a str,
+    pub must_change_password: bool,
+    pub now: &'a str,
+}
+
+pub fn insert(conn: &Connection, u: &NewUserRow) -> AppResult<i64> {
+    let mut stmt = conn.prepare_cached(
+        "INSERT INTO users (username, email, full_name, role, password_hash, must_change_password, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+    )?;
+    stmt.execute(params![
+        u.username,
+        u.email,
+        u.full_name,
+        u.role.as_str(),
+        u.password_hash,
+        u.must_change_password,
+        u.now,
+        u.now
+    ])
+    .map_err(|err| unique_username(err, u.username))?;
+    Ok(conn.last_insert_rowid())
+}
+
+fn unique_username(err: rusqlite::Error, username: &str) -> AppError {
+    if is_unique_violation(&err) {
+        AppError::conflict(
+            "username_taken",
+            format!("the username {username} is already taken"),
+            serde_json::json!({ "field": "username" }),
+        )
+    } else {
+        err.into()
+    }
+}
+
+pub fn is_unique_violation(err: &rusqlite::Error) -> bool {
+    matches!(err, rusqlite::Error::SqliteFailure(e, _) if e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE)
+}
+
+pub fn is_foreign_key_violation(err: &rusqlite::Error) -> bool {
+    matches!(err, rusqlite::Error::SqliteFailure(e, _) if e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_FOREIGNKEY)
+}
+
+/// Writes back the editable fields of a user.
+pub fn update(conn: &Connection, user: &User, now: &str) -> AppResult<()> {
+    let mut stmt = conn.prepare_cached(
+        "UPDATE users SET email = ?, full_name = ?, role = ?, is_active = ?, updated_at = ? WHERE id = ?",
+    )?;
+    stmt.execute(params![
+        user.email,
+        user.full_name,
+        user.role.as_str(),
+        user.is_active,
+        now,
+        user.id
+    ])?;
+    Ok(())
+}
+
+/// Sets a new password hash and bumps the token version, ending every older token.
+pub fn set_password(
+    conn: &Connection,
+    id: i64,
+    hash: &str,
+    must_change: bool,
+    now: &str,
+) -> AppResult<i64> {
+    let mut stmt = conn.prepare_cached(
+        "UPDATE users SET password_hash = ?, must_change_password = ?, token_version = token_version + 1, updated_at = ?
+         WHERE id = ? RETURNING token_version",
+    )?;
+    stmt.query_row(params![hash, must_change, now, id], |r| r.get(0))
+        .map_err(not_found_as("user"))
+}
+
+pub fn record_login(conn: &Connection, id: i64, now: &str) -> AppResult<()> {
+    conn.prepare_cached("UPDATE users SET last_login_at = ? WHERE id = ?")?
+        .execute(params![now, id])?;
+    Ok(())
+}
+
+pub fn delete(conn: &Connection, id: i64) -> AppResult<()> {
+    let deleted = conn
+        .prepare_cached("DELETE FROM users WHERE id = ?")?
+        .execute([id])
+        .map_err(|err| {
+            if is_foreign_key_violation(&err) {
+                AppError::conflict(
+                    "user_in_use",
+                    "this user has created orders; disable the account instead of deleting it",
+                    serde_json::json!({}),
+                )
+            } else {
+                err.into()
+            }
+        })?;
+    if deleted == 0 {
+        return Err(AppError::not_found("user"));
+    }
+    Ok(())
+}
+
+pub struct UserFilter {
+    pub role: Option<Role>,
+    pub is_active: Option<bool>,
+}
+
+pub fn list(
+    conn: &Connection,
+    filter: &UserFilter,
+    paging: &Paging,
+    order_by: &str,
+) -> AppResult<(Vec<User>, i64)> {
+    let where_sql = "WHERE (?1 IS NULL OR username LIKE ?1 ESCAPE '\\' OR email LIKE ?1 ESCAPE '\\' OR full_name LIKE ?1 ESCAPE '\\')
+                       AND (?2 IS NULL OR role = ?2) AND (?3 IS NULL OR is_active = ?3)";
+    let pattern = paging.like_pattern();
+    let role = filter.role.map(Role::as_str);
+    let total: i64 = conn
+        .prepare_cached(&format!("SELECT COUNT(*) FROM users {where_sql}"))?
+        .query_row(params![pattern, role, filter.is_active], |r| r.get(0))?;
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM users {where_sql} ORDER BY {order_by} LIMIT ?4 OFFSET ?5"
+    ))?;
+    let items = stmt
+        .query_map(
+            params![
+                pattern,
+                role,
+                filter.is_active,
+                paging.limit(),
+                paging.offset()
+            ],
+            user_from_row,
+        )?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok((items, total))
+}
+
+pub fn count(conn: &Connection) -> AppResult<i64> {
+    Ok(conn
+        .prepare_cached("SELECT COUNT(*) FROM users")?
+        .query_row([], |r| r.get(0))?)
+}
