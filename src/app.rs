@@ -174,6 +174,10 @@ impl Server {
         format!("http://{}", self.addr)
     }
 
+    pub fn db(&self) -> &Db {
+        &self.db
+    }
+
     /// Stops accepting connections, lets in-flight requests finish (up to the grace period),
     /// then finishes queued writes and closes the database.
     pub async fn stop(self) -> anyhow::Result<()> {

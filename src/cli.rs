@@ -350,8 +350,8 @@ async fn user_action(db: &Db, hasher: &PasswordHasher, action: UserAction) -> an
                 .await?
                 .0;
             println!(
-                "{:<6} {:<24} {:<11} {:<8} {}",
-                "ID", "USERNAME", "ROLE", "ACTIVE", "CREATED"
+                "{:<6} {:<24} {:<11} {:<8} CREATED",
+                "ID", "USERNAME", "ROLE", "ACTIVE"
             );
             for u in all {
                 println!(

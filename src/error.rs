@@ -22,6 +22,8 @@ pub enum AppError {
     Forbidden { code: &'static str, message: String },
     #[error("{0}")]
     NotFound(String),
+    #[error("method not allowed; {0}")]
+    MethodNotAllowed(String),
     /// The request is valid but clashes with the current state (duplicate SKU, no stock, ...).
     #[error("{message}")]
     Conflict {
@@ -106,6 +108,7 @@ impl AppError {
             Self::Unauthorized { .. } => StatusCode::UNAUTHORIZED,
             Self::Forbidden { .. } => StatusCode::FORBIDDEN,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
+            Self::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             Self::Conflict { .. } => StatusCode::CONFLICT,
             Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -124,6 +127,7 @@ impl AppError {
             | Self::Forbidden { code, .. }
             | Self::Conflict { code, .. } => code,
             Self::NotFound(_) => "not_found",
+            Self::MethodNotAllowed(_) => "method_not_allowed",
             Self::PayloadTooLarge { .. } => "payload_too_large",
             Self::UnsupportedMediaType => "unsupported_media_type",
             Self::Validation { .. } => "validation_failed",

@@ -93,6 +93,18 @@ impl PolicyTable {
         self.0.get(&(method.clone(), path.to_owned())).copied()
     }
 
+    /// The methods documented for a path, for the Allow header of a 405.
+    pub fn methods(&self, path: &str) -> Vec<&Method> {
+        let mut methods: Vec<&Method> = self
+            .0
+            .keys()
+            .filter(|(_, p)| p == path)
+            .map(|(m, _)| m)
+            .collect();
+        methods.sort_by_key(|m| m.as_str());
+        methods
+    }
+
     pub fn iter(&self) -> impl Iterator<Item = (&Method, &str, Policy)> {
         self.0
             .iter()
@@ -124,8 +136,13 @@ pub async fn enforce(
         return next.run(req).await;
     };
     let Some(policy) = table.get(req.method(), &path) else {
-        return AppError::Internal(format!("{} {path} has no access policy", req.method()))
-            .into_response();
+        let allowed = table.methods(&path);
+        if allowed.is_empty() {
+            // A route registered without an OpenAPI annotation: refuse rather than run it open.
+            return AppError::Internal(format!("{} {path} has no access policy", req.method()))
+                .into_response();
+        }
+        return method_not_allowed(&allowed);
     };
     if policy == Policy::Public {
         return next.run(req).await;
@@ -185,4 +202,14 @@ pub async fn authenticate(state: &AppState, token: &str) -> AppResult<CurrentUse
         role: row.role,
         must_change_password: row.must_change_password,
     })
+}
+
+fn method_not_allowed(allowed: &[&Method]) -> Response {
+    let list: Vec<&str> = allowed.iter().map(|m| m.as_str()).collect();
+    let mut response =
+        AppError::MethodNotAllowed(format!("allowed methods: {}", list.join(", "))).into_response();
+    if let Ok(value) = header::HeaderValue::from_str(&list.join(", ")) {
+        response.headers_mut().insert(header::ALLOW, value);
+    }
+    response
 }

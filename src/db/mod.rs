@@ -17,6 +17,7 @@ use std::sync::Arc;
 use rusqlite::Connection;
 
 pub use connection::{Durability, open_read_write};
+pub use writer::WriterStats;
 
 use crate::error::{AppError, AppResult};
 
@@ -95,6 +96,10 @@ impl Db {
     /// True while the writer thread is running and able to take requests.
     pub fn writer_alive(&self) -> bool {
         self.inner.writer.alive()
+    }
+
+    pub fn writer_stats(&self) -> WriterStats {
+        self.inner.writer.stats()
     }
 
     /// Finishes queued writes, stops all threads and closes every connection.

@@ -8,7 +8,7 @@
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::thread::JoinHandle;
 
 use rusqlite::Connection;
@@ -35,9 +35,28 @@ enum Msg {
     Stop,
 }
 
+/// Counters of the writer's work, for metrics and for tests that check batching.
+#[derive(Default)]
+pub struct Counters {
+    pub requests: AtomicU64,
+    pub transactions: AtomicU64,
+}
+
+/// A snapshot of the writer's counters.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct WriterStats {
+    /// Write requests run.
+    pub requests: u64,
+    /// Transactions they were committed in; fewer than requests means group commit worked.
+    pub transactions: u64,
+    /// Requests waiting in the queue now.
+    pub queued: usize,
+}
+
 pub struct WriterHandle {
     tx: flume::Sender<Msg>,
     alive: Arc<AtomicBool>,
+    counters: Arc<Counters>,
     thread: std::sync::Mutex<Option<JoinHandle<()>>>,
 }
 
@@ -48,22 +67,33 @@ impl WriterHandle {
         let alive = Arc::new(AtomicBool::new(true));
         let max_batch = options.max_batch.max(1);
         let thread_alive = alive.clone();
+        let counters = Arc::new(Counters::default());
+        let thread_counters = counters.clone();
         let thread = std::thread::Builder::new()
             .name("db-writer".into())
             .spawn(move || {
-                run(conn, rx, max_batch);
+                run(conn, rx, max_batch, &thread_counters);
                 thread_alive.store(false, Ordering::SeqCst);
             })
             .map_err(AppError::internal)?;
         Ok(Self {
             tx,
             alive,
+            counters,
             thread: std::sync::Mutex::new(Some(thread)),
         })
     }
 
     pub fn alive(&self) -> bool {
         self.alive.load(Ordering::SeqCst)
+    }
+
+    pub fn stats(&self) -> WriterStats {
+        WriterStats {
+            requests: self.counters.requests.load(Ordering::Relaxed),
+            transactions: self.counters.transactions.load(Ordering::Relaxed),
+            queued: self.tx.len(),
+        }
     }
 
     pub async fn run<T, F>(&self, f: F) -> AppResult<T>
@@ -107,7 +137,7 @@ fn stopped() -> AppError {
     AppError::Unavailable("the database writer has stopped".into())
 }
 
-fn run(conn: Connection, rx: flume::Receiver<Msg>, max_batch: usize) {
+fn run(conn: Connection, rx: flume::Receiver<Msg>, max_batch: usize, counters: &Counters) {
     let mut batch: Vec<Job> = Vec::with_capacity(max_batch);
     let mut stopping = false;
     while !stopping {
@@ -125,23 +155,33 @@ fn run(conn: Connection, rx: flume::Receiver<Msg>, max_batch: usize) {
                 Err(_) => break,
             }
         }
-        commit_batch(&conn, &mut batch);
+        counters
+            .requests
+            .fetch_add(batch.len() as u64, Ordering::Relaxed);
+        let transactions = commit_batch(&conn, &mut batch);
+        counters
+            .transactions
+            .fetch_add(transactions, Ordering::Relaxed);
     }
     // Anything still queued after Stop is answered as refused, never silently dropped.
     drop(rx);
     finish(conn);
 }
 
-fn commit_batch(conn: &Connection, batch: &mut Vec<Job>) {
+/// Runs a batch; returns how many transactions it took (more than one only when SQLite rolled
+/// a transaction back under it).
+fn commit_batch(conn: &Connection, batch: &mut Vec<Job>) -> u64 {
     let mut queue: std::collections::VecDeque<Job> = batch.drain(..).collect();
+    let mut transactions = 0;
     while !queue.is_empty() {
+        transactions += 1;
         if let Err(err) = conn.execute_batch("BEGIN IMMEDIATE") {
             let err = AppError::from(err);
             tracing::error!(error = %err, "could not begin a write transaction");
             for job in queue.drain(..) {
                 (job(Err(&err)).finish)(None);
             }
-            return;
+            return transactions;
         }
         let mut ran: Vec<Ran> = Vec::with_capacity(queue.len());
         let mut aborted = None;
@@ -172,6 +212,7 @@ fn commit_batch(conn: &Connection, batch: &mut Vec<Job>) {
             (result.finish)(commit_error.as_ref());
         }
     }
+    transactions
 }
 
 fn run_in_savepoint<T>(

@@ -4,7 +4,7 @@
 //! `index.html` names the current hashes, so it is revalidated on every load.
 
 use axum::body::Body;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use rust_embed::RustEmbed;
 
@@ -18,10 +18,18 @@ const INDEX: &str = "index.html";
 
 /// Serves an embedded file; unknown page paths get `index.html` so the UI's router can show
 /// them, while unknown `/api` paths and missing files get a 404.
-pub async fn serve(uri: Uri, headers: HeaderMap) -> Response {
+pub async fn serve(method: Method, uri: Uri, headers: HeaderMap) -> Response {
     let path = uri.path().trim_start_matches('/');
     if path == "api" || path.starts_with("api/") {
         return AppError::NotFound(format!("no API endpoint at {}", uri.path())).into_response();
+    }
+    if method != Method::GET && method != Method::HEAD {
+        let mut response =
+            AppError::MethodNotAllowed("pages only answer GET".into()).into_response();
+        response
+            .headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
+        return response;
     }
     let name = if path.is_empty() { INDEX } else { path };
     if let Some(response) = file(name, &headers) {

@@ -65,10 +65,10 @@ pub async fn create(db: &Db, actor: &CurrentUser, input: NewOrder) -> AppResult<
         let now_utc = chrono::Utc::now();
         let now = clock::format(now_utc);
         let customer_id = if actor.is_staff() {
-            if let Some(id) = requested_customer {
-                if !customers::store::is_active(conn, id)? {
-                    return Err(AppError::validation("customer_id", "no such customer"));
-                }
+            if let Some(id) = requested_customer
+                && !customers::store::is_active(conn, id)?
+            {
+                return Err(AppError::validation("customer_id", "no such customer"));
             }
             requested_customer
         } else {
@@ -171,16 +171,24 @@ pub fn visible_customer(
     Ok(Some(customers::store::id_for_user(conn, viewer.id)?))
 }
 
+/// Customers see only their own orders; to them another's order does not exist.
+fn check_visible(
+    conn: &rusqlite::Connection,
+    viewer: &CurrentUser,
+    order: &types::Order,
+) -> AppResult<()> {
+    match visible_customer(conn, viewer)? {
+        Some(own) if own.is_none() || order.customer_id != own => Err(AppError::not_found("order")),
+        _ => Ok(()),
+    }
+}
+
 /// One order, if `viewer` may see it; others' orders look like missing ones to a customer.
 pub async fn get_for(db: &Db, viewer: &CurrentUser, id: i64) -> AppResult<OrderDetail> {
     let viewer = viewer.clone();
     db.read(move |conn| {
         let detail = detail(conn, id)?;
-        if let Some(own) = visible_customer(conn, &viewer)? {
-            if own.is_none() || detail.order.customer_id != own {
-                return Err(AppError::not_found("order"));
-            }
-        }
+        check_visible(conn, &viewer, &detail.order)?;
         Ok(detail)
     })
     .await

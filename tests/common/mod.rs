@@ -1,0 +1,198 @@
+//! A real server on 127.0.0.1 with a fresh data dir, and a real HTTP client.
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use order_system::app::{self, Server};
+use order_system::config::Config;
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+pub const SECRET: &str = "test-secret-test-secret-test-secret-0123456789";
+pub const ADMIN_PASSWORD: &str = "Admin-Passw0rd";
+
+pub struct TestServer {
+    pub server: Option<Server>,
+    pub url: String,
+    pub client: reqwest::Client,
+    pub dir: tempfile::TempDir,
+}
+
+pub fn config(dir: &std::path::Path) -> Config {
+    let mut config = Config::new(dir);
+    config.http = "127.0.0.1:0".parse().unwrap();
+    config.jwt_secret = Some(SECRET.into());
+    config.bcrypt_cost = 4;
+    config.db_readers = 2;
+    config
+}
+
+impl TestServer {
+    /// A server whose superAdmin already has ADMIN_PASSWORD (no forced change).
+    pub async fn start() -> Self {
+        Self::start_with(|c| c.admin_password = Some(ADMIN_PASSWORD.into())).await
+    }
+
+    /// A server exactly as a first `serve` leaves it: superAdmin / admin123, must change.
+    pub async fn fresh() -> Self {
+        Self::start_with(|_| {}).await
+    }
+
+    pub async fn start_with(tweak: impl FnOnce(&mut Config)) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let mut config = config(&dir.path().join("data"));
+        tweak(&mut config);
+        let server = app::start(&config).await.expect("server starts");
+        let url = server.url();
+        let client = reqwest::Client::builder()
+            .timeout(Duration::from_secs(30))
+            .build()
+            .unwrap();
+        Self {
+            server: Some(server),
+            url,
+            client,
+            dir,
+        }
+    }
+
+    pub fn data_dir(&self) -> PathBuf {
+        self.dir.path().join("data")
+    }
+
+    pub fn db_path(&self) -> PathBuf {
+        self.data_dir().join("order-system.db")
+    }
+
+    pub fn server(&self) -> &Server {
+        self.server.as_ref().unwrap()
+    }
+
+    pub async fn stop(&mut self) {
+        if let Some(server) = self.server.take() {
+            server.stop().await.unwrap();
+        }
+    }
+
+    /// Sends a request; `body` is sent as JSON when given.
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
+        let mut req = self.client.request(method, format!("{}{}", self.url, path));
+        if let Some(token) = token {
+            req = req.bearer_auth(token);
+        }
+        if let Some(body) = body {
+            req = req.json(&body);
+        }
+        let resp = req.send().await.expect("request sent");
+        let status = resp.status();
+        let text = resp.text().await.unwrap();
+        let value = if text.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&text).unwrap_or(Value::String(text))
+        };
+        (status, value)
+    }
+
+    pub async fn get(&self, path: &str, token: &str) -> (StatusCode, Value) {
+        self.call(Method::GET, path, Some(token), None).await
+    }
+
+    pub async fn post(&self, path: &str, token: &str, body: Value) -> (StatusCode, Value) {
+        self.call(Method::POST, path, Some(token), Some(body)).await
+    }
+
+    pub async fn patch(&self, path: &str, token: &str, body: Value) -> (StatusCode, Value) {
+        self.call(Method::PATCH, path, Some(token), Some(body))
+            .await
+    }
+
+    pub async fn login(&self, username: &str, password: &str) -> (StatusCode, Value) {
+        self.call(
+            Method::POST,
+            "/api/auth/login",
+            None,
+            Some(json!({"username": username, "password": password})),
+        )
+        .await
+    }
+
+    pub async fn token(&self, username: &str, password: &str) -> String {
+        let (status, body) = self.login(username, password).await;
+        assert_eq!(status, StatusCode::OK, "login {username}: {body}");
+        body["access_token"].as_str().unwrap().to_owned()
+    }
+
+    pub async fn admin(&self) -> String {
+        self.token("superAdmin", ADMIN_PASSWORD).await
+    }
+
+    /// Creates a user (no forced password change) and returns a token for them.
+    pub async fn user_token(&self, admin: &str, username: &str, role: &str) -> (i64, String) {
+        let password = format!("{username}-pass-123");
+        let (status, body) = self
+            .post(
+                "/api/users",
+                admin,
+                json!({"username": username, "password": password, "role": role, "must_change_password": false}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        (
+            body["id"].as_i64().unwrap(),
+            self.token(username, &password).await,
+        )
+    }
+
+    pub async fn product(&self, token: &str, sku: &str, price: &str, stock: i64) -> Value {
+        let (status, body) = self
+            .post("/api/products", token, json!({"sku": sku, "name": format!("商品 {sku}"), "price": price, "stock_quantity": stock}))
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        body
+    }
+
+    /// Opens the database file directly, as the sqlite3 shell would.
+    pub fn sqlite(&self) -> rusqlite::Connection {
+        rusqlite::Connection::open_with_flags(
+            self.db_path(),
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+        )
+        .unwrap()
+    }
+
+    /// Asserts the stock ledger explains every product's stock, and no stock is negative.
+    pub fn assert_ledger_consistent(&self) {
+        let conn = self.sqlite();
+        let bad: i64 = conn
+            .query_row(
+                "SELECT COUNT(*) FROM products p WHERE p.stock_quantity < 0 OR p.stock_quantity <>
+                   (SELECT COALESCE(SUM(quantity_delta), 0) FROM inventory_movements m WHERE m.product_id = p.id)",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(bad, 0, "stock differs from the ledger");
+        let bad_totals: i64 = conn
+            .query_row(
+                "SELECT COUNT(*) FROM orders o WHERE o.total_amount_minor <>
+                   (SELECT COALESCE(SUM(line_total_minor), 0) FROM order_items i WHERE i.order_id = o.id)",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(bad_totals, 0, "order totals differ from their items");
+    }
+}
+
+/// The error code of an error body.
+pub fn code(body: &Value) -> &str {
+    body["error"]["code"].as_str().unwrap_or_default()
+}
