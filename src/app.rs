@@ -25,14 +25,16 @@ use crate::config::Config;
 use crate::datadir::DataDir;
 use crate::db::{Db, DbOptions, migrations};
 use crate::http::{self, errors, json::MAX_JSON_BODY, openapi::ApiDoc, static_files};
+use crate::settings::{self, SharedSettings};
 use crate::users::{self, Bootstrap};
-use crate::{health, orders, products, stats};
+use crate::{audit, customers, health, inventory, orders, products, stats};
 
 /// What every handler can reach.
 #[derive(Clone)]
 pub struct AppState {
     pub db: Db,
     pub auth: Arc<Auth>,
+    pub settings: SharedSettings,
     pub started: Instant,
 }
 
@@ -43,8 +45,12 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(auth::routes::router())
         .merge(users::routes::router())
         .merge(products::routes::router())
+        .merge(customers::routes::router())
+        .merge(inventory::routes::router())
         .merge(orders::routes::router())
         .merge(stats::router())
+        .merge(audit::routes::router())
+        .merge(settings::routes::router())
         .split_for_parts()
 }
 
@@ -89,9 +95,7 @@ pub async fn prepare(config: &Config) -> anyhow::Result<Prepared> {
     let secret = match &config.jwt_secret {
         Some(secret) => {
             if secret.len() < 32 {
-                tracing::warn!(
-                    "SECRET_KEY is shorter than 32 bytes; a longer random secret is safer"
-                );
+                tracing::warn!("SECRET_KEY is shorter than 32 bytes; a longer random secret is safer");
             }
             secret.clone()
         }
@@ -107,8 +111,7 @@ pub async fn prepare(config: &Config) -> anyhow::Result<Prepared> {
     let mut options = DbOptions::new(&db_path);
     options.readers = config.db_readers;
     options.durability = config.durability;
-    let db = Db::open(&options)
-        .with_context(|| format!("cannot open the database {}", db_path.display()))?;
+    let db = Db::open(&options).with_context(|| format!("cannot open the database {}", db_path.display()))?;
     let auth = Arc::new(Auth {
         keys: TokenKeys::new(secret.as_bytes(), config.token_ttl),
         hasher: PasswordHasher::new(config.bcrypt_cost),
@@ -116,9 +119,11 @@ pub async fn prepare(config: &Config) -> anyhow::Result<Prepared> {
     let bootstrap = users::bootstrap(&db, &auth.hasher, config.admin_password.as_deref())
         .await
         .context("cannot set up the superAdmin account")?;
+    let settings = SharedSettings::new(db.read(settings::store::load).await?);
     let state = AppState {
         db,
         auth,
+        settings,
         started: Instant::now(),
     };
     Ok(Prepared {
@@ -150,14 +155,11 @@ pub async fn start(config: &Config) -> anyhow::Result<Server> {
     let app = router(prepared.state)?;
     let (stop, mut stopped) = watch::channel(false);
     let task = tokio::spawn(async move {
-        axum::serve(
-            listener,
-            app.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(async move {
-            let _ = stopped.wait_for(|s| *s).await;
-        })
-        .await
+        axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+            .with_graceful_shutdown(async move {
+                let _ = stopped.wait_for(|s| *s).await;
+            })
+            .await
     });
     Ok(Server {
         addr,

@@ -25,12 +25,7 @@ use crate::users::{self, Bootstrap, NewUser, store, types::Role};
 )]
 struct Cli {
     /// Where the database and generated secret live.
-    #[arg(
-        long,
-        global = true,
-        env = "ORDER_SYSTEM_DATA_DIR",
-        default_value = "data"
-    )]
+    #[arg(long, global = true, env = "ORDER_SYSTEM_DATA_DIR", default_value = "data")]
     data_dir: PathBuf,
     /// bcrypt cost for new password hashes (4-31; each step doubles the time).
     #[arg(long, global = true, env = "ORDER_SYSTEM_BCRYPT_COST", default_value_t = DEFAULT_BCRYPT_COST,
@@ -112,9 +107,7 @@ enum UserAction {
 
 fn parse_role(s: &str) -> Result<Role, String> {
     match Role::parse(s) {
-        Some(Role::Superadmin) => {
-            Err("superadmin is reserved for the built-in superAdmin account".into())
-        }
+        Some(Role::Superadmin) => Err("superadmin is reserved for the built-in superAdmin account".into()),
         Some(role) => Ok(role),
         None => Err("must be one of admin, staff, customer".into()),
     }
@@ -122,10 +115,7 @@ fn parse_role(s: &str) -> Result<Role, String> {
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(err) => return fail(anyhow::anyhow!("cannot start the async runtime: {err}")),
     };
@@ -165,11 +155,7 @@ fn init_logging() {
         .try_init();
 }
 
-async fn serve(
-    data_dir: &std::path::Path,
-    bcrypt_cost: u32,
-    args: ServeArgs,
-) -> anyhow::Result<()> {
+async fn serve(data_dir: &std::path::Path, bcrypt_cost: u32, args: ServeArgs) -> anyhow::Result<()> {
     init_logging();
     let mut config = Config::new(data_dir);
     config.http = args.http;
@@ -180,10 +166,7 @@ async fn serve(
     config.shutdown_grace = Duration::from_secs(args.shutdown_grace);
     let server = app::start(&config).await?;
     let url = server.url();
-    println!(
-        "order-system {} is running at {url}",
-        env!("CARGO_PKG_VERSION")
-    );
+    println!("order-system {} is running at {url}", env!("CARGO_PKG_VERSION"));
     println!(
         "  data:     {}",
         config.data_dir.join(crate::datadir::DB_FILE).display()
@@ -211,14 +194,13 @@ async fn wait_for_stop_signal() {
     let ctrl_c = tokio::signal::ctrl_c();
     #[cfg(unix)]
     {
-        let mut term =
-            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-                Ok(s) => s,
-                Err(_) => {
-                    let _ = ctrl_c.await;
-                    return;
-                }
-            };
+        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(s) => s,
+            Err(_) => {
+                let _ = ctrl_c.await;
+                return;
+            }
+        };
         tokio::select! {
             _ = ctrl_c => {}
             _ = term.recv() => {}
@@ -233,8 +215,7 @@ fn migrate(data_dir: &std::path::Path, action: Option<MigrateAction>) -> anyhow:
     let path = dir.db_path();
     match action {
         None => {
-            let applied = migrations::apply(&path)
-                .with_context(|| format!("migrating {}", path.display()))?;
+            let applied = migrations::apply(&path).with_context(|| format!("migrating {}", path.display()))?;
             dir.restrict_db_files()?;
             if applied.is_empty() {
                 println!(
@@ -263,8 +244,7 @@ fn migrate(data_dir: &std::path::Path, action: Option<MigrateAction>) -> anyhow:
 async fn open_db(data_dir: &std::path::Path, hasher: &PasswordHasher) -> anyhow::Result<Db> {
     let dir = DataDir::prepare(data_dir)?;
     let path = dir.db_path();
-    migrations::apply(&path)
-        .with_context(|| format!("cannot prepare the database {}", path.display()))?;
+    migrations::apply(&path).with_context(|| format!("cannot prepare the database {}", path.display()))?;
     dir.restrict_db_files()?;
     let mut options = DbOptions::new(&path);
     options.readers = 1;
@@ -273,11 +253,7 @@ async fn open_db(data_dir: &std::path::Path, hasher: &PasswordHasher) -> anyhow:
     Ok(db)
 }
 
-async fn user(
-    data_dir: &std::path::Path,
-    bcrypt_cost: u32,
-    action: UserAction,
-) -> anyhow::Result<()> {
+async fn user(data_dir: &std::path::Path, bcrypt_cost: u32, action: UserAction) -> anyhow::Result<()> {
     let hasher = PasswordHasher::new(bcrypt_cost);
     let db = open_db(data_dir, &hasher).await?;
     let result = user_action(&db, &hasher, action).await;
@@ -317,15 +293,12 @@ async fn user_action(db: &Db, hasher: &PasswordHasher, action: UserAction) -> an
             must_change_password,
         } => {
             let name = username.clone();
-            let found = db
-                .read(move |conn| store::credentials_by_username(conn, &name))
-                .await?;
+            let found = db.read(move |conn| store::credentials_by_username(conn, &name)).await?;
             let Some(creds) = found else {
                 bail!("no user named {username}")
             };
             let password = read_password(&format!("New password for {username}: "))?;
-            users::reset_password(db, hasher, None, creds.id, &password, must_change_password)
-                .await?;
+            users::reset_password(db, hasher, None, creds.id, &password, must_change_password).await?;
             println!("password set for {username}; their existing sessions have ended");
         }
         UserAction::List => {
@@ -349,10 +322,7 @@ async fn user_action(db: &Db, hasher: &PasswordHasher, action: UserAction) -> an
                 })
                 .await?
                 .0;
-            println!(
-                "{:<6} {:<24} {:<11} {:<8} CREATED",
-                "ID", "USERNAME", "ROLE", "ACTIVE"
-            );
+            println!("{:<6} {:<24} {:<11} {:<8} CREATED", "ID", "USERNAME", "ROLE", "ACTIVE");
             for u in all {
                 println!(
                     "{:<6} {:<24} {:<11} {:<8} {}",

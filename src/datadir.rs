@@ -19,8 +19,7 @@ pub struct DataDir {
 impl DataDir {
     /// Creates the directory if needed and makes it private to this user.
     pub fn prepare(root: &Path) -> anyhow::Result<Self> {
-        fs::create_dir_all(root)
-            .with_context(|| format!("cannot create the data directory {}", root.display()))?;
+        fs::create_dir_all(root).with_context(|| format!("cannot create the data directory {}", root.display()))?;
         fs::set_permissions(root, fs::Permissions::from_mode(0o700))
             .with_context(|| format!("cannot set permissions on {}", root.display()))?;
         Ok(Self {

@@ -39,10 +39,7 @@ pub enum AppError {
     #[error("{field}: {message}")]
     Validation { field: String, message: String },
     #[error("{message}")]
-    TooManyRequests {
-        message: String,
-        retry_after_secs: u64,
-    },
+    TooManyRequests { message: String, retry_after_secs: u64 },
     /// The disk is full: reads keep working, writes are refused until space is freed.
     #[error("the server's disk is full; the change was not saved")]
     StorageFull,
@@ -143,9 +140,7 @@ impl AppError {
             Self::Validation { field, .. } => json!({ "field": field }),
             Self::Conflict { details, .. } => details.clone(),
             Self::PayloadTooLarge { limit } => json!({ "limit_bytes": limit }),
-            Self::TooManyRequests {
-                retry_after_secs, ..
-            } => json!({ "retry_after_secs": retry_after_secs }),
+            Self::TooManyRequests { retry_after_secs, .. } => json!({ "retry_after_secs": retry_after_secs }),
             _ => json!({}),
         }
     }
@@ -169,10 +164,7 @@ impl IntoResponse for AppError {
             },
         };
         let mut response = (status, Json(body)).into_response();
-        if let Self::TooManyRequests {
-            retry_after_secs, ..
-        } = self
-        {
+        if let Self::TooManyRequests { retry_after_secs, .. } = self {
             response
                 .headers_mut()
                 .insert(axum::http::header::RETRY_AFTER, retry_after_secs.into());

@@ -38,13 +38,7 @@ async fn health(State(state): State<AppState>) -> (StatusCode, Json<Health>) {
     let started = Instant::now();
     let probe = state
         .db
-        .read(|conn| {
-            Ok(
-                conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| {
-                    r.get::<_, i64>(0)
-                })?,
-            )
-        })
+        .read(|conn| Ok(conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get::<_, i64>(0))?))
         .await;
     let latency = started.elapsed().as_secs_f64() * 1000.0;
     let database = match probe {

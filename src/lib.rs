@@ -1,10 +1,12 @@
 //! order-system: a small business's order desk in one binary.
 //!
-//! One folder per business capability (users, products, customers, inventory, orders, stats),
+//! One folder per business capability (users, products, customers, inventory, orders, stats,
+//! audit, settings),
 //! each owning its routes, its SQL (`store.rs`, the only place SQL lives) and its types,
 //! beside the infrastructure (db, http, auth, cli).
 
 pub mod app;
+pub mod audit;
 pub mod auth;
 pub mod cli;
 pub mod clock;
@@ -19,6 +21,7 @@ pub mod inventory;
 pub mod money;
 pub mod orders;
 pub mod products;
+pub mod settings;
 pub mod stats;
 pub mod users;
 pub mod validate;

@@ -37,17 +37,11 @@ impl Money {
 
     /// `self * quantity`, or None if it would leave the supported range.
     pub fn times(self, quantity: i64) -> Option<Money> {
-        self.0
-            .checked_mul(quantity)
-            .filter(|v| v.abs() <= MAX_MINOR)
-            .map(Money)
+        self.0.checked_mul(quantity).filter(|v| v.abs() <= MAX_MINOR).map(Money)
     }
 
     pub fn checked_add(self, other: Money) -> Option<Money> {
-        self.0
-            .checked_add(other.0)
-            .filter(|v| v.abs() <= MAX_MINOR)
-            .map(Money)
+        self.0.checked_add(other.0).filter(|v| v.abs() <= MAX_MINOR).map(Money)
     }
 }
 
@@ -171,9 +165,7 @@ mod tests {
     #[test]
     fn refuses_bad_text() {
         assert_eq!(parse("1.234"), Err(MoneyError::TooPrecise));
-        for bad in [
-            "", ".5", "1.", "abc", "1e3", "+1", "1,00", " 1", "--1", "1.2.3",
-        ] {
+        for bad in ["", ".5", "1.", "abc", "1e3", "+1", "1,00", " 1", "--1", "1.2.3"] {
             assert_eq!(parse(bad), Err(MoneyError::Malformed), "{bad:?}");
         }
         assert_eq!(parse("99999999999999999999"), Err(MoneyError::TooLarge));

@@ -9,44 +9,28 @@ pub fn required_text(field: &str, raw: &str, max: usize) -> Result<String, AppEr
         return Err(AppError::validation(field, "must not be empty"));
     }
     if text.chars().count() > max {
-        return Err(AppError::validation(
-            field,
-            format!("must be at most {max} characters"),
-        ));
+        return Err(AppError::validation(field, format!("must be at most {max} characters")));
     }
     if text.chars().any(char::is_control) {
-        return Err(AppError::validation(
-            field,
-            "must not contain control characters",
-        ));
+        return Err(AppError::validation(field, "must not contain control characters"));
     }
     Ok(text.to_owned())
 }
 
 /// An optional text field: trimmed, empty means none, at most `max` characters. Line breaks
 /// are allowed (notes, addresses); other control characters are not.
-pub fn optional_text(
-    field: &str,
-    raw: Option<&str>,
-    max: usize,
-) -> Result<Option<String>, AppError> {
+pub fn optional_text(field: &str, raw: Option<&str>, max: usize) -> Result<Option<String>, AppError> {
     let Some(text) = raw.map(str::trim).filter(|t| !t.is_empty()) else {
         return Ok(None);
     };
     if text.chars().count() > max {
-        return Err(AppError::validation(
-            field,
-            format!("must be at most {max} characters"),
-        ));
+        return Err(AppError::validation(field, format!("must be at most {max} characters")));
     }
     if text
         .chars()
         .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
     {
-        return Err(AppError::validation(
-            field,
-            "must not contain control characters",
-        ));
+        return Err(AppError::validation(field, "must not contain control characters"));
     }
     Ok(Some(text.to_owned()))
 }

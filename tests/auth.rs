@@ -92,10 +92,7 @@ async fn wrong_password_and_unknown_user_get_the_same_answer() {
     let (s2, unknown) = srv.login("nobody-here", "not-the-password").await;
     assert_eq!(s1, StatusCode::UNAUTHORIZED);
     assert_eq!(s2, StatusCode::UNAUTHORIZED);
-    assert_eq!(
-        wrong, unknown,
-        "the answer must not reveal whether the user exists"
-    );
+    assert_eq!(wrong, unknown, "the answer must not reveal whether the user exists");
     assert_eq!(code(&wrong), "invalid_credentials");
 }
 
@@ -108,10 +105,7 @@ async fn passwords_over_72_bytes_are_refused_clearly() {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     assert_eq!(body["error"]["details"]["field"], "password");
     assert!(
-        body["error"]["message"]
-            .as_str()
-            .unwrap()
-            .contains("72 bytes"),
+        body["error"]["message"].as_str().unwrap().contains("72 bytes"),
         "{body}"
     );
 
@@ -124,21 +118,18 @@ async fn passwords_over_72_bytes_are_refused_clearly() {
         )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
-    assert!(
-        body["error"]["message"]
-            .as_str()
-            .unwrap()
-            .contains("72 bytes")
-    );
+    assert!(body["error"]["message"].as_str().unwrap().contains("72 bytes"));
     // Exactly 72 bytes is fine, and is not truncated: a 73rd byte changes nothing else.
-    let (status, _) =
-        srv.post("/api/users", &admin, json!({"username": "pw72", "password": "y".repeat(72), "role": "staff", "must_change_password": false})).await;
+    let (status, _) = srv
+        .post(
+            "/api/users",
+            &admin,
+            json!({"username": "pw72", "password": "y".repeat(72), "role": "staff", "must_change_password": false}),
+        )
+        .await;
     assert_eq!(status, StatusCode::CREATED);
     assert_eq!(srv.login("pw72", &"y".repeat(72)).await.0, StatusCode::OK);
-    assert_eq!(
-        srv.login("pw72", &"y".repeat(71)).await.0,
-        StatusCode::UNAUTHORIZED
-    );
+    assert_eq!(srv.login("pw72", &"y".repeat(71)).await.0, StatusCode::UNAUTHORIZED);
 }
 
 #[tokio::test]
@@ -175,10 +166,7 @@ async fn missing_bad_expired_and_forged_tokens_are_refused() {
         )
         .unwrap()
     };
-    let valid = sign(
-        json!({"sub": "1", "tv": 0, "iat": now, "exp": now + 600}),
-        SECRET,
-    );
+    let valid = sign(json!({"sub": "1", "tv": 0, "iat": now, "exp": now + 600}), SECRET);
     assert_eq!(
         srv.get("/api/products", &valid).await.0,
         StatusCode::OK,
@@ -191,12 +179,7 @@ async fn missing_bad_expired_and_forged_tokens_are_refused() {
     );
     let (status, body) = srv.get("/api/products", &expired).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
-    assert!(
-        body["error"]["message"]
-            .as_str()
-            .unwrap()
-            .contains("expired")
-    );
+    assert!(body["error"]["message"].as_str().unwrap().contains("expired"));
 
     let wrong_secret = sign(
         json!({"sub": "1", "tv": 0, "iat": now, "exp": now + 600}),
@@ -217,10 +200,7 @@ async fn missing_bad_expired_and_forged_tokens_are_refused() {
         b64(json!({"alg": "none", "typ": "JWT"})),
         b64(json!({"sub": "1", "tv": 0, "exp": now + 600}))
     );
-    assert_eq!(
-        srv.get("/api/products", &none).await.0,
-        StatusCode::UNAUTHORIZED
-    );
+    assert_eq!(srv.get("/api/products", &none).await.0, StatusCode::UNAUTHORIZED);
 
     // A tampered payload keeps the old signature.
     let parts: Vec<&str> = valid.split('.').collect();
@@ -230,10 +210,7 @@ async fn missing_bad_expired_and_forged_tokens_are_refused() {
         b64(json!({"sub": "2", "tv": 0, "iat": now, "exp": now + 600})),
         parts[2]
     );
-    assert_eq!(
-        srv.get("/api/products", &tampered).await.0,
-        StatusCode::UNAUTHORIZED
-    );
+    assert_eq!(srv.get("/api/products", &tampered).await.0, StatusCode::UNAUTHORIZED);
 
     assert_eq!(
         srv.get("/api/products", "not-a-token").await.0,
@@ -265,39 +242,20 @@ async fn disabled_and_deleted_users_lose_their_tokens() {
     assert_eq!(srv.get("/api/products", &token).await.0, StatusCode::OK);
 
     let (status, _) = srv
-        .patch(
-            &format!("/api/users/{id}"),
-            &admin,
-            json!({"is_active": false}),
-        )
+        .patch(&format!("/api/users/{id}"), &admin, json!({"is_active": false}))
         .await;
     assert_eq!(status, StatusCode::OK);
-    assert_eq!(
-        srv.get("/api/products", &token).await.0,
-        StatusCode::UNAUTHORIZED
-    );
+    assert_eq!(srv.get("/api/products", &token).await.0, StatusCode::UNAUTHORIZED);
     let (status, body) = srv.login("clerk", "clerk-pass-123").await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     assert_eq!(code(&body), "account_disabled");
 
-    srv.patch(
-        &format!("/api/users/{id}"),
-        &admin,
-        json!({"is_active": true}),
-    )
-    .await;
+    srv.patch(&format!("/api/users/{id}"), &admin, json!({"is_active": true}))
+        .await;
     let token = srv.token("clerk", "clerk-pass-123").await;
     let (status, _) = srv
-        .call(
-            Method::DELETE,
-            &format!("/api/users/{id}"),
-            Some(&admin),
-            None,
-        )
+        .call(Method::DELETE, &format!("/api/users/{id}"), Some(&admin), None)
         .await;
     assert_eq!(status, StatusCode::NO_CONTENT);
-    assert_eq!(
-        srv.get("/api/products", &token).await.0,
-        StatusCode::UNAUTHORIZED
-    );
+    assert_eq!(srv.get("/api/products", &token).await.0, StatusCode::UNAUTHORIZED);
 }

@@ -77,11 +77,7 @@ fn migrate_applies_then_reports_status() {
     let data = dir.path().join("data");
     let out = run(&data, &["migrate"], None);
     assert!(out.status.success(), "{}", text(&out.stderr));
-    assert!(
-        text(&out.stdout).contains("applied V1"),
-        "{}",
-        text(&out.stdout)
-    );
+    assert!(text(&out.stdout).contains("applied V1"), "{}", text(&out.stdout));
     let out = run(&data, &["migrate"], None);
     assert!(text(&out.stdout).contains("up to date"));
     let out = run(&data, &["migrate", "status"], None);
@@ -98,15 +94,7 @@ fn user_commands_read_passwords_from_stdin() {
     let data = dir.path().join("data");
     let out = run(
         &data,
-        &[
-            "user",
-            "create",
-            "cashier",
-            "--role",
-            "staff",
-            "--full-name",
-            "收银员",
-        ],
+        &["user", "create", "cashier", "--role", "staff", "--full-name", "收银员"],
         Some("cashier-pass-1\n"),
     );
     assert!(out.status.success(), "{}", text(&out.stderr));
@@ -119,11 +107,7 @@ fn user_commands_read_passwords_from_stdin() {
         "{list}"
     );
 
-    let out = run(
-        &data,
-        &["user", "set-password", "cashier"],
-        Some("another-pass-2\n"),
-    );
+    let out = run(&data, &["user", "set-password", "cashier"], Some("another-pass-2\n"));
     assert!(out.status.success(), "{}", text(&out.stderr));
 
     // Errors: one line on stderr and a non-zero exit code.
@@ -138,11 +122,7 @@ fn user_commands_read_passwords_from_stdin() {
             "cashier-pass-1\n",
             "already taken",
         ),
-        (
-            vec!["user", "create", "nopass", "--role", "staff"],
-            "",
-            "no password",
-        ),
+        (vec!["user", "create", "nopass", "--role", "staff"], "", "no password"),
         (
             vec!["user", "set-password", "ghost"],
             "whatever-123\n",
@@ -153,10 +133,7 @@ fn user_commands_read_passwords_from_stdin() {
         assert!(!out.status.success(), "{args:?} should fail");
         let err = text(&out.stderr);
         assert_eq!(err.trim_end().lines().count(), 1, "one line: {err}");
-        assert!(
-            err.starts_with("error: ") && err.contains(needle),
-            "{args:?}: {err}"
-        );
+        assert!(err.starts_with("error: ") && err.contains(needle), "{args:?}: {err}");
     }
     let out = run(
         &data,
@@ -256,12 +233,7 @@ fn first_serve_creates_a_private_data_dir_and_stops_cleanly() {
     assert_eq!(mode(&data), 0o700);
     assert_eq!(mode(&data.join("jwt-secret")), 0o600);
     assert_eq!(mode(&data.join("order-system.db")), 0o600);
-    assert!(
-        std::fs::read_to_string(data.join("jwt-secret"))
-            .unwrap()
-            .len()
-            >= 64
-    );
+    assert!(std::fs::read_to_string(data.join("jwt-secret")).unwrap().len() >= 64);
 
     signal(&served.child, "-TERM");
     let status = wait_exit(&mut served.child, Duration::from_secs(10));
@@ -276,15 +248,8 @@ fn first_serve_creates_a_private_data_dir_and_stops_cleanly() {
     // A second start reuses the secret and the database, and SIGINT stops it too.
     let secret = std::fs::read_to_string(data.join("jwt-secret")).unwrap();
     let mut again = serve(&data, &[]);
-    assert!(
-        again.banner.contains("Sign in with your account"),
-        "{}",
-        again.banner
-    );
-    assert_eq!(
-        std::fs::read_to_string(data.join("jwt-secret")).unwrap(),
-        secret
-    );
+    assert!(again.banner.contains("Sign in with your account"), "{}", again.banner);
+    assert_eq!(std::fs::read_to_string(data.join("jwt-secret")).unwrap(), secret);
     signal(&again.child, "-INT");
     assert!(wait_exit(&mut again.child, Duration::from_secs(10)).success());
 }
@@ -301,10 +266,7 @@ fn the_original_env_names_are_honoured() {
             ("ORDER_SYSTEM_ADMIN_PASSWORD", "Chosen-Passw0rd"),
         ],
     );
-    assert!(
-        !data.join("jwt-secret").exists(),
-        "SECRET_KEY given: nothing generated"
-    );
+    assert!(!data.join("jwt-secret").exists(), "SECRET_KEY given: nothing generated");
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -339,18 +301,11 @@ fn startup_errors_are_one_clear_line() {
     let dir = tempfile::tempdir().unwrap();
     let blocker = dir.path().join("a-file");
     std::fs::write(&blocker, "not a directory").unwrap();
-    let out = run(
-        &blocker.join("data"),
-        &["serve", "--http", "127.0.0.1:0"],
-        None,
-    );
+    let out = run(&blocker.join("data"), &["serve", "--http", "127.0.0.1:0"], None);
     assert_eq!(out.status.code(), Some(1));
     let err = text(&out.stderr);
     let last = err.trim_end().lines().last().unwrap_or_default().to_owned();
-    assert!(
-        last.starts_with("error: cannot create the data directory"),
-        "{err}"
-    );
+    assert!(last.starts_with("error: cannot create the data directory"), "{err}");
 
     // Port already in use.
     let busy = std::net::TcpListener::bind("127.0.0.1:0").unwrap();

@@ -12,10 +12,7 @@ fn open(dir: &tempfile::TempDir) -> Db {
 }
 
 fn insert_counter(conn: &rusqlite::Connection, day: &str) -> Result<(), AppError> {
-    conn.execute(
-        "INSERT INTO order_number_counters (day, last) VALUES (?, 1)",
-        [day],
-    )?;
+    conn.execute("INSERT INTO order_number_counters (day, last) VALUES (?, 1)", [day])?;
     Ok(())
 }
 
@@ -50,13 +47,7 @@ async fn a_failing_request_rolls_back_alone_and_batches_share_commits() {
     let expected_ok = (0..400).filter(|i| i % 5 != 0 && i % 97 != 0).count();
     assert_eq!(ok, expected_ok);
     let stored: i64 = db
-        .read(|c| {
-            Ok(
-                c.query_row("SELECT COUNT(*) FROM order_number_counters", [], |r| {
-                    r.get(0)
-                })?,
-            )
-        })
+        .read(|c| Ok(c.query_row("SELECT COUNT(*) FROM order_number_counters", [], |r| r.get(0))?))
         .await
         .unwrap();
     assert_eq!(
@@ -69,10 +60,7 @@ async fn a_failing_request_rolls_back_alone_and_batches_share_commits() {
         stats.transactions < stats.requests,
         "group commit shared transactions: {stats:?}"
     );
-    assert!(
-        db.writer_alive(),
-        "a panic in one request does not kill the writer"
-    );
+    assert!(db.writer_alive(), "a panic in one request does not kill the writer");
 
     // Durable and visible to a fresh connection the moment the answer arrives.
     db.write(|c| insert_counter(c, "visible")).await.unwrap();
@@ -87,10 +75,7 @@ async fn a_failing_request_rolls_back_alone_and_batches_share_commits() {
     assert_eq!(n, 1);
     drop(other);
     db.close();
-    let err = db
-        .write(|c| insert_counter(c, "after-close"))
-        .await
-        .unwrap_err();
+    let err = db.write(|c| insert_counter(c, "after-close")).await.unwrap_err();
     assert!(matches!(err, AppError::Unavailable(_)), "{err:?}");
 }
 

@@ -73,9 +73,7 @@ async fn unknown_api_paths_and_methods_answer_json() {
     let (status, body) = srv.get("/api/nothing/here", &admin).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert_eq!(code(&body), "not_found");
-    let (status, body) = srv
-        .call(Method::DELETE, "/api/orders", Some(&admin), None)
-        .await;
+    let (status, body) = srv.call(Method::DELETE, "/api/orders", Some(&admin), None).await;
     assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
     assert_eq!(code(&body), "method_not_allowed");
     let (status, body) = srv.get("/api/products/not-a-number", &admin).await;
@@ -84,30 +82,16 @@ async fn unknown_api_paths_and_methods_answer_json() {
         "{status}"
     );
     assert!(body["error"]["code"].is_string(), "{body}");
-    let (status, body) = srv
-        .call(Method::POST, "/some/page", None, Some(json!({})))
-        .await;
-    assert_eq!(
-        status,
-        StatusCode::METHOD_NOT_ALLOWED,
-        "pages only answer GET: {body}"
-    );
+    let (status, body) = srv.call(Method::POST, "/some/page", None, Some(json!({}))).await;
+    assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED, "pages only answer GET: {body}");
 }
 
 #[tokio::test]
 async fn the_ui_is_embedded_with_spa_fallback_and_cache_headers() {
     let srv = TestServer::start().await;
-    let index = srv
-        .client
-        .get(format!("{}/", srv.url))
-        .send()
-        .await
-        .unwrap();
+    let index = srv.client.get(format!("{}/", srv.url)).send().await.unwrap();
     assert_eq!(index.status(), StatusCode::OK);
-    assert_eq!(
-        index.headers()[header::CONTENT_TYPE],
-        "text/html; charset=utf-8"
-    );
+    assert_eq!(index.headers()[header::CONTENT_TYPE], "text/html; charset=utf-8");
     assert_eq!(index.headers()[header::CACHE_CONTROL], "no-cache");
     assert_eq!(index.headers()[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
     assert!(
@@ -120,12 +104,7 @@ async fn the_ui_is_embedded_with_spa_fallback_and_cache_headers() {
     let html = index.text().await.unwrap();
 
     // A deep link into the UI gets the same page, for the UI's router.
-    let deep = srv
-        .client
-        .get(format!("{}/orders/42", srv.url))
-        .send()
-        .await
-        .unwrap();
+    let deep = srv.client.get(format!("{}/orders/42", srv.url)).send().await.unwrap();
     assert_eq!(deep.status(), StatusCode::OK);
     assert_eq!(deep.text().await.unwrap(), html);
 
@@ -139,23 +118,12 @@ async fn the_ui_is_embedded_with_spa_fallback_and_cache_headers() {
     assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
 
     // Every asset index.html names is served with its type and a year-long cache.
-    let assets: Vec<&str> = html
-        .split('"')
-        .filter(|s| s.starts_with("/assets/"))
-        .collect();
+    let assets: Vec<&str> = html.split('"').filter(|s| s.starts_with("/assets/")).collect();
     assert!(!assets.is_empty(), "index.html references hashed assets");
     for asset in assets {
-        let resp = srv
-            .client
-            .get(format!("{}{asset}", srv.url))
-            .send()
-            .await
-            .unwrap();
+        let resp = srv.client.get(format!("{}{asset}", srv.url)).send().await.unwrap();
         assert_eq!(resp.status(), StatusCode::OK, "{asset}");
-        let ct = resp.headers()[header::CONTENT_TYPE]
-            .to_str()
-            .unwrap()
-            .to_owned();
+        let ct = resp.headers()[header::CONTENT_TYPE].to_str().unwrap().to_owned();
         let expected = if asset.ends_with(".js") {
             "javascript"
         } else {
@@ -201,10 +169,7 @@ async fn openapi_documents_every_route_with_a_policy() {
     let mut documented = BTreeSet::new();
     for (path, item) in doc["paths"].as_object().unwrap() {
         for (method, op) in item.as_object().unwrap() {
-            assert!(
-                op["security"].is_array(),
-                "{method} {path} has no security declaration"
-            );
+            assert!(op["security"].is_array(), "{method} {path} has no security declaration");
             assert!(op["responses"].is_object(), "{method} {path}");
             documented.insert(format!("{} {path}", method.to_uppercase()));
         }
@@ -235,14 +200,7 @@ async fn openapi_documents_every_route_with_a_policy() {
     for route in expected {
         assert!(documented.contains(route), "{route} is not documented");
     }
-    for schema in [
-        "Product",
-        "OrderDetail",
-        "ErrorBody",
-        "TokenResponse",
-        "User",
-        "Stats",
-    ] {
+    for schema in ["Product", "OrderDetail", "ErrorBody", "TokenResponse", "User", "Stats"] {
         assert!(
             doc["components"]["schemas"][schema].is_object(),
             "schema {schema} missing"
@@ -253,12 +211,7 @@ async fn openapi_documents_every_route_with_a_policy() {
     let table = order_system::auth::policy::PolicyTable::from_openapi(&doc).unwrap();
     assert_eq!(table.iter().count(), documented.len());
 
-    let docs = srv
-        .client
-        .get(format!("{}/api/docs/", srv.url))
-        .send()
-        .await
-        .unwrap();
+    let docs = srv.client.get(format!("{}/api/docs/", srv.url)).send().await.unwrap();
     assert_eq!(docs.status(), StatusCode::OK);
     assert!(docs.text().await.unwrap().contains("swagger-ui"));
 }
@@ -266,12 +219,7 @@ async fn openapi_documents_every_route_with_a_policy() {
 #[tokio::test]
 async fn health_reports_the_database() {
     let srv = TestServer::start().await;
-    let resp = srv
-        .client
-        .get(format!("{}/health", srv.url))
-        .send()
-        .await
-        .unwrap();
+    let resp = srv.client.get(format!("{}/health", srv.url)).send().await.unwrap();
     assert_eq!(resp.status(), StatusCode::OK);
     let body: serde_json::Value = resp.json().await.unwrap();
     assert_eq!(body["status"], "ok");
@@ -279,15 +227,8 @@ async fn health_reports_the_database() {
 
     // With the database closed under it, health says so with 503, and the API too.
     let db = srv.server().db().clone();
-    tokio::task::spawn_blocking(move || db.close())
-        .await
-        .unwrap();
-    let resp = srv
-        .client
-        .get(format!("{}/health", srv.url))
-        .send()
-        .await
-        .unwrap();
+    tokio::task::spawn_blocking(move || db.close()).await.unwrap();
+    let resp = srv.client.get(format!("{}/health", srv.url)).send().await.unwrap();
     assert_eq!(resp.status(), StatusCode::SERVICE_UNAVAILABLE);
     let body: serde_json::Value = resp.json().await.unwrap();
     assert_eq!(body["status"], "unavailable");
@@ -313,12 +254,8 @@ async fn stats_sum_the_original_maintenance_queries() {
         ids.push(o["id"].clone());
     }
     for s in ["confirmed", "shipped", "completed"] {
-        srv.post(
-            &format!("/api/orders/{}/status", ids[0]),
-            &admin,
-            json!({"status": s}),
-        )
-        .await;
+        srv.post(&format!("/api/orders/{}/status", ids[0]), &admin, json!({"status": s}))
+            .await;
     }
     srv.post(
         &format!("/api/orders/{}/status", ids[1]),

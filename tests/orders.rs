@@ -24,10 +24,7 @@ async fn an_order_captures_prices_takes_stock_and_writes_the_ledger() {
         .await;
     assert_eq!(status, StatusCode::CREATED, "{order}");
     assert_eq!(order["status"], "pending");
-    assert_eq!(
-        order["total_amount"], "60.40",
-        "3 × 19.90 + 7 × 0.10, exactly"
-    );
+    assert_eq!(order["total_amount"], "60.40", "3 × 19.90 + 7 × 0.10, exactly");
     assert_eq!(order["note"], "门店自提");
     assert_eq!(order["created_by"], "superAdmin");
     let number = order["order_number"].as_str().unwrap();
@@ -47,15 +44,11 @@ async fn an_order_captures_prices_takes_stock_and_writes_the_ledger() {
         json!({"price": "99.00"}),
     )
     .await;
-    let (_, again) = srv
-        .get(&format!("/api/orders/{}", order["id"]), &admin)
-        .await;
+    let (_, again) = srv.get(&format!("/api/orders/{}", order["id"]), &admin).await;
     assert_eq!(again["items"][0]["unit_price"], "19.90");
     assert_eq!(again["total_amount"], "60.40");
 
-    let (_, tea_now) = srv
-        .get(&format!("/api/products/{}", tea["id"]), &admin)
-        .await;
+    let (_, tea_now) = srv.get(&format!("/api/products/{}", tea["id"]), &admin).await;
     assert_eq!(tea_now["stock_quantity"], 7);
     let rows: i64 = srv
         .sqlite()
@@ -96,26 +89,17 @@ async fn insufficient_stock_names_the_product_and_writes_nothing() {
     assert_eq!(code(&body), "insufficient_stock");
     assert_eq!(body["error"]["details"]["sku"], "SCARCE");
     assert_eq!(body["error"]["details"]["available"], 2);
-    assert!(
-        body["error"]["message"]
-            .as_str()
-            .unwrap()
-            .contains("SCARCE")
-    );
+    assert!(body["error"]["message"].as_str().unwrap().contains("SCARCE"));
 
     let conn = srv.sqlite();
-    let orders: i64 = conn
-        .query_row("SELECT COUNT(*) FROM orders", [], |r| r.get(0))
-        .unwrap();
+    let orders: i64 = conn.query_row("SELECT COUNT(*) FROM orders", [], |r| r.get(0)).unwrap();
     let items: i64 = conn
         .query_row("SELECT COUNT(*) FROM order_items", [], |r| r.get(0))
         .unwrap();
     let stock: i64 = conn
-        .query_row(
-            "SELECT stock_quantity FROM products WHERE sku = 'PLENTY'",
-            [],
-            |r| r.get(0),
-        )
+        .query_row("SELECT stock_quantity FROM products WHERE sku = 'PLENTY'", [], |r| {
+            r.get(0)
+        })
         .unwrap();
     assert_eq!((orders, items, stock), (0, 0, 100), "nothing is written");
     srv.assert_ledger_consistent();
@@ -127,12 +111,8 @@ async fn bad_order_input_gets_422() {
     let admin = srv.admin().await;
     let p = srv.product(&admin, "P", "1.00", 10).await;
     let archived = srv.product(&admin, "OLD", "1.00", 10).await;
-    srv.post(
-        &format!("/api/products/{}/archive", archived["id"]),
-        &admin,
-        json!({}),
-    )
-    .await;
+    srv.post(&format!("/api/products/{}/archive", archived["id"]), &admin, json!({}))
+        .await;
     let cases = [
         (json!({"items": []}), "items"),
         (
@@ -165,13 +145,8 @@ async fn bad_order_input_gets_422() {
     for (body, field) in cases {
         let (status, resp) = srv.post("/api/orders", &admin, body.clone()).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}: {resp}");
-        let got = resp["error"]["details"]["field"]
-            .as_str()
-            .unwrap_or_default();
-        assert!(
-            got.starts_with(field),
-            "{body}: field {got:?}, wanted {field:?}"
-        );
+        let got = resp["error"]["details"]["field"].as_str().unwrap_or_default();
+        assert!(got.starts_with(field), "{body}: field {got:?}, wanted {field:?}");
     }
     srv.assert_ledger_consistent();
 }
@@ -194,10 +169,7 @@ async fn the_workflow_allows_only_its_transitions() {
     let (status, body) = srv.post(&url, &staff, json!({"status": "shipped"})).await;
     assert_eq!(status, StatusCode::CONFLICT);
     assert_eq!(code(&body), "invalid_transition");
-    assert_eq!(
-        body["error"]["details"]["allowed"],
-        json!(["confirmed", "cancelled"])
-    );
+    assert_eq!(body["error"]["details"]["allowed"], json!(["confirmed", "cancelled"]));
 
     for next in ["confirmed", "shipped", "completed"] {
         let (status, body) = srv.post(&url, &staff, json!({"status": next})).await;
@@ -205,18 +177,12 @@ async fn the_workflow_allows_only_its_transitions() {
         assert_eq!(body["status"], next);
     }
     let (status, body) = srv.post(&url, &staff, json!({"status": "cancelled"})).await;
-    assert_eq!(
-        status,
-        StatusCode::CONFLICT,
-        "completed orders cannot be cancelled"
-    );
+    assert_eq!(status, StatusCode::CONFLICT, "completed orders cannot be cancelled");
     assert_eq!(code(&body), "invalid_transition");
     let (status, _) = srv.post(&url, &staff, json!({"status": "lost"})).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
 
-    let (_, detail) = srv
-        .get(&format!("/api/orders/{}", order["id"]), &staff)
-        .await;
+    let (_, detail) = srv.get(&format!("/api/orders/{}", order["id"]), &staff).await;
     let history: Vec<&str> = detail["status_history"]
         .as_array()
         .unwrap()
@@ -249,10 +215,7 @@ async fn cancelling_gives_the_stock_back_with_ledger_rows() {
         let (status, body) = srv.post(&url, &admin, json!({"status": "cancelled"})).await;
         assert_eq!(status, StatusCode::OK, "{body}");
         let (_, after) = srv.get(&format!("/api/products/{}", p["id"]), &admin).await;
-        assert_eq!(
-            after["stock_quantity"], 10,
-            "cancel from {before} restores stock"
-        );
+        assert_eq!(after["stock_quantity"], 10, "cancel from {before} restores stock");
         let cancel_rows: i64 = srv
             .sqlite()
             .query_row(
@@ -263,11 +226,7 @@ async fn cancelling_gives_the_stock_back_with_ledger_rows() {
             .unwrap();
         assert_eq!(cancel_rows, 1);
         let (status, _) = srv.post(&url, &admin, json!({"status": "cancelled"})).await;
-        assert_eq!(
-            status,
-            StatusCode::CONFLICT,
-            "cancelling twice never gives stock twice"
-        );
+        assert_eq!(status, StatusCode::CONFLICT, "cancelling twice never gives stock twice");
     }
     srv.assert_ledger_consistent();
 }
@@ -293,23 +252,16 @@ async fn customers_see_and_act_on_only_their_own_orders() {
     assert_eq!(all["total"], 4);
     // Filtering by someone else's customer id does not widen a customer's view.
     let (_, sneaky) = srv
-        .get(
-            &format!("/api/orders?customer_id={}", b1["customer_id"]),
-            &alice,
-        )
+        .get(&format!("/api/orders?customer_id={}", b1["customer_id"]), &alice)
         .await;
     assert_eq!(sneaky["total"], 2);
 
     assert_eq!(
-        srv.get(&format!("/api/orders/{}", b1["id"]), &alice)
-            .await
-            .0,
+        srv.get(&format!("/api/orders/{}", b1["id"]), &alice).await.0,
         StatusCode::NOT_FOUND
     );
     assert_eq!(
-        srv.get(&format!("/api/orders/{}", a1["id"]), &alice)
-            .await
-            .0,
+        srv.get(&format!("/api/orders/{}", a1["id"]), &alice).await.0,
         StatusCode::OK
     );
     let (status, _) = srv
@@ -319,11 +271,7 @@ async fn customers_see_and_act_on_only_their_own_orders() {
             json!({"status": "cancelled"}),
         )
         .await;
-    assert_eq!(
-        status,
-        StatusCode::NOT_FOUND,
-        "another customer's order is invisible"
-    );
+    assert_eq!(status, StatusCode::NOT_FOUND, "another customer's order is invisible");
     let (status, _) = srv
         .post(
             &format!("/api/orders/{}/status", a1["id"]),
@@ -359,7 +307,11 @@ async fn customers_see_and_act_on_only_their_own_orders() {
         "only pending orders can be cancelled by a customer"
     );
     let (status, _) = srv
-        .post("/api/orders", &alice, json!({"items": [{"product_id": p["id"], "quantity": 1}], "customer_id": b1["customer_id"]}))
+        .post(
+            "/api/orders",
+            &alice,
+            json!({"items": [{"product_id": p["id"], "quantity": 1}], "customer_id": b1["customer_id"]}),
+        )
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     assert_eq!(srv.get("/api/stats", &alice).await.0, StatusCode::FORBIDDEN);
@@ -388,15 +340,10 @@ async fn order_lists_filter_by_status_customer_date_and_number() {
     let (_, page) = srv.get("/api/orders?status=confirmed", &admin).await;
     assert_eq!(page["total"], 4);
     let (_, page) = srv
-        .get(
-            &format!("/api/orders?customer_id={}", mine["customer_id"]),
-            &admin,
-        )
+        .get(&format!("/api/orders?customer_id={}", mine["customer_id"]), &admin)
         .await;
     assert_eq!(page["total"], 1);
-    let (_, page) = srv
-        .get(&format!("/api/orders?q={}", numbers[2]), &admin)
-        .await;
+    let (_, page) = srv.get(&format!("/api/orders?q={}", numbers[2]), &admin).await;
     assert_eq!(page["total"], 1);
     assert_eq!(page["items"][0]["order_number"], numbers[2]);
     let (_, page) = srv.get("/api/orders?q=alice", &admin).await;
@@ -409,17 +356,11 @@ async fn order_lists_filter_by_status_customer_date_and_number() {
         .with_timezone(&chrono_tz::Asia::Shanghai)
         .date_naive();
     let (_, page) = srv
-        .get(
-            &format!("/api/orders?date_from={today}&date_to={today}"),
-            &admin,
-        )
+        .get(&format!("/api/orders?date_from={today}&date_to={today}"), &admin)
         .await;
     assert_eq!(page["total"], 5);
     let (_, page) = srv
-        .get(
-            &format!("/api/orders?date_to={}", today.pred_opt().unwrap()),
-            &admin,
-        )
+        .get(&format!("/api/orders?date_to={}", today.pred_opt().unwrap()), &admin)
         .await;
     assert_eq!(page["total"], 0);
     let (status, body) = srv.get("/api/orders?date_from=yesterday", &admin).await;

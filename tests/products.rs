@@ -25,9 +25,7 @@ async fn create_read_update_archive() {
     let id = p["id"].as_i64().unwrap();
     let stored: i64 = srv
         .sqlite()
-        .query_row("SELECT price_minor FROM products WHERE id = ?", [id], |r| {
-            r.get(0)
-        })
+        .query_row("SELECT price_minor FROM products WHERE id = ?", [id], |r| r.get(0))
         .unwrap();
     assert_eq!(stored, 1990, "money is stored as integer minor units");
 
@@ -90,11 +88,7 @@ async fn duplicate_sku_is_a_conflict() {
     assert_eq!(status, StatusCode::CONFLICT);
     assert_eq!(code(&body), "sku_taken");
     let (status, _) = srv
-        .patch(
-            &format!("/api/products/{}", a["id"]),
-            &admin,
-            json!({"sku": "DUP-2"}),
-        )
+        .patch(&format!("/api/products/{}", a["id"]), &admin, json!({"sku": "DUP-2"}))
         .await;
     assert_eq!(status, StatusCode::CONFLICT);
 }
@@ -121,38 +115,21 @@ async fn invalid_fields_get_422_naming_the_field() {
         let mut body = good.clone();
         body[field] = value.clone();
         let (status, resp) = srv.post("/api/products", &admin, body).await;
-        assert_eq!(
-            status,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "{field}={value}: {resp}"
-        );
-        assert_eq!(
-            resp["error"]["details"]["field"], field,
-            "{field}={value}: {resp}"
-        );
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{field}={value}: {resp}");
+        assert_eq!(resp["error"]["details"]["field"], field, "{field}={value}: {resp}");
     }
     for missing in ["sku", "name", "price", "stock_quantity"] {
         let mut body = good.clone();
         body.as_object_mut().unwrap().remove(missing);
         let (status, resp) = srv.post("/api/products", &admin, body).await;
-        assert_eq!(
-            status,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "{missing}: {resp}"
-        );
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{missing}: {resp}");
         assert_eq!(resp["error"]["details"]["field"], missing, "{resp}");
     }
     let mut unknown = good.clone();
     unknown["colour"] = json!("red");
     let (status, resp) = srv.post("/api/products", &admin, unknown).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(
-        resp["error"]["message"]
-            .as_str()
-            .unwrap()
-            .contains("colour"),
-        "{resp}"
-    );
+    assert!(resp["error"]["message"].as_str().unwrap().contains("colour"), "{resp}");
     let count: i64 = srv
         .sqlite()
         .query_row("SELECT COUNT(*) FROM products", [], |r| r.get(0))
@@ -165,8 +142,7 @@ async fn lists_page_search_filter_and_sort() {
     let srv = TestServer::start().await;
     let admin = srv.admin().await;
     for i in 1..=25 {
-        srv.product(&admin, &format!("SKU-{i:02}"), &format!("{i}.50"), i)
-            .await;
+        srv.product(&admin, &format!("SKU-{i:02}"), &format!("{i}.50"), i).await;
     }
     let (status, tea) = srv
         .post(
@@ -176,17 +152,11 @@ async fn lists_page_search_filter_and_sort() {
         )
         .await;
     assert_eq!(status, StatusCode::CREATED);
-    srv.post(
-        &format!("/api/products/{}/archive", tea["id"]),
-        &admin,
-        json!({}),
-    )
-    .await;
+    srv.post(&format!("/api/products/{}/archive", tea["id"]), &admin, json!({}))
+        .await;
 
     // Sorted by SKU, CHA-1 comes first, so page 2 holds SKU-10..19.
-    let (status, page) = srv
-        .get("/api/products?page=2&per_page=10&sort=sku", &admin)
-        .await;
+    let (status, page) = srv.get("/api/products?page=2&per_page=10&sort=sku", &admin).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(page["total"], 26);
     assert_eq!(page["page"], 2);
@@ -197,27 +167,18 @@ async fn lists_page_search_filter_and_sort() {
         .iter()
         .map(|p| p["sku"].as_str().unwrap())
         .collect();
-    assert_eq!(
-        skus,
-        (10..=19).map(|i| format!("SKU-{i:02}")).collect::<Vec<_>>()
-    );
+    assert_eq!(skus, (10..=19).map(|i| format!("SKU-{i:02}")).collect::<Vec<_>>());
 
-    let (_, page) = srv
-        .get("/api/products?sort=-price&per_page=1", &admin)
-        .await;
+    let (_, page) = srv.get("/api/products?sort=-price&per_page=1", &admin).await;
     assert_eq!(page["items"][0]["sku"], "CHA-1");
-    let (_, page) = srv
-        .get(&format!("/api/products?q={}", urlencode("普洱")), &admin)
-        .await;
+    let (_, page) = srv.get(&format!("/api/products?q={}", urlencode("普洱")), &admin).await;
     assert_eq!(page["total"], 1);
     let (_, page) = srv.get("/api/products?q=sku-2", &admin).await;
     assert_eq!(page["total"], 6, "SKU-02 and SKU-20..25, case-insensitive");
     let (_, page) = srv.get("/api/products?status=archived", &admin).await;
     assert_eq!(page["total"], 1);
     // Stock below 10 (the default threshold): SKU-01..09.
-    let (_, page) = srv
-        .get("/api/products?low_stock=true&status=active", &admin)
-        .await;
+    let (_, page) = srv.get("/api/products?low_stock=true&status=active", &admin).await;
     assert_eq!(page["total"], 9);
     let (_, page) = srv.get("/api/products?q=%25", &admin).await;
     assert_eq!(page["total"], 0, "LIKE wildcards in q are literal");
@@ -243,21 +204,15 @@ async fn customers_see_only_active_products_and_cannot_edit() {
     let (_, customer) = srv.user_token(&admin, "buyer", "customer").await;
     let kept = srv.product(&admin, "A-1", "1.00", 5).await;
     let gone = srv.product(&admin, "A-2", "1.00", 5).await;
-    srv.post(
-        &format!("/api/products/{}/archive", gone["id"]),
-        &admin,
-        json!({}),
-    )
-    .await;
+    srv.post(&format!("/api/products/{}/archive", gone["id"]), &admin, json!({}))
+        .await;
 
     let (status, page) = srv.get("/api/products?status=archived", &customer).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(page["total"], 1);
     assert_eq!(page["items"][0]["id"], kept["id"]);
     assert_eq!(
-        srv.get(&format!("/api/products/{}", gone["id"]), &customer)
-            .await
-            .0,
+        srv.get(&format!("/api/products/{}", gone["id"]), &customer).await.0,
         StatusCode::NOT_FOUND
     );
     let (status, body) = srv

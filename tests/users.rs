@@ -11,7 +11,11 @@ async fn admins_manage_users() {
     let srv = TestServer::start().await;
     let admin = srv.admin().await;
     let (status, u) = srv
-        .post("/api/users", &admin, json!({"username": "王小明", "password": "start-pass-1", "role": "staff", "email": "wang@example.cn"}))
+        .post(
+            "/api/users",
+            &admin,
+            json!({"username": "王小明", "password": "start-pass-1", "role": "staff", "email": "wang@example.cn"}),
+        )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{u}");
     assert_eq!(
@@ -59,12 +63,7 @@ async fn admins_manage_users() {
     assert_eq!(srv.login("王小明", "reset-pass-2").await.0, StatusCode::OK);
 
     let (status, _) = srv
-        .call(
-            Method::DELETE,
-            &format!("/api/users/{id}"),
-            Some(&admin),
-            None,
-        )
+        .call(Method::DELETE, &format!("/api/users/{id}"), Some(&admin), None)
         .await;
     assert_eq!(status, StatusCode::NO_CONTENT);
     assert_eq!(
@@ -87,17 +86,11 @@ async fn nobody_can_delete_disable_or_demote_superadmin() {
             let (status, body) = srv.patch("/api/users/1", token, patch.clone()).await;
             assert_eq!(status, StatusCode::FORBIDDEN, "{patch}: {body}");
         }
-        let (status, _) = srv
-            .call(Method::DELETE, "/api/users/1", Some(token), None)
-            .await;
+        let (status, _) = srv.call(Method::DELETE, "/api/users/1", Some(token), None).await;
         assert_eq!(status, StatusCode::FORBIDDEN);
     }
     let (status, _) = srv
-        .post(
-            "/api/users/1/password",
-            &admin,
-            json!({"password": "hijacked-123"}),
-        )
+        .post("/api/users/1/password", &admin, json!({"password": "hijacked-123"}))
         .await;
     assert_eq!(
         status,
@@ -112,10 +105,7 @@ async fn nobody_can_delete_disable_or_demote_superadmin() {
         )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
-    assert_eq!(
-        srv.login("superAdmin", common::ADMIN_PASSWORD).await.0,
-        StatusCode::OK
-    );
+    assert_eq!(srv.login("superAdmin", common::ADMIN_PASSWORD).await.0, StatusCode::OK);
 }
 
 #[tokio::test]
@@ -126,13 +116,9 @@ async fn only_the_superadmin_grants_or_changes_admins() {
     let (other_admin, _) = srv.user_token(&root, "boss2", "admin").await;
     let (staff_id, _) = srv.user_token(&root, "clerk", "staff").await;
     assert_eq!(
-        srv.patch(
-            &format!("/api/users/{staff_id}"),
-            &admin,
-            json!({"role": "admin"})
-        )
-        .await
-        .0,
+        srv.patch(&format!("/api/users/{staff_id}"), &admin, json!({"role": "admin"}))
+            .await
+            .0,
         StatusCode::FORBIDDEN
     );
     assert_eq!(
@@ -146,32 +132,20 @@ async fn only_the_superadmin_grants_or_changes_admins() {
         StatusCode::FORBIDDEN
     );
     let (status, body) = srv
-        .patch(
-            &format!("/api/users/{admin_id}"),
-            &admin,
-            json!({"is_active": false}),
-        )
+        .patch(&format!("/api/users/{admin_id}"), &admin, json!({"is_active": false}))
         .await;
     assert_eq!(status, StatusCode::CONFLICT, "{body}");
     assert_eq!(code(&body), "own_account");
     assert_eq!(
-        srv.patch(
-            &format!("/api/users/{staff_id}"),
-            &admin,
-            json!({"role": "customer"})
-        )
-        .await
-        .0,
+        srv.patch(&format!("/api/users/{staff_id}"), &admin, json!({"role": "customer"}))
+            .await
+            .0,
         StatusCode::OK
     );
     assert_eq!(
-        srv.patch(
-            &format!("/api/users/{staff_id}"),
-            &root,
-            json!({"role": "admin"})
-        )
-        .await
-        .0,
+        srv.patch(&format!("/api/users/{staff_id}"), &root, json!({"role": "admin"}))
+            .await
+            .0,
         StatusCode::OK
     );
 }
@@ -210,12 +184,7 @@ async fn users_who_took_orders_are_disabled_not_deleted() {
     )
     .await;
     let (status, body) = srv
-        .call(
-            Method::DELETE,
-            &format!("/api/users/{id}"),
-            Some(&root),
-            None,
-        )
+        .call(Method::DELETE, &format!("/api/users/{id}"), Some(&root), None)
         .await;
     assert_eq!(status, StatusCode::CONFLICT);
     assert_eq!(code(&body), "user_in_use");

@@ -19,6 +19,8 @@ pub struct CurrentUser {
     pub username: String,
     pub role: Role,
     pub must_change_password: bool,
+    /// The client's address, for the audit trail.
+    pub ip: Option<String>,
 }
 
 impl CurrentUser {
@@ -35,11 +37,7 @@ impl<S: Send + Sync> FromRequestParts<S> for CurrentUser {
             .extensions
             .get::<CurrentUser>()
             .cloned()
-            .ok_or_else(|| {
-                AppError::Internal(
-                    "a handler needs a signed-in user but its route is public".into(),
-                )
-            })
+            .ok_or_else(|| AppError::Internal("a handler needs a signed-in user but its route is public".into()))
     }
 }
 

@@ -57,14 +57,9 @@ impl PasswordHasher {
         self.verify(password, &dummy).await.map(|_| ())
     }
 
-    async fn blocking<T: Send + 'static>(
-        &self,
-        f: impl FnOnce() -> AppResult<T> + Send + 'static,
-    ) -> AppResult<T> {
+    async fn blocking<T: Send + 'static>(&self, f: impl FnOnce() -> AppResult<T> + Send + 'static) -> AppResult<T> {
         let _permit = self.permits.acquire().await.map_err(AppError::internal)?;
-        tokio::task::spawn_blocking(f)
-            .await
-            .map_err(AppError::internal)?
+        tokio::task::spawn_blocking(f).await.map_err(AppError::internal)?
     }
 }
 

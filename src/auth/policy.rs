@@ -8,7 +8,9 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use axum::extract::{MatchedPath, Request, State};
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, MatchedPath, Request, State};
 use axum::http::{Method, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -76,8 +78,7 @@ impl PolicyTable {
                 if !op.is_object() || op.get("responses").is_none() {
                     continue;
                 }
-                let policy = policy_of(op)
-                    .ok_or_else(|| format!("{method} {path} declares no access policy"))?;
+                let policy = policy_of(op).ok_or_else(|| format!("{method} {path} declares no access policy"))?;
                 table.insert((method, path.clone()), policy);
             }
         }
@@ -85,30 +86,19 @@ impl PolicyTable {
     }
 
     pub fn get(&self, method: &Method, path: &str) -> Option<Policy> {
-        let method = if method == Method::HEAD {
-            &Method::GET
-        } else {
-            method
-        };
+        let method = if method == Method::HEAD { &Method::GET } else { method };
         self.0.get(&(method.clone(), path.to_owned())).copied()
     }
 
     /// The methods documented for a path, for the Allow header of a 405.
     pub fn methods(&self, path: &str) -> Vec<&Method> {
-        let mut methods: Vec<&Method> = self
-            .0
-            .keys()
-            .filter(|(_, p)| p == path)
-            .map(|(m, _)| m)
-            .collect();
+        let mut methods: Vec<&Method> = self.0.keys().filter(|(_, p)| p == path).map(|(m, _)| m).collect();
         methods.sort_by_key(|m| m.as_str());
         methods
     }
 
     pub fn iter(&self) -> impl Iterator<Item = (&Method, &str, Policy)> {
-        self.0
-            .iter()
-            .map(|((m, p), policy)| (m, p.as_str(), *policy))
+        self.0.iter().map(|((m, p), policy)| (m, p.as_str(), *policy))
     }
 }
 
@@ -128,19 +118,14 @@ pub async fn enforce(
     mut req: Request,
     next: Next,
 ) -> Response {
-    let Some(path) = req
-        .extensions()
-        .get::<MatchedPath>()
-        .map(|p| p.as_str().to_owned())
-    else {
+    let Some(path) = req.extensions().get::<MatchedPath>().map(|p| p.as_str().to_owned()) else {
         return next.run(req).await;
     };
     let Some(policy) = table.get(req.method(), &path) else {
         let allowed = table.methods(&path);
         if allowed.is_empty() {
             // A route registered without an OpenAPI annotation: refuse rather than run it open.
-            return AppError::Internal(format!("{} {path} has no access policy", req.method()))
-                .into_response();
+            return AppError::Internal(format!("{} {path} has no access policy", req.method())).into_response();
         }
         return method_not_allowed(&allowed);
     };
@@ -149,7 +134,8 @@ pub async fn enforce(
     }
     let token = bearer_token(&req).map(str::to_owned);
     match authorize(&state, token.as_deref(), policy).await {
-        Ok(user) => {
+        Ok(mut user) => {
+            user.ip = client_ip(&req);
             req.extensions_mut().insert(user);
             next.run(req).await
         }
@@ -157,13 +143,8 @@ pub async fn enforce(
     }
 }
 
-async fn authorize(
-    state: &AppState,
-    token: Option<&str>,
-    policy: Policy,
-) -> AppResult<CurrentUser> {
-    let token =
-        token.ok_or_else(|| unauthorized("sign in first: this endpoint needs an access token"))?;
+async fn authorize(state: &AppState, token: Option<&str>, policy: Policy) -> AppResult<CurrentUser> {
+    let token = token.ok_or_else(|| unauthorized("sign in first: this endpoint needs an access token"))?;
     let user = authenticate(state, token).await?;
     if user.must_change_password && policy != Policy::Pending {
         return Err(AppError::Forbidden {
@@ -177,22 +158,24 @@ async fn authorize(
     Ok(user)
 }
 
+/// The peer address of the connection (the binary faces clients directly, with no proxy).
+pub fn client_ip(req: &Request) -> Option<String> {
+    req.extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip().to_string())
+}
+
 fn bearer_token(req: &Request) -> Option<&str> {
     let value = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
     let (scheme, token) = value.split_once(' ')?;
-    scheme
-        .eq_ignore_ascii_case("bearer")
-        .then_some(token.trim())
+    scheme.eq_ignore_ascii_case("bearer").then_some(token.trim())
 }
 
 /// Resolves a token to its user, refusing tokens of disabled or deleted users and tokens
 /// issued before the user's last password change.
 pub async fn authenticate(state: &AppState, token: &str) -> AppResult<CurrentUser> {
     let (user_id, token_version) = state.auth.keys.verify(token)?;
-    let row = state
-        .db
-        .read(move |conn| users::store::auth_row(conn, user_id))
-        .await?;
+    let row = state.db.read(move |conn| users::store::auth_row(conn, user_id)).await?;
     let row = row
         .filter(|r| r.is_active && r.token_version == token_version)
         .ok_or_else(|| unauthorized("the session is no longer valid; sign in again"))?;
@@ -201,13 +184,13 @@ pub async fn authenticate(state: &AppState, token: &str) -> AppResult<CurrentUse
         username: row.username,
         role: row.role,
         must_change_password: row.must_change_password,
+        ip: None,
     })
 }
 
 fn method_not_allowed(allowed: &[&Method]) -> Response {
     let list: Vec<&str> = allowed.iter().map(|m| m.as_str()).collect();
-    let mut response =
-        AppError::MethodNotAllowed(format!("allowed methods: {}", list.join(", "))).into_response();
+    let mut response = AppError::MethodNotAllowed(format!("allowed methods: {}", list.join(", "))).into_response();
     if let Ok(value) = header::HeaderValue::from_str(&list.join(", ")) {
         response.headers_mut().insert(header::ALLOW, value);
     }

@@ -1,6 +1,8 @@
 //! /api/auth: sign in, who am I, change my password.
 
-use axum::extract::State;
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, State};
 use serde::Deserialize;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -40,9 +42,11 @@ pub struct LoginRequest {
     ))]
 async fn login(
     State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     ApiJson(body): ApiJson<LoginRequest>,
 ) -> AppResult<Json<TokenResponse>> {
-    service::login(&state.db, &state.auth, &body.username, &body.password)
+    let ip = Some(peer.ip().to_string());
+    service::login(&state.db, &state.auth, &body.username, &body.password, ip)
         .await
         .map(Json)
 }
@@ -55,11 +59,7 @@ async fn login(
     ))]
 async fn me(State(state): State<AppState>, user: CurrentUser) -> AppResult<Json<User>> {
     let id = user.id;
-    state
-        .db
-        .read(move |conn| store::get(conn, id))
-        .await
-        .map(Json)
+    state.db.read(move |conn| store::get(conn, id)).await.map(Json)
 }
 
 #[derive(Deserialize, ToSchema)]

@@ -4,6 +4,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::Auth;
+use crate::audit::{self, Event, Who};
 use crate::clock;
 use crate::db::Db;
 use crate::error::{AppError, AppResult};
@@ -29,26 +30,32 @@ fn invalid_credentials() -> AppError {
 }
 
 /// Checks a username and password. Unknown users cost the same bcrypt time and get the same
-/// answer as a wrong password, so the answer does not reveal which usernames exist.
+/// answer as a wrong password, so the answer does not reveal which usernames exist. Every
+/// attempt, good or bad, goes into the audit trail.
 pub async fn login(
     db: &Db,
     auth: &Auth,
     username: &str,
     password: &str,
+    ip: Option<String>,
 ) -> AppResult<TokenResponse> {
     check_password_length("password", password)?;
     let name = username.trim().to_owned();
+    let lookup = name.clone();
     let found = db
-        .read(move |conn| store::credentials_by_username(conn, &name))
+        .read(move |conn| store::credentials_by_username(conn, &lookup))
         .await?;
     let Some(creds) = found else {
         auth.hasher.verify_dummy(password).await?;
+        record_failure(db, None, name, ip, "unknown_user").await?;
         return Err(invalid_credentials());
     };
     if !auth.hasher.verify(password, &creds.password_hash).await? {
+        record_failure(db, Some(creds.id), name, ip, "wrong_password").await?;
         return Err(invalid_credentials());
     }
     if !creds.is_active {
+        record_failure(db, Some(creds.id), name, ip, "account_disabled").await?;
         return Err(AppError::Unauthorized {
             code: "account_disabled",
             message: "this account is disabled".into(),
@@ -57,11 +64,47 @@ pub async fn login(
     let id = creds.id;
     let user = db
         .write(move |conn| {
-            store::record_login(conn, id, &clock::now())?;
-            store::get(conn, id)
+            let now = clock::now();
+            store::record_login(conn, id, &now)?;
+            let user = store::get(conn, id)?;
+            let who = Who {
+                user_id: Some(id),
+                username: Some(user.username.clone()),
+                ip,
+            };
+            let event = Event {
+                action: "auth.login",
+                entity_type: "user",
+                entity_id: Some(id),
+                before: None,
+                after: None,
+            };
+            audit::store::record(conn, &who, &event, &now)?;
+            Ok(user)
         })
         .await?;
     issue(auth, user, creds.token_version)
+}
+
+/// A failed sign-in goes into the audit trail with the name that was tried and why.
+async fn record_failure(db: &Db, user_id: Option<i64>, name: String, ip: Option<String>, why: &str) -> AppResult<()> {
+    let after = serde_json::json!({ "reason": why });
+    db.write(move |conn| {
+        let who = Who {
+            user_id,
+            username: Some(name.chars().take(100).collect()),
+            ip,
+        };
+        let event = Event {
+            action: "auth.login_failed",
+            entity_type: "user",
+            entity_id: user_id,
+            before: None,
+            after: Some(after),
+        };
+        audit::store::record(conn, &who, &event, &clock::now())
+    })
+    .await
 }
 
 pub fn issue(auth: &Auth, user: User, token_version: i64) -> AppResult<TokenResponse> {
@@ -76,17 +119,9 @@ pub fn issue(auth: &Auth, user: User, token_version: i64) -> AppResult<TokenResp
 
 /// Changes the caller's password after checking the current one; all older tokens stop
 /// working and a fresh token is returned.
-pub async fn change_password(
-    db: &Db,
-    auth: &Auth,
-    user_id: i64,
-    current: &str,
-    new: &str,
-) -> AppResult<TokenResponse> {
+pub async fn change_password(db: &Db, auth: &Auth, user_id: i64, current: &str, new: &str) -> AppResult<TokenResponse> {
     check_password_length("current_password", current)?;
-    let creds = db
-        .read(move |conn| store::credentials_by_id(conn, user_id))
-        .await?;
+    let creds = db.read(move |conn| store::credentials_by_id(conn, user_id)).await?;
     if !auth.hasher.verify(current, &creds.password_hash).await? {
         return Err(AppError::validation("current_password", "is not correct"));
     }

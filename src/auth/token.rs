@@ -56,8 +56,7 @@ impl TokenKeys {
             iat: now,
             exp: now + ttl as i64,
         };
-        let token = encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
-            .map_err(AppError::internal)?;
+        let token = encode(&Header::new(Algorithm::HS256), &claims, &self.encoding).map_err(AppError::internal)?;
         Ok((token, ttl))
     }
 
@@ -65,9 +64,7 @@ impl TokenKeys {
     pub fn verify(&self, token: &str) -> AppResult<(i64, i64)> {
         let data = decode::<Claims>(token, &self.decoding, &self.validation).map_err(|err| {
             let message = match err.kind() {
-                jsonwebtoken::errors::ErrorKind::ExpiredSignature => {
-                    "the session has expired; sign in again"
-                }
+                jsonwebtoken::errors::ErrorKind::ExpiredSignature => "the session has expired; sign in again",
                 _ => "the access token is invalid",
             };
             unauthorized(message)

@@ -1,8 +1,125 @@
 //! The SQL of customers.
 
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, OptionalExtension, Row, params};
 
-use crate::error::AppResult;
+use super::types::{Customer, CustomerFields};
+use crate::db::not_found_as;
+use crate::error::{AppError, AppResult};
+use crate::http::list::Paging;
+use crate::money::Money;
+use crate::users::store::is_unique_violation;
+
+const SELECT: &str = "SELECT c.id, c.name, c.phone, c.email, c.address, c.note, c.user_id, u.username, c.is_archived,
+        (SELECT COUNT(*) FROM orders o WHERE o.customer_id = c.id),
+        (SELECT COALESCE(SUM(o.total_amount_minor), 0) FROM orders o WHERE o.customer_id = c.id AND o.status <> 'cancelled'),
+        (SELECT MAX(o.created_at) FROM orders o WHERE o.customer_id = c.id),
+        c.created_at, c.updated_at
+    FROM customers c LEFT JOIN users u ON u.id = c.user_id";
+
+fn customer_from_row(r: &Row) -> rusqlite::Result<Customer> {
+    Ok(Customer {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        phone: r.get(2)?,
+        email: r.get(3)?,
+        address: r.get(4)?,
+        note: r.get(5)?,
+        user_id: r.get(6)?,
+        username: r.get(7)?,
+        is_archived: r.get(8)?,
+        order_count: r.get(9)?,
+        lifetime_total: Money::from_minor(r.get(10)?),
+        last_order_at: r.get(11)?,
+        created_at: r.get(12)?,
+        updated_at: r.get(13)?,
+    })
+}
+
+pub fn get(conn: &Connection, id: i64) -> AppResult<Customer> {
+    conn.prepare_cached(&format!("{SELECT} WHERE c.id = ?"))?
+        .query_row([id], customer_from_row)
+        .map_err(not_found_as("customer"))
+}
+
+pub fn insert(conn: &Connection, f: &CustomerFields, now: &str) -> AppResult<i64> {
+    check_login(conn, f.user_id)?;
+    conn.prepare_cached(
+        "INSERT INTO customers (name, phone, email, address, note, user_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+    )?
+    .execute(params![f.name, f.phone, f.email, f.address, f.note, f.user_id, now, now])
+    .map_err(login_taken)?;
+    Ok(conn.last_insert_rowid())
+}
+
+pub fn update(conn: &Connection, id: i64, f: &CustomerFields, now: &str) -> AppResult<()> {
+    check_login(conn, f.user_id)?;
+    conn.prepare_cached(
+        "UPDATE customers SET name = ?, phone = ?, email = ?, address = ?, note = ?, user_id = ?, updated_at = ? WHERE id = ?",
+    )?
+    .execute(params![f.name, f.phone, f.email, f.address, f.note, f.user_id, now, id])
+    .map_err(login_taken)?;
+    Ok(())
+}
+
+/// A linked login must exist and have the customer role.
+fn check_login(conn: &Connection, user_id: Option<i64>) -> AppResult<()> {
+    let Some(user_id) = user_id else { return Ok(()) };
+    let role: Option<String> = conn
+        .prepare_cached("SELECT role FROM users WHERE id = ?")?
+        .query_row([user_id], |r| r.get(0))
+        .optional()?;
+    match role.as_deref() {
+        Some("customer") => Ok(()),
+        Some(_) => Err(AppError::validation("user_id", "must be a user with the customer role")),
+        None => Err(AppError::validation("user_id", "no such user")),
+    }
+}
+
+fn login_taken(err: rusqlite::Error) -> AppError {
+    if is_unique_violation(&err) {
+        AppError::conflict(
+            "login_taken",
+            "that login already belongs to another customer",
+            serde_json::json!({ "field": "user_id" }),
+        )
+    } else {
+        err.into()
+    }
+}
+
+pub fn set_archived(conn: &Connection, id: i64, archived: bool, now: &str) -> AppResult<()> {
+    conn.prepare_cached("UPDATE customers SET is_archived = ?, updated_at = ? WHERE id = ?")?
+        .execute(params![archived, now, id])?;
+    Ok(())
+}
+
+pub fn delete(conn: &Connection, id: i64) -> AppResult<()> {
+    conn.prepare_cached("DELETE FROM customers WHERE id = ?")?
+        .execute([id])?;
+    Ok(())
+}
+
+pub struct CustomerFilter {
+    pub archived: Option<bool>,
+}
+
+pub fn list(conn: &Connection, f: &CustomerFilter, paging: &Paging, order_by: &str) -> AppResult<(Vec<Customer>, i64)> {
+    let where_sql =
+        "WHERE (?1 IS NULL OR c.name LIKE ?1 ESCAPE '\\' OR c.phone LIKE ?1 ESCAPE '\\' OR c.email LIKE ?1 ESCAPE '\\')
+                       AND (?2 IS NULL OR c.is_archived = ?2)";
+    let pattern = paging.like_pattern();
+    let total: i64 = conn
+        .prepare_cached(&format!("SELECT COUNT(*) FROM customers c {where_sql}"))?
+        .query_row(params![pattern, f.archived], |r| r.get(0))?;
+    let items = conn
+        .prepare_cached(&format!("{SELECT} {where_sql} ORDER BY {order_by} LIMIT ?3 OFFSET ?4"))?
+        .query_map(
+            params![pattern, f.archived, paging.limit(), paging.offset()],
+            customer_from_row,
+        )?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok((items, total))
+}
 
 /// The customer record linked to a login, if any.
 pub fn id_for_user(conn: &Connection, user_id: i64) -> AppResult<Option<i64>> {

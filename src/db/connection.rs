@@ -23,9 +23,7 @@ const STATEMENT_CACHE: usize = 64;
 pub fn open_read_write(path: &Path, durability: Durability) -> AppResult<Connection> {
     let conn = Connection::open_with_flags(
         path,
-        OpenFlags::SQLITE_OPEN_READ_WRITE
-            | OpenFlags::SQLITE_OPEN_CREATE
-            | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )?;
     configure(&conn)?;
     conn.pragma_update(None, "journal_mode", "WAL")?;
@@ -39,10 +37,7 @@ pub fn open_read_write(path: &Path, durability: Durability) -> AppResult<Connect
 
 /// Opens a read-only connection; the file must exist and be in WAL mode already.
 pub fn open_read_only(path: &Path) -> AppResult<Connection> {
-    let conn = Connection::open_with_flags(
-        path,
-        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )?;
+    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
     configure(&conn)?;
     Ok(conn)
 }

@@ -29,11 +29,7 @@ pub fn apply_on(conn: &mut Connection) -> AppResult<Vec<i32>> {
     let report = embedded::migrations::runner()
         .run(conn)
         .map_err(|e| AppError::Internal(format!("migration failed: {e}")))?;
-    Ok(report
-        .applied_migrations()
-        .iter()
-        .map(|m| m.version())
-        .collect())
+    Ok(report.applied_migrations().iter().map(|m| m.version()).collect())
 }
 
 /// Every migration the binary knows, with the time each was applied to this database.

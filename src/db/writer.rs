@@ -117,10 +117,7 @@ impl WriterHandle {
             });
             Ran { finish, failed }
         });
-        self.tx
-            .send_async(Msg::Job(job))
-            .await
-            .map_err(|_| stopped())?;
+        self.tx.send_async(Msg::Job(job)).await.map_err(|_| stopped())?;
         reply_rx.await.map_err(|_| stopped())?
     }
 
@@ -155,13 +152,9 @@ fn run(conn: Connection, rx: flume::Receiver<Msg>, max_batch: usize, counters: &
                 Err(_) => break,
             }
         }
-        counters
-            .requests
-            .fetch_add(batch.len() as u64, Ordering::Relaxed);
+        counters.requests.fetch_add(batch.len() as u64, Ordering::Relaxed);
         let transactions = commit_batch(&conn, &mut batch);
-        counters
-            .transactions
-            .fetch_add(transactions, Ordering::Relaxed);
+        counters.transactions.fetch_add(transactions, Ordering::Relaxed);
     }
     // Anything still queued after Stop is answered as refused, never silently dropped.
     drop(rx);
@@ -191,9 +184,12 @@ fn commit_batch(conn: &Connection, batch: &mut Vec<Job>) -> u64 {
             // the statement. The earlier requests of the batch are then lost and must be told so;
             // the rest of the queue starts over in a new transaction.
             if conn.is_autocommit() {
-                aborted = Some(result.failed.as_ref().cloned().unwrap_or_else(|| {
-                    AppError::Unavailable("the database rolled back the transaction".into())
-                }));
+                aborted =
+                    Some(
+                        result.failed.as_ref().cloned().unwrap_or_else(|| {
+                            AppError::Unavailable("the database rolled back the transaction".into())
+                        }),
+                    );
                 ran.push(result);
                 break;
             }
@@ -215,10 +211,7 @@ fn commit_batch(conn: &Connection, batch: &mut Vec<Job>) -> u64 {
     transactions
 }
 
-fn run_in_savepoint<T>(
-    conn: &Connection,
-    f: impl FnOnce(&Connection) -> AppResult<T>,
-) -> AppResult<T> {
+fn run_in_savepoint<T>(conn: &Connection, f: impl FnOnce(&Connection) -> AppResult<T>) -> AppResult<T> {
     conn.execute_batch("SAVEPOINT request")?;
     let outcome = catch_unwind(AssertUnwindSafe(|| f(conn)))
         .unwrap_or_else(|_| Err(AppError::Internal("a write request panicked".into())));

@@ -37,12 +37,9 @@ where
         if !is_json {
             return Err(AppError::UnsupportedMediaType);
         }
-        let bytes =
-            Bytes::from_request(req, state)
-                .await
-                .map_err(|_| AppError::PayloadTooLarge {
-                    limit: MAX_JSON_BODY,
-                })?;
+        let bytes = Bytes::from_request(req, state)
+            .await
+            .map_err(|_| AppError::PayloadTooLarge { limit: MAX_JSON_BODY })?;
         parse(&bytes).map(ApiJson)
     }
 }
@@ -99,25 +96,16 @@ where
 {
     type Rejection = AppError;
 
-    async fn from_request_parts(
-        parts: &mut axum::http::request::Parts,
-        _: &S,
-    ) -> Result<Self, AppError> {
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, _: &S) -> Result<Self, AppError> {
         axum::extract::Query::<T>::try_from_uri(&parts.uri)
             .map(|q| ApiQuery(q.0))
             .map_err(|rejection| {
                 // "Failed to deserialize query string: page: invalid digit found in string"
                 let text = rejection.body_text();
-                let detail = text
-                    .split_once(": ")
-                    .map_or(text.as_str(), |(_, rest)| rest);
+                let detail = text.split_once(": ").map_or(text.as_str(), |(_, rest)| rest);
                 match detail.split_once(": ") {
-                    Some((field, message)) if !field.contains(' ') => {
-                        AppError::validation(field, message)
-                    }
-                    _ => {
-                        AppError::validation(field_from_message(detail).unwrap_or_default(), detail)
-                    }
+                    Some((field, message)) if !field.contains(' ') => AppError::validation(field, message),
+                    _ => AppError::validation(field_from_message(detail).unwrap_or_default(), detail),
                 }
             })
     }

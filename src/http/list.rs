@@ -45,10 +45,7 @@ impl Paging {
     /// The search text as a LIKE pattern, with LIKE's wildcards escaped (ESCAPE '\').
     pub fn like_pattern(&self) -> Option<String> {
         self.search.as_ref().map(|q| {
-            let escaped = q
-                .replace('\\', "\\\\")
-                .replace('%', "\\%")
-                .replace('_', "\\_");
+            let escaped = q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
             format!("%{escaped}%")
         })
     }
@@ -56,11 +53,7 @@ impl Paging {
     /// Resolves `sort` against the columns a list allows; the first entry is the default.
     /// The answer is an ORDER BY clause whose last key is the list's `id` column, so pages are
     /// stable.
-    pub fn order_by(
-        &self,
-        allowed: &[(&str, &str)],
-        default_desc: bool,
-    ) -> Result<String, AppError> {
+    pub fn order_by(&self, allowed: &[(&str, &str)], default_desc: bool) -> Result<String, AppError> {
         let (name, desc) = match self.sort.as_deref() {
             None | Some("") => (allowed[0].0, default_desc),
             Some(s) => match s.strip_prefix('-') {
@@ -72,16 +65,10 @@ impl Paging {
             let names: Vec<&str> = allowed.iter().map(|(k, _)| *k).collect();
             return Err(AppError::validation(
                 "sort",
-                format!(
-                    "must be one of {} (prefix - for descending)",
-                    names.join(", ")
-                ),
+                format!("must be one of {} (prefix - for descending)", names.join(", ")),
             ));
         };
-        let id = allowed
-            .iter()
-            .find(|(key, _)| *key == "id")
-            .map_or("id", |(_, c)| *c);
+        let id = allowed.iter().find(|(key, _)| *key == "id").map_or("id", |(_, c)| *c);
         let dir = if desc { "DESC" } else { "ASC" };
         Ok(if *column == id {
             format!("{id} {dir}")
@@ -97,10 +84,7 @@ impl TryFrom<ListParams> for Paging {
     fn try_from(p: ListParams) -> Result<Self, AppError> {
         let page = p.page.unwrap_or(1);
         if page == 0 || page > 1_000_000 {
-            return Err(AppError::validation(
-                "page",
-                "must be between 1 and 1000000",
-            ));
+            return Err(AppError::validation("page", "must be between 1 and 1000000"));
         }
         let per_page = p.per_page.unwrap_or(DEFAULT_PER_PAGE);
         if per_page == 0 || per_page > MAX_PER_PAGE {
@@ -140,5 +124,35 @@ impl<T> Page<T> {
             page: paging.page,
             per_page: paging.per_page,
         }
+    }
+}
+
+/// A created-at range filter, shared by every list and report that has one.
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct DateRange {
+    /// From this time on: an RFC 3339 time, or a date (the start of that day in the shop's time zone).
+    pub date_from: Option<String>,
+    /// Before this time: an RFC 3339 time, or a date, which includes that whole day.
+    pub date_to: Option<String>,
+}
+
+impl DateRange {
+    /// The bounds as stored UTC times: inclusive start, exclusive end.
+    pub fn resolve(&self, tz: chrono_tz::Tz) -> Result<(Option<String>, Option<String>), AppError> {
+        use crate::clock::{Bound, parse_bound};
+        let one = |field: &str, value: &Option<String>, bound: Bound| {
+            value
+                .as_deref()
+                .map(|v| {
+                    parse_bound(v.trim(), bound, tz)
+                        .ok_or_else(|| AppError::validation(field, "must be a date (2026-11-28) or an RFC 3339 time"))
+                })
+                .transpose()
+        };
+        Ok((
+            one("date_from", &self.date_from, Bound::From)?,
+            one("date_to", &self.date_to, Bound::To)?,
+        ))
     }
 }

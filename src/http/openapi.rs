@@ -19,7 +19,11 @@ use utoipa::{Modify, OpenApi};
         (name = "auth", description = "Signing in"),
         (name = "users", description = "Accounts (admins)"),
         (name = "products", description = "The catalogue and its stock"),
+        (name = "inventory", description = "Stock adjustments and the stock ledger"),
+        (name = "customers", description = "Who orders are for"),
         (name = "orders", description = "Orders and their workflow"),
+        (name = "audit", description = "Who changed what (admins)"),
+        (name = "settings", description = "Business settings"),
         (name = "stats", description = "Dashboard numbers"),
         (name = "system", description = "Health"),
     )

@@ -24,8 +24,7 @@ pub async fn serve(method: Method, uri: Uri, headers: HeaderMap) -> Response {
         return AppError::NotFound(format!("no API endpoint at {}", uri.path())).into_response();
     }
     if method != Method::GET && method != Method::HEAD {
-        let mut response =
-            AppError::MethodNotAllowed("pages only answer GET".into()).into_response();
+        let mut response = AppError::MethodNotAllowed("pages only answer GET".into()).into_response();
         response
             .headers_mut()
             .insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
@@ -39,9 +38,8 @@ pub async fn serve(method: Method, uri: Uri, headers: HeaderMap) -> Response {
     if last.contains('.') {
         return AppError::NotFound(format!("no file at {}", uri.path())).into_response();
     }
-    file(INDEX, &headers).unwrap_or_else(|| {
-        AppError::NotFound("the web UI is not built into this binary".into()).into_response()
-    })
+    file(INDEX, &headers)
+        .unwrap_or_else(|| AppError::NotFound("the web UI is not built into this binary".into()).into_response())
 }
 
 fn file(name: &str, request: &HeaderMap) -> Option<Response> {
@@ -67,8 +65,7 @@ fn file(name: &str, request: &HeaderMap) -> Option<Response> {
         };
         r.headers_mut().insert(
             header::CONTENT_TYPE,
-            HeaderValue::from_str(&content_type)
-                .unwrap_or(HeaderValue::from_static("application/octet-stream")),
+            HeaderValue::from_str(&content_type).unwrap_or(HeaderValue::from_static("application/octet-stream")),
         );
         r
     };

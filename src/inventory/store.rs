@@ -1,9 +1,12 @@
 //! The SQL of stock and its ledger.
 
 use rusqlite::{Connection, OptionalExtension, params};
+use serde::Serialize;
+use utoipa::ToSchema;
 
 use super::Reason;
 use crate::error::{AppError, AppResult};
+use crate::http::list::Paging;
 
 /// What a stock movement refers to.
 #[derive(Clone, Copy, Default)]
@@ -44,7 +47,7 @@ pub fn change_stock(
         "INSERT INTO inventory_movements (product_id, quantity_delta, balance_after, reason, order_id, user_id, note, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
     )?
-    .execute(params![product_id, delta, balance, reason.as_str(), refs.order_id, refs.user_id, refs.note, now])?;
+    .execute(params![product_id, delta, balance, reason.as_db(), refs.order_id, refs.user_id, refs.note, now])?;
     Ok(balance)
 }
 
@@ -54,20 +57,62 @@ fn current_stock(conn: &Connection, product_id: i64) -> AppResult<i64> {
         .map_err(crate::db::not_found_as("product"))
 }
 
-fn insufficient(
-    conn: &Connection,
-    product_id: i64,
-    requested: i64,
-    available: i64,
-) -> AppResult<AppError> {
+fn insufficient(conn: &Connection, product_id: i64, requested: i64, available: i64) -> AppResult<AppError> {
     let (name, sku): (String, String) = conn
         .prepare_cached("SELECT name, sku FROM products WHERE id = ?")?
         .query_row([product_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
     Ok(AppError::conflict(
         "insufficient_stock",
-        format!(
-            "not enough stock for {name} ({sku}): {requested} requested, {available} available"
-        ),
+        format!("not enough stock for {name} ({sku}): {requested} requested, {available} available"),
         serde_json::json!({ "product_id": product_id, "sku": sku, "name": name, "requested": requested, "available": available }),
     ))
+}
+
+/// One row of a product's stock ledger.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Movement {
+    pub id: i64,
+    /// Signed change of stock.
+    pub quantity_delta: i64,
+    /// The stock right after this movement (the running balance).
+    pub balance_after: i64,
+    pub reason: Reason,
+    pub order_id: Option<i64>,
+    pub order_number: Option<String>,
+    pub user_id: Option<i64>,
+    pub username: Option<String>,
+    pub note: Option<String>,
+    pub created_at: String,
+}
+
+/// A product's ledger, newest first.
+pub fn movements(conn: &Connection, product_id: i64, paging: &Paging) -> AppResult<(Vec<Movement>, i64)> {
+    let total: i64 = conn
+        .prepare_cached("SELECT COUNT(*) FROM inventory_movements WHERE product_id = ?")?
+        .query_row([product_id], |r| r.get(0))?;
+    let items = conn
+        .prepare_cached(
+            "SELECT m.id, m.quantity_delta, m.balance_after, m.reason, m.order_id, o.order_number, m.user_id, u.username,
+                    m.note, m.created_at
+             FROM inventory_movements m
+             LEFT JOIN orders o ON o.id = m.order_id LEFT JOIN users u ON u.id = m.user_id
+             WHERE m.product_id = ? ORDER BY m.id DESC LIMIT ? OFFSET ?",
+        )?
+        .query_map(params![product_id, paging.limit(), paging.offset()], |r| {
+            let reason: String = r.get(3)?;
+            Ok(Movement {
+                id: r.get(0)?,
+                quantity_delta: r.get(1)?,
+                balance_after: r.get(2)?,
+                reason: Reason::from_db(&reason),
+                order_id: r.get(4)?,
+                order_number: r.get(5)?,
+                user_id: r.get(6)?,
+                username: r.get(7)?,
+                note: r.get(8)?,
+                created_at: r.get(9)?,
+            })
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok((items, total))
 }

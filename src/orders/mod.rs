@@ -1,5 +1,5 @@
-//! Orders: taking them (stock checked and taken in the same transaction), moving them through
-//! the workflow, and cancelling them (stock given back).
+//! Orders: taking them (stock checked and taken in the same transaction), editing pending
+//! ones, moving them through the workflow, and cancelling them (stock given back).
 
 pub mod routes;
 pub mod store;
@@ -7,6 +7,10 @@ pub mod types;
 
 use std::collections::BTreeMap;
 
+use rusqlite::Connection;
+use serde_json::json;
+
+use crate::audit::{self, Event, Who};
 use crate::auth::CurrentUser;
 use crate::clock;
 use crate::customers;
@@ -17,28 +21,26 @@ use crate::inventory::store::{MovementRefs, change_stock};
 use crate::money::Money;
 use crate::products;
 use crate::products::types::ProductStatus;
+use crate::settings::Settings;
 use crate::validate::optional_text;
-use types::{NewOrder, OrderDetail, OrderItem, OrderStatus};
+use types::{NewOrder, NewOrderItem, Order, OrderDetail, OrderItem, OrderPatch, OrderStatus};
 
 const MAX_LINES: usize = 200;
 const MAX_QUANTITY: i64 = 100_000;
 
-/// Checks the lines of a new order and merges repeated products, keeping first-seen order.
-fn validate_lines(input: &NewOrder) -> AppResult<Vec<(i64, i64)>> {
-    if input.items.is_empty() {
-        return Err(AppError::validation(
-            "items",
-            "an order needs at least one item",
-        ));
+/// Checks the lines of an order and merges repeated products, keeping first-seen order.
+fn validate_lines(items: &[NewOrderItem]) -> AppResult<Vec<(i64, i64)>> {
+    if items.is_empty() {
+        return Err(AppError::validation("items", "an order needs at least one item"));
     }
-    if input.items.len() > MAX_LINES {
+    if items.len() > MAX_LINES {
         return Err(AppError::validation(
             "items",
             format!("an order may have at most {MAX_LINES} items"),
         ));
     }
-    let mut lines: Vec<(i64, i64)> = Vec::with_capacity(input.items.len());
-    for (i, item) in input.items.iter().enumerate() {
+    let mut lines: Vec<(i64, i64)> = Vec::with_capacity(items.len());
+    for (i, item) in items.iter().enumerate() {
         if !(1..=MAX_QUANTITY).contains(&item.quantity) {
             return Err(AppError::validation(
                 format!("items[{i}].quantity"),
@@ -53,14 +55,62 @@ fn validate_lines(input: &NewOrder) -> AppResult<Vec<(i64, i64)>> {
     Ok(lines)
 }
 
+/// Builds order lines. Products already on the order keep the price captured when they were
+/// ordered; new ones take today's price and must be active.
+fn price_lines(conn: &Connection, lines: &[(i64, i64)], kept: &[OrderItem]) -> AppResult<(Vec<OrderItem>, Money)> {
+    let ids: Vec<i64> = lines.iter().map(|(id, _)| *id).collect();
+    let found: BTreeMap<i64, _> = products::store::get_many(conn, &ids)?
+        .into_iter()
+        .map(|p| (p.id, p))
+        .collect();
+    let mut items = Vec::with_capacity(lines.len());
+    let mut total = Money::ZERO;
+    for (i, (product_id, quantity)) in lines.iter().enumerate() {
+        let field = format!("items[{i}].product_id");
+        let (name, sku, price) = match kept.iter().find(|k| k.product_id == *product_id) {
+            Some(k) => (k.product_name.clone(), k.sku.clone(), k.unit_price),
+            None => {
+                let product = found
+                    .get(product_id)
+                    .ok_or_else(|| AppError::validation(&field, "no such product"))?;
+                if product.status != ProductStatus::Active {
+                    return Err(AppError::validation(
+                        &field,
+                        format!("{} is archived and cannot be ordered", product.name),
+                    ));
+                }
+                (product.name.clone(), product.sku.clone(), product.price)
+            }
+        };
+        let line_total = price
+            .times(*quantity)
+            .ok_or_else(|| AppError::validation(&field, "line total is too large"))?;
+        total = total
+            .checked_add(line_total)
+            .ok_or_else(|| AppError::validation("items", "order total is too large"))?;
+        items.push(OrderItem {
+            id: 0,
+            product_id: *product_id,
+            product_name: name,
+            sku,
+            quantity: *quantity,
+            unit_price: price,
+            line_total,
+        });
+    }
+    Ok((items, total))
+}
+
 /// Takes an order: prices are captured, stock is checked and taken with one ledger row per
-/// line, and the order, its lines and its first history row are written, all in one
-/// transaction. Not enough stock for any line means nothing is written.
-pub async fn create(db: &Db, actor: &CurrentUser, input: NewOrder) -> AppResult<OrderDetail> {
-    let lines = validate_lines(&input)?;
+/// line, and the order, its lines, its first history row and its audit row are written, all in
+/// one transaction. Not enough stock for any line means nothing is written.
+pub async fn create(db: &Db, settings: &Settings, actor: &CurrentUser, input: NewOrder) -> AppResult<OrderDetail> {
+    let lines = validate_lines(&input.items)?;
     let note = optional_text("note", input.note.as_deref(), 1000)?;
     let actor = actor.clone();
     let requested_customer = input.customer_id;
+    let prefix = settings.order_number_prefix.clone();
+    let tz = settings.tz();
     db.write(move |conn| {
         let now_utc = chrono::Utc::now();
         let now = clock::format(now_utc);
@@ -74,50 +124,12 @@ pub async fn create(db: &Db, actor: &CurrentUser, input: NewOrder) -> AppResult<
         } else {
             let own = customers::store::ensure_for_user(conn, actor.id, &now)?;
             if requested_customer.is_some_and(|id| id != own) {
-                return Err(AppError::forbidden(
-                    "customers can only order for themselves",
-                ));
+                return Err(AppError::forbidden("customers can only order for themselves"));
             }
             Some(own)
         };
-
-        let ids: Vec<i64> = lines.iter().map(|(id, _)| *id).collect();
-        let found: BTreeMap<i64, _> = products::store::get_many(conn, &ids)?
-            .into_iter()
-            .map(|p| (p.id, p))
-            .collect();
-        let mut items = Vec::with_capacity(lines.len());
-        let mut total = Money::ZERO;
-        for (i, (product_id, quantity)) in lines.iter().enumerate() {
-            let field = format!("items[{i}].product_id");
-            let product = found
-                .get(product_id)
-                .ok_or_else(|| AppError::validation(&field, "no such product"))?;
-            if product.status != ProductStatus::Active {
-                return Err(AppError::validation(
-                    &field,
-                    format!("{} is archived and cannot be ordered", product.name),
-                ));
-            }
-            let line_total = product
-                .price
-                .times(*quantity)
-                .ok_or_else(|| AppError::validation(&field, "line total is too large"))?;
-            total = total
-                .checked_add(line_total)
-                .ok_or_else(|| AppError::validation("items", "order total is too large"))?;
-            items.push(OrderItem {
-                id: 0,
-                product_id: *product_id,
-                product_name: product.name.clone(),
-                sku: product.sku.clone(),
-                quantity: *quantity,
-                unit_price: product.price,
-                line_total,
-            });
-        }
-
-        let number = store::next_order_number(conn, &clock::business_day_compact(now_utc))?;
+        let (items, total) = price_lines(conn, &lines, &[])?;
+        let number = store::next_order_number(conn, &prefix, &clock::business_day_compact(now_utc, tz))?;
         let order_id = store::insert(
             conn,
             &store::NewOrderRow {
@@ -136,22 +148,22 @@ pub async fn create(db: &Db, actor: &CurrentUser, input: NewOrder) -> AppResult<
         };
         for item in &items {
             store::insert_item(conn, order_id, item)?;
-            change_stock(
-                conn,
-                item.product_id,
-                -item.quantity,
-                Reason::Order,
-                refs,
-                &now,
-            )?;
+            change_stock(conn, item.product_id, -item.quantity, Reason::Order, refs, &now)?;
         }
         store::insert_history(conn, order_id, None, OrderStatus::Pending, actor.id, &now)?;
-        detail(conn, order_id)
+        let detail = detail(conn, order_id)?;
+        audit::store::record(
+            conn,
+            &Who::from(&actor),
+            &Event::created("order.create", "order", order_id, &detail),
+            &now,
+        )?;
+        Ok(detail)
     })
     .await
 }
 
-pub fn detail(conn: &rusqlite::Connection, id: i64) -> AppResult<OrderDetail> {
+pub fn detail(conn: &Connection, id: i64) -> AppResult<OrderDetail> {
     Ok(OrderDetail {
         order: store::get(conn, id)?,
         items: store::items(conn, id)?,
@@ -161,10 +173,7 @@ pub fn detail(conn: &rusqlite::Connection, id: i64) -> AppResult<OrderDetail> {
 
 /// The customer whose orders `viewer` may see: `None` for staff (all orders), `Some(None)`
 /// for a customer who has never ordered (no orders at all).
-pub fn visible_customer(
-    conn: &rusqlite::Connection,
-    viewer: &CurrentUser,
-) -> AppResult<Option<Option<i64>>> {
+pub fn visible_customer(conn: &Connection, viewer: &CurrentUser) -> AppResult<Option<Option<i64>>> {
     if viewer.is_staff() {
         return Ok(None);
     }
@@ -172,18 +181,14 @@ pub fn visible_customer(
 }
 
 /// Customers see only their own orders; to them another's order does not exist.
-fn check_visible(
-    conn: &rusqlite::Connection,
-    viewer: &CurrentUser,
-    order: &types::Order,
-) -> AppResult<()> {
+fn check_visible(conn: &Connection, viewer: &CurrentUser, order: &Order) -> AppResult<()> {
     match visible_customer(conn, viewer)? {
         Some(own) if own.is_none() || order.customer_id != own => Err(AppError::not_found("order")),
         _ => Ok(()),
     }
 }
 
-/// One order, if `viewer` may see it; others' orders look like missing ones to a customer.
+/// One order, if `viewer` may see it.
 pub async fn get_for(db: &Db, viewer: &CurrentUser, id: i64) -> AppResult<OrderDetail> {
     let viewer = viewer.clone();
     db.read(move |conn| {
@@ -194,34 +199,87 @@ pub async fn get_for(db: &Db, viewer: &CurrentUser, id: i64) -> AppResult<OrderD
     .await
 }
 
+/// Edits a pending order's items and note. Stock moves by the difference, with `order_edit`
+/// ledger rows, in the same transaction; lines already on the order keep their captured price.
+pub async fn edit(db: &Db, actor: &CurrentUser, id: i64, patch: OrderPatch) -> AppResult<OrderDetail> {
+    let lines = patch.items.as_deref().map(validate_lines).transpose()?;
+    let note = patch
+        .note
+        .map(|n| optional_text("note", n.as_deref(), 1000))
+        .transpose()?;
+    let actor = actor.clone();
+    db.write(move |conn| {
+        let before = detail(conn, id)?;
+        check_visible(conn, &actor, &before.order)?;
+        if before.order.status != OrderStatus::Pending {
+            return Err(AppError::conflict(
+                "order_not_editable",
+                format!(
+                    "only pending orders can be edited; this one is {}",
+                    before.order.status.as_str()
+                ),
+                json!({ "status": before.order.status }),
+            ));
+        }
+        let now = clock::now();
+        let mut total = before.order.total_amount;
+        if let Some(lines) = lines {
+            let (items, new_total) = price_lines(conn, &lines, &before.items)?;
+            let refs = MovementRefs {
+                order_id: Some(id),
+                user_id: Some(actor.id),
+                note: None,
+            };
+            for (product_id, delta) in stock_deltas(&before.items, &items) {
+                change_stock(conn, product_id, delta, Reason::OrderEdit, refs, &now)?;
+            }
+            store::delete_items(conn, id)?;
+            for item in &items {
+                store::insert_item(conn, id, item)?;
+            }
+            total = new_total;
+        }
+        let note = note.unwrap_or(before.order.note.clone());
+        store::update_contents(conn, id, total, note.as_deref(), &now)?;
+        let after = detail(conn, id)?;
+        let changed =
+            |d: &OrderDetail| json!({ "items": d.items, "note": d.order.note, "total_amount": d.order.total_amount });
+        let event = Event::changed("order.update", "order", id, &changed(&before), &changed(&after));
+        audit::store::record(conn, &Who::from(&actor), &event, &now)?;
+        Ok(after)
+    })
+    .await
+}
+
+/// How stock moves when an order's lines change from `old` to `new`: positive gives back.
+fn stock_deltas(old: &[OrderItem], new: &[OrderItem]) -> Vec<(i64, i64)> {
+    let mut deltas: BTreeMap<i64, i64> = BTreeMap::new();
+    for item in old {
+        *deltas.entry(item.product_id).or_default() += item.quantity;
+    }
+    for item in new {
+        *deltas.entry(item.product_id).or_default() -= item.quantity;
+    }
+    // Give stock back before taking it, so a swap never fails for want of its own stock.
+    let mut moves: Vec<(i64, i64)> = deltas.into_iter().filter(|(_, d)| *d != 0).collect();
+    moves.sort_by_key(|(_, d)| std::cmp::Reverse(*d));
+    moves
+}
+
 /// Moves an order along the workflow. Cancelling gives the stock back, with ledger rows.
 /// Customers may only cancel their own pending orders.
-pub async fn change_status(
-    db: &Db,
-    actor: &CurrentUser,
-    id: i64,
-    to: OrderStatus,
-) -> AppResult<OrderDetail> {
+pub async fn change_status(db: &Db, actor: &CurrentUser, id: i64, to: OrderStatus) -> AppResult<OrderDetail> {
     let actor = actor.clone();
     db.write(move |conn| {
         let order = store::get(conn, id)?;
-        if let Some(own) = visible_customer(conn, &actor)? {
-            if own.is_none() || order.customer_id != own {
-                return Err(AppError::not_found("order"));
-            }
-            if !(to == OrderStatus::Cancelled && order.status == OrderStatus::Pending) {
-                return Err(AppError::forbidden(
-                    "customers can only cancel their own pending orders",
-                ));
-            }
+        check_visible(conn, &actor, &order)?;
+        if !actor.is_staff() && !(to == OrderStatus::Cancelled && order.status == OrderStatus::Pending) {
+            return Err(AppError::forbidden(
+                "customers can only cancel their own pending orders",
+            ));
         }
         if !order.status.can_become(to) {
-            let allowed: Vec<&str> = order
-                .status
-                .next_allowed()
-                .iter()
-                .map(|s| s.as_str())
-                .collect();
+            let allowed: Vec<&str> = order.status.next_allowed().iter().map(|s| s.as_str()).collect();
             return Err(AppError::conflict(
                 "invalid_transition",
                 format!(
@@ -229,7 +287,7 @@ pub async fn change_status(
                     order.status.as_str(),
                     to.as_str()
                 ),
-                serde_json::json!({ "from": order.status, "to": to, "allowed": allowed }),
+                json!({ "from": order.status, "to": to, "allowed": allowed }),
             ));
         }
         let now = clock::now();
@@ -241,17 +299,18 @@ pub async fn change_status(
                 note: None,
             };
             for item in store::items(conn, id)? {
-                change_stock(
-                    conn,
-                    item.product_id,
-                    item.quantity,
-                    Reason::Cancel,
-                    refs,
-                    &now,
-                )?;
+                change_stock(conn, item.product_id, item.quantity, Reason::Cancel, refs, &now)?;
             }
         }
         store::insert_history(conn, id, Some(order.status), to, actor.id, &now)?;
+        let event = Event::changed(
+            "order.status",
+            "order",
+            id,
+            &json!({ "status": order.status }),
+            &json!({ "status": to }),
+        );
+        audit::store::record(conn, &Who::from(&actor), &event, &now)?;
         detail(conn, id)
     })
     .await

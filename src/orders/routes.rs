@@ -9,18 +9,17 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::store::{self, OrderFilter};
-use super::types::{NewOrder, Order, OrderDetail, OrderStatus, StatusUpdate};
+use super::types::{NewOrder, Order, OrderDetail, OrderPatch, OrderStatus, StatusUpdate};
 use crate::app::AppState;
 use crate::auth::CurrentUser;
-use crate::clock::{Bound, parse_bound};
-use crate::error::{AppError, AppResult, ErrorBody};
+use crate::error::{AppResult, ErrorBody};
 use crate::http::json::{ApiJson, ApiQuery};
-use crate::http::list::{ListParams, Page, Paging};
+use crate::http::list::{DateRange, ListParams, Page, Paging};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_orders, create_order))
-        .routes(routes!(get_order))
+        .routes(routes!(get_order, edit_order))
         .routes(routes!(change_status))
 }
 
@@ -29,33 +28,6 @@ pub fn router() -> OpenApiRouter<AppState> {
 pub struct OrderFilters {
     pub status: Option<OrderStatus>,
     pub customer_id: Option<i64>,
-    /// Created at or after: an RFC 3339 time, or a date (the shop's time zone).
-    pub date_from: Option<String>,
-    /// Created before: an RFC 3339 time, or a date, which includes that whole day.
-    pub date_to: Option<String>,
-}
-
-impl OrderFilters {
-    fn into_filter(self) -> AppResult<OrderFilter> {
-        let bound = |field: &str, value: Option<String>, b: Bound| {
-            value
-                .map(|v| {
-                    parse_bound(&v, b).ok_or_else(|| {
-                        AppError::validation(
-                            field,
-                            "must be a date (2026-11-28) or an RFC 3339 time",
-                        )
-                    })
-                })
-                .transpose()
-        };
-        Ok(OrderFilter {
-            status: self.status,
-            customer_id: self.customer_id,
-            from: bound("date_from", self.date_from, Bound::From)?,
-            to: bound("date_to", self.date_to, Bound::To)?,
-        })
-    }
 }
 
 const SORTS: &[(&str, &str)] = &[
@@ -69,7 +41,7 @@ const SORTS: &[(&str, &str)] = &[
 /// List orders, newest first; `q` searches order number and customer name. Customers see
 /// only their own orders.
 #[utoipa::path(get, path = "/api/orders", tag = "orders", security(("bearer" = ["user"])),
-    params(ListParams, OrderFilters),
+    params(ListParams, OrderFilters, DateRange),
     responses(
         (status = 200, description = "A page of orders", body = Page<Order>),
         (status = 422, description = "Bad paging or filter", body = ErrorBody),
@@ -79,10 +51,17 @@ async fn list_orders(
     viewer: CurrentUser,
     ApiQuery(params): ApiQuery<ListParams>,
     ApiQuery(filters): ApiQuery<OrderFilters>,
+    ApiQuery(range): ApiQuery<DateRange>,
 ) -> AppResult<Json<Page<Order>>> {
     let paging = Paging::try_from(params)?;
     let order_by = paging.order_by(SORTS, true)?;
-    let mut filter = filters.into_filter()?;
+    let (from, to) = range.resolve(state.settings.get().tz())?;
+    let mut filter = OrderFilter {
+        status: filters.status,
+        customer_id: filters.customer_id,
+        from,
+        to,
+    };
     let page = state
         .db
         .read(move |conn| {
@@ -113,7 +92,7 @@ async fn create_order(
     actor: CurrentUser,
     ApiJson(body): ApiJson<NewOrder>,
 ) -> AppResult<(StatusCode, Json<OrderDetail>)> {
-    let order = super::create(&state.db, &actor, body).await?;
+    let order = super::create(&state.db, &state.settings.get(), &actor, body).await?;
     Ok((StatusCode::CREATED, Json(order)))
 }
 
@@ -130,6 +109,25 @@ async fn get_order(
     Path(id): Path<i64>,
 ) -> AppResult<Json<OrderDetail>> {
     super::get_for(&state.db, &viewer, id).await.map(Json)
+}
+
+/// Edit a pending order: its items (replacing all lines) and note. Stock moves by the
+/// difference in the same transaction; lines already on the order keep their price.
+#[utoipa::path(patch, path = "/api/orders/{id}", tag = "orders", security(("bearer" = ["staff"])),
+    params(("id" = i64, Path, description = "Order id")), request_body = OrderPatch,
+    responses(
+        (status = 200, description = "Edited", body = OrderDetail),
+        (status = 404, description = "No such order", body = ErrorBody),
+        (status = 409, description = "Not pending (order_not_editable), or not enough stock", body = ErrorBody),
+        (status = 422, description = "Invalid input", body = ErrorBody),
+    ))]
+async fn edit_order(
+    State(state): State<AppState>,
+    actor: CurrentUser,
+    Path(id): Path<i64>,
+    ApiJson(patch): ApiJson<OrderPatch>,
+) -> AppResult<Json<OrderDetail>> {
+    super::edit(&state.db, &actor, id, patch).await.map(Json)
 }
 
 /// Move an order along pending → confirmed → shipped → completed, or cancel a pending or
@@ -149,7 +147,5 @@ async fn change_status(
     Path(id): Path<i64>,
     ApiJson(body): ApiJson<StatusUpdate>,
 ) -> AppResult<Json<OrderDetail>> {
-    super::change_status(&state.db, &actor, id, body.status)
-        .await
-        .map(Json)
+    super::change_status(&state.db, &actor, id, body.status).await.map(Json)
 }

@@ -11,8 +11,7 @@ use crate::money::Money;
 
 const ORDER_COLUMNS: &str = "o.id, o.order_number, o.status, o.customer_id, c.name, o.user_id, u.username, \
                              o.total_amount_minor, o.note, o.created_at, o.updated_at";
-const ORDER_FROM: &str =
-    "orders o LEFT JOIN customers c ON c.id = o.customer_id JOIN users u ON u.id = o.user_id";
+const ORDER_FROM: &str = "orders o LEFT JOIN customers c ON c.id = o.customer_id JOIN users u ON u.id = o.user_id";
 
 fn order_from_row(row: &Row) -> rusqlite::Result<Order> {
     let status: String = row.get(2)?;
@@ -32,14 +31,14 @@ fn order_from_row(row: &Row) -> rusqlite::Result<Order> {
 }
 
 /// The next order number of a business day: SO-20261128-0001, -0002, ...
-pub fn next_order_number(conn: &Connection, day: &str) -> AppResult<String> {
+pub fn next_order_number(conn: &Connection, prefix: &str, day: &str) -> AppResult<String> {
     let seq: i64 = conn
         .prepare_cached(
             "INSERT INTO order_number_counters (day, last) VALUES (?, 1)
              ON CONFLICT (day) DO UPDATE SET last = last + 1 RETURNING last",
         )?
         .query_row([day], |r| r.get(0))?;
-    Ok(format!("SO-{day}-{seq:04}"))
+    Ok(format!("{prefix}-{day}-{seq:04}"))
 }
 
 pub struct NewOrderRow<'a> {
@@ -98,12 +97,22 @@ pub fn set_status(conn: &Connection, id: i64, to: OrderStatus, now: &str) -> App
     Ok(())
 }
 
+pub fn delete_items(conn: &Connection, order_id: i64) -> AppResult<()> {
+    conn.prepare_cached("DELETE FROM order_items WHERE order_id = ?")?
+        .execute([order_id])?;
+    Ok(())
+}
+
+pub fn update_contents(conn: &Connection, id: i64, total: Money, note: Option<&str>, now: &str) -> AppResult<()> {
+    conn.prepare_cached("UPDATE orders SET total_amount_minor = ?, note = ?, updated_at = ? WHERE id = ?")?
+        .execute(params![total.minor(), note, now, id])?;
+    Ok(())
+}
+
 pub fn get(conn: &Connection, id: i64) -> AppResult<Order> {
-    conn.prepare_cached(&format!(
-        "SELECT {ORDER_COLUMNS} FROM {ORDER_FROM} WHERE o.id = ?"
-    ))?
-    .query_row([id], order_from_row)
-    .map_err(not_found_as("order"))
+    conn.prepare_cached(&format!("SELECT {ORDER_COLUMNS} FROM {ORDER_FROM} WHERE o.id = ?"))?
+        .query_row([id], order_from_row)
+        .map_err(not_found_as("order"))
 }
 
 pub fn items(conn: &Connection, order_id: i64) -> AppResult<Vec<OrderItem>> {
@@ -160,12 +169,7 @@ pub struct OrderFilter {
 
 /// One page of orders. The WHERE clause holds only the filters in use, so SQLite can pick
 /// the index that fits them (status + created_at, customer + created_at, created_at).
-pub fn list(
-    conn: &Connection,
-    f: &OrderFilter,
-    paging: &Paging,
-    order_by: &str,
-) -> AppResult<(Vec<Order>, i64)> {
+pub fn list(conn: &Connection, f: &OrderFilter, paging: &Paging, order_by: &str) -> AppResult<(Vec<Order>, i64)> {
     let mut conditions: Vec<&str> = Vec::new();
     let mut values: Vec<Value> = Vec::new();
     if let Some(status) = f.status {
@@ -200,7 +204,9 @@ pub fn list(
     values.push(Value::Integer(paging.limit()));
     values.push(Value::Integer(paging.offset()));
     let items = conn
-        .prepare_cached(&format!("SELECT {ORDER_COLUMNS} FROM {ORDER_FROM} {where_sql} ORDER BY {order_by} LIMIT ? OFFSET ?"))?
+        .prepare_cached(&format!(
+            "SELECT {ORDER_COLUMNS} FROM {ORDER_FROM} {where_sql} ORDER BY {order_by} LIMIT ? OFFSET ?"
+        ))?
         .query_map(params_from_iter(values.iter()), order_from_row)?
         .collect::<Result<Vec<_>, _>>()?;
     Ok((items, total))
@@ -212,7 +218,11 @@ pub fn totals_by_status(conn: &Connection) -> AppResult<Vec<(OrderStatus, i64, M
         .prepare_cached("SELECT status, COUNT(*), COALESCE(SUM(total_amount_minor), 0) FROM orders GROUP BY status")?
         .query_map([], |r| {
             let status: String = r.get(0)?;
-            Ok((OrderStatus::parse(&status).unwrap_or(OrderStatus::Pending), r.get(1)?, Money::from_minor(r.get(2)?)))
+            Ok((
+                OrderStatus::parse(&status).unwrap_or(OrderStatus::Pending),
+                r.get(1)?,
+                Money::from_minor(r.get(2)?),
+            ))
         })?
         .collect::<Result<Vec<_>, _>>()?;
     Ok(rows)

@@ -119,6 +119,17 @@ pub struct NewOrder {
     pub note: Option<String>,
 }
 
+/// A change to a pending order. Only the fields given change.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OrderPatch {
+    /// The order's new lines, replacing the old ones.
+    pub items: Option<Vec<NewOrderItem>>,
+    #[serde(default, deserialize_with = "crate::validate::nullable")]
+    #[schema(value_type = Option<String>)]
+    pub note: Option<Option<String>>,
+}
+
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StatusUpdate {

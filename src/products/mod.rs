@@ -4,6 +4,7 @@ pub mod routes;
 pub mod store;
 pub mod types;
 
+use crate::audit::{self, Event, Who};
 use crate::auth::CurrentUser;
 use crate::clock;
 use crate::db::Db;
@@ -12,110 +13,151 @@ use crate::inventory::Reason;
 use crate::inventory::store::{MovementRefs, change_stock};
 use crate::money::Money;
 use crate::validate::optional_text;
-use types::{
-    NewProduct, Product, ProductPatch, ProductStatus, check_price, check_stock, parse_name,
-    parse_sku,
-};
+use types::{NewProduct, Product, ProductPatch, ProductStatus, check_price, check_stock, parse_name, parse_sku};
+
+impl NewProduct {
+    /// The validated product this input describes (not yet stored).
+    pub fn validate(self, now: &str) -> AppResult<Product> {
+        Ok(Product {
+            id: 0,
+            sku: parse_sku(&self.sku)?,
+            name: parse_name(&self.name)?,
+            description: optional_text("description", self.description.as_deref(), 2000)?,
+            price: check_price(self.price)?,
+            stock_quantity: check_stock("stock_quantity", self.stock_quantity)?,
+            low_stock_threshold: self
+                .low_stock_threshold
+                .map(|t| check_stock("low_stock_threshold", t))
+                .transpose()?,
+            is_low_stock: false,
+            status: self.status.unwrap_or(ProductStatus::Active),
+            created_at: now.to_owned(),
+            updated_at: now.to_owned(),
+        })
+    }
+}
 
 pub async fn create(db: &Db, actor: &CurrentUser, input: NewProduct) -> AppResult<Product> {
     let now = clock::now();
-    let product = Product {
-        id: 0,
-        sku: parse_sku(&input.sku)?,
-        name: parse_name(&input.name)?,
-        description: optional_text("description", input.description.as_deref(), 2000)?,
-        price: check_price(input.price)?,
-        stock_quantity: check_stock("stock_quantity", input.stock_quantity)?,
-        low_stock_threshold: input
-            .low_stock_threshold
-            .map(|t| check_stock("low_stock_threshold", t))
-            .transpose()?,
-        is_low_stock: false,
-        status: input.status.unwrap_or(ProductStatus::Active),
-        created_at: now.clone(),
-        updated_at: now.clone(),
+    let product = input.validate(&now)?;
+    let who = Who::from(actor);
+    db.write(move |conn| insert_with_stock(conn, &who, &product, &now))
+        .await
+}
+
+/// Stores a validated product and records its initial stock in the ledger, with its audit row.
+pub fn insert_with_stock(conn: &rusqlite::Connection, who: &Who, product: &Product, now: &str) -> AppResult<Product> {
+    let id = store::insert(conn, product)?;
+    let refs = MovementRefs {
+        user_id: who.user_id,
+        ..Default::default()
     };
-    let user_id = actor.id;
-    db.write(move |conn| {
-        let id = store::insert(conn, &product)?;
-        let refs = MovementRefs {
-            user_id: Some(user_id),
-            ..Default::default()
-        };
-        change_stock(
-            conn,
-            id,
-            product.stock_quantity,
-            Reason::Initial,
-            refs,
-            &now,
-        )?;
-        store::get(conn, id)
-    })
-    .await
+    change_stock(conn, id, product.stock_quantity, Reason::Initial, refs, now)?;
+    let created = store::get(conn, id)?;
+    audit::store::record(
+        conn,
+        who,
+        &Event::created("product.create", "product", id, &created),
+        now,
+    )?;
+    Ok(created)
+}
+
+/// A product change with every given field validated.
+pub struct ValidPatch {
+    sku: Option<String>,
+    name: Option<String>,
+    description: Option<Option<String>>,
+    price: Option<Money>,
+    stock: Option<i64>,
+    threshold: Option<Option<i64>>,
+    status: Option<ProductStatus>,
+}
+
+impl ProductPatch {
+    pub fn validate(self) -> AppResult<ValidPatch> {
+        Ok(ValidPatch {
+            sku: self.sku.as_deref().map(parse_sku).transpose()?,
+            name: self.name.as_deref().map(parse_name).transpose()?,
+            description: self
+                .description
+                .map(|d| optional_text("description", d.as_deref(), 2000))
+                .transpose()?,
+            price: self.price.map(check_price).transpose()?,
+            stock: self
+                .stock_quantity
+                .map(|q| check_stock("stock_quantity", q))
+                .transpose()?,
+            threshold: self
+                .low_stock_threshold
+                .map(|t| t.map(|t| check_stock("low_stock_threshold", t)).transpose())
+                .transpose()?,
+            status: self.status,
+        })
+    }
 }
 
 /// Applies a partial update; a new stock quantity is recorded as a ledger correction.
-pub async fn update(
-    db: &Db,
-    actor: &CurrentUser,
-    id: i64,
-    patch: ProductPatch,
-) -> AppResult<Product> {
-    let sku = patch.sku.as_deref().map(parse_sku).transpose()?;
-    let name = patch.name.as_deref().map(parse_name).transpose()?;
-    let description = patch
-        .description
-        .map(|d| optional_text("description", d.as_deref(), 2000))
-        .transpose()?;
-    let price: Option<Money> = patch.price.map(check_price).transpose()?;
-    let stock = patch
-        .stock_quantity
-        .map(|q| check_stock("stock_quantity", q))
-        .transpose()?;
-    let threshold = patch
-        .low_stock_threshold
-        .map(|t| t.map(|t| check_stock("low_stock_threshold", t)).transpose())
-        .transpose()?;
-    let user_id = actor.id;
-    db.write(move |conn| {
-        let now = clock::now();
-        let mut p = store::get(conn, id)?;
-        p.sku = sku.unwrap_or(p.sku);
-        p.name = name.unwrap_or(p.name);
-        p.description = description.unwrap_or(p.description);
-        p.price = price.unwrap_or(p.price);
-        p.low_stock_threshold = threshold.unwrap_or(p.low_stock_threshold);
-        p.status = patch.status.unwrap_or(p.status);
-        p.updated_at = now.clone();
-        store::update(conn, &p)?;
-        if let Some(target) = stock {
-            let refs = MovementRefs {
-                user_id: Some(user_id),
-                ..Default::default()
-            };
-            change_stock(
-                conn,
-                id,
-                target - p.stock_quantity,
-                Reason::Correction,
-                refs,
-                &now,
-            )?;
-        }
-        store::get(conn, id)
-    })
-    .await
+pub async fn update(db: &Db, actor: &CurrentUser, id: i64, patch: ProductPatch) -> AppResult<Product> {
+    let patch = patch.validate()?;
+    let who = Who::from(actor);
+    db.write(move |conn| apply_patch(conn, &who, id, patch, &clock::now()))
+        .await
 }
 
-pub async fn set_status(db: &Db, id: i64, status: ProductStatus) -> AppResult<Product> {
+pub fn apply_patch(
+    conn: &rusqlite::Connection,
+    who: &Who,
+    id: i64,
+    patch: ValidPatch,
+    now: &str,
+) -> AppResult<Product> {
+    let before = store::get(conn, id)?;
+    let mut p = before.clone();
+    p.sku = patch.sku.unwrap_or(p.sku);
+    p.name = patch.name.unwrap_or(p.name);
+    p.description = patch.description.unwrap_or(p.description);
+    p.price = patch.price.unwrap_or(p.price);
+    p.low_stock_threshold = patch.threshold.unwrap_or(p.low_stock_threshold);
+    p.status = patch.status.unwrap_or(p.status);
+    p.updated_at = now.to_owned();
+    store::update(conn, &p)?;
+    if let Some(target) = patch.stock {
+        let refs = MovementRefs {
+            user_id: who.user_id,
+            ..Default::default()
+        };
+        change_stock(conn, id, target - p.stock_quantity, Reason::Correction, refs, now)?;
+    }
+    let after = store::get(conn, id)?;
+    audit::store::record(
+        conn,
+        who,
+        &Event::changed("product.update", "product", id, &before, &after),
+        now,
+    )?;
+    Ok(after)
+}
+
+/// Archives or restores a product; archived products leave the catalogue but stay in orders.
+pub async fn set_status(db: &Db, actor: &CurrentUser, id: i64, status: ProductStatus) -> AppResult<Product> {
+    let who = Who::from(actor);
     db.write(move |conn| {
-        let mut p = store::get(conn, id)?;
-        if p.status != status {
-            p.status = status;
-            p.updated_at = clock::now();
-            store::update(conn, &p)?;
+        let before = store::get(conn, id)?;
+        if before.status == status {
+            return Ok(before);
         }
+        let now = clock::now();
+        let mut p = before.clone();
+        p.status = status;
+        p.updated_at = now.clone();
+        store::update(conn, &p)?;
+        let action = if status == ProductStatus::Archived {
+            "product.archive"
+        } else {
+            "product.restore"
+        };
+        audit::store::record(conn, &who, &Event::changed(action, "product", id, &before, &p), &now)?;
         Ok(p)
     })
     .await

@@ -135,9 +135,10 @@ async fn update_product(
     ))]
 async fn archive_product(
     State(state): State<AppState>,
+    actor: CurrentUser,
     Path(id): Path<i64>,
 ) -> AppResult<Json<Product>> {
-    super::set_status(&state.db, id, ProductStatus::Archived)
+    super::set_status(&state.db, &actor, id, ProductStatus::Archived)
         .await
         .map(Json)
 }
@@ -151,9 +152,10 @@ async fn archive_product(
     ))]
 async fn restore_product(
     State(state): State<AppState>,
+    actor: CurrentUser,
     Path(id): Path<i64>,
 ) -> AppResult<Json<Product>> {
-    super::set_status(&state.db, id, ProductStatus::Active)
+    super::set_status(&state.db, &actor, id, ProductStatus::Active)
         .await
         .map(Json)
 }

@@ -1,26 +1,34 @@
 //! The SQL of products.
 
+use std::sync::LazyLock;
+
 use rusqlite::{Connection, Row, params};
 
-use super::types::{DEFAULT_LOW_STOCK_THRESHOLD, Product, ProductStatus};
+use super::types::{Product, ProductStatus};
 use crate::db::not_found_as;
 use crate::error::{AppError, AppResult};
 use crate::http::list::Paging;
 use crate::money::Money;
 use crate::users::store::is_unique_violation;
 
-const COLUMNS: &str = "id, sku, name, description, price_minor, stock_quantity, low_stock_threshold, status, created_at, updated_at";
+/// The low-stock rule in SQL: below the product's own threshold, or else the shop's default
+/// from the settings table (read by the statement itself, so no caller has to pass it).
+const LOW_STOCK: &str = "stock_quantity < COALESCE(low_stock_threshold, \
+     (SELECT CAST(value AS INTEGER) FROM settings WHERE key = 'default_low_stock_threshold'), 10)";
 
-/// The low-stock rule in SQL; `{t}` is the default threshold.
-const LOW_STOCK: &str = "stock_quantity < COALESCE(low_stock_threshold, {t})";
+/// The selected columns, computed once.
+static COLUMNS: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "id, sku, name, description, price_minor, stock_quantity, low_stock_threshold, status, created_at, updated_at, \
+         ({LOW_STOCK}) AS is_low"
+    )
+});
 
-fn low_stock_sql() -> String {
-    LOW_STOCK.replace("{t}", &DEFAULT_LOW_STOCK_THRESHOLD.to_string())
+fn columns() -> &'static str {
+    &COLUMNS
 }
 
 fn product_from_row(row: &Row) -> rusqlite::Result<Product> {
-    let stock: i64 = row.get(5)?;
-    let threshold: Option<i64> = row.get(6)?;
     let status: String = row.get(7)?;
     Ok(Product {
         id: row.get(0)?,
@@ -28,9 +36,9 @@ fn product_from_row(row: &Row) -> rusqlite::Result<Product> {
         name: row.get(2)?,
         description: row.get(3)?,
         price: Money::from_minor(row.get(4)?),
-        stock_quantity: stock,
-        low_stock_threshold: threshold,
-        is_low_stock: stock < threshold.unwrap_or(DEFAULT_LOW_STOCK_THRESHOLD),
+        stock_quantity: row.get(5)?,
+        low_stock_threshold: row.get(6)?,
+        is_low_stock: row.get(10)?,
         status: ProductStatus::parse(&status),
         created_at: row.get(8)?,
         updated_at: row.get(9)?,
@@ -38,7 +46,7 @@ fn product_from_row(row: &Row) -> rusqlite::Result<Product> {
 }
 
 pub fn get(conn: &Connection, id: i64) -> AppResult<Product> {
-    conn.prepare_cached(&format!("SELECT {COLUMNS} FROM products WHERE id = ?"))?
+    conn.prepare_cached(&format!("SELECT {} FROM products WHERE id = ?", columns()))?
         .query_row([id], product_from_row)
         .map_err(not_found_as("product"))
 }
@@ -47,7 +55,8 @@ pub fn get(conn: &Connection, id: i64) -> AppResult<Product> {
 pub fn get_many(conn: &Connection, ids: &[i64]) -> AppResult<Vec<Product>> {
     let json = serde_json::to_string(ids).map_err(AppError::internal)?;
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {COLUMNS} FROM products WHERE id IN (SELECT value FROM json_each(?))"
+        "SELECT {} FROM products WHERE id IN (SELECT value FROM json_each(?))",
+        columns()
     ))?;
     let rows = stmt
         .query_map([json], product_from_row)?
@@ -95,17 +104,11 @@ pub struct ProductFilter {
     pub low_stock: Option<bool>,
 }
 
-pub fn list(
-    conn: &Connection,
-    f: &ProductFilter,
-    paging: &Paging,
-    order_by: &str,
-) -> AppResult<(Vec<Product>, i64)> {
-    let low = low_stock_sql();
+pub fn list(conn: &Connection, f: &ProductFilter, paging: &Paging, order_by: &str) -> AppResult<(Vec<Product>, i64)> {
     let where_sql = format!(
         "WHERE (?1 IS NULL OR name LIKE ?1 ESCAPE '\\' OR sku LIKE ?1 ESCAPE '\\')
            AND (?2 IS NULL OR status = ?2)
-           AND (?3 IS NULL OR ({low}) = ?3)"
+           AND (?3 IS NULL OR ({LOW_STOCK}) = ?3)"
     );
     let pattern = paging.like_pattern();
     let status = f.status.map(ProductStatus::as_str);
@@ -114,16 +117,11 @@ pub fn list(
         .query_row(params![pattern, status, f.low_stock], |r| r.get(0))?;
     let items = conn
         .prepare_cached(&format!(
-            "SELECT {COLUMNS} FROM products {where_sql} ORDER BY {order_by} LIMIT ?4 OFFSET ?5"
+            "SELECT {} FROM products {where_sql} ORDER BY {order_by} LIMIT ?4 OFFSET ?5",
+            columns()
         ))?
         .query_map(
-            params![
-                pattern,
-                status,
-                f.low_stock,
-                paging.limit(),
-                paging.offset()
-            ],
+            params![pattern, status, f.low_stock, paging.limit(), paging.offset()],
             product_from_row,
         )?
         .collect::<Result<Vec<_>, _>>()?;
@@ -132,10 +130,10 @@ pub fn list(
 
 /// Active products below their threshold, lowest stock first.
 pub fn low_stock(conn: &Connection, limit: i64) -> AppResult<Vec<Product>> {
-    let low = low_stock_sql();
     let items = conn
         .prepare_cached(&format!(
-            "SELECT {COLUMNS} FROM products WHERE status = 'active' AND {low} ORDER BY stock_quantity ASC, id ASC LIMIT ?"
+            "SELECT {} FROM products WHERE status = 'active' AND {LOW_STOCK} ORDER BY stock_quantity ASC, id ASC LIMIT ?",
+            columns()
         ))?
         .query_map([limit], product_from_row)?
         .collect::<Result<Vec<_>, _>>()?;

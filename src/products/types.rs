@@ -7,9 +7,6 @@ use crate::error::AppError;
 use crate::money::Money;
 use crate::validate::{nullable, required_text};
 
-/// Below this stock a product counts as low when it sets no threshold of its own (the
-/// original system's maintenance query used `stock_quantity < 10`).
-pub const DEFAULT_LOW_STOCK_THRESHOLD: i64 = 10;
 const MAX_STOCK: i64 = 1_000_000_000;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -44,7 +41,7 @@ pub struct Product {
     pub description: Option<String>,
     pub price: Money,
     pub stock_quantity: i64,
-    /// Stock below this is low; null means the default (10).
+    /// Stock below this is low; null means the shop's default (settings, 10 at first).
     pub low_stock_threshold: Option<i64>,
     pub is_low_stock: bool,
     pub status: ProductStatus,
@@ -108,10 +105,7 @@ pub fn check_stock(field: &str, quantity: i64) -> Result<i64, AppError> {
         return Err(AppError::validation(field, "must not be negative"));
     }
     if quantity > MAX_STOCK {
-        return Err(AppError::validation(
-            field,
-            format!("must be at most {MAX_STOCK}"),
-        ));
+        return Err(AppError::validation(field, format!("must be at most {MAX_STOCK}")));
     }
     Ok(quantity)
 }

@@ -79,12 +79,8 @@ async fn stats(State(state): State<AppState>) -> AppResult<Json<Stats>> {
                 search: None,
                 sort: None,
             };
-            let (recent_orders, _) = orders::store::list(
-                conn,
-                &OrderFilter::default(),
-                &recent,
-                "o.created_at DESC, o.id DESC",
-            )?;
+            let (recent_orders, _) =
+                orders::store::list(conn, &OrderFilter::default(), &recent, "o.created_at DESC, o.id DESC")?;
             Ok(Stats {
                 totals: Totals {
                     users: users::store::count(conn)?,

@@ -7,6 +7,7 @@ pub mod types;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
+use crate::audit::{self, Event, Who};
 use crate::auth::CurrentUser;
 use crate::auth::password::PasswordHasher;
 use crate::clock;
@@ -33,11 +34,7 @@ pub enum Bootstrap {
 
 /// Makes sure the built-in superAdmin exists. With `admin_password`, it gets that password
 /// and no must-change step, but only while its first password was never changed by a person.
-pub async fn bootstrap(
-    db: &Db,
-    hasher: &PasswordHasher,
-    admin_password: Option<&str>,
-) -> AppResult<Bootstrap> {
+pub async fn bootstrap(db: &Db, hasher: &PasswordHasher, admin_password: Option<&str>) -> AppResult<Bootstrap> {
     let existing = db.read(store::find_superadmin).await?;
     let password = match admin_password {
         Some(p) => NewPassword::parse("admin_password", p, SUPERADMIN_USERNAME)?
@@ -46,9 +43,7 @@ pub async fn bootstrap(
         None => SUPERADMIN_INITIAL_PASSWORD.to_owned(),
     };
     match existing {
-        Some(user) if !(user.must_change_password && admin_password.is_some()) => {
-            Ok(Bootstrap::Existing)
-        }
+        Some(user) if !(user.must_change_password && admin_password.is_some()) => Ok(Bootstrap::Existing),
         Some(user) => {
             let hash = hasher.hash(&password).await?;
             db.write(move |conn| store::set_password(conn, user.id, &hash, false, &clock::now()))
@@ -98,12 +93,7 @@ pub struct NewUser {
 /// (`None`), who may do anything but create a second superadmin.
 pub type Actor<'a> = Option<&'a CurrentUser>;
 
-pub async fn create(
-    db: &Db,
-    hasher: &PasswordHasher,
-    actor: Actor<'_>,
-    input: NewUser,
-) -> AppResult<User> {
+pub async fn create(db: &Db, hasher: &PasswordHasher, actor: Actor<'_>, input: NewUser) -> AppResult<User> {
     let username = Username::parse(&input.username)?;
     let password = NewPassword::parse("password", &input.password, username.as_str())?;
     let email = optional_text("email", input.email.as_deref(), 200)?;
@@ -111,7 +101,9 @@ pub async fn create(
     check_role_grant(actor, input.role)?;
     let must_change = input.must_change_password.unwrap_or(actor.is_some());
     let hash = hasher.hash(password.as_str()).await?;
+    let who = who(actor);
     db.write(move |conn| {
+        let now = clock::now();
         let id = store::insert(
             conn,
             &store::NewUserRow {
@@ -121,10 +113,12 @@ pub async fn create(
                 role: input.role,
                 password_hash: &hash,
                 must_change_password: must_change,
-                now: &clock::now(),
+                now: &now,
             },
         )?;
-        store::get(conn, id)
+        let user = store::get(conn, id)?;
+        audit::store::record(conn, &who, &Event::created("user.create", "user", id, &user), &now)?;
+        Ok(user)
     })
     .await
 }
@@ -138,9 +132,7 @@ fn check_role_grant(actor: Actor<'_>, role: Role) -> AppResult<()> {
         ));
     }
     if role == Role::Admin && actor.is_some_and(|a| a.role < Role::Superadmin) {
-        return Err(AppError::forbidden(
-            "only the superadmin can grant the admin role",
-        ));
+        return Err(AppError::forbidden("only the superadmin can grant the admin role"));
     }
     Ok(())
 }
@@ -185,15 +177,15 @@ pub async fn update(db: &Db, actor: Actor<'_>, id: i64, patch: UserPatch) -> App
         .full_name
         .map(|n| optional_text("full_name", n.as_deref(), 100))
         .transpose()?;
+    let who = who(actor);
     let actor = actor.cloned();
     db.write(move |conn| {
-        let mut user = store::get(conn, id)?;
+        let before = store::get(conn, id)?;
+        let mut user = before.clone();
         check_can_manage(actor.as_ref(), &user)?;
         if let Some(role) = patch.role.filter(|r| *r != user.role) {
             if user.role == Role::Superadmin {
-                return Err(AppError::forbidden(
-                    "the superAdmin account cannot be demoted",
-                ));
+                return Err(AppError::forbidden("the superAdmin account cannot be demoted"));
             }
             check_role_grant(actor.as_ref(), role)?;
             if actor.as_ref().is_some_and(|a| a.id == id) {
@@ -207,9 +199,7 @@ pub async fn update(db: &Db, actor: Actor<'_>, id: i64, patch: UserPatch) -> App
         }
         if let Some(active) = patch.is_active.filter(|a| *a != user.is_active) {
             if user.role == Role::Superadmin {
-                return Err(AppError::forbidden(
-                    "the superAdmin account cannot be disabled",
-                ));
+                return Err(AppError::forbidden("the superAdmin account cannot be disabled"));
             }
             if actor.as_ref().is_some_and(|a| a.id == id) {
                 return Err(AppError::conflict(
@@ -226,8 +216,16 @@ pub async fn update(db: &Db, actor: Actor<'_>, id: i64, patch: UserPatch) -> App
         if let Some(full_name) = full_name {
             user.full_name = full_name;
         }
-        store::update(conn, &user, &clock::now())?;
-        store::get(conn, id)
+        let now = clock::now();
+        store::update(conn, &user, &now)?;
+        let after = store::get(conn, id)?;
+        audit::store::record(
+            conn,
+            &who,
+            &Event::changed("user.update", "user", id, &before, &after),
+            &now,
+        )?;
+        Ok(after)
     })
     .await
 }
@@ -251,21 +249,30 @@ pub async fn reset_password(
     }
     let password = NewPassword::parse("password", password, &target.username)?;
     let hash = hasher.hash(password.as_str()).await?;
+    let who = who(actor);
     db.write(move |conn| {
-        store::set_password(conn, id, &hash, must_change, &clock::now())?;
+        let now = clock::now();
+        store::set_password(conn, id, &hash, must_change, &now)?;
+        let event = Event {
+            action: "user.password_reset",
+            entity_type: "user",
+            entity_id: Some(id),
+            before: None,
+            after: Some(serde_json::json!({ "must_change_password": must_change })),
+        };
+        audit::store::record(conn, &who, &event, &now)?;
         store::get(conn, id)
     })
     .await
 }
 
 pub async fn delete(db: &Db, actor: Actor<'_>, id: i64) -> AppResult<()> {
+    let who = who(actor);
     let actor = actor.cloned();
     db.write(move |conn| {
         let user = store::get(conn, id)?;
         if user.role == Role::Superadmin {
-            return Err(AppError::forbidden(
-                "the superAdmin account cannot be deleted",
-            ));
+            return Err(AppError::forbidden("the superAdmin account cannot be deleted"));
         }
         check_can_manage(actor.as_ref(), &user)?;
         if actor.as_ref().is_some_and(|a| a.id == id) {
@@ -275,7 +282,18 @@ pub async fn delete(db: &Db, actor: Actor<'_>, id: i64) -> AppResult<()> {
                 serde_json::json!({}),
             ));
         }
-        store::delete(conn, id)
+        store::delete(conn, id)?;
+        audit::store::record(
+            conn,
+            &who,
+            &Event::deleted("user.delete", "user", id, &user),
+            &clock::now(),
+        )
     })
     .await
+}
+
+/// The audit identity of an actor; the command line acts as "(command line)".
+fn who(actor: Actor<'_>) -> Who {
+    actor.map(Who::from).unwrap_or_else(Who::command_line)
 }

@@ -91,11 +91,7 @@ async fn create_user(
         (status = 404, description = "No such user", body = ErrorBody),
     ))]
 async fn get_user(State(state): State<AppState>, Path(id): Path<i64>) -> AppResult<Json<User>> {
-    state
-        .db
-        .read(move |conn| store::get(conn, id))
-        .await
-        .map(Json)
+    state.db.read(move |conn| store::get(conn, id)).await.map(Json)
 }
 
 /// Change a user's details, role or whether the account is active.
@@ -114,9 +110,7 @@ async fn update_user(
     Path(id): Path<i64>,
     ApiJson(patch): ApiJson<UserPatch>,
 ) -> AppResult<Json<User>> {
-    super::update(&state.db, Some(&actor), id, patch)
-        .await
-        .map(Json)
+    super::update(&state.db, Some(&actor), id, patch).await.map(Json)
 }
 
 /// Delete a user who has created no orders (disable the others).
@@ -128,11 +122,7 @@ async fn update_user(
         (status = 404, description = "No such user", body = ErrorBody),
         (status = 409, description = "The user has orders, or is the caller", body = ErrorBody),
     ))]
-async fn delete_user(
-    State(state): State<AppState>,
-    actor: CurrentUser,
-    Path(id): Path<i64>,
-) -> AppResult<StatusCode> {
+async fn delete_user(State(state): State<AppState>, actor: CurrentUser, Path(id): Path<i64>) -> AppResult<StatusCode> {
     super::delete(&state.db, Some(&actor), id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

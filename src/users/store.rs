@@ -63,13 +63,9 @@ pub struct Credentials {
     pub token_version: i64,
 }
 
-pub fn credentials_by_username(
-    conn: &Connection,
-    username: &str,
-) -> AppResult<Option<Credentials>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, password_hash, is_active, token_version FROM users WHERE username = ?",
-    )?;
+pub fn credentials_by_username(conn: &Connection, username: &str) -> AppResult<Option<Credentials>> {
+    let mut stmt =
+        conn.prepare_cached("SELECT id, password_hash, is_active, token_version FROM users WHERE username = ?")?;
     let row = stmt
         .query_row([username], |r| {
             Ok(Credentials {
@@ -84,9 +80,7 @@ pub fn credentials_by_username(
 }
 
 pub fn credentials_by_id(conn: &Connection, id: i64) -> AppResult<Credentials> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, password_hash, is_active, token_version FROM users WHERE id = ?",
-    )?;
+    let mut stmt = conn.prepare_cached("SELECT id, password_hash, is_active, token_version FROM users WHERE id = ?")?;
     stmt.query_row([id], |r| {
         Ok(Credentials {
             id: r.get(0)?,
@@ -100,8 +94,7 @@ pub fn credentials_by_id(conn: &Connection, id: i64) -> AppResult<Credentials> {
 
 pub fn get(conn: &Connection, id: i64) -> AppResult<User> {
     let mut stmt = conn.prepare_cached(&format!("SELECT {COLUMNS} FROM users WHERE id = ?"))?;
-    stmt.query_row([id], user_from_row)
-        .map_err(not_found_as("user"))
+    stmt.query_row([id], user_from_row).map_err(not_found_as("user"))
 }
 
 pub fn find_superadmin(conn: &Connection) -> AppResult<Option<User>> {
@@ -177,13 +170,7 @@ pub fn update(conn: &Connection, user: &User, now: &str) -> AppResult<()> {
 }
 
 /// Sets a new password hash and bumps the token version, ending every older token.
-pub fn set_password(
-    conn: &Connection,
-    id: i64,
-    hash: &str,
-    must_change: bool,
-    now: &str,
-) -> AppResult<i64> {
+pub fn set_password(conn: &Connection, id: i64, hash: &str, must_change: bool, now: &str) -> AppResult<i64> {
     let mut stmt = conn.prepare_cached(
         "UPDATE users SET password_hash = ?, must_change_password = ?, token_version = token_version + 1, updated_at = ?
          WHERE id = ? RETURNING token_version",
@@ -224,12 +211,7 @@ pub struct UserFilter {
     pub is_active: Option<bool>,
 }
 
-pub fn list(
-    conn: &Connection,
-    filter: &UserFilter,
-    paging: &Paging,
-    order_by: &str,
-) -> AppResult<(Vec<User>, i64)> {
+pub fn list(conn: &Connection, filter: &UserFilter, paging: &Paging, order_by: &str) -> AppResult<(Vec<User>, i64)> {
     let where_sql = "WHERE (?1 IS NULL OR username LIKE ?1 ESCAPE '\\' OR email LIKE ?1 ESCAPE '\\' OR full_name LIKE ?1 ESCAPE '\\')
                        AND (?2 IS NULL OR role = ?2) AND (?3 IS NULL OR is_active = ?3)";
     let pattern = paging.like_pattern();
@@ -242,13 +224,7 @@ pub fn list(
     ))?;
     let items = stmt
         .query_map(
-            params![
-                pattern,
-                role,
-                filter.is_active,
-                paging.limit(),
-                paging.offset()
-            ],
+            params![pattern, role, filter.is_active, paging.limit(), paging.offset()],
             user_from_row,
         )?
         .collect::<Result<Vec<_>, _>>()?;

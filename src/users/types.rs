@@ -64,10 +64,7 @@ impl Username {
         let name = raw.trim();
         let len = name.chars().count();
         if !(3..=50).contains(&len) {
-            return Err(AppError::validation(
-                "username",
-                "must be 3 to 50 characters",
-            ));
+            return Err(AppError::validation("username", "must be 3 to 50 characters"));
         }
         if !name
             .chars()
@@ -105,10 +102,7 @@ impl NewPassword {
             ));
         }
         if raw.eq_ignore_ascii_case(username) {
-            return Err(AppError::validation(
-                field,
-                "must not be the same as the username",
-            ));
+            return Err(AppError::validation(field, "must not be the same as the username"));
         }
         Ok(Self(raw.to_owned()))
     }

@@ -110,8 +110,7 @@ impl TestServer {
     }
 
     pub async fn patch(&self, path: &str, token: &str, body: Value) -> (StatusCode, Value) {
-        self.call(Method::PATCH, path, Some(token), Some(body))
-            .await
+        self.call(Method::PATCH, path, Some(token), Some(body)).await
     }
 
     pub async fn login(&self, username: &str, password: &str) -> (StatusCode, Value) {
@@ -145,15 +144,16 @@ impl TestServer {
             )
             .await;
         assert_eq!(status, StatusCode::CREATED, "{body}");
-        (
-            body["id"].as_i64().unwrap(),
-            self.token(username, &password).await,
-        )
+        (body["id"].as_i64().unwrap(), self.token(username, &password).await)
     }
 
     pub async fn product(&self, token: &str, sku: &str, price: &str, stock: i64) -> Value {
         let (status, body) = self
-            .post("/api/products", token, json!({"sku": sku, "name": format!("商品 {sku}"), "price": price, "stock_quantity": stock}))
+            .post(
+                "/api/products",
+                token,
+                json!({"sku": sku, "name": format!("商品 {sku}"), "price": price, "stock_quantity": stock}),
+            )
             .await;
         assert_eq!(status, StatusCode::CREATED, "{body}");
         body
@@ -161,11 +161,7 @@ impl TestServer {
 
     /// Opens the database file directly, as the sqlite3 shell would.
     pub fn sqlite(&self) -> rusqlite::Connection {
-        rusqlite::Connection::open_with_flags(
-            self.db_path(),
-            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
-        )
-        .unwrap()
+        rusqlite::Connection::open_with_flags(self.db_path(), rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap()
     }
 
     /// Asserts the stock ledger explains every product's stock, and no stock is negative.

@@ -1,0 +1,147 @@
+//! Business settings: the shop's name, currency, time zone, order-number prefix and default
+//! low-stock threshold. Stored in the database, kept validated in memory for every request.
+
+pub mod routes;
+pub mod store;
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, RwLock};
+
+use chrono_tz::Tz;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::error::AppError;
+use crate::validate::required_text;
+
+#[derive(Clone, Debug, PartialEq, Serialize, ToSchema)]
+pub struct Settings {
+    pub business_name: String,
+    /// ISO 4217 code, e.g. CNY.
+    pub currency_code: String,
+    /// e.g. ¥
+    pub currency_symbol: String,
+    /// IANA time zone name; business days, reports and exports use it.
+    pub time_zone: String,
+    /// Order numbers look like PREFIX-20261128-0007.
+    pub order_number_prefix: String,
+    /// Stock below this is low, for products without a threshold of their own.
+    pub default_low_stock_threshold: i64,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            business_name: "我的小店".into(),
+            currency_code: "CNY".into(),
+            currency_symbol: "¥".into(),
+            time_zone: "Asia/Shanghai".into(),
+            order_number_prefix: "SO".into(),
+            default_low_stock_threshold: 10,
+        }
+    }
+}
+
+impl Settings {
+    pub fn tz(&self) -> Tz {
+        self.time_zone.parse().unwrap_or(chrono_tz::Asia::Shanghai)
+    }
+
+    /// Applies a change, validating every field given.
+    pub fn apply(&self, patch: SettingsPatch) -> Result<Settings, AppError> {
+        let mut next = self.clone();
+        if let Some(name) = patch.business_name {
+            next.business_name = required_text("business_name", &name, 100)?;
+        }
+        if let Some(code) = patch.currency_code {
+            let code = code.trim().to_uppercase();
+            if code.len() != 3 || !code.bytes().all(|b| b.is_ascii_uppercase()) {
+                return Err(AppError::validation(
+                    "currency_code",
+                    "must be a 3-letter ISO 4217 code such as CNY",
+                ));
+            }
+            next.currency_code = code;
+        }
+        if let Some(symbol) = patch.currency_symbol {
+            next.currency_symbol = required_text("currency_symbol", &symbol, 8)?;
+        }
+        if let Some(zone) = patch.time_zone {
+            let zone = zone.trim();
+            if zone.parse::<Tz>().is_err() {
+                return Err(AppError::validation(
+                    "time_zone",
+                    "must be an IANA time zone such as Asia/Shanghai",
+                ));
+            }
+            next.time_zone = zone.to_owned();
+        }
+        if let Some(prefix) = patch.order_number_prefix {
+            let prefix = prefix.trim();
+            if !(1..=10).contains(&prefix.len()) || !prefix.bytes().all(|b| b.is_ascii_alphanumeric()) {
+                return Err(AppError::validation(
+                    "order_number_prefix",
+                    "must be 1 to 10 letters or digits",
+                ));
+            }
+            next.order_number_prefix = prefix.to_owned();
+        }
+        if let Some(threshold) = patch.default_low_stock_threshold {
+            if !(0..=1_000_000).contains(&threshold) {
+                return Err(AppError::validation(
+                    "default_low_stock_threshold",
+                    "must be between 0 and 1000000",
+                ));
+            }
+            next.default_low_stock_threshold = threshold;
+        }
+        Ok(next)
+    }
+}
+
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SettingsPatch {
+    pub business_name: Option<String>,
+    pub currency_code: Option<String>,
+    pub currency_symbol: Option<String>,
+    pub time_zone: Option<String>,
+    pub order_number_prefix: Option<String>,
+    pub default_low_stock_threshold: Option<i64>,
+}
+
+/// The settings every request reads; replaced whole after each committed change.
+///
+/// Changes are numbered in the writer, in commit order, so that two changes whose answers
+/// arrive out of order still leave the newest settings in memory.
+#[derive(Clone, Default)]
+pub struct SharedSettings {
+    current: Arc<RwLock<(u64, Arc<Settings>)>>,
+    versions: Arc<AtomicU64>,
+}
+
+impl SharedSettings {
+    pub fn new(settings: Settings) -> Self {
+        Self {
+            current: Arc::new(RwLock::new((0, Arc::new(settings)))),
+            versions: Arc::new(AtomicU64::new(0)),
+        }
+    }
+
+    pub fn get(&self) -> Arc<Settings> {
+        self.current.read().map(|s| s.1.clone()).unwrap_or_default()
+    }
+
+    /// Called inside the writer for each change, so numbers follow commit order.
+    pub fn next_version(&self) -> u64 {
+        self.versions.fetch_add(1, Ordering::SeqCst) + 1
+    }
+
+    pub fn set(&self, settings: Settings, version: u64) {
+        if let Ok(mut current) = self.current.write()
+            && version > current.0
+        {
+            *current = (version, Arc::new(settings));
+        }
+    }
+}

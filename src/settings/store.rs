@@ -1,0 +1,48 @@
+//! The SQL of settings: a key-value table over the defaults.
+
+use rusqlite::{Connection, params};
+
+use super::Settings;
+use crate::error::AppResult;
+
+/// The stored settings over the defaults; a stored value that no longer parses keeps the default.
+pub fn load(conn: &Connection) -> AppResult<Settings> {
+    let mut settings = Settings::default();
+    let mut stmt = conn.prepare_cached("SELECT key, value FROM settings")?;
+    let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+    for row in rows {
+        let (key, value) = row?;
+        match key.as_str() {
+            "business_name" => settings.business_name = value,
+            "currency_code" => settings.currency_code = value,
+            "currency_symbol" => settings.currency_symbol = value,
+            "time_zone" if value.parse::<chrono_tz::Tz>().is_ok() => settings.time_zone = value,
+            "order_number_prefix" => settings.order_number_prefix = value,
+            "default_low_stock_threshold" => {
+                settings.default_low_stock_threshold = value.parse().unwrap_or(settings.default_low_stock_threshold)
+            }
+            _ => {}
+        }
+    }
+    Ok(settings)
+}
+
+pub fn save(conn: &Connection, s: &Settings, now: &str) -> AppResult<()> {
+    let threshold = s.default_low_stock_threshold.to_string();
+    let pairs = [
+        ("business_name", s.business_name.as_str()),
+        ("currency_code", s.currency_code.as_str()),
+        ("currency_symbol", s.currency_symbol.as_str()),
+        ("time_zone", s.time_zone.as_str()),
+        ("order_number_prefix", s.order_number_prefix.as_str()),
+        ("default_low_stock_threshold", threshold.as_str()),
+    ];
+    let mut stmt = conn.prepare_cached(
+        "INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+    )?;
+    for (key, value) in pairs {
+        stmt.execute(params![key, value, now])?;
+    }
+    Ok(())
+}
