@@ -84,7 +84,7 @@ pub async fn set_archived(db: &Db, actor: &CurrentUser, id: i64, archived: bool)
 pub enum Removal {
     Deleted,
     /// The customer has orders, so they were archived instead.
-    Archived(Customer),
+    Archived(Box<Customer>),
 }
 
 /// Deletes a customer without orders; one with orders is archived instead, so that past
@@ -103,7 +103,7 @@ pub async fn remove(db: &Db, actor: &CurrentUser, id: i64) -> AppResult<Removal>
                 &Event::changed("customer.archive", "customer", id, &before, &after),
                 &now,
             )?;
-            return Ok(Removal::Archived(after));
+            return Ok(Removal::Archived(Box::new(after)));
         }
         store::delete(conn, id)?;
         audit::store::record(

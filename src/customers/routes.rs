@@ -127,7 +127,7 @@ async fn delete_customer(
 ) -> AppResult<Response> {
     Ok(match super::remove(&state.db, &actor, id).await? {
         Removal::Deleted => StatusCode::NO_CONTENT.into_response(),
-        Removal::Archived(customer) => Json(customer).into_response(),
+        Removal::Archived(customer) => Json(*customer).into_response(),
     })
 }
 

@@ -273,7 +273,8 @@ pub async fn change_status(db: &Db, actor: &CurrentUser, id: i64, to: OrderStatu
     db.write(move |conn| {
         let order = store::get(conn, id)?;
         check_visible(conn, &actor, &order)?;
-        if !actor.is_staff() && !(to == OrderStatus::Cancelled && order.status == OrderStatus::Pending) {
+        let own_pending_cancel = to == OrderStatus::Cancelled && order.status == OrderStatus::Pending;
+        if !(actor.is_staff() || own_pending_cancel) {
             return Err(AppError::forbidden(
                 "customers can only cancel their own pending orders",
             ));
