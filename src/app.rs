@@ -27,7 +27,7 @@ use crate::db::{Db, DbOptions, migrations};
 use crate::http::{self, errors, json::MAX_JSON_BODY, openapi::ApiDoc, static_files};
 use crate::settings::{self, SharedSettings};
 use crate::users::{self, Bootstrap};
-use crate::{audit, customers, health, inventory, orders, products, stats};
+use crate::{audit, customers, health, inventory, orders, products, reports, stats, transfer};
 
 /// What every handler can reach.
 #[derive(Clone)]
@@ -49,6 +49,8 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(inventory::routes::router())
         .merge(orders::routes::router())
         .merge(stats::router())
+        .merge(reports::routes::router())
+        .merge(transfer::routes::router())
         .merge(audit::routes::router())
         .merge(settings::routes::router())
         .split_for_parts()

@@ -3,7 +3,7 @@
 
 use std::io::{BufRead, IsTerminal};
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -11,11 +11,18 @@ use anyhow::{Context, bail};
 use clap::{Args, Parser, Subcommand};
 
 use crate::app;
+use crate::audit::Who;
 use crate::auth::password::PasswordHasher;
 use crate::config::{Config, DEFAULT_BCRYPT_COST, DEFAULT_HTTP, DEFAULT_TOKEN_MINUTES};
 use crate::datadir::DataDir;
 use crate::db::{Db, DbOptions, migrations};
+use crate::error::AppError;
+use crate::http::list::DateRange;
+use crate::orders::store::OrderFilter;
+use crate::orders::types::OrderStatus;
+use crate::transfer::export::Kind;
 use crate::users::{self, Bootstrap, NewUser, store, types::Role};
+use crate::{settings, transfer};
 
 #[derive(Parser)]
 #[command(
@@ -49,8 +56,47 @@ enum Command {
         #[command(subcommand)]
         action: UserAction,
     },
+    /// Write orders (with their items), products or customers as a CSV file for Excel.
+    Export {
+        #[arg(value_enum)]
+        what: ExportKind,
+        /// Write here instead of to standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Orders only: only this status.
+        #[arg(long)]
+        status: Option<String>,
+        /// Orders only: created on or after this date (YYYY-MM-DD, the shop's time zone) or time.
+        #[arg(long)]
+        from: Option<String>,
+        /// Orders only: created on or before this date, or before this time.
+        #[arg(long)]
+        to: Option<String>,
+    },
+    /// Import products or customers from a CSV file: all rows or none.
+    Import {
+        #[arg(value_enum)]
+        what: ImportKind,
+        file: PathBuf,
+        /// Check everything and report, writing nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Print the version and the schema version this binary expects.
     Version,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum ExportKind {
+    Orders,
+    Products,
+    Customers,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum ImportKind {
+    Products,
+    Customers,
 }
 
 #[derive(Args)]
@@ -135,6 +181,27 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Serve(args) => serve(&cli.data_dir, cli.bcrypt_cost, args).await,
         Command::Migrate { action } => migrate(&cli.data_dir, action),
         Command::User { action } => user(&cli.data_dir, cli.bcrypt_cost, action).await,
+        Command::Export {
+            what,
+            out,
+            status,
+            from,
+            to,
+        } => {
+            export(
+                &cli.data_dir,
+                cli.bcrypt_cost,
+                what,
+                out,
+                status,
+                DateRange {
+                    date_from: from,
+                    date_to: to,
+                },
+            )
+            .await
+        }
+        Command::Import { what, file, dry_run } => import(&cli.data_dir, cli.bcrypt_cost, what, &file, dry_run).await,
         Command::Version => {
             println!(
                 "order-system {} (schema version {})",
@@ -359,4 +426,97 @@ fn read_password(prompt: &str) -> anyhow::Result<String> {
         bail!("no password on stdin");
     }
     Ok(password)
+}
+
+async fn export(
+    data_dir: &Path,
+    bcrypt_cost: u32,
+    what: ExportKind,
+    out: Option<PathBuf>,
+    status: Option<String>,
+    range: DateRange,
+) -> anyhow::Result<()> {
+    let db = open_db(data_dir, &PasswordHasher::new(bcrypt_cost)).await?;
+    let settings = db.read(settings::store::load).await?;
+    let tz = settings.tz();
+    let status = status
+        .map(|s| {
+            OrderStatus::parse(&s)
+                .with_context(|| format!("unknown status {s}; use pending, confirmed, shipped, completed or cancelled"))
+        })
+        .transpose()?;
+    let (from, to) = range.resolve(tz).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let filter = OrderFilter {
+        status,
+        customer_id: None,
+        from,
+        to,
+    };
+    let kind = match what {
+        ExportKind::Orders => Kind::Orders,
+        ExportKind::Products => Kind::Products,
+        ExportKind::Customers => Kind::Customers,
+    };
+    let currency = settings.currency_code.clone();
+    let reader = db.clone();
+    tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
+        let conn = reader.open_private_reader()?;
+        match out {
+            Some(path) => {
+                // Written beside the target and renamed, so a half-written file never has its name.
+                let tmp = path.with_extension("csv.partial");
+                let file = std::fs::File::create(&tmp).with_context(|| format!("cannot create {}", tmp.display()))?;
+                let mut buffered = std::io::BufWriter::new(file);
+                transfer::export::write(&conn, kind, &filter, tz, &currency, &mut buffered)?;
+                buffered.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+                std::fs::rename(&tmp, &path).with_context(|| format!("cannot write {}", path.display()))?;
+                eprintln!("wrote {}", path.display());
+            }
+            None => transfer::export::write(&conn, kind, &filter, tz, &currency, std::io::stdout().lock())?,
+        }
+        Ok(())
+    })
+    .await??;
+    close(db).await
+}
+
+async fn import(data_dir: &Path, bcrypt_cost: u32, what: ImportKind, file: &Path, dry_run: bool) -> anyhow::Result<()> {
+    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let db = open_db(data_dir, &PasswordHasher::new(bcrypt_cost)).await?;
+    let who = Who::command_line();
+    let result = match what {
+        ImportKind::Products => transfer::import::products(&db, who, bytes, dry_run).await,
+        ImportKind::Customers => transfer::import::customers(&db, who, bytes, dry_run).await,
+    };
+    close(db).await?;
+    match result {
+        Ok(r) => {
+            let verb = if r.dry_run { "would import" } else { "imported" };
+            println!(
+                "{verb} {} rows: {} created, {} updated, {} unchanged",
+                r.rows, r.created, r.updated, r.unchanged
+            );
+            Ok(())
+        }
+        Err(AppError::Unprocessable { message, details, .. }) => {
+            for e in details["errors"].as_array().into_iter().flatten() {
+                let column = e["column"]
+                    .as_str()
+                    .map(|c| format!(", column {c}"))
+                    .unwrap_or_default();
+                eprintln!(
+                    "  line {}{column}: {}",
+                    e["line"],
+                    e["message"].as_str().unwrap_or_default()
+                );
+            }
+            bail!("{}: {message}", file.display())
+        }
+        Err(err) => Err(err.into()),
+    }
+}
+
+async fn close(db: Db) -> anyhow::Result<()> {
+    tokio::task::spawn_blocking(move || db.close()).await?;
+    Ok(())
 }

@@ -38,6 +38,14 @@ pub enum AppError {
     /// A field failed validation; `field` names it in the JSON body.
     #[error("{field}: {message}")]
     Validation { field: String, message: String },
+    /// The input is well-formed but invalid in several places at once (e.g. rows of a CSV
+    /// file); `details` lists them.
+    #[error("{message}")]
+    Unprocessable {
+        code: &'static str,
+        message: String,
+        details: Value,
+    },
     #[error("{message}")]
     TooManyRequests { message: String, retry_after_secs: u64 },
     /// The disk is full: reads keep working, writes are refused until space is freed.
@@ -109,7 +117,7 @@ impl AppError {
             Self::Conflict { .. } => StatusCode::CONFLICT,
             Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            Self::Validation { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::Validation { .. } | Self::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::StorageFull => StatusCode::INSUFFICIENT_STORAGE,
             Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
@@ -122,7 +130,8 @@ impl AppError {
             Self::BadRequest { code, .. }
             | Self::Unauthorized { code, .. }
             | Self::Forbidden { code, .. }
-            | Self::Conflict { code, .. } => code,
+            | Self::Conflict { code, .. }
+            | Self::Unprocessable { code, .. } => code,
             Self::NotFound(_) => "not_found",
             Self::MethodNotAllowed(_) => "method_not_allowed",
             Self::PayloadTooLarge { .. } => "payload_too_large",
@@ -138,7 +147,7 @@ impl AppError {
     fn details(&self) -> Value {
         match self {
             Self::Validation { field, .. } => json!({ "field": field }),
-            Self::Conflict { details, .. } => details.clone(),
+            Self::Conflict { details, .. } | Self::Unprocessable { details, .. } => details.clone(),
             Self::PayloadTooLarge { limit } => json!({ "limit_bytes": limit }),
             Self::TooManyRequests { retry_after_secs, .. } => json!({ "retry_after_secs": retry_after_secs }),
             _ => json!({}),

@@ -196,11 +196,47 @@ async fn openapi_documents_every_route_with_a_policy() {
         "GET /api/orders/{id}",
         "POST /api/orders/{id}/status",
         "GET /api/stats",
+        "PATCH /api/orders/{id}",
+        "GET /api/customers",
+        "POST /api/customers",
+        "GET /api/customers/{id}",
+        "PATCH /api/customers/{id}",
+        "DELETE /api/customers/{id}",
+        "POST /api/customers/{id}/archive",
+        "POST /api/customers/{id}/restore",
+        "POST /api/products/{id}/stock-adjustments",
+        "GET /api/products/{id}/movements",
+        "GET /api/audit",
+        "GET /api/settings",
+        "PATCH /api/settings",
+        "GET /api/reports/sales",
+        "GET /api/reports/products",
+        "GET /api/reports/orders-by-status",
+        "GET /api/reports/top-customers",
+        "GET /api/reports/low-stock",
+        "GET /api/exports/orders.csv",
+        "GET /api/exports/products.csv",
+        "GET /api/exports/customers.csv",
+        "POST /api/imports/products",
+        "POST /api/imports/customers",
     ];
     for route in expected {
         assert!(documented.contains(route), "{route} is not documented");
     }
-    for schema in ["Product", "OrderDetail", "ErrorBody", "TokenResponse", "User", "Stats"] {
+    for schema in [
+        "Product",
+        "OrderDetail",
+        "ErrorBody",
+        "TokenResponse",
+        "User",
+        "Stats",
+        "Customer",
+        "AuditEntry",
+        "Settings",
+        "SalesReport",
+        "ImportReport",
+        "Movement",
+    ] {
         assert!(
             doc["components"]["schemas"][schema].is_object(),
             "schema {schema} missing"

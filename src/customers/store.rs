@@ -150,3 +150,13 @@ pub fn is_active(conn: &Connection, id: i64) -> AppResult<bool> {
         .optional()?
         .is_some())
 }
+
+/// Calls `each` for every customer, by id, reading row by row.
+pub fn for_each(conn: &Connection, mut each: impl FnMut(&Customer) -> AppResult<()>) -> AppResult<()> {
+    let mut stmt = conn.prepare(&format!("{SELECT} ORDER BY c.id"))?;
+    let mut rows = stmt.query([])?;
+    while let Some(row) = rows.next()? {
+        each(&customer_from_row(row)?)?;
+    }
+    Ok(())
+}

@@ -90,7 +90,23 @@ impl Db {
         T: Send + 'static,
         F: FnOnce(&Connection) -> AppResult<T> + Send + 'static,
     {
-        self.inner.writer.run(f).await
+        self.inner.writer.run(f, true).await
+    }
+
+    /// Runs `f` like [`Db::write`], then rolls its changes back whatever it returns: a dry run
+    /// that checks everything against the real data and writes nothing.
+    pub async fn rehearse<T, F>(&self, f: F) -> AppResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> AppResult<T> + Send + 'static,
+    {
+        self.inner.writer.run(f, false).await
+    }
+
+    /// A new read-only connection of its own, for long reads such as exports that should not
+    /// hold one of the shared readers. Use it on a blocking thread.
+    pub fn open_private_reader(&self) -> AppResult<Connection> {
+        connection::open_read_only(&self.inner.path)
     }
 
     /// True while the writer thread is running and able to take requests.

@@ -96,7 +96,9 @@ impl WriterHandle {
         }
     }
 
-    pub async fn run<T, F>(&self, f: F) -> AppResult<T>
+    /// Runs `f` in its own savepoint; with `keep` false its changes are always rolled back
+    /// (a rehearsal: everything is checked against the real data, nothing is written).
+    pub async fn run<T, F>(&self, f: F, keep: bool) -> AppResult<T>
     where
         T: Send + 'static,
         F: FnOnce(&Connection) -> AppResult<T> + Send + 'static,
@@ -104,7 +106,7 @@ impl WriterHandle {
         let (reply_tx, reply_rx) = oneshot::channel::<AppResult<T>>();
         let job: Job = Box::new(move |conn: Result<&Connection, &AppError>| {
             let outcome = match conn {
-                Ok(conn) => run_in_savepoint(conn, f),
+                Ok(conn) => run_in_savepoint(conn, f, keep),
                 Err(err) => Err(err.clone()),
             };
             let failed = outcome.as_ref().err().cloned();
@@ -211,11 +213,15 @@ fn commit_batch(conn: &Connection, batch: &mut Vec<Job>) -> u64 {
     transactions
 }
 
-fn run_in_savepoint<T>(conn: &Connection, f: impl FnOnce(&Connection) -> AppResult<T>) -> AppResult<T> {
+fn run_in_savepoint<T>(conn: &Connection, f: impl FnOnce(&Connection) -> AppResult<T>, keep: bool) -> AppResult<T> {
     conn.execute_batch("SAVEPOINT request")?;
     let outcome = catch_unwind(AssertUnwindSafe(|| f(conn)))
         .unwrap_or_else(|_| Err(AppError::Internal("a write request panicked".into())));
     match outcome {
+        Ok(value) if !keep => {
+            conn.execute_batch("ROLLBACK TO request; RELEASE request")?;
+            Ok(value)
+        }
         Ok(value) => {
             conn.execute_batch("RELEASE request")?;
             Ok(value)

@@ -22,6 +22,8 @@ use utoipa::{Modify, OpenApi};
         (name = "inventory", description = "Stock adjustments and the stock ledger"),
         (name = "customers", description = "Who orders are for"),
         (name = "orders", description = "Orders and their workflow"),
+        (name = "reports", description = "Sales and stock reports"),
+        (name = "transfer", description = "CSV export and import"),
         (name = "audit", description = "Who changed what (admins)"),
         (name = "settings", description = "Business settings"),
         (name = "stats", description = "Dashboard numbers"),

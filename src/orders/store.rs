@@ -169,7 +169,9 @@ pub struct OrderFilter {
 
 /// One page of orders. The WHERE clause holds only the filters in use, so SQLite can pick
 /// the index that fits them (status + created_at, customer + created_at, created_at).
-pub fn list(conn: &Connection, f: &OrderFilter, paging: &Paging, order_by: &str) -> AppResult<(Vec<Order>, i64)> {
+/// The WHERE clause holding only the filters in use, so SQLite can pick the index that fits
+/// them (status + created_at, customer + created_at, created_at), and its values.
+fn where_clause(f: &OrderFilter, search: Option<String>) -> (String, Vec<Value>) {
     let mut conditions: Vec<&str> = Vec::new();
     let mut values: Vec<Value> = Vec::new();
     if let Some(status) = f.status {
@@ -188,16 +190,22 @@ pub fn list(conn: &Connection, f: &OrderFilter, paging: &Paging, order_by: &str)
         conditions.push("o.created_at < ?");
         values.push(Value::Text(to.clone()));
     }
-    if let Some(pattern) = paging.like_pattern() {
+    if let Some(pattern) = search {
         conditions.push("(o.order_number LIKE ? ESCAPE '\\' OR c.name LIKE ? ESCAPE '\\')");
         values.push(Value::Text(pattern.clone()));
         values.push(Value::Text(pattern));
     }
-    let where_sql = if conditions.is_empty() {
+    let sql = if conditions.is_empty() {
         String::new()
     } else {
         format!("WHERE {}", conditions.join(" AND "))
     };
+    (sql, values)
+}
+
+/// One page of orders and how many match in all.
+pub fn list(conn: &Connection, f: &OrderFilter, paging: &Paging, order_by: &str) -> AppResult<(Vec<Order>, i64)> {
+    let (where_sql, mut values) = where_clause(f, paging.like_pattern());
     let total: i64 = conn
         .prepare_cached(&format!("SELECT COUNT(*) FROM {ORDER_FROM} {where_sql}"))?
         .query_row(params_from_iter(values.iter()), |r| r.get(0))?;
@@ -210,6 +218,35 @@ pub fn list(conn: &Connection, f: &OrderFilter, paging: &Paging, order_by: &str)
         .query_map(params_from_iter(values.iter()), order_from_row)?
         .collect::<Result<Vec<_>, _>>()?;
     Ok((items, total))
+}
+
+/// Calls `each` for every line of every matching order, oldest order first, reading row by
+/// row so memory stays flat however many orders there are.
+pub fn for_each_line(
+    conn: &Connection,
+    f: &OrderFilter,
+    mut each: impl FnMut(&Order, &OrderItem) -> AppResult<()>,
+) -> AppResult<()> {
+    let (where_sql, values) = where_clause(f, None);
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {ORDER_COLUMNS}, i.id, i.product_id, i.product_name, i.sku, i.quantity, i.unit_price_minor, i.line_total_minor
+         FROM {ORDER_FROM} JOIN order_items i ON i.order_id = o.id {where_sql} ORDER BY o.id, i.id"
+    ))?;
+    let mut rows = stmt.query(params_from_iter(values.iter()))?;
+    while let Some(row) = rows.next()? {
+        let order = order_from_row(row)?;
+        let item = OrderItem {
+            id: row.get(11)?,
+            product_id: row.get(12)?,
+            product_name: row.get(13)?,
+            sku: row.get(14)?,
+            quantity: row.get(15)?,
+            unit_price: Money::from_minor(row.get(16)?),
+            line_total: Money::from_minor(row.get(17)?),
+        };
+        each(&order, &item)?;
+    }
+    Ok(())
 }
 
 /// Orders per status with their summed totals (the original "订单统计" query).

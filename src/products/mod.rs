@@ -64,14 +64,15 @@ pub fn insert_with_stock(conn: &rusqlite::Connection, who: &Who, product: &Produ
 }
 
 /// A product change with every given field validated.
+#[derive(Default)]
 pub struct ValidPatch {
-    sku: Option<String>,
-    name: Option<String>,
-    description: Option<Option<String>>,
-    price: Option<Money>,
-    stock: Option<i64>,
-    threshold: Option<Option<i64>>,
-    status: Option<ProductStatus>,
+    pub sku: Option<String>,
+    pub name: Option<String>,
+    pub description: Option<Option<String>>,
+    pub price: Option<Money>,
+    pub stock: Option<i64>,
+    pub threshold: Option<Option<i64>>,
+    pub status: Option<ProductStatus>,
 }
 
 impl ProductPatch {

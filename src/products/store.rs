@@ -145,3 +145,22 @@ pub fn count(conn: &Connection) -> AppResult<i64> {
         .prepare_cached("SELECT COUNT(*) FROM products")?
         .query_row([], |r| r.get(0))?)
 }
+
+/// Calls `each` for every product, by id, reading row by row.
+pub fn for_each(conn: &Connection, mut each: impl FnMut(&Product) -> AppResult<()>) -> AppResult<()> {
+    let mut stmt = conn.prepare(&format!("SELECT {} FROM products ORDER BY id", columns()))?;
+    let mut rows = stmt.query([])?;
+    while let Some(row) = rows.next()? {
+        each(&product_from_row(row)?)?;
+    }
+    Ok(())
+}
+
+/// The id of the product with this SKU, if any.
+pub fn id_by_sku(conn: &Connection, sku: &str) -> AppResult<Option<i64>> {
+    use rusqlite::OptionalExtension;
+    Ok(conn
+        .prepare_cached("SELECT id FROM products WHERE sku = ?")?
+        .query_row([sku], |r| r.get(0))
+        .optional()?)
+}

@@ -1,0 +1,99 @@
+//! The SQL of reports. Every total is summed from integer minor units.
+
+use rusqlite::{Connection, params};
+
+use crate::error::AppResult;
+use crate::money::Money;
+use crate::orders::types::OrderStatus;
+
+/// Sales per 15-minute UTC slot ("2026-11-28T05:15"), so that the caller can bucket them into
+/// the shop's days, weeks or months whatever its time zone's offset (all are multiples of 15
+/// minutes). Cancelled orders are not sales.
+pub fn sales_slots(conn: &Connection, from: &str, to: &str) -> AppResult<Vec<(String, i64, Money)>> {
+    let rows = conn
+        .prepare_cached(
+            "SELECT substr(created_at, 1, 14) || printf('%02d', (CAST(substr(created_at, 15, 2) AS INTEGER) / 15) * 15) AS slot,
+                    COUNT(*), SUM(total_amount_minor)
+             FROM orders WHERE created_at >= ? AND created_at < ? AND status <> 'cancelled'
+             GROUP BY slot ORDER BY slot",
+        )?
+        .query_map(params![from, to], |r| Ok((r.get(0)?, r.get(1)?, Money::from_minor(r.get(2)?))))?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(rows)
+}
+
+pub struct ProductSales {
+    pub product_id: i64,
+    pub sku: String,
+    pub name: String,
+    pub quantity: i64,
+    pub revenue: Money,
+    pub orders: i64,
+}
+
+pub fn sales_by_product(conn: &Connection, from: &str, to: &str, limit: i64) -> AppResult<Vec<ProductSales>> {
+    let rows = conn
+        .prepare_cached(
+            "SELECT i.product_id, p.sku, p.name, SUM(i.quantity), SUM(i.line_total_minor), COUNT(DISTINCT i.order_id)
+             FROM orders o JOIN order_items i ON i.order_id = o.id JOIN products p ON p.id = i.product_id
+             WHERE o.created_at >= ? AND o.created_at < ? AND o.status <> 'cancelled'
+             GROUP BY i.product_id ORDER BY SUM(i.line_total_minor) DESC, i.product_id LIMIT ?",
+        )?
+        .query_map(params![from, to, limit], |r| {
+            Ok(ProductSales {
+                product_id: r.get(0)?,
+                sku: r.get(1)?,
+                name: r.get(2)?,
+                quantity: r.get(3)?,
+                revenue: Money::from_minor(r.get(4)?),
+                orders: r.get(5)?,
+            })
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(rows)
+}
+
+pub fn by_status(conn: &Connection, from: &str, to: &str) -> AppResult<Vec<(OrderStatus, i64, Money)>> {
+    let rows = conn
+        .prepare_cached(
+            "SELECT status, COUNT(*), SUM(total_amount_minor) FROM orders
+             WHERE created_at >= ? AND created_at < ? GROUP BY status",
+        )?
+        .query_map(params![from, to], |r| {
+            let status: String = r.get(0)?;
+            Ok((
+                OrderStatus::parse(&status).unwrap_or(OrderStatus::Pending),
+                r.get(1)?,
+                Money::from_minor(r.get(2)?),
+            ))
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(rows)
+}
+
+pub struct CustomerSales {
+    pub customer_id: i64,
+    pub name: String,
+    pub orders: i64,
+    pub revenue: Money,
+}
+
+pub fn top_customers(conn: &Connection, from: &str, to: &str, limit: i64) -> AppResult<Vec<CustomerSales>> {
+    let rows = conn
+        .prepare_cached(
+            "SELECT o.customer_id, c.name, COUNT(*), SUM(o.total_amount_minor)
+             FROM orders o JOIN customers c ON c.id = o.customer_id
+             WHERE o.created_at >= ? AND o.created_at < ? AND o.status <> 'cancelled'
+             GROUP BY o.customer_id ORDER BY SUM(o.total_amount_minor) DESC, o.customer_id LIMIT ?",
+        )?
+        .query_map(params![from, to, limit], |r| {
+            Ok(CustomerSales {
+                customer_id: r.get(0)?,
+                name: r.get(1)?,
+                orders: r.get(2)?,
+                revenue: Money::from_minor(r.get(3)?),
+            })
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(rows)
+}

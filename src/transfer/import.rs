@@ -1,0 +1,404 @@
+//! Reading product and customer CSV files. Every row is checked first and every problem is
+//! reported by line and column; only a file without problems is imported, in one transaction.
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use utoipa::ToSchema;
+
+use super::export::{CUSTOMER_COLUMNS, PRODUCT_COLUMNS};
+use crate::audit::Who;
+use crate::clock;
+use crate::customers;
+use crate::customers::types::{CustomerFields, NewCustomer};
+use crate::db::Db;
+use crate::error::{AppError, AppResult};
+use crate::money::Money;
+use crate::products::types::{NewProduct, Product, ProductStatus};
+use crate::products::{self, ValidPatch};
+
+/// The most problems listed in one answer; the count covers them all.
+const MAX_LISTED_ERRORS: usize = 100;
+pub const MAX_IMPORT_BYTES: usize = 64 * 1024 * 1024;
+
+/// What an import did (or, in a dry run, would do).
+#[derive(Debug, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
+pub struct ImportReport {
+    pub dry_run: bool,
+    pub rows: usize,
+    pub created: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+}
+
+/// One problem in the file. Line 1 is the header.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RowError {
+    pub line: u64,
+    pub column: Option<String>,
+    pub message: String,
+}
+
+struct Problems(Vec<RowError>, usize);
+
+impl Problems {
+    fn add(&mut self, line: u64, column: Option<&str>, message: impl Into<String>) {
+        self.1 += 1;
+        if self.0.len() < MAX_LISTED_ERRORS {
+            self.0.push(RowError {
+                line,
+                column: column.map(str::to_owned),
+                message: message.into(),
+            });
+        }
+    }
+
+    fn add_error(&mut self, line: u64, err: AppError) {
+        match err {
+            AppError::Validation { field, message } => self.add(line, Some(&field), message),
+            other => self.add(line, None, other.to_string()),
+        }
+    }
+
+    fn into_result(self) -> AppResult<()> {
+        if self.1 == 0 {
+            return Ok(());
+        }
+        Err(AppError::Unprocessable {
+            code: "invalid_csv",
+            message: format!("the file has {} problem(s); nothing was imported", self.1),
+            details: json!({ "error_count": self.1, "errors": self.0 }),
+        })
+    }
+}
+
+/// The file as text: UTF-8, with or without a BOM.
+fn decode(bytes: &[u8]) -> AppResult<&str> {
+    let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
+    std::str::from_utf8(bytes).map_err(|e| AppError::Unprocessable {
+        code: "bad_encoding",
+        message: format!(
+            "the file is not UTF-8 text (first bad byte at offset {}); in Excel choose \"Save As\" → \"CSV UTF-8\"",
+            e.valid_up_to()
+        ),
+        details: json!({ "offset": e.valid_up_to() }),
+    })
+}
+
+/// Maps column names to positions, checking that every required column is there and that
+/// no column is unknown or repeated. Columns our own export adds are accepted and ignored.
+fn columns(
+    header: &csv::StringRecord,
+    required: &[&str],
+    importable: &[&str],
+    export_only: &[&str],
+) -> AppResult<HashMap<String, usize>> {
+    let mut problems = Problems(Vec::new(), 0);
+    let mut map = HashMap::new();
+    let mut seen = std::collections::HashSet::new();
+    for (i, name) in header.iter().enumerate() {
+        let name = name.trim().to_lowercase();
+        if !seen.insert(name.clone()) {
+            problems.add(1, Some(&name), "this column appears twice");
+        } else if importable.contains(&name.as_str()) {
+            map.insert(name, i);
+        } else if !export_only.contains(&name.as_str()) {
+            problems.add(
+                1,
+                Some(&name),
+                format!("unknown column; the columns are {}", importable.join(", ")),
+            );
+        }
+    }
+    for name in required {
+        if !map.contains_key(*name) {
+            problems.add(1, Some(name), "this required column is missing");
+        }
+    }
+    problems.into_result()?;
+    Ok(map)
+}
+
+fn reader(text: &str) -> csv::Reader<&[u8]> {
+    csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(false)
+        .from_reader(text.as_bytes())
+}
+
+/// A cell by column name; None when the column is absent from the file. The apostrophe our
+/// exports put before formula-like text is taken off again, so an export imports back as it was.
+fn cell<'a>(record: &'a csv::StringRecord, cols: &HashMap<String, usize>, name: &str) -> Option<&'a str> {
+    let value = cols.get(name).and_then(|i| record.get(*i)).map(str::trim)?;
+    let rest = value.strip_prefix('\'');
+    Some(match rest {
+        Some(rest) if rest.starts_with(['=', '+', '-', '@', '\t', '\r']) => rest,
+        _ => value,
+    })
+}
+
+/// A row of a product file: a product to create, or the changes to one with that SKU.
+struct ProductRow {
+    line: u64,
+    new: Product,
+    /// Which optional columns the file has, so absent ones leave existing products alone.
+    has_stock: bool,
+    has_threshold: bool,
+    has_status: bool,
+    has_description: bool,
+}
+
+fn parse_products(text: &str) -> AppResult<Vec<ProductRow>> {
+    const REQUIRED: [&str; 3] = ["sku", "name", "price"];
+    const IMPORTABLE: [&str; 7] = [
+        "sku",
+        "name",
+        "price",
+        "stock_quantity",
+        "low_stock_threshold",
+        "status",
+        "description",
+    ];
+    let mut rdr = reader(text);
+    let header = rdr.headers().map_err(csv_error)?.clone();
+    let cols = columns(&header, &REQUIRED, &IMPORTABLE, &PRODUCT_COLUMNS)?;
+    let mut problems = Problems(Vec::new(), 0);
+    let mut rows = Vec::new();
+    let mut seen: HashMap<String, u64> = HashMap::new();
+    let now = clock::now();
+    for record in rdr.records() {
+        let record = match record {
+            Ok(r) => r,
+            Err(err) => {
+                let line = err.position().map_or(0, |p| p.line());
+                problems.add(line, None, csv_message(&err));
+                continue;
+            }
+        };
+        let line = record.position().map_or(0, |p| p.line());
+        let c = |name| cell(&record, &cols, name);
+        let mut bad = false;
+        let mut check = |ok: Result<(), AppError>| {
+            if let Err(e) = ok {
+                problems.add_error(line, e);
+                bad = true;
+            }
+        };
+        let price = c("price")
+            .unwrap_or_default()
+            .parse::<Money>()
+            .map_err(|e| AppError::validation("price", e.to_string()));
+        let int = |name: &'static str| -> Result<Option<i64>, AppError> {
+            match c(name) {
+                None | Some("") => Ok(None),
+                Some(v) => v
+                    .parse()
+                    .map(Some)
+                    .map_err(|_| AppError::validation(name, "must be a whole number")),
+            }
+        };
+        let stock = int("stock_quantity");
+        let threshold = int("low_stock_threshold");
+        let status = match c("status") {
+            None | Some("") => Ok(None),
+            Some("active") => Ok(Some(ProductStatus::Active)),
+            Some("archived") => Ok(Some(ProductStatus::Archived)),
+            Some(_) => Err(AppError::validation("status", "must be active or archived")),
+        };
+        let (Ok(price), Ok(stock), Ok(threshold), Ok(status)) =
+            (price.clone(), stock.clone(), threshold.clone(), status.clone())
+        else {
+            for e in [price.err(), stock.err(), threshold.err(), status.err()]
+                .into_iter()
+                .flatten()
+            {
+                check(Err(e));
+            }
+            continue;
+        };
+        let input = NewProduct {
+            sku: c("sku").unwrap_or_default().to_owned(),
+            name: c("name").unwrap_or_default().to_owned(),
+            description: c("description").map(str::to_owned),
+            price,
+            stock_quantity: stock.unwrap_or(0),
+            low_stock_threshold: threshold,
+            status,
+        };
+        let product = match input.validate(&now) {
+            Ok(p) => p,
+            Err(e) => {
+                check(Err(e));
+                continue;
+            }
+        };
+        if let Some(first) = seen.get(&product.sku) {
+            check(Err(AppError::validation(
+                "sku",
+                format!("SKU {} already appears on line {first}", product.sku),
+            )));
+        } else {
+            seen.insert(product.sku.clone(), line);
+        }
+        if !bad {
+            rows.push(ProductRow {
+                line,
+                new: product,
+                has_stock: cols.contains_key("stock_quantity"),
+                has_threshold: cols.contains_key("low_stock_threshold"),
+                has_status: cols.contains_key("status"),
+                has_description: cols.contains_key("description"),
+            });
+        }
+    }
+    problems.into_result()?;
+    Ok(rows)
+}
+
+/// Imports a product file: products are matched by SKU and updated, or created. With
+/// `dry_run`, everything is checked against the database and nothing is written.
+pub async fn products(db: &Db, who: Who, bytes: Vec<u8>, dry_run: bool) -> AppResult<ImportReport> {
+    let rows = parse_products(decode(&bytes)?)?;
+    let job = move |conn: &rusqlite::Connection| {
+        let now = clock::now();
+        let mut report = ImportReport {
+            dry_run,
+            rows: rows.len(),
+            created: 0,
+            updated: 0,
+            unchanged: 0,
+        };
+        for row in rows {
+            let at_line = |e: AppError| line_error(row.line, e);
+            match products::store::id_by_sku(conn, &row.new.sku)? {
+                None => {
+                    products::insert_with_stock(conn, &who, &row.new, &now).map_err(at_line)?;
+                    report.created += 1;
+                }
+                Some(id) => {
+                    let current = products::store::get(conn, id)?;
+                    let patch = ValidPatch {
+                        name: Some(row.new.name.clone()),
+                        price: Some(row.new.price),
+                        stock: row.has_stock.then_some(row.new.stock_quantity),
+                        threshold: row.has_threshold.then_some(row.new.low_stock_threshold),
+                        status: row.has_status.then_some(row.new.status),
+                        description: row.has_description.then(|| row.new.description.clone()),
+                        sku: None,
+                    };
+                    if unchanged(&current, &patch) {
+                        report.unchanged += 1;
+                    } else {
+                        products::apply_patch(conn, &who, id, patch, &now).map_err(at_line)?;
+                        report.updated += 1;
+                    }
+                }
+            }
+        }
+        Ok(report)
+    };
+    if dry_run {
+        db.rehearse(job).await
+    } else {
+        db.write(job).await
+    }
+}
+
+fn unchanged(p: &Product, patch: &ValidPatch) -> bool {
+    patch.name.as_ref().is_none_or(|v| *v == p.name)
+        && patch.price.is_none_or(|v| v == p.price)
+        && patch.stock.is_none_or(|v| v == p.stock_quantity)
+        && patch.threshold.is_none_or(|v| v == p.low_stock_threshold)
+        && patch.status.is_none_or(|v| v == p.status)
+        && patch.description.as_ref().is_none_or(|v| *v == p.description)
+}
+
+/// A database-level refusal of one row (e.g. a stock correction below zero) names its line.
+fn line_error(line: u64, err: AppError) -> AppError {
+    match err {
+        AppError::Validation { .. } | AppError::Conflict { .. } => {
+            let mut problems = Problems(Vec::new(), 0);
+            problems.add_error(line, err);
+            problems
+                .into_result()
+                .err()
+                .unwrap_or_else(|| AppError::internal("no problem recorded"))
+        }
+        other => other,
+    }
+}
+
+fn parse_customers(text: &str) -> AppResult<Vec<CustomerFields>> {
+    const IMPORTABLE: [&str; 5] = ["name", "phone", "email", "address", "note"];
+    let mut rdr = reader(text);
+    let header = rdr.headers().map_err(csv_error)?.clone();
+    let cols = columns(&header, &["name"], &IMPORTABLE, &CUSTOMER_COLUMNS)?;
+    let mut problems = Problems(Vec::new(), 0);
+    let mut rows = Vec::new();
+    for record in rdr.records() {
+        let record = match record {
+            Ok(r) => r,
+            Err(err) => {
+                problems.add(err.position().map_or(0, |p| p.line()), None, csv_message(&err));
+                continue;
+            }
+        };
+        let line = record.position().map_or(0, |p| p.line());
+        let c = |name| cell(&record, &cols, name).map(str::to_owned);
+        let input = NewCustomer {
+            name: c("name").unwrap_or_default(),
+            phone: c("phone"),
+            email: c("email"),
+            address: c("address"),
+            note: c("note"),
+            user_id: None,
+        };
+        match input.validate() {
+            Ok(fields) => rows.push(fields),
+            Err(e) => problems.add_error(line, e),
+        }
+    }
+    problems.into_result()?;
+    Ok(rows)
+}
+
+/// Imports a customer file: every row becomes a new customer.
+pub async fn customers(db: &Db, who: Who, bytes: Vec<u8>, dry_run: bool) -> AppResult<ImportReport> {
+    let rows = parse_customers(decode(&bytes)?)?;
+    let job = move |conn: &rusqlite::Connection| {
+        let now = clock::now();
+        for fields in &rows {
+            customers::insert(conn, &who, fields, &now)?;
+        }
+        Ok(ImportReport {
+            dry_run,
+            rows: rows.len(),
+            created: rows.len(),
+            updated: 0,
+            unchanged: 0,
+        })
+    };
+    if dry_run {
+        db.rehearse(job).await
+    } else {
+        db.write(job).await
+    }
+}
+
+fn csv_message(err: &csv::Error) -> String {
+    match err.kind() {
+        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
+            format!("this row has {len} cells but the header has {expected_len}")
+        }
+        _ => format!("unreadable CSV: {err}"),
+    }
+}
+
+fn csv_error(err: csv::Error) -> AppError {
+    AppError::Unprocessable {
+        code: "invalid_csv",
+        message: csv_message(&err),
+        details: json!({}),
+    }
+}

@@ -1,0 +1,196 @@
+//! /api/exports and /api/imports: CSV files for spreadsheets.
+
+use std::io::{self, Write};
+
+use axum::Json;
+use axum::body::{Body, Bytes};
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use tokio::sync::mpsc;
+use utoipa::IntoParams;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::export::{self, Kind};
+use super::import::{self, ImportReport, MAX_IMPORT_BYTES};
+use crate::app::AppState;
+use crate::audit::Who;
+use crate::auth::CurrentUser;
+use crate::error::{AppResult, ErrorBody};
+use crate::http::json::ApiQuery;
+use crate::http::list::DateRange;
+use crate::orders::store::OrderFilter;
+use crate::orders::types::OrderStatus;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    let imports = OpenApiRouter::new()
+        .routes(routes!(import_products))
+        .routes(routes!(import_customers))
+        .layer(DefaultBodyLimit::max(MAX_IMPORT_BYTES));
+    OpenApiRouter::new()
+        .routes(routes!(export_orders))
+        .routes(routes!(export_products))
+        .routes(routes!(export_customers))
+        .merge(imports)
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ExportOrderFilters {
+    pub status: Option<OrderStatus>,
+    pub customer_id: Option<i64>,
+}
+
+/// All orders with their items, one row per item (UTF-8 CSV with a BOM, for Excel).
+#[utoipa::path(get, path = "/api/exports/orders.csv", tag = "transfer", security(("bearer" = ["staff"])),
+    params(ExportOrderFilters, DateRange),
+    responses(
+        (status = 200, description = "The CSV file, streamed", content_type = "text/csv", body = String),
+        (status = 422, description = "Bad filter", body = ErrorBody),
+    ))]
+async fn export_orders(
+    State(state): State<AppState>,
+    ApiQuery(f): ApiQuery<ExportOrderFilters>,
+    ApiQuery(range): ApiQuery<DateRange>,
+) -> AppResult<Response> {
+    let (from, to) = range.resolve(state.settings.get().tz())?;
+    let filter = OrderFilter {
+        status: f.status,
+        customer_id: f.customer_id,
+        from,
+        to,
+    };
+    Ok(stream(&state, Kind::Orders, filter))
+}
+
+/// All products (UTF-8 CSV with a BOM); the file can be edited and imported back.
+#[utoipa::path(get, path = "/api/exports/products.csv", tag = "transfer", security(("bearer" = ["staff"])),
+    responses((status = 200, description = "The CSV file, streamed", content_type = "text/csv", body = String)))]
+async fn export_products(State(state): State<AppState>) -> Response {
+    stream(&state, Kind::Products, OrderFilter::default())
+}
+
+/// All customers with their order totals (UTF-8 CSV with a BOM).
+#[utoipa::path(get, path = "/api/exports/customers.csv", tag = "transfer", security(("bearer" = ["staff"])),
+    responses((status = 200, description = "The CSV file, streamed", content_type = "text/csv", body = String)))]
+async fn export_customers(State(state): State<AppState>) -> Response {
+    stream(&state, Kind::Customers, OrderFilter::default())
+}
+
+/// Streams an export from a connection of its own on a blocking thread, through a small
+/// channel: memory stays flat however many rows there are, and a slow download holds no
+/// shared reader.
+fn stream(state: &AppState, kind: Kind, filter: OrderFilter) -> Response {
+    let settings = state.settings.get();
+    let (tz, currency) = (settings.tz(), settings.currency_code.clone());
+    let (tx, rx) = mpsc::channel::<io::Result<Bytes>>(8);
+    let db = state.db.clone();
+    tokio::task::spawn_blocking(move || {
+        let writer = ChannelWriter {
+            tx: tx.clone(),
+            buf: Vec::with_capacity(CHUNK),
+        };
+        let result = db
+            .open_private_reader()
+            .and_then(|conn| export::write(&conn, kind, &filter, tz, &currency, writer));
+        if let Err(err) = result {
+            tracing::warn!(error = %err, export = kind.name(), "export stopped");
+            // An error after the first bytes can only cut the download short, never pass as complete.
+            let _ = tx.blocking_send(Err(io::Error::other(err.to_string())));
+        }
+    });
+    let body = Body::from_stream(futures_util::stream::unfold(rx, |mut rx| async move {
+        rx.recv().await.map(|item| (item, rx))
+    }));
+    let day = chrono::Utc::now().with_timezone(&tz).format("%Y%m%d");
+    let disposition = format!("attachment; filename=\"{}-{day}.csv\"", kind.name());
+    let mut response = body.into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/csv; charset=utf-8"),
+    );
+    if let Ok(v) = HeaderValue::from_str(&disposition) {
+        headers.insert(header::CONTENT_DISPOSITION, v);
+    }
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+const CHUNK: usize = 64 * 1024;
+
+/// Hands the export to the HTTP body in 64 KiB chunks; blocks while the client is slow.
+struct ChannelWriter {
+    tx: mpsc::Sender<io::Result<Bytes>>,
+    buf: Vec<u8>,
+}
+
+impl Write for ChannelWriter {
+    fn write(&mut self, data: &[u8]) -> io::Result<usize> {
+        self.buf.extend_from_slice(data);
+        if self.buf.len() >= CHUNK {
+            self.flush()?;
+        }
+        Ok(data.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        if self.buf.is_empty() {
+            return Ok(());
+        }
+        let chunk = Bytes::from(std::mem::replace(&mut self.buf, Vec::with_capacity(CHUNK)));
+        self.tx
+            .blocking_send(Ok(chunk))
+            .map_err(|_| io::Error::new(io::ErrorKind::BrokenPipe, "the client went away"))
+    }
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ImportParams {
+    /// Check the whole file against the database and report, writing nothing.
+    pub dry_run: Option<bool>,
+}
+
+/// Import products from CSV (the columns of the products export; sku, name and price are
+/// required). Products are matched by SKU and updated, or created. Every row is checked
+/// first: one bad row and nothing is imported.
+#[utoipa::path(post, path = "/api/imports/products", tag = "transfer", security(("bearer" = ["admin"])),
+    params(ImportParams), request_body(content = String, content_type = "text/csv"),
+    responses(
+        (status = 200, description = "Imported (or, in a dry run, what would be)", body = ImportReport),
+        (status = 413, description = "File over 64 MiB", body = ErrorBody),
+        (status = 422, description = "Problems by line and column (invalid_csv), or not UTF-8 (bad_encoding)", body = ErrorBody),
+    ))]
+async fn import_products(
+    State(state): State<AppState>,
+    actor: CurrentUser,
+    ApiQuery(p): ApiQuery<ImportParams>,
+    body: Bytes,
+) -> AppResult<Json<ImportReport>> {
+    import::products(&state.db, Who::from(&actor), body.to_vec(), p.dry_run.unwrap_or(false))
+        .await
+        .map(Json)
+}
+
+/// Import customers from CSV (name required; phone, email, address, note). Every row
+/// becomes a new customer. Every row is checked first: one bad row and nothing is imported.
+#[utoipa::path(post, path = "/api/imports/customers", tag = "transfer", security(("bearer" = ["admin"])),
+    params(ImportParams), request_body(content = String, content_type = "text/csv"),
+    responses(
+        (status = 200, description = "Imported (or, in a dry run, what would be)", body = ImportReport),
+        (status = 413, description = "File over 64 MiB", body = ErrorBody),
+        (status = 422, description = "Problems by line and column (invalid_csv), or not UTF-8 (bad_encoding)", body = ErrorBody),
+    ))]
+async fn import_customers(
+    State(state): State<AppState>,
+    actor: CurrentUser,
+    ApiQuery(p): ApiQuery<ImportParams>,
+    body: Bytes,
+) -> AppResult<Json<ImportReport>> {
+    import::customers(&state.db, Who::from(&actor), body.to_vec(), p.dry_run.unwrap_or(false))
+        .await
+        .map(Json)
+}

@@ -1,0 +1,325 @@
+//! CSV export and import, over HTTP and from the command line.
+
+mod common;
+
+use std::time::Instant;
+
+use common::{TestServer, code};
+use reqwest::{StatusCode, header};
+use serde_json::{Value, json};
+
+async fn upload(srv: &TestServer, token: &str, path: &str, body: impl Into<reqwest::Body>) -> (StatusCode, Value) {
+    let resp = srv
+        .client
+        .post(format!("{}{path}", srv.url))
+        .bearer_auth(token)
+        .header(header::CONTENT_TYPE, "text/csv")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    let status = resp.status();
+    (status, resp.json().await.unwrap_or(Value::Null))
+}
+
+async fn download(srv: &TestServer, token: &str, path: &str) -> (reqwest::header::HeaderMap, String) {
+    let resp = srv
+        .client
+        .get(format!("{}{path}", srv.url))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::OK, "{path}");
+    let headers = resp.headers().clone();
+    (headers, resp.text().await.unwrap())
+}
+
+fn count(srv: &TestServer, sql: &str) -> i64 {
+    srv.sqlite().query_row(sql, [], |r| r.get(0)).unwrap()
+}
+
+#[tokio::test]
+async fn product_import_matches_by_sku_and_is_all_or_nothing() {
+    let srv = TestServer::start().await;
+    let admin = srv.admin().await;
+    srv.product(&admin, "OLD-1", "5.00", 10).await;
+    let file = "sku,name,price,stock_quantity,status\nNEW-1,绿茶,12.5,30,active\nNEW-2,红茶,8,,\nOLD-1,商品 OLD-1,6.00,4,active\n";
+
+    let (status, report) = upload(&srv, &admin, "/api/imports/products?dry_run=true", file).await;
+    assert_eq!(status, StatusCode::OK, "{report}");
+    assert_eq!(
+        report,
+        json!({"dry_run": true, "rows": 3, "created": 2, "updated": 1, "unchanged": 0})
+    );
+    assert_eq!(
+        count(&srv, "SELECT COUNT(*) FROM products"),
+        1,
+        "a dry run writes nothing"
+    );
+    assert_eq!(
+        count(&srv, "SELECT COUNT(*) FROM audit_log WHERE action LIKE 'product.%'"),
+        1
+    );
+
+    let (status, report) = upload(&srv, &admin, "/api/imports/products", file).await;
+    assert_eq!(status, StatusCode::OK, "{report}");
+    assert_eq!(report["created"], 2);
+    assert_eq!(report["updated"], 1);
+    let (_, page) = srv.get("/api/products?sort=sku", &admin).await;
+    let rows: Vec<(String, String, i64)> = page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["sku"].as_str().unwrap().into(),
+                p["price"].as_str().unwrap().into(),
+                p["stock_quantity"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            ("NEW-1".into(), "12.50".into(), 30),
+            ("NEW-2".into(), "8.00".into(), 0),
+            ("OLD-1".into(), "6.00".into(), 4)
+        ]
+    );
+    srv.assert_ledger_consistent();
+
+    // The same file again changes nothing.
+    let (_, report) = upload(&srv, &admin, "/api/imports/products", file).await;
+    assert_eq!(report["unchanged"], 3);
+
+    // One bad row anywhere: nothing at all is imported, and the problem is located.
+    let bad = "sku,name,price\nGOOD-1,好的,1.00\nBAD-1,坏的,1.234\nBAD-2,,2\nGOOD-1,重复,3\n";
+    let (status, body) = upload(&srv, &admin, "/api/imports/products", bad).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(code(&body), "invalid_csv");
+    let errors = body["error"]["details"]["errors"].as_array().unwrap();
+    let located: Vec<(i64, &str)> = errors
+        .iter()
+        .map(|e| (e["line"].as_i64().unwrap(), e["column"].as_str().unwrap()))
+        .collect();
+    assert_eq!(located, [(3, "price"), (4, "name"), (5, "sku")]);
+    assert!(
+        errors[2]["message"].as_str().unwrap().contains("line 2"),
+        "duplicate SKU names the first line"
+    );
+    assert_eq!(count(&srv, "SELECT COUNT(*) FROM products WHERE sku = 'GOOD-1'"), 0);
+
+    // A stock correction below zero is refused by the database, with its line.
+    let (status, body) = upload(
+        &srv,
+        &admin,
+        "/api/imports/products",
+        "sku,name,price,stock_quantity\nNEW-1,绿茶,12.5,-5\n",
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(body["error"]["details"]["errors"][0]["line"], 2);
+}
+
+#[tokio::test]
+async fn malformed_files_are_refused_clearly() {
+    let srv = TestServer::start().await;
+    let admin = srv.admin().await;
+    let cases: [(&str, Vec<u8>, &str); 5] = [
+        (
+            "unknown column",
+            b"sku,name,price,colour\nA,a,1,red\n".to_vec(),
+            "colour",
+        ),
+        ("missing column", b"sku,name\nA,a\n".to_vec(), "price"),
+        ("repeated column", b"sku,name,price,price\nA,a,1,2\n".to_vec(), "price"),
+        ("ragged row", b"sku,name,price\nA,a,1,extra\n".to_vec(), "cells"),
+        // "绿茶" in GBK, as Excel saves CSV on a Chinese Windows by default.
+        (
+            "GBK bytes",
+            [b"sku,name,price\nA,".as_slice(), &[0xC2, 0xCC, 0xB2, 0xE8], b",1\n"].concat(),
+            "UTF-8",
+        ),
+    ];
+    for (what, file, needle) in cases {
+        let (status, body) = upload(&srv, &admin, "/api/imports/products", file).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{what}: {body}");
+        assert!(body.to_string().contains(needle), "{what}: {body}");
+    }
+    let (status, body) = upload(
+        &srv,
+        &admin,
+        "/api/imports/products",
+        b"\xef\xbb\xbfsku,name,price\nBOM-1,\xe5\xb8\xa6BOM,1\n".to_vec(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "a UTF-8 BOM is fine: {body}");
+    let (_, staff) = srv.user_token(&admin, "clerk", "staff").await;
+    assert_eq!(
+        upload(&srv, &staff, "/api/imports/products", "sku,name,price\n")
+            .await
+            .0,
+        StatusCode::FORBIDDEN
+    );
+}
+
+#[tokio::test]
+async fn customer_import_and_exports_open_in_excel() {
+    let srv = TestServer::start().await;
+    let admin = srv.admin().await;
+    let file = "name,phone,email,address,note\n张三,138 0013 8000,zhang@example.cn,\"杭州市, 西湖区\",\n=cmd|' /C calc'!A0,,,,\"多行\n备注\"\n";
+    let (status, report) = upload(&srv, &admin, "/api/imports/customers", file).await;
+    assert_eq!(status, StatusCode::OK, "{report}");
+    assert_eq!(report["created"], 2);
+    let (status, body) = upload(
+        &srv,
+        &admin,
+        "/api/imports/customers",
+        "name,email\nok,\nbad,not-email\n",
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        body["error"]["details"]["errors"][0],
+        json!({"line": 3, "column": "email", "message": "must be an email address like name@example.com"})
+    );
+
+    let p = srv
+        .post(
+            "/api/products",
+            &admin,
+            json!({"sku": "X-1", "name": "+SUM(1,2)", "price": "9.90", "stock_quantity": 5}),
+        )
+        .await
+        .1;
+    let (_, zhang) = srv.get("/api/customers?q=%E5%BC%A0", &admin).await;
+    let cid = zhang["items"][0]["id"].clone();
+    srv.post(
+        "/api/orders",
+        &admin,
+        json!({"items": [{"product_id": p["id"], "quantity": 2}], "customer_id": cid, "note": "@home"}),
+    )
+    .await;
+
+    let (headers, csv) = download(&srv, &admin, "/api/exports/products.csv").await;
+    assert_eq!(headers[header::CONTENT_TYPE], "text/csv; charset=utf-8");
+    assert!(
+        headers[header::CONTENT_DISPOSITION]
+            .to_str()
+            .unwrap()
+            .starts_with("attachment; filename=\"products-")
+    );
+    assert!(csv.starts_with('\u{feff}'), "BOM first, for Excel");
+    let lines: Vec<&str> = csv.trim_start_matches('\u{feff}').lines().collect();
+    assert!(lines[0].starts_with("sku,name,price,stock_quantity"));
+    assert!(lines[1].starts_with("X-1,\"'+SUM(1,2)\",9.90,3,"), "{}", lines[1]);
+
+    let (_, csv) = download(&srv, &admin, "/api/exports/customers.csv").await;
+    assert!(
+        csv.contains("张三,138 0013 8000,zhang@example.cn,\"杭州市, 西湖区\""),
+        "{csv}"
+    );
+    assert!(csv.contains("'=cmd|' /C calc'!A0"), "formula neutralised: {csv}");
+    assert!(csv.contains("\"多行\n备注\""));
+
+    let (_, csv) = download(&srv, &admin, "/api/exports/orders.csv?status=pending").await;
+    let lines: Vec<&str> = csv.trim_start_matches('\u{feff}').lines().collect();
+    assert_eq!(lines.len(), 2, "{csv}");
+    let local_today = chrono::Utc::now()
+        .with_timezone(&chrono_tz::Asia::Shanghai)
+        .format("%Y-%m-%d")
+        .to_string();
+    let row = lines[1];
+    assert!(row.contains(&local_today), "times in the shop's zone: {row}");
+    assert!(
+        row.contains(",pending,张三,superAdmin,19.80,'@home,X-1,\"'+SUM(1,2)\",2,9.90,19.80,CNY"),
+        "{row}"
+    );
+    let (_, csv) = download(&srv, &admin, "/api/exports/orders.csv?status=cancelled").await;
+    assert_eq!(csv.trim_start_matches('\u{feff}').lines().count(), 1, "header only");
+
+    // The products export imports back unchanged.
+    let (_, csv) = download(&srv, &admin, "/api/exports/products.csv").await;
+    let (status, report) = upload(&srv, &admin, "/api/imports/products", csv).await;
+    assert_eq!(status, StatusCode::OK, "{report}");
+    assert_eq!(report["unchanged"], 1, "{report}");
+}
+
+#[tokio::test]
+async fn a_100k_row_import_and_its_export() {
+    let srv = TestServer::start().await;
+    let admin = srv.admin().await;
+    let mut file = String::from("sku,name,price,stock_quantity,low_stock_threshold\n");
+    for i in 0..100_000 {
+        file.push_str(&format!(
+            "SKU-{i:06},商品 {i},{}.{:02},{},{}\n",
+            i % 500,
+            i % 100,
+            i % 50,
+            if i % 3 == 0 { "5" } else { "" }
+        ));
+    }
+    let started = Instant::now();
+    let (status, report) = upload(&srv, &admin, "/api/imports/products", file).await;
+    let took = started.elapsed();
+    assert_eq!(status, StatusCode::OK, "{report}");
+    assert_eq!(report["created"], 100_000);
+    eprintln!("100k-row product import: {took:?}");
+    assert_eq!(count(&srv, "SELECT COUNT(*) FROM products"), 100_000);
+    assert_eq!(
+        count(&srv, "SELECT SUM(stock_quantity) FROM products"),
+        count(&srv, "SELECT SUM(quantity_delta) FROM inventory_movements")
+    );
+
+    let started = Instant::now();
+    let (_, csv) = download(&srv, &admin, "/api/exports/products.csv").await;
+    eprintln!("100k-row product export: {:?}, {} bytes", started.elapsed(), csv.len());
+    assert_eq!(csv.lines().count(), 100_001);
+}
+
+#[tokio::test]
+async fn export_and_import_from_the_command_line() {
+    let srv = TestServer::start().await;
+    let admin = srv.admin().await;
+    srv.product(&admin, "CLI-1", "1.00", 3).await;
+    let bin = env!("CARGO_BIN_EXE_order-system");
+    let out = srv.dir.path().join("products.csv");
+    let run = |args: &[&str]| {
+        std::process::Command::new(bin)
+            .env("ORDER_SYSTEM_DATA_DIR", srv.data_dir())
+            .env("ORDER_SYSTEM_BCRYPT_COST", "4")
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let o = run(&["export", "products", "--out", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert!(text.starts_with('\u{feff}') && text.contains("CLI-1"));
+    let o = run(&["export", "orders"]);
+    assert!(o.status.success());
+    assert!(String::from_utf8_lossy(&o.stdout).contains("order_number,created_at"));
+    let o = run(&["export", "orders", "--status", "lost"]);
+    assert!(!o.status.success());
+
+    let file = srv.dir.path().join("in.csv");
+    std::fs::write(&file, "sku,name,price,stock_quantity\nCLI-2,命令行,2.00,7\n").unwrap();
+    let o = run(&["import", "products", file.to_str().unwrap(), "--dry-run"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        String::from_utf8_lossy(&o.stdout).trim(),
+        "would import 1 rows: 1 created, 0 updated, 0 unchanged"
+    );
+    let o = run(&["import", "products", file.to_str().unwrap()]);
+    assert!(o.status.success());
+    let (_, page) = srv.get("/api/products?q=CLI-2", &admin).await;
+    assert_eq!(page["total"], 1, "the running server sees the import");
+
+    std::fs::write(&file, "sku,name,price\nX,,1\n").unwrap();
+    let o = run(&["import", "products", file.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("line 2, column name: must not be empty"), "{err}");
+    assert!(err.trim_end().lines().last().unwrap().starts_with("error: "), "{err}");
+}
