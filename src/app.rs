@@ -36,6 +36,8 @@ pub struct AppState {
     pub auth: Arc<Auth>,
     pub settings: SharedSettings,
     pub started: Instant,
+    /// Mark session cookies Secure (when serving HTTPS).
+    pub secure_cookies: bool,
 }
 
 /// The API's routes with their OpenAPI document. Each capability brings its own routes.
@@ -127,6 +129,7 @@ pub async fn prepare(config: &Config) -> anyhow::Result<Prepared> {
         auth,
         settings,
         started: Instant::now(),
+        secure_cookies: config.secure_cookies,
     };
     Ok(Prepared {
         state,

@@ -22,6 +22,8 @@ pub struct Config {
     pub durability: Durability,
     /// How long in-flight requests may take to finish once shutdown begins.
     pub shutdown_grace: Duration,
+    /// Mark session cookies Secure; on whenever the server speaks HTTPS.
+    pub secure_cookies: bool,
 }
 
 pub const DEFAULT_HTTP: &str = "127.0.0.1:8080";
@@ -41,6 +43,7 @@ impl Config {
             db_readers: 4,
             durability: Durability::Full,
             shutdown_grace: Duration::from_secs(10),
+            secure_cookies: false,
         }
     }
 }

@@ -13,7 +13,7 @@ use utoipa_axum::routes;
 use crate::app::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(health))
+    OpenApiRouter::new().routes(routes!(health)).routes(routes!(system))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -62,4 +62,63 @@ async fn health(State(state): State<AppState>) -> (StatusCode, Json<Health>) {
         },
         Json(body),
     )
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct DatabaseInfo {
+    /// The database file's size on disk.
+    pub size_bytes: u64,
+    /// The write-ahead log's size; it is folded into the file at checkpoints.
+    pub wal_bytes: u64,
+    pub schema_version: i32,
+    /// Write requests since start, and the transactions they were committed in.
+    pub write_requests: u64,
+    pub write_transactions: u64,
+    pub write_queue: usize,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SystemInfo {
+    pub version: &'static str,
+    /// "ok" or what is wrong.
+    pub health: String,
+    pub uptime_seconds: u64,
+    pub data_dir: String,
+    pub database: DatabaseInfo,
+}
+
+/// Version, uptime, health and database size, for the admins' system page.
+#[utoipa::path(get, path = "/api/system", tag = "system", security(("bearer" = ["admin"])),
+    responses((status = 200, description = "System facts", body = SystemInfo)))]
+async fn system(State(state): State<AppState>) -> Json<SystemInfo> {
+    let path = state.db.path().to_path_buf();
+    let size = |suffix: &str| {
+        let mut p = path.clone().into_os_string();
+        p.push(suffix);
+        std::fs::metadata(p).map(|m| m.len()).unwrap_or(0)
+    };
+    let health = match state
+        .db
+        .read(|conn| Ok(conn.query_row("SELECT 1", [], |r| r.get::<_, i64>(0))?))
+        .await
+    {
+        Ok(_) if state.db.writer_alive() => "ok".to_owned(),
+        Ok(_) => "the database writer has stopped".to_owned(),
+        Err(err) => err.to_string(),
+    };
+    let writes = state.db.writer_stats();
+    Json(SystemInfo {
+        version: env!("CARGO_PKG_VERSION"),
+        health,
+        uptime_seconds: state.started.elapsed().as_secs(),
+        data_dir: path.parent().map(|p| p.display().to_string()).unwrap_or_default(),
+        database: DatabaseInfo {
+            size_bytes: size(""),
+            wal_bytes: size("-wal"),
+            schema_version: crate::db::migrations::latest_version(),
+            write_requests: writes.requests,
+            write_transactions: writes.transactions,
+            write_queue: writes.queued,
+        },
+    })
 }

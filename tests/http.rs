@@ -219,6 +219,9 @@ async fn openapi_documents_every_route_with_a_policy() {
         "GET /api/exports/customers.csv",
         "POST /api/imports/products",
         "POST /api/imports/customers",
+        "POST /api/auth/session",
+        "DELETE /api/auth/session",
+        "GET /api/system",
     ];
     for route in expected {
         assert!(documented.contains(route), "{route} is not documented");

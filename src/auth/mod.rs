@@ -1,9 +1,11 @@
 //! Who is calling: sign-in, tokens, passwords, and the access policy of every route.
 
+pub mod cookie;
 pub mod password;
 pub mod policy;
 pub mod routes;
 pub mod service;
+pub mod store;
 pub mod token;
 
 use axum::extract::FromRequestParts;
@@ -21,6 +23,8 @@ pub struct CurrentUser {
     pub must_change_password: bool,
     /// The client's address, for the audit trail.
     pub ip: Option<String>,
+    /// The session id when signed in with the web UI's cookie rather than a bearer token.
+    pub session: Option<String>,
 }
 
 impl CurrentUser {

@@ -16,9 +16,11 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use utoipa::openapi::OpenApi;
 
-use super::CurrentUser;
+use super::store as auth_store;
 use super::token::unauthorized;
+use super::{CurrentUser, cookie};
 use crate::app::AppState;
+use crate::clock;
 use crate::error::{AppError, AppResult};
 use crate::users;
 use crate::users::types::Role;
@@ -132,8 +134,11 @@ pub async fn enforce(
     if policy == Policy::Public {
         return next.run(req).await;
     }
-    let token = bearer_token(&req).map(str::to_owned);
-    match authorize(&state, token.as_deref(), policy).await {
+    let credential = match credential(&req) {
+        Ok(c) => c,
+        Err(err) => return err.into_response(),
+    };
+    match authorize(&state, credential, policy).await {
         Ok(mut user) => {
             user.ip = client_ip(&req);
             req.extensions_mut().insert(user);
@@ -143,9 +148,39 @@ pub async fn enforce(
     }
 }
 
-async fn authorize(state: &AppState, token: Option<&str>, policy: Policy) -> AppResult<CurrentUser> {
-    let token = token.ok_or_else(|| unauthorized("sign in first: this endpoint needs an access token"))?;
-    let user = authenticate(state, token).await?;
+/// How a request proves who it is.
+enum Credential {
+    Bearer(String),
+    /// A session id (the SHA-256 of the cookie), already past the CSRF check.
+    Session(String),
+    None,
+}
+
+/// A bearer token wins over a cookie; a cookie-authenticated request that changes state must
+/// pass the CSRF rule.
+fn credential(req: &Request) -> AppResult<Credential> {
+    if let Some(token) = bearer_token(req) {
+        return Ok(Credential::Bearer(token.to_owned()));
+    }
+    match cookie::from_headers(req.headers()) {
+        Some(value) => {
+            cookie::check_csrf(req.method(), req.headers())?;
+            Ok(Credential::Session(cookie::session_id(value)))
+        }
+        None => Ok(Credential::None),
+    }
+}
+
+async fn authorize(state: &AppState, credential: Credential, policy: Policy) -> AppResult<CurrentUser> {
+    let user = match credential {
+        Credential::Bearer(token) => authenticate(state, &token).await?,
+        Credential::Session(sid) => authenticate_session(state, sid).await?,
+        Credential::None => {
+            return Err(unauthorized(
+                "sign in first: this endpoint needs an access token or a session",
+            ));
+        }
+    };
     if user.must_change_password && policy != Policy::Pending {
         return Err(AppError::Forbidden {
             code: "password_change_required",
@@ -185,6 +220,26 @@ pub async fn authenticate(state: &AppState, token: &str) -> AppResult<CurrentUse
         role: row.role,
         must_change_password: row.must_change_password,
         ip: None,
+        session: None,
+    })
+}
+
+/// Resolves a session to its user: not revoked, not expired, the user active and with the
+/// same password as when the session began.
+async fn authenticate_session(state: &AppState, sid: String) -> AppResult<CurrentUser> {
+    let lookup = sid.clone();
+    let row = state
+        .db
+        .read(move |conn| auth_store::live(conn, &lookup, &clock::now()))
+        .await?;
+    let row = row.ok_or_else(|| unauthorized("the session has ended; sign in again"))?;
+    Ok(CurrentUser {
+        id: row.user_id,
+        username: row.username,
+        role: row.role,
+        must_change_password: row.must_change_password,
+        ip: None,
+        session: Some(sid),
     })
 }
 

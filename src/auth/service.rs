@@ -1,9 +1,11 @@
-//! Signing in and changing one's own password.
+//! Signing in (with a bearer token for API clients, or a cookie session for the web UI),
+//! signing out, and changing one's own password.
 
+use chrono::Utc;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::Auth;
+use super::{Auth, CurrentUser, cookie, store as sessions};
 use crate::audit::{self, Event, Who};
 use crate::clock;
 use crate::db::Db;
@@ -11,15 +13,31 @@ use crate::error::{AppError, AppResult};
 use crate::users::store;
 use crate::users::types::{NewPassword, User, check_password_length};
 
-/// The answer to a successful sign-in or password change.
+/// The answer to a successful sign-in or password change. Cookie sessions get no token:
+/// the credential stays in the HttpOnly cookie, out of reach of page scripts.
 #[derive(Serialize, ToSchema)]
 pub struct TokenResponse {
-    pub access_token: String,
-    /// Always "bearer".
-    pub token_type: &'static str,
-    /// Seconds until the token expires.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub access_token: Option<String>,
+    /// "bearer", with a token.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub token_type: Option<&'static str>,
+    /// Seconds until the token or session expires.
     pub expires_in: u64,
     pub user: User,
+}
+
+/// Where a sign-in comes from, for the audit trail and the session row.
+#[derive(Clone, Default)]
+pub struct Origin {
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+}
+
+/// A new session cookie to send with the answer.
+pub struct NewCookie {
+    pub value: String,
+    pub max_age: u64,
 }
 
 fn invalid_credentials() -> AppError {
@@ -29,16 +47,16 @@ fn invalid_credentials() -> AppError {
     }
 }
 
-/// Checks a username and password. Unknown users cost the same bcrypt time and get the same
-/// answer as a wrong password, so the answer does not reveal which usernames exist. Every
-/// attempt, good or bad, goes into the audit trail.
-pub async fn login(
+/// Checks a username and password and returns the user's id and token version. Unknown users
+/// cost the same bcrypt time and get the same answer as a wrong password, so the answer does
+/// not reveal which usernames exist. Failures go into the audit trail.
+async fn check_credentials(
     db: &Db,
     auth: &Auth,
     username: &str,
     password: &str,
-    ip: Option<String>,
-) -> AppResult<TokenResponse> {
+    from: &Origin,
+) -> AppResult<(i64, i64)> {
     check_password_length("password", password)?;
     let name = username.trim().to_owned();
     let lookup = name.clone();
@@ -47,48 +65,26 @@ pub async fn login(
         .await?;
     let Some(creds) = found else {
         auth.hasher.verify_dummy(password).await?;
-        record_failure(db, None, name, ip, "unknown_user").await?;
+        record_failure(db, None, name, from, "unknown_user").await?;
         return Err(invalid_credentials());
     };
     if !auth.hasher.verify(password, &creds.password_hash).await? {
-        record_failure(db, Some(creds.id), name, ip, "wrong_password").await?;
+        record_failure(db, Some(creds.id), name, from, "wrong_password").await?;
         return Err(invalid_credentials());
     }
     if !creds.is_active {
-        record_failure(db, Some(creds.id), name, ip, "account_disabled").await?;
+        record_failure(db, Some(creds.id), name, from, "account_disabled").await?;
         return Err(AppError::Unauthorized {
             code: "account_disabled",
             message: "this account is disabled".into(),
         });
     }
-    let id = creds.id;
-    let user = db
-        .write(move |conn| {
-            let now = clock::now();
-            store::record_login(conn, id, &now)?;
-            let user = store::get(conn, id)?;
-            let who = Who {
-                user_id: Some(id),
-                username: Some(user.username.clone()),
-                ip,
-            };
-            let event = Event {
-                action: "auth.login",
-                entity_type: "user",
-                entity_id: Some(id),
-                before: None,
-                after: None,
-            };
-            audit::store::record(conn, &who, &event, &now)?;
-            Ok(user)
-        })
-        .await?;
-    issue(auth, user, creds.token_version)
+    Ok((creds.id, creds.token_version))
 }
 
-/// A failed sign-in goes into the audit trail with the name that was tried and why.
-async fn record_failure(db: &Db, user_id: Option<i64>, name: String, ip: Option<String>, why: &str) -> AppResult<()> {
+async fn record_failure(db: &Db, user_id: Option<i64>, name: String, from: &Origin, why: &str) -> AppResult<()> {
     let after = serde_json::json!({ "reason": why });
+    let ip = from.ip.clone();
     db.write(move |conn| {
         let who = Who {
             user_id,
@@ -107,26 +103,121 @@ async fn record_failure(db: &Db, user_id: Option<i64>, name: String, ip: Option<
     .await
 }
 
+/// Records a successful sign-in (and starts a session, when asked) in one transaction.
+async fn signed_in(
+    db: &Db,
+    auth: &Auth,
+    id: i64,
+    tv: i64,
+    from: &Origin,
+    session: bool,
+) -> AppResult<(User, Option<NewCookie>)> {
+    let cookie = session.then(cookie::new_value).transpose()?;
+    let max_age = auth.keys.ttl().as_secs();
+    let from = from.clone();
+    let sid = cookie.as_deref().map(cookie::session_id);
+    let user = db
+        .write(move |conn| {
+            let now = clock::now();
+            store::record_login(conn, id, &now)?;
+            let user = store::get(conn, id)?;
+            if let Some(sid) = &sid {
+                let expires = clock::format(Utc::now() + chrono::Duration::seconds(max_age as i64));
+                sessions::insert(
+                    conn,
+                    &sessions::NewSession {
+                        id: sid,
+                        user_id: id,
+                        token_version: tv,
+                        now: &now,
+                        expires_at: &expires,
+                        ip: from.ip.as_deref(),
+                        user_agent: from.user_agent.as_deref(),
+                    },
+                )?;
+            }
+            let who = Who {
+                user_id: Some(id),
+                username: Some(user.username.clone()),
+                ip: from.ip.clone(),
+            };
+            let kind = if sid.is_some() { "session" } else { "token" };
+            let event = Event {
+                action: "auth.login",
+                entity_type: "user",
+                entity_id: Some(id),
+                before: None,
+                after: Some(serde_json::json!({ "kind": kind })),
+            };
+            audit::store::record(conn, &who, &event, &now)?;
+            Ok(user)
+        })
+        .await?;
+    Ok((user, cookie.map(|value| NewCookie { value, max_age })))
+}
+
+/// Signs in for a bearer token (API clients, and the original system's contract).
+pub async fn login(db: &Db, auth: &Auth, username: &str, password: &str, from: &Origin) -> AppResult<TokenResponse> {
+    let (id, tv) = check_credentials(db, auth, username, password, from).await?;
+    let (user, _) = signed_in(db, auth, id, tv, from, false).await?;
+    issue(auth, user, tv)
+}
+
+/// Signs in for a cookie session (the web UI).
+pub async fn start_session(
+    db: &Db,
+    auth: &Auth,
+    username: &str,
+    password: &str,
+    from: &Origin,
+) -> AppResult<(TokenResponse, NewCookie)> {
+    let (id, tv) = check_credentials(db, auth, username, password, from).await?;
+    let (user, cookie) = signed_in(db, auth, id, tv, from, true).await?;
+    let cookie = cookie.ok_or_else(|| AppError::internal("no session cookie made"))?;
+    Ok((
+        TokenResponse {
+            access_token: None,
+            token_type: None,
+            expires_in: cookie.max_age,
+            user,
+        },
+        cookie,
+    ))
+}
+
+/// Ends the caller's cookie session, if that is how they are signed in.
+pub async fn end_session(db: &Db, user: &CurrentUser) -> AppResult<()> {
+    let Some(sid) = user.session.clone() else { return Ok(()) };
+    db.write(move |conn| sessions::revoke(conn, &sid, &clock::now())).await
+}
+
 pub fn issue(auth: &Auth, user: User, token_version: i64) -> AppResult<TokenResponse> {
     let (access_token, expires_in) = auth.keys.issue(user.id, token_version)?;
     Ok(TokenResponse {
-        access_token,
-        token_type: "bearer",
+        access_token: Some(access_token),
+        token_type: Some("bearer"),
         expires_in,
         user,
     })
 }
 
-/// Changes the caller's password after checking the current one; all older tokens stop
-/// working and a fresh token is returned.
-pub async fn change_password(db: &Db, auth: &Auth, user_id: i64, current: &str, new: &str) -> AppResult<TokenResponse> {
+/// Changes the caller's password after checking the current one. All older tokens and
+/// sessions stop working; the caller gets a fresh token, or a fresh session cookie.
+pub async fn change_password(
+    db: &Db,
+    auth: &Auth,
+    caller: &CurrentUser,
+    current: &str,
+    new: &str,
+    from: &Origin,
+) -> AppResult<(TokenResponse, Option<NewCookie>)> {
+    let user_id = caller.id;
     check_password_length("current_password", current)?;
     let creds = db.read(move |conn| store::credentials_by_id(conn, user_id)).await?;
     if !auth.hasher.verify(current, &creds.password_hash).await? {
         return Err(AppError::validation("current_password", "is not correct"));
     }
-    let user = db.read(move |conn| store::get(conn, user_id)).await?;
-    let new = NewPassword::parse("new_password", new, &user.username)?;
+    let new = NewPassword::parse("new_password", new, &caller.username)?;
     if new.as_str() == current {
         return Err(AppError::validation(
             "new_password",
@@ -134,11 +225,35 @@ pub async fn change_password(db: &Db, auth: &Auth, user_id: i64, current: &str, 
         ));
     }
     let hash = auth.hasher.hash(new.as_str()).await?;
-    let (user, version) = db
+    let who = Who::from(caller);
+    let version = db
         .write(move |conn| {
-            let version = store::set_password(conn, user_id, &hash, false, &clock::now())?;
-            Ok((store::get(conn, user_id)?, version))
+            let now = clock::now();
+            let version = store::set_password(conn, user_id, &hash, false, &now)?;
+            let event = Event {
+                action: "auth.password_change",
+                entity_type: "user",
+                entity_id: Some(user_id),
+                before: None,
+                after: None,
+            };
+            audit::store::record(conn, &who, &event, &now)?;
+            Ok(version)
         })
         .await?;
-    issue(auth, user, version)
+    if caller.session.is_some() {
+        let (user, cookie) = signed_in(db, auth, user_id, version, from, true).await?;
+        let max_age = auth.keys.ttl().as_secs();
+        return Ok((
+            TokenResponse {
+                access_token: None,
+                token_type: None,
+                expires_in: max_age,
+                user,
+            },
+            cookie,
+        ));
+    }
+    let user = db.read(move |conn| store::get(conn, user_id)).await?;
+    Ok((issue(auth, user, version)?, None))
 }

@@ -42,9 +42,25 @@ pub async fn serve(method: Method, uri: Uri, headers: HeaderMap) -> Response {
         .unwrap_or_else(|| AppError::NotFound("the web UI is not built into this binary".into()).into_response())
 }
 
+/// The precompressed copies the UI build writes beside each file, best first.
+const ENCODINGS: [(&str, &str); 2] = [("br", ".br"), ("gzip", ".gz")];
+
 fn file(name: &str, request: &HeaderMap) -> Option<Response> {
-    let asset = Assets::get(name)?;
-    let etag = format!("\"{}\"", hex(&asset.metadata.sha256_hash()[..16]));
+    let original = Assets::get(name)?;
+    let accepted = request
+        .get(header::ACCEPT_ENCODING)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let (asset, encoding) = ENCODINGS
+        .iter()
+        .filter(|(encoding, _)| accepts(accepted, encoding))
+        .find_map(|(encoding, suffix)| Assets::get(&format!("{name}{suffix}")).map(|a| (a, Some(*encoding))))
+        .unwrap_or((original.clone(), None));
+    let etag = format!(
+        "\"{}{}\"",
+        hex(&asset.metadata.sha256_hash()[..16]),
+        encoding.map(|e| format!("-{e}")).unwrap_or_default()
+    );
     let cache = if name.starts_with("assets/") {
         "public, max-age=31536000, immutable"
     } else {
@@ -57,7 +73,7 @@ fn file(name: &str, request: &HeaderMap) -> Option<Response> {
         StatusCode::NOT_MODIFIED.into_response()
     } else {
         let mut r = Response::new(Body::from(asset.data));
-        let mime = asset.metadata.mimetype();
+        let mime = original.metadata.mimetype();
         let content_type = if mime.starts_with("text/") {
             format!("{mime}; charset=utf-8")
         } else {
@@ -67,16 +83,45 @@ fn file(name: &str, request: &HeaderMap) -> Option<Response> {
             header::CONTENT_TYPE,
             HeaderValue::from_str(&content_type).unwrap_or(HeaderValue::from_static("application/octet-stream")),
         );
+        if let Some(encoding) = encoding {
+            r.headers_mut()
+                .insert(header::CONTENT_ENCODING, HeaderValue::from_static(encoding));
+        }
         r
     };
     let h = response.headers_mut();
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+    h.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
     if let Ok(v) = HeaderValue::from_str(&etag) {
         h.insert(header::ETAG, v);
     }
     Some(response)
 }
 
+/// Does an Accept-Encoding header admit `encoding` (and not with q=0)?
+fn accepts(header: &str, encoding: &str) -> bool {
+    header.split(',').any(|part| {
+        let mut pieces = part.split(';').map(str::trim);
+        let name = pieces.next().unwrap_or_default();
+        let refused = pieces.any(|p| p.replace(' ', "") == "q=0" || p.replace(' ', "") == "q=0.0");
+        name.eq_ignore_ascii_case(encoding) && !refused
+    })
+}
+
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::accepts;
+
+    #[test]
+    fn reads_accept_encoding() {
+        assert!(accepts("gzip, deflate, br, zstd", "br"));
+        assert!(accepts("gzip;q=1.0, br;q=0.5", "br"));
+        assert!(!accepts("gzip, br;q=0", "br"));
+        assert!(!accepts("gzip", "br"));
+        assert!(!accepts("", "gzip"));
+    }
 }

@@ -1,0 +1,20 @@
+import { apiRequest } from './client';
+import type { ListParams } from './lists';
+import type { NewOrder, Order, OrderDetail, OrderPatch, OrderStatus, Page } from './types';
+
+export interface OrderListParams extends ListParams {
+  status?: OrderStatus;
+  customer_id?: number;
+  /** YYYY-MM-DD, in the shop's time zone. */
+  date_from?: string;
+  date_to?: string;
+}
+
+export const ordersApi = {
+  list: (query: OrderListParams, signal?: AbortSignal) => apiRequest<Page<Order>>('/api/orders', { query, signal }),
+  get: (id: number, signal?: AbortSignal) => apiRequest<OrderDetail>(`/api/orders/${id}`, { signal }),
+  create: (body: NewOrder) => apiRequest<OrderDetail>('/api/orders', { method: 'POST', body }),
+  update: (id: number, body: OrderPatch) => apiRequest<OrderDetail>(`/api/orders/${id}`, { method: 'PATCH', body }),
+  setStatus: (id: number, status: OrderStatus) =>
+    apiRequest<OrderDetail>(`/api/orders/${id}/status`, { method: 'POST', body: { status } }),
+};

@@ -1,0 +1,263 @@
+// The server's JSON shapes (see /api/openapi.json). Money is an exact decimal string.
+
+export type Money = string;
+
+export const ROLES = ['customer', 'staff', 'admin', 'superadmin'] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface User {
+  id: number;
+  username: string;
+  email?: string | null;
+  full_name?: string | null;
+  role: Role;
+  is_active: boolean;
+  must_change_password: boolean;
+  last_login_at?: string | null;
+  created_at?: string;
+  updated_at?: string;
+}
+
+export interface SessionResponse {
+  user: User;
+  expires_in: number;
+}
+
+export interface Page<T> {
+  items: T[];
+  total: number;
+  page: number;
+  per_page: number;
+}
+
+export const PRODUCT_STATUSES = ['active', 'archived'] as const;
+export type ProductStatus = (typeof PRODUCT_STATUSES)[number];
+
+export interface Product {
+  id: number;
+  sku: string;
+  name: string;
+  description?: string | null;
+  price: Money;
+  stock_quantity: number;
+  low_stock_threshold?: number | null;
+  is_low_stock: boolean;
+  status: ProductStatus;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface NewProduct {
+  sku: string;
+  name: string;
+  price: Money;
+  stock_quantity: number;
+  description?: string | null;
+  low_stock_threshold?: number | null;
+}
+
+export type ProductPatch = Partial<Omit<NewProduct, 'stock_quantity'>> & { status?: ProductStatus };
+
+export const MOVEMENT_REASONS = [
+  'initial',
+  'order',
+  'cancel',
+  'order_edit',
+  'correction',
+  'restock',
+  'damage',
+  'count_correction',
+] as const;
+export type MovementReason = (typeof MOVEMENT_REASONS)[number];
+
+export const ADJUSTMENT_REASONS = ['restock', 'damage', 'count_correction'] as const;
+export type AdjustmentReason = (typeof ADJUSTMENT_REASONS)[number];
+
+export interface Movement {
+  id: number;
+  quantity_delta: number;
+  balance_after: number;
+  reason: MovementReason;
+  note?: string | null;
+  order_id?: number | null;
+  order_number?: string | null;
+  user_id?: number | null;
+  username?: string | null;
+  created_at: string;
+}
+
+export interface StockAdjustment {
+  quantity: number;
+  reason: AdjustmentReason;
+  note?: string | null;
+}
+
+export const ORDER_STATUSES = ['pending', 'confirmed', 'shipped', 'completed', 'cancelled'] as const;
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
+
+export interface Order {
+  id: number;
+  order_number: string;
+  status: OrderStatus;
+  user_id: number;
+  created_by: string;
+  customer_id?: number | null;
+  customer_name?: string | null;
+  note?: string | null;
+  total_amount: Money;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface OrderItem {
+  id: number;
+  product_id: number;
+  product_name: string;
+  sku: string;
+  quantity: number;
+  unit_price: Money;
+  line_total: Money;
+}
+
+export interface StatusChange {
+  from_status?: OrderStatus | null;
+  to_status: OrderStatus;
+  user_id?: number | null;
+  username?: string | null;
+  created_at: string;
+}
+
+export interface OrderDetail extends Order {
+  items: OrderItem[];
+  status_history: StatusChange[];
+}
+
+export interface NewOrderItem {
+  product_id: number;
+  quantity: number;
+}
+
+export interface NewOrder {
+  customer_id?: number | null;
+  items: NewOrderItem[];
+  note?: string | null;
+}
+
+export interface OrderPatch {
+  items?: NewOrderItem[];
+  note?: string | null;
+}
+
+export interface Customer {
+  id: number;
+  name: string;
+  phone?: string | null;
+  email?: string | null;
+  address?: string | null;
+  note?: string | null;
+  user_id?: number | null;
+  username?: string | null;
+  is_archived: boolean;
+  order_count: number;
+  lifetime_total: Money;
+  last_order_at?: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface CustomerDetail extends Customer {
+  recent_orders: Order[];
+}
+
+export interface CustomerInput {
+  name: string;
+  phone?: string | null;
+  email?: string | null;
+  address?: string | null;
+  note?: string | null;
+}
+
+export interface NewUser {
+  username: string;
+  password: string;
+  role: Role;
+  email?: string | null;
+  full_name?: string | null;
+  must_change_password?: boolean;
+}
+
+export interface UserPatch {
+  email?: string | null;
+  full_name?: string | null;
+  role?: Role;
+  is_active?: boolean;
+}
+
+export interface AuditEntry {
+  id: number;
+  at: string;
+  action: string;
+  entity_type: string;
+  entity_id?: number | null;
+  user_id?: number | null;
+  username?: string | null;
+  ip?: string | null;
+  before?: Record<string, unknown> | null;
+  after?: Record<string, unknown> | null;
+}
+
+export const AUDIT_ENTITY_TYPES = ['user', 'product', 'customer', 'order', 'settings', 'auth'] as const;
+
+export interface Settings {
+  business_name: string;
+  currency_code: string;
+  currency_symbol: string;
+  time_zone: string;
+  order_number_prefix: string;
+  default_low_stock_threshold: number;
+}
+
+export interface StatusTotal {
+  status: OrderStatus;
+  count: number;
+  total_amount: Money;
+}
+
+export interface Stats {
+  totals: { users: number; orders: number; products: number; completed_orders: number };
+  orders_by_status: StatusTotal[];
+  recent_orders: Order[];
+  low_stock_products: Product[];
+}
+
+export interface SalesRow {
+  period: string;
+  orders: number;
+  revenue: Money;
+}
+
+export interface SalesReport {
+  group: 'day' | 'week' | 'month';
+  first_day: string;
+  last_day: string;
+  currency_code: string;
+  rows: SalesRow[];
+  total_orders: number;
+  total_revenue: Money;
+}
+
+export interface SystemInfo {
+  version: string;
+  health: string;
+  uptime_seconds: number;
+  data_dir?: string;
+  database: {
+    size_bytes: number;
+    wal_bytes: number;
+    schema_version?: number;
+    write_requests?: number;
+    write_transactions?: number;
+    write_queue?: number;
+  };
+  backups?: unknown;
+}
