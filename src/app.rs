@@ -27,7 +27,7 @@ use crate::db::{Db, DbOptions, migrations};
 use crate::http::{self, errors, json::MAX_JSON_BODY, openapi::ApiDoc, static_files};
 use crate::settings::{self, SharedSettings};
 use crate::users::{self, Bootstrap};
-use crate::{audit, customers, health, inventory, orders, products, reports, stats, transfer};
+use crate::{audit, backup, customers, health, inventory, maintenance, orders, products, reports, stats, transfer};
 
 /// What every handler can reach.
 #[derive(Clone)]
@@ -38,6 +38,14 @@ pub struct AppState {
     pub started: Instant,
     /// Mark session cookies Secure (when serving HTTPS).
     pub secure_cookies: bool,
+    pub backups: Backups,
+}
+
+/// Where backups go and how the latest ones went.
+#[derive(Clone)]
+pub struct Backups {
+    pub dir: std::path::PathBuf,
+    pub status: backup::SharedStatus,
 }
 
 /// The API's routes with their OpenAPI document. Each capability brings its own routes.
@@ -53,6 +61,8 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(stats::router())
         .merge(reports::routes::router())
         .merge(transfer::routes::router())
+        .merge(backup::routes::router())
+        .merge(maintenance::routes::router())
         .merge(audit::routes::router())
         .merge(settings::routes::router())
         .split_for_parts()
@@ -87,6 +97,8 @@ pub fn router(state: AppState) -> anyhow::Result<Router> {
 /// Everything `serve` needs before it listens, and what the first start did.
 pub struct Prepared {
     pub state: AppState,
+    /// The data dir's lock, held while the server runs.
+    pub lock: std::fs::File,
     pub data_dir: DataDir,
     pub applied_migrations: Vec<i32>,
     pub bootstrap: Bootstrap,
@@ -105,10 +117,15 @@ pub async fn prepare(config: &Config) -> anyhow::Result<Prepared> {
         }
         None => data_dir.load_or_create_secret()?,
     };
+    let lock = data_dir.try_lock()?;
     let db_path = data_dir.db_path();
+    let backup_dir = config
+        .backup_dir
+        .clone()
+        .unwrap_or_else(|| data_dir.default_backup_dir());
     let applied = {
-        let path = db_path.clone();
-        tokio::task::spawn_blocking(move || migrations::apply(&path)).await?
+        let (path, dir) = (db_path.clone(), backup_dir.clone());
+        tokio::task::spawn_blocking(move || migrate_with_backup(&path, &dir)).await?
     }
     .with_context(|| format!("cannot prepare the database {}", db_path.display()))?;
     data_dir.restrict_db_files()?;
@@ -130,13 +147,29 @@ pub async fn prepare(config: &Config) -> anyhow::Result<Prepared> {
         settings,
         started: Instant::now(),
         secure_cookies: config.secure_cookies,
+        backups: Backups {
+            dir: backup_dir,
+            status: backup::SharedStatus::default(),
+        },
     };
     Ok(Prepared {
         state,
+        lock,
         data_dir,
         applied_migrations: applied,
         bootstrap,
     })
+}
+
+/// Applies pending migrations, first taking a verified backup of an existing database, so an
+/// upgrade can be undone with `order-system restore`.
+fn migrate_with_backup(db_path: &std::path::Path, backup_dir: &std::path::Path) -> crate::error::AppResult<Vec<i32>> {
+    let pending = migrations::pending(db_path)?;
+    if !pending.is_empty() {
+        let info = backup::create(db_path, backup_dir, "pre-migrate")?;
+        tracing::info!(name = %info.name, ?pending, "took a backup before migrating");
+    }
+    migrations::apply(db_path)
 }
 
 /// A server listening in the background.
@@ -147,6 +180,9 @@ pub struct Server {
     task: tokio::task::JoinHandle<std::io::Result<()>>,
     db: Db,
     grace: Duration,
+    /// Background work (scheduled backups) stopped with the server.
+    background: Vec<tokio::task::JoinHandle<()>>,
+    _lock: std::fs::File,
 }
 
 /// Prepares and starts the server on `config.http` (port 0 picks a free port).
@@ -157,6 +193,19 @@ pub async fn start(config: &Config) -> anyhow::Result<Server> {
         .with_context(|| format!("cannot listen on {}", config.http))?;
     let addr = listener.local_addr()?;
     let db = prepared.state.db.clone();
+    let mut background = Vec::new();
+    if let Some(schedule) = config.backup_schedule.clone() {
+        let state = &prepared.state;
+        let tz = state.settings.get().tz();
+        background.push(tokio::spawn(backup::schedule::run(
+            schedule,
+            db.path().to_path_buf(),
+            state.backups.dir.clone(),
+            tz,
+            state.backups.status.clone(),
+        )));
+    }
+    let lock = prepared.lock;
     let app = router(prepared.state)?;
     let (stop, mut stopped) = watch::channel(false);
     let task = tokio::spawn(async move {
@@ -173,6 +222,8 @@ pub async fn start(config: &Config) -> anyhow::Result<Server> {
         task,
         db,
         grace: config.shutdown_grace,
+        background,
+        _lock: lock,
     })
 }
 
@@ -189,6 +240,9 @@ impl Server {
     /// then finishes queued writes and closes the database.
     pub async fn stop(self) -> anyhow::Result<()> {
         let _ = self.stop.send(true);
+        for task in &self.background {
+            task.abort();
+        }
         let mut task = self.task;
         match tokio::time::timeout(self.grace, &mut task).await {
             Ok(joined) => joined?.context("the HTTP server failed")?,

@@ -13,6 +13,7 @@ use clap::{Args, Parser, Subcommand};
 use crate::app;
 use crate::audit::Who;
 use crate::auth::password::PasswordHasher;
+use crate::backup::schedule::{Schedule, When};
 use crate::config::{Config, DEFAULT_BCRYPT_COST, DEFAULT_HTTP, DEFAULT_TOKEN_MINUTES};
 use crate::datadir::DataDir;
 use crate::db::{Db, DbOptions, migrations};
@@ -82,8 +83,57 @@ enum Command {
         #[arg(long)]
         dry_run: bool,
     },
+    /// Take a verified backup now; safe while the server runs and takes orders.
+    Backup {
+        /// Write the backup to this file instead of into the backup directory.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// The backup directory (default: DATA_DIR/backups).
+        #[arg(long, env = "ORDER_SYSTEM_BACKUP_DIR")]
+        backup_dir: Option<PathBuf>,
+    },
+    /// Replace the database with a backup (the server must be stopped); the current database
+    /// is kept as a pre-restore backup first.
+    Restore {
+        file: PathBuf,
+        #[arg(long, env = "ORDER_SYSTEM_BACKUP_DIR")]
+        backup_dir: Option<PathBuf>,
+    },
+    /// Check the database: SQLite integrity and foreign keys, stock against the ledger, order
+    /// totals against their items. Exits 1 when anything is off.
+    Check,
+    /// Delete cancelled orders older than a duration (e.g. 30d); their stock movements stay.
+    Cleanup {
+        #[arg(long, value_parser = parse_days)]
+        cancelled_older_than: u32,
+        /// Only print what would be deleted.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Print the version and the schema version this binary expects.
     Version,
+}
+
+/// "30d", "720h" and the like, as whole days.
+fn parse_days(s: &str) -> Result<u32, String> {
+    let d = humantime::parse_duration(s).map_err(|e| format!("{e} (try 30d)"))?;
+    let days = d.as_secs() / 86_400;
+    if days == 0 || days > 36_500 {
+        return Err("must be between 1 day and 100 years".into());
+    }
+    Ok(days as u32)
+}
+
+fn parse_every(s: &str) -> Result<Duration, String> {
+    let d = humantime::parse_duration(s).map_err(|e| format!("{e} (try 6h or 1d)"))?;
+    if d < Duration::from_secs(60) {
+        return Err("must be at least 1m".into());
+    }
+    Ok(d)
+}
+
+fn parse_time_of_day(s: &str) -> Result<chrono::NaiveTime, String> {
+    chrono::NaiveTime::parse_from_str(s, "%H:%M").map_err(|_| "must be a time of day like 03:00".into())
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -117,6 +167,18 @@ struct ServeArgs {
     /// Seconds that in-flight requests may take to finish after SIGTERM or Ctrl-C.
     #[arg(long, env = "ORDER_SYSTEM_SHUTDOWN_GRACE", default_value_t = 10)]
     shutdown_grace: u64,
+    /// Take a verified backup at this interval (e.g. 6h, 1d).
+    #[arg(long, env = "ORDER_SYSTEM_BACKUP_EVERY", value_parser = parse_every, conflicts_with = "backup_at")]
+    backup_every: Option<Duration>,
+    /// Take a verified backup every day at this time (HH:MM, the shop's time zone).
+    #[arg(long, env = "ORDER_SYSTEM_BACKUP_AT", value_parser = parse_time_of_day)]
+    backup_at: Option<chrono::NaiveTime>,
+    /// How many scheduled backups to keep.
+    #[arg(long, env = "ORDER_SYSTEM_BACKUP_KEEP", default_value_t = 14)]
+    backup_keep: usize,
+    /// The backup directory (default: DATA_DIR/backups).
+    #[arg(long, env = "ORDER_SYSTEM_BACKUP_DIR")]
+    backup_dir: Option<PathBuf>,
 }
 
 #[derive(Subcommand)]
@@ -202,6 +264,13 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             .await
         }
         Command::Import { what, file, dry_run } => import(&cli.data_dir, cli.bcrypt_cost, what, &file, dry_run).await,
+        Command::Backup { out, backup_dir } => backup(&cli.data_dir, out, backup_dir).await,
+        Command::Restore { file, backup_dir } => restore(&cli.data_dir, &file, backup_dir).await,
+        Command::Check => check(&cli.data_dir).await,
+        Command::Cleanup {
+            cancelled_older_than,
+            dry_run,
+        } => cleanup(&cli.data_dir, cli.bcrypt_cost, cancelled_older_than, dry_run).await,
         Command::Version => {
             println!(
                 "order-system {} (schema version {})",
@@ -231,6 +300,16 @@ async fn serve(data_dir: &std::path::Path, bcrypt_cost: u32, args: ServeArgs) ->
     config.bcrypt_cost = bcrypt_cost;
     config.admin_password = args.admin_password;
     config.shutdown_grace = Duration::from_secs(args.shutdown_grace);
+    config.backup_dir = args.backup_dir;
+    let when = match (args.backup_every, args.backup_at) {
+        (Some(every), _) => Some(When::Every(every)),
+        (None, Some(at)) => Some(When::DailyAt(at)),
+        (None, None) => None,
+    };
+    config.backup_schedule = when.map(|when| Schedule {
+        when,
+        keep: args.backup_keep.max(1),
+    });
     let server = app::start(&config).await?;
     let url = server.url();
     println!("order-system {} is running at {url}", env!("CARGO_PKG_VERSION"));
@@ -518,5 +597,124 @@ async fn import(data_dir: &Path, bcrypt_cost: u32, what: ImportKind, file: &Path
 
 async fn close(db: Db) -> anyhow::Result<()> {
     tokio::task::spawn_blocking(move || db.close()).await?;
+    Ok(())
+}
+
+/// The data dir of a command that needs an existing database.
+fn existing(data_dir: &Path) -> anyhow::Result<DataDir> {
+    let dir = DataDir::prepare(data_dir)?;
+    if !dir.db_path().exists() {
+        bail!("no database at {} (is --data-dir right?)", dir.db_path().display());
+    }
+    Ok(dir)
+}
+
+async fn backup(data_dir: &Path, out: Option<PathBuf>, backup_dir: Option<PathBuf>) -> anyhow::Result<()> {
+    let dir = existing(data_dir)?;
+    let info = tokio::task::spawn_blocking(move || -> anyhow::Result<crate::backup::BackupInfo> {
+        let db = dir.db_path();
+        match out {
+            None => Ok(crate::backup::create(
+                &db,
+                &backup_dir.unwrap_or_else(|| dir.default_backup_dir()),
+                "manual",
+            )?),
+            Some(file) => {
+                // Taken into the target's directory, then given the name asked for.
+                let parent = file
+                    .parent()
+                    .filter(|p| !p.as_os_str().is_empty())
+                    .unwrap_or(Path::new("."))
+                    .to_path_buf();
+                let info = crate::backup::create(&db, &parent, "manual")?;
+                std::fs::rename(parent.join(&info.name), &file)
+                    .with_context(|| format!("cannot write {}", file.display()))?;
+                let _ = std::fs::rename(
+                    parent.join(format!("{}.json", info.name)),
+                    file.with_extension("db.json"),
+                );
+                Ok(crate::backup::BackupInfo {
+                    name: file.display().to_string(),
+                    ..info
+                })
+            }
+        }
+    })
+    .await??;
+    println!(
+        "backup {}: {} bytes, schema version {}, verified {}, {} ms",
+        info.name, info.size_bytes, info.schema_version, info.verification, info.duration_ms
+    );
+    Ok(())
+}
+
+async fn restore(data_dir: &Path, file: &Path, backup_dir: Option<PathBuf>) -> anyhow::Result<()> {
+    let dir = DataDir::prepare(data_dir)?;
+    let file = file.to_path_buf();
+    let report = tokio::task::spawn_blocking(move || {
+        let backups = backup_dir.unwrap_or_else(|| dir.default_backup_dir());
+        crate::backup::restore::restore(&dir, &file, &backups)
+    })
+    .await??;
+    println!(
+        "restored {} (schema version {})",
+        report.restored_from, report.backup_schema_version
+    );
+    if let Some(pre) = report.pre_restore_backup {
+        println!("the database it replaced is kept as backup {pre}");
+    }
+    if !report.migrated.is_empty() {
+        println!(
+            "migrated forward: {}",
+            report
+                .migrated
+                .iter()
+                .map(|v| format!("V{v}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    Ok(())
+}
+
+async fn check(data_dir: &Path) -> anyhow::Result<()> {
+    let dir = existing(data_dir)?;
+    let report = tokio::task::spawn_blocking(move || {
+        let conn = crate::db::open_read_only(&dir.db_path())?;
+        crate::maintenance::check(&conn)
+    })
+    .await??;
+    for line in report.lines() {
+        println!("{line}");
+    }
+    if !report.ok {
+        bail!("the database has problems (see above)");
+    }
+    Ok(())
+}
+
+async fn cleanup(data_dir: &Path, bcrypt_cost: u32, days: u32, dry_run: bool) -> anyhow::Result<()> {
+    existing(data_dir)?;
+    let db = open_db(data_dir, &PasswordHasher::new(bcrypt_cost)).await?;
+    let who = Who::command_line();
+    let report = db
+        .write(move |conn| crate::maintenance::cleanup(conn, &who, days, dry_run))
+        .await;
+    close(db).await?;
+    let report = report?;
+    let verb = if dry_run { "would delete" } else { "deleted" };
+    for o in &report.orders {
+        println!(
+            "{verb} {} (created {}, total {})",
+            o.order_number,
+            o.created_at,
+            crate::money::Money::from_minor(o.total_minor)
+        );
+    }
+    println!(
+        "{verb} {} cancelled order(s) created before {}",
+        report.orders.len(),
+        report.before
+    );
     Ok(())
 }

@@ -24,6 +24,10 @@ pub struct Config {
     pub shutdown_grace: Duration,
     /// Mark session cookies Secure; on whenever the server speaks HTTPS.
     pub secure_cookies: bool,
+    /// Where backups go; `data_dir/backups` when not set.
+    pub backup_dir: Option<PathBuf>,
+    /// Scheduled backups, if any.
+    pub backup_schedule: Option<crate::backup::schedule::Schedule>,
 }
 
 pub const DEFAULT_HTTP: &str = "127.0.0.1:8080";
@@ -44,6 +48,8 @@ impl Config {
             durability: Durability::Full,
             shutdown_grace: Duration::from_secs(10),
             secure_cookies: false,
+            backup_dir: None,
+            backup_schedule: None,
         }
     }
 }

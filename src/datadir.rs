@@ -1,14 +1,18 @@
 //! The data directory: the database and the generated secret, readable only by the service's
 //! user (0700 for the directory, 0600 for files, whatever the umask).
 
-use std::fs::{self, OpenOptions};
+use std::fs::{self, File, OpenOptions};
 use std::io::Write;
 use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
 
+use crate::error::AppError;
+
 pub const DB_FILE: &str = "order-system.db";
+const LOCK_FILE: &str = "order-system.lock";
+const BACKUP_DIR: &str = "backups";
 const SECRET_FILE: &str = "jwt-secret";
 
 #[derive(Clone, Debug)]
@@ -33,6 +37,39 @@ impl DataDir {
 
     pub fn db_path(&self) -> PathBuf {
         self.root.join(DB_FILE)
+    }
+
+    /// Where backups go unless told otherwise.
+    pub fn default_backup_dir(&self) -> PathBuf {
+        self.root.join(BACKUP_DIR)
+    }
+
+    /// Takes the data dir's lock, held by a running server for its whole life, so that a
+    /// restore cannot swap the database under it. The lock ends when the file is dropped
+    /// (or the process dies, even by SIGKILL).
+    pub fn try_lock(&self) -> Result<File, AppError> {
+        let path = self.root.join(LOCK_FILE);
+        let file = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .mode(0o600)
+            .open(&path)
+            .map_err(|e| AppError::Internal(format!("cannot open {}: {e}", path.display())))?;
+        match file.try_lock() {
+            Ok(()) => Ok(file),
+            Err(std::fs::TryLockError::WouldBlock) => Err(AppError::Conflict {
+                code: "data_dir_in_use",
+                message: format!(
+                    "an order-system server is running on {}; stop it first (e.g. systemctl stop order-system)",
+                    self.root.display()
+                ),
+                details: serde_json::json!({}),
+            }),
+            Err(std::fs::TryLockError::Error(e)) => {
+                Err(AppError::Internal(format!("cannot lock {}: {e}", path.display())))
+            }
+        }
     }
 
     /// Makes the database and its WAL files private, since SQLite creates them with the umask.
@@ -61,7 +98,7 @@ impl DataDir {
         }
         let mut bytes = [0u8; 64];
         getrandom::fill(&mut bytes).map_err(|e| anyhow::anyhow!("no OS randomness: {e}"))?;
-        let secret: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+        let secret = crate::digest::hex(&bytes);
         let mut file = OpenOptions::new()
             .write(true)
             .create_new(true)

@@ -6,8 +6,8 @@
 //! send and cross-site scripts cannot add without a CORS preflight that this server refuses,
 //! and its Origin, when present, must be this host.
 
+use crate::digest::{hex, sha256_hex};
 use axum::http::{HeaderMap, HeaderValue, Method, header};
-use sha2::{Digest, Sha256};
 
 use crate::error::{AppError, AppResult};
 
@@ -24,11 +24,7 @@ pub fn new_value() -> AppResult<String> {
 
 /// What the database stores for a cookie value.
 pub fn session_id(value: &str) -> String {
-    hex(&Sha256::digest(value.as_bytes()))
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    sha256_hex(value.as_bytes())
 }
 
 /// The session cookie's value in a request, if any.

@@ -62,3 +62,25 @@ pub fn latest_version() -> i32 {
         .max()
         .unwrap_or(0)
 }
+
+/// The migrations this binary would apply to the database at `path` (none for a new file).
+pub fn pending(path: &Path) -> AppResult<Vec<i32>> {
+    if !path.exists() {
+        return Ok(Vec::new());
+    }
+    Ok(status(path)?
+        .into_iter()
+        .filter(|m| m.applied_on.is_none())
+        .map(|m| m.version)
+        .collect())
+}
+
+/// Applies migrations up to and including `version` only; for tests of upgrades from an old schema.
+pub fn apply_up_to(path: &Path, version: i32) -> AppResult<Vec<i32>> {
+    let mut conn = open_read_write(path, Durability::Full)?;
+    let report = embedded::migrations::runner()
+        .set_target(refinery::Target::Version(version))
+        .run(&mut conn)
+        .map_err(|e| AppError::Internal(format!("migration failed: {e}")))?;
+    Ok(report.applied_migrations().iter().map(|m| m.version()).collect())
+}

@@ -16,7 +16,7 @@ use std::sync::Arc;
 
 use rusqlite::Connection;
 
-pub use connection::{Durability, open_read_write};
+pub use connection::{Durability, open_read_only, open_read_write};
 pub use writer::WriterStats;
 
 use crate::error::{AppError, AppResult};

@@ -26,6 +26,8 @@ use utoipa::{Modify, OpenApi};
         (name = "transfer", description = "CSV export and import"),
         (name = "audit", description = "Who changed what (admins)"),
         (name = "settings", description = "Business settings"),
+        (name = "backups", description = "Verified backups (admins)"),
+        (name = "maintenance", description = "Consistency check and clean-up (admins)"),
         (name = "stats", description = "Dashboard numbers"),
         (name = "system", description = "Health"),
     )

@@ -8,6 +8,7 @@ use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use rust_embed::RustEmbed;
 
+use crate::digest::hex;
 use crate::error::AppError;
 
 #[derive(RustEmbed)]
@@ -106,10 +107,6 @@ fn accepts(header: &str, encoding: &str) -> bool {
         let refused = pieces.any(|p| p.replace(' ', "") == "q=0" || p.replace(' ', "") == "q=0.0");
         name.eq_ignore_ascii_case(encoding) && !refused
     })
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[cfg(test)]

@@ -101,10 +101,45 @@ fn price_lines(conn: &Connection, lines: &[(i64, i64)], kept: &[OrderItem]) -> A
     Ok((items, total))
 }
 
+/// A client's retry key for order creation, with the hash of the request it came with.
+pub struct Idempotency {
+    pub key: String,
+    pub request_hash: String,
+}
+
+impl Idempotency {
+    /// Reads an Idempotency-Key header value: 1 to 200 visible ASCII characters.
+    pub fn new(key: &str, input: &NewOrder) -> AppResult<Self> {
+        let key = key.trim();
+        if key.is_empty() || key.len() > 200 || !key.bytes().all(|b| b.is_ascii_graphic()) {
+            return Err(AppError::validation(
+                "Idempotency-Key",
+                "must be 1 to 200 visible ASCII characters",
+            ));
+        }
+        let body = serde_json::to_vec(input).map_err(AppError::internal)?;
+        let request_hash = crate::digest::sha256_hex(&body);
+        Ok(Self {
+            key: key.to_owned(),
+            request_hash,
+        })
+    }
+}
+
 /// Takes an order: prices are captured, stock is checked and taken with one ledger row per
 /// line, and the order, its lines, its first history row and its audit row are written, all in
 /// one transaction. Not enough stock for any line means nothing is written.
-pub async fn create(db: &Db, settings: &Settings, actor: &CurrentUser, input: NewOrder) -> AppResult<OrderDetail> {
+///
+/// With an idempotency key already used by this user for the same request, the original order
+/// is returned (and `true`): no second order, no second stock decrement, even when the two
+/// requests race, since the writer runs them one after the other.
+pub async fn create(
+    db: &Db,
+    settings: &Settings,
+    actor: &CurrentUser,
+    input: NewOrder,
+    idempotency: Option<Idempotency>,
+) -> AppResult<(OrderDetail, bool)> {
     let lines = validate_lines(&input.items)?;
     let note = optional_text("note", input.note.as_deref(), 1000)?;
     let actor = actor.clone();
@@ -112,6 +147,18 @@ pub async fn create(db: &Db, settings: &Settings, actor: &CurrentUser, input: Ne
     let prefix = settings.order_number_prefix.clone();
     let tz = settings.tz();
     db.write(move |conn| {
+        if let Some(key) = &idempotency
+            && let Some((order_id, hash)) = store::idempotent_order(conn, actor.id, &key.key)?
+        {
+            if hash != key.request_hash {
+                return Err(AppError::Unprocessable {
+                    code: "idempotency_key_reused",
+                    message: "this Idempotency-Key was already used with a different request".into(),
+                    details: json!({ "order_id": order_id }),
+                });
+            }
+            return Ok((detail(conn, order_id)?, true));
+        }
         let now_utc = chrono::Utc::now();
         let now = clock::format(now_utc);
         let customer_id = if actor.is_staff() {
@@ -151,14 +198,13 @@ pub async fn create(db: &Db, settings: &Settings, actor: &CurrentUser, input: Ne
             change_stock(conn, item.product_id, -item.quantity, Reason::Order, refs, &now)?;
         }
         store::insert_history(conn, order_id, None, OrderStatus::Pending, actor.id, &now)?;
+        if let Some(key) = &idempotency {
+            store::remember_idempotency_key(conn, actor.id, &key.key, &key.request_hash, order_id, &now)?;
+        }
         let detail = detail(conn, order_id)?;
-        audit::store::record(
-            conn,
-            &Who::from(&actor),
-            &Event::created("order.create", "order", order_id, &detail),
-            &now,
-        )?;
-        Ok(detail)
+        let event = Event::created("order.create", "order", order_id, &detail);
+        audit::store::record(conn, &Who::from(&actor), &event, &now)?;
+        Ok((detail, false))
     })
     .await
 }

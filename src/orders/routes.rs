@@ -2,7 +2,8 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
@@ -81,8 +82,9 @@ async fn list_orders(
 /// Take an order. Stock is checked and taken in the same transaction; if any line lacks
 /// stock, nothing is written and the answer is 409 `insufficient_stock`.
 #[utoipa::path(post, path = "/api/orders", tag = "orders", security(("bearer" = ["user"])), request_body = NewOrder,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Retry safely: the same key and body return the original order")),
     responses(
-        (status = 201, description = "Created, status pending", body = OrderDetail),
+        (status = 201, description = "Created, status pending (or the original order, for a repeated Idempotency-Key)", body = OrderDetail),
         (status = 403, description = "A customer ordering for someone else", body = ErrorBody),
         (status = 409, description = "Not enough stock (insufficient_stock)", body = ErrorBody),
         (status = 422, description = "Invalid input; details.field names the field", body = ErrorBody),
@@ -90,10 +92,19 @@ async fn list_orders(
 async fn create_order(
     State(state): State<AppState>,
     actor: CurrentUser,
+    headers: HeaderMap,
     ApiJson(body): ApiJson<NewOrder>,
-) -> AppResult<(StatusCode, Json<OrderDetail>)> {
-    let order = super::create(&state.db, &state.settings.get(), &actor, body).await?;
-    Ok((StatusCode::CREATED, Json(order)))
+) -> AppResult<Response> {
+    let key = headers.get("idempotency-key").map(|v| v.to_str().unwrap_or("\u{0}"));
+    let idempotency = key.map(|k| super::Idempotency::new(k, &body)).transpose()?;
+    let (order, replayed) = super::create(&state.db, &state.settings.get(), &actor, body, idempotency).await?;
+    let mut response = (StatusCode::CREATED, Json(order)).into_response();
+    if replayed {
+        response
+            .headers_mut()
+            .insert("idempotent-replayed", HeaderValue::from_static("true"));
+    }
+    Ok(response)
 }
 
 /// One order with its items and status history.

@@ -264,3 +264,27 @@ pub fn totals_by_status(conn: &Connection) -> AppResult<Vec<(OrderStatus, i64, M
         .collect::<Result<Vec<_>, _>>()?;
     Ok(rows)
 }
+
+/// The order an idempotency key already created, with the hash of the request that made it.
+pub fn idempotent_order(conn: &Connection, user_id: i64, key: &str) -> AppResult<Option<(i64, String)>> {
+    use rusqlite::OptionalExtension;
+    Ok(conn
+        .prepare_cached("SELECT order_id, request_hash FROM idempotency_keys WHERE user_id = ? AND key = ?")?
+        .query_row(params![user_id, key], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?)
+}
+
+pub fn remember_idempotency_key(
+    conn: &Connection,
+    user_id: i64,
+    key: &str,
+    hash: &str,
+    order_id: i64,
+    now: &str,
+) -> AppResult<()> {
+    conn.prepare_cached(
+        "INSERT INTO idempotency_keys (user_id, key, request_hash, order_id, created_at) VALUES (?, ?, ?, ?, ?)",
+    )?
+    .execute(params![user_id, key, hash, order_id, now])?;
+    Ok(())
+}

@@ -103,14 +103,14 @@ pub struct OrderDetail {
     pub status_history: Vec<StatusChange>,
 }
 
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewOrderItem {
     pub product_id: i64,
     pub quantity: i64,
 }
 
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewOrder {
     pub items: Vec<NewOrderItem>,

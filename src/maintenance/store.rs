@@ -1,0 +1,90 @@
+//! The SQL of consistency checks and clean-up.
+
+use rusqlite::{Connection, params};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::error::AppResult;
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StockMismatch {
+    pub product_id: i64,
+    pub sku: String,
+    pub stock_quantity: i64,
+    pub ledger_sum: i64,
+}
+
+/// Products whose stock is not the sum of their ledger, or is negative.
+pub fn stock_mismatches(conn: &Connection) -> AppResult<Vec<StockMismatch>> {
+    let rows = conn
+        .prepare(
+            "SELECT p.id, p.sku, p.stock_quantity, COALESCE(m.total, 0)
+             FROM products p LEFT JOIN (SELECT product_id, SUM(quantity_delta) AS total FROM inventory_movements GROUP BY product_id) m
+               ON m.product_id = p.id
+             WHERE p.stock_quantity <> COALESCE(m.total, 0) OR p.stock_quantity < 0
+             ORDER BY p.id LIMIT 1000",
+        )?
+        .query_map([], |r| Ok(StockMismatch { product_id: r.get(0)?, sku: r.get(1)?, stock_quantity: r.get(2)?, ledger_sum: r.get(3)? }))?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(rows)
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TotalMismatch {
+    pub order_id: i64,
+    pub order_number: String,
+    pub total_minor: i64,
+    pub items_sum_minor: i64,
+}
+
+/// Orders whose total is not the sum of their lines.
+pub fn total_mismatches(conn: &Connection) -> AppResult<Vec<TotalMismatch>> {
+    let rows = conn
+        .prepare(
+            "SELECT o.id, o.order_number, o.total_amount_minor, COALESCE(i.total, 0)
+             FROM orders o LEFT JOIN (SELECT order_id, SUM(line_total_minor) AS total FROM order_items GROUP BY order_id) i
+               ON i.order_id = o.id
+             WHERE o.total_amount_minor <> COALESCE(i.total, 0)
+             ORDER BY o.id LIMIT 1000",
+        )?
+        .query_map([], |r| {
+            Ok(TotalMismatch { order_id: r.get(0)?, order_number: r.get(1)?, total_minor: r.get(2)?, items_sum_minor: r.get(3)? })
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(rows)
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct OldOrder {
+    pub id: i64,
+    pub order_number: String,
+    pub created_at: String,
+    pub total_minor: i64,
+}
+
+/// Cancelled orders created before `before`, oldest first.
+pub fn cancelled_before(conn: &Connection, before: &str) -> AppResult<Vec<OldOrder>> {
+    let rows = conn
+        .prepare_cached(
+            "SELECT id, order_number, created_at, total_amount_minor FROM orders
+             WHERE status = 'cancelled' AND created_at < ? ORDER BY created_at, id",
+        )?
+        .query_map([before], |r| {
+            Ok(OldOrder {
+                id: r.get(0)?,
+                order_number: r.get(1)?,
+                created_at: r.get(2)?,
+                total_minor: r.get(3)?,
+            })
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(rows)
+}
+
+/// Deletes an order with its lines and history; its ledger rows stay, unlinked, so stock is
+/// still explained.
+pub fn delete_order(conn: &Connection, id: i64) -> AppResult<()> {
+    conn.prepare_cached("DELETE FROM orders WHERE id = ?")?
+        .execute(params![id])?;
+    Ok(())
+}

@@ -1,0 +1,112 @@
+// Turns a failed request into text for the user, in the UI language. Known server error
+// codes are translated (with their details filled in); unknown ones fall back to the
+// server's own (English) message, and failures without a server body to a status text.
+import type { TFunction } from 'i18next';
+import { ApiError } from '../api/client';
+import { stripFieldPrefix } from './fields';
+
+export const KNOWN_ERROR_CODES = [
+  'invalid_credentials',
+  'account_disabled',
+  'password_change_required',
+  'insufficient_stock',
+  'invalid_transition',
+  'sku_taken',
+  'username_taken',
+  'login_taken',
+  'order_not_editable',
+  'own_account',
+  'user_in_use',
+  'csrf_rejected',
+  'validation_failed',
+  'forbidden',
+  'not_found',
+  'unauthorized',
+  'too_many_requests',
+  'malformed_json',
+  'payload_too_large',
+  'unsupported_media_type',
+  'method_not_allowed',
+  'storage_full',
+  'service_unavailable',
+  'internal_error',
+  'request_timeout',
+  'bad_request',
+  'network_error',
+  'bad_response',
+] as const;
+export type KnownErrorCode = (typeof KNOWN_ERROR_CODES)[number];
+
+export function isKnownErrorCode(code: string): code is KnownErrorCode {
+  return (KNOWN_ERROR_CODES as readonly string[]).includes(code);
+}
+
+type Rule = [RegExp, (m: RegExpExecArray, t: TFunction) => string];
+
+/** The server's validation messages (English), in the UI language. */
+const VALIDATION_RULES: Rule[] = [
+  [/^must not be empty$/, (_m, t) => t('validation.empty')],
+  [/^must be at most (\d+) characters$/, (m, t) => t('validation.maxChars', { n: m[1] })],
+  [/^must be at least (\d+) characters$/, (m, t) => t('validation.minChars', { n: m[1] })],
+  [/^must be (\d+) to (\d+) characters$/, (m, t) => t('validation.charRange', { min: m[1], max: m[2] })],
+  [/^must be at most (\d+) bytes.*$/, (m, t) => t('validation.maxBytes', { n: m[1] })],
+  [/^must be between (-?\d+) and (-?\d+)$/, (m, t) => t('validation.between', { min: m[1], max: m[2] })],
+  [/^must not be negative$/, (_m, t) => t('validation.notNegative')],
+  [/^must be a whole number$/, (_m, t) => t('validation.wholeNumber')],
+  [/^must not contain spaces$/, (_m, t) => t('validation.noSpaces')],
+  [/^must not contain control characters$/, (_m, t) => t('validation.controlChars')],
+  [/^is not correct$/, (_m, t) => t('validation.incorrect')],
+  [/^must differ from the current password$/, (_m, t) => t('validation.samePassword')],
+  [/^must not be the same as the username$/, (_m, t) => t('validation.sameAsUsername')],
+  [/^no such product$/, (_m, t) => t('validation.noSuchProduct')],
+  [/^no such customer$/, (_m, t) => t('validation.noSuchCustomer')],
+  [/^no such user$/, (_m, t) => t('validation.noSuchUser')],
+  [/^must be after date_from$/, (_m, t) => t('validation.dateOrder')],
+  [/^an order needs at least one item$/, (_m, t) => t('validation.needItems')],
+  [/^(.+) is archived and cannot be ordered$/, (m, t) => t('validation.archivedProduct', { name: m[1] })],
+];
+
+/** One validation message from the server, translated when we know it. */
+export function translateValidation(message: string, t: TFunction): string {
+  for (const [re, fmt] of VALIDATION_RULES) {
+    const m = re.exec(message);
+    if (m) return fmt(m, t);
+  }
+  return message;
+}
+
+/** The message to show next to the field the server blamed. */
+export function fieldErrorText(err: ApiError, t: TFunction): string {
+  const field = err.field;
+  if (err.code === 'validation_failed' && field) return translateValidation(stripFieldPrefix(err.message, field), t);
+  return describeError(err, t);
+}
+
+function str(v: unknown): string {
+  return typeof v === 'string' || typeof v === 'number' ? String(v) : '';
+}
+
+/** Text to show for a failed request. */
+export function describeError(err: unknown, t: TFunction): string {
+  if (!(err instanceof ApiError)) return err instanceof Error ? err.message : String(err);
+  const d = err.details;
+  if (err.code === 'validation_failed' && err.field) {
+    const msg = translateValidation(stripFieldPrefix(err.message, err.field), t);
+    return t('errors.validation_field', { field: err.field, message: msg });
+  }
+  if (err.code === 'insufficient_stock') {
+    return t('errors.insufficient_stock', {
+      name: str(d['name']),
+      sku: str(d['sku']),
+      requested: str(d['requested']),
+      available: str(d['available']),
+    });
+  }
+  if (err.code === 'too_many_requests' && typeof d['retry_after_secs'] === 'number') {
+    return t('errors.too_many_requests_wait', { seconds: d['retry_after_secs'] });
+  }
+  if (isKnownErrorCode(err.code)) return t(`errors.${err.code}`);
+  if (err.fromServer) return err.message;
+  if (err.status >= 500) return t('errors.server_error', { status: err.status });
+  return t('errors.http', { status: err.status });
+}

@@ -1,0 +1,80 @@
+import { ShoppingCartOutlined } from '@ant-design/icons';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { Button, Card, Col, Flex, Input, Pagination, Row, Tag, Typography } from 'antd';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+import { productsApi } from '../../api/products';
+import { PageHeader } from '../../components/PageHeader';
+import { EmptyState, ErrorAlert, FullPageSpin } from '../../components/States';
+import { useListParams } from '../../lib/listing';
+import { useMoney } from '../../lib/shop';
+
+/** What a customer may order: the active products (the server shows them nothing else). */
+export default function CataloguePage() {
+  const { t } = useTranslation();
+  const money = useMoney();
+  const list = useListParams('name');
+  const params = { page: list.page, per_page: list.perPage, q: list.q, sort: list.sort, status: 'active' as const };
+  const query = useQuery({
+    queryKey: ['products', params],
+    queryFn: ({ signal }) => productsApi.list(params, signal),
+    placeholderData: keepPreviousData,
+  });
+
+  return (
+    <>
+      <PageHeader title={t('nav.catalogue')} />
+      <Flex gap={8} wrap className="toolbar">
+        <Input.Search
+          allowClear
+          defaultValue={list.q}
+          placeholder={t('products.searchPlaceholder')}
+          onSearch={(q) => list.set({ q })}
+          style={{ maxWidth: 320 }}
+          aria-label={t('common.search')}
+        />
+      </Flex>
+      {query.isError && <ErrorAlert error={query.error} onRetry={() => void query.refetch()} />}
+      {query.isPending ? (
+        <FullPageSpin />
+      ) : query.data && query.data.items.length === 0 ? (
+        <EmptyState />
+      ) : (
+        <Row gutter={[16, 16]}>
+          {query.data?.items.map((p) => (
+            <Col xs={24} sm={12} lg={8} xl={6} key={p.id}>
+              <Card
+                title={p.name}
+                actions={[
+                  <Link to={`/orders/new?product=${p.id}`} key="order">
+                    <Button type="link" icon={<ShoppingCartOutlined />} disabled={p.stock_quantity <= 0}>
+                      {t('catalogue.order')}
+                    </Button>
+                  </Link>,
+                ]}
+              >
+                <Typography.Text type="secondary">{p.sku}</Typography.Text>
+                <div className="price">{money(p.price)}</div>
+                {p.stock_quantity > 0 ? (
+                  <Tag color="green">{t('catalogue.inStock', { n: p.stock_quantity })}</Tag>
+                ) : (
+                  <Tag>{t('catalogue.outOfStock')}</Tag>
+                )}
+                {p.description && <Typography.Paragraph ellipsis={{ rows: 2 }}>{p.description}</Typography.Paragraph>}
+              </Card>
+            </Col>
+          ))}
+        </Row>
+      )}
+      <Flex justify="flex-end" style={{ marginTop: 16 }}>
+        <Pagination
+          current={list.page}
+          pageSize={list.perPage}
+          total={query.data?.total ?? 0}
+          hideOnSinglePage
+          onChange={(page, perPage) => list.set({ page, per_page: perPage }, false)}
+        />
+      </Flex>
+    </>
+  );
+}

@@ -1,0 +1,49 @@
+import { useQuery } from '@tanstack/react-query';
+import { Select } from 'antd';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { customersApi } from '../../api/customers';
+import { useDebounced } from '../../lib/useDebounced';
+
+/** Pick a customer by name, phone or email; empty means a walk-in sale. */
+export function CustomerPicker({
+  value,
+  onChange,
+}: {
+  value: { id: number; name: string } | null;
+  onChange: (c: { id: number; name: string } | null) => void;
+}) {
+  const { t } = useTranslation();
+  const [search, setSearch] = useState('');
+  const q = useDebounced(search.trim(), 250);
+  const params = { q, per_page: 20, sort: 'name' };
+  const query = useQuery({
+    queryKey: ['customers', params],
+    queryFn: ({ signal }) => customersApi.list(params, signal),
+  });
+  const options = (query.data?.items ?? []).map((c) => ({
+    value: c.id,
+    label: c.phone ? `${c.name} · ${c.phone}` : c.name,
+  }));
+  if (value && !options.some((o) => o.value === value.id)) options.unshift({ value: value.id, label: value.name });
+
+  return (
+    <Select<number | null>
+      showSearch={{ filterOption: false, onSearch: setSearch, searchValue: search }}
+      allowClear
+      value={value?.id ?? null}
+      placeholder={t('orders.walkInPlaceholder')}
+      notFoundContent={query.isFetching ? t('common.loading') : t('common.noMatches')}
+      loading={query.isFetching}
+      onChange={(id) => {
+        const c = query.data?.items.find((i) => i.id === id);
+        onChange(c ? { id: c.id, name: c.name } : null);
+        setSearch('');
+      }}
+      options={options}
+      style={{ width: '100%' }}
+      aria-label={t('orders.customer')}
+      data-testid="customer-picker"
+    />
+  );
+}

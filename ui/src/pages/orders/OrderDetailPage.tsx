@@ -1,0 +1,187 @@
+import { ArrowLeftOutlined, PrinterOutlined } from '@ant-design/icons';
+import { useMutation, useQuery } from '@tanstack/react-query';
+import { App, Button, Card, Descriptions, Table, Tag, Timeline, Typography } from 'antd';
+import type { TableColumnsType } from 'antd';
+import { useState } from 'react';
+import { flushSync } from 'react-dom';
+import { useTranslation } from 'react-i18next';
+import { Link, useParams } from 'react-router';
+import { ordersApi } from '../../api/orders';
+import type { OrderDetail, OrderItem, OrderStatus } from '../../api/types';
+import { useUser } from '../../auth/session';
+import { NotFound } from '../../components/Forbidden';
+import { PageHeader } from '../../components/PageHeader';
+import { ErrorAlert, QueryView } from '../../components/States';
+import { StatusTag } from '../../components/StatusTag';
+import { positiveInt } from '../../lib/listing';
+import { atLeast } from '../../lib/roles';
+import { useDateTime, useMoney } from '../../lib/shop';
+import { allowedTransitions, canEditOrder } from '../../lib/transitions';
+import { PackingSlip } from './PackingSlip';
+import type { SlipKind } from './PackingSlip';
+
+export default function OrderDetailPage() {
+  const id = positiveInt(useParams().id ?? null, 0);
+  const query = useQuery({ queryKey: ['order', id], queryFn: ({ signal }) => ordersApi.get(id, signal), enabled: id > 0 });
+  if (id === 0) return <NotFound />;
+  return <QueryView query={query}>{(order) => <OrderView order={order} />}</QueryView>;
+}
+
+function OrderView({ order }: { order: OrderDetail }) {
+  const { t } = useTranslation();
+  const user = useUser();
+  const staff = atLeast(user.role, 'staff');
+  const { modal, message } = App.useApp();
+  const money = useMoney();
+  const dateTime = useDateTime();
+  const [slip, setSlip] = useState<SlipKind>('packing');
+
+  const move = useMutation({
+    mutationFn: (to: OrderStatus) => ordersApi.setStatus(order.id, to),
+    onSuccess: (o) => void message.success(t('orders.movedTo', { status: t(`orderStatus.${o.status}`) })),
+  });
+
+  const onTransition = (to: OrderStatus) => {
+    if (to !== 'cancelled') {
+      move.mutate(to);
+      return;
+    }
+    void modal.confirm({
+      title: t('orders.cancelConfirmTitle', { number: order.order_number }),
+      content: t('orders.cancelConfirmBody'),
+      okText: t('orders.cancelOrder'),
+      okButtonProps: { danger: true },
+      cancelText: t('orders.keepOrder'),
+      onOk: () => move.mutateAsync('cancelled').catch(() => undefined),
+    });
+  };
+
+  const print = (kind: SlipKind) => {
+    flushSync(() => setSlip(kind));
+    window.print();
+  };
+
+  const items: TableColumnsType<OrderItem> = [
+    { title: t('products.sku'), dataIndex: 'sku', key: 'sku' },
+    {
+      title: t('products.name'),
+      dataIndex: 'product_name',
+      key: 'name',
+      render: (_v, i) => (staff ? <Link to={`/products/${i.product_id}`}>{i.product_name}</Link> : i.product_name),
+    },
+    { title: t('orders.quantity'), dataIndex: 'quantity', key: 'qty', align: 'right' },
+    { title: t('orders.unitPrice'), dataIndex: 'unit_price', key: 'price', align: 'right', render: (_v, i) => money(i.unit_price) },
+    { title: t('orders.lineTotal'), dataIndex: 'line_total', key: 'total', align: 'right', render: (_v, i) => money(i.line_total) },
+  ];
+
+  const back = (
+    <Link to="/orders" aria-label={t('common.back')}>
+      <Button type="text" icon={<ArrowLeftOutlined />} />
+    </Link>
+  );
+  const transitions = allowedTransitions(order.status, user.role);
+
+  return (
+    <>
+      <PageHeader
+        back={back}
+        title={
+          <>
+            {order.order_number} <StatusTag status={order.status} />
+          </>
+        }
+        extra={
+          <>
+            {transitions.map((to) => (
+              <Button
+                key={to}
+                type={to === 'cancelled' ? 'default' : 'primary'}
+                danger={to === 'cancelled'}
+                loading={move.isPending && move.variables === to}
+                onClick={() => onTransition(to)}
+                data-testid={`to-${to}`}
+              >
+                {t(`orders.action.${to}`)}
+              </Button>
+            ))}
+            {canEditOrder(order.status, user.role) && (
+              <Link to={`/orders/${order.id}/edit`}>
+                <Button>{t('common.edit')}</Button>
+              </Link>
+            )}
+            <Button icon={<PrinterOutlined />} onClick={() => print('packing')}>
+              {t('print.packingSlip')}
+            </Button>
+            <Button icon={<PrinterOutlined />} onClick={() => print('invoice')}>
+              {t('print.invoice')}
+            </Button>
+          </>
+        }
+      />
+      <div className="no-print">
+        {move.isError && <ErrorAlert error={move.error} />}
+        <Card className="section">
+          <Descriptions
+            column={{ xs: 1, sm: 2, lg: 3 }}
+            size="small"
+            items={[
+              {
+                key: 'customer',
+                label: t('orders.customer'),
+                children: order.customer_name ? (
+                  staff && order.customer_id ? (
+                    <Link to={`/customers/${order.customer_id}`}>{order.customer_name}</Link>
+                  ) : (
+                    order.customer_name
+                  )
+                ) : (
+                  <Tag>{t('orders.walkIn')}</Tag>
+                ),
+              },
+              { key: 'by', label: t('orders.createdBy'), children: order.created_by },
+              { key: 'at', label: t('common.createdAt'), children: dateTime(order.created_at) },
+              { key: 'updated', label: t('common.updatedAt'), children: dateTime(order.updated_at) },
+              { key: 'total', label: t('orders.total'), children: <strong data-testid="detail-total">{money(order.total_amount)}</strong> },
+              ...(order.note ? [{ key: 'note', label: t('common.note'), children: order.note }] : []),
+            ]}
+          />
+        </Card>
+        <Typography.Title level={4}>{t('orders.items')}</Typography.Title>
+        <Table<OrderItem>
+          rowKey="id"
+          size="small"
+          columns={items}
+          dataSource={order.items}
+          pagination={false}
+          scroll={{ x: 'max-content' }}
+          className="section"
+          summary={() => (
+            <Table.Summary.Row>
+              <Table.Summary.Cell index={0} colSpan={4} align="right">
+                <strong>{t('orders.total')}</strong>
+              </Table.Summary.Cell>
+              <Table.Summary.Cell index={1} align="right">
+                <strong>{money(order.total_amount)}</strong>
+              </Table.Summary.Cell>
+            </Table.Summary.Row>
+          )}
+        />
+        <Typography.Title level={4}>{t('orders.history')}</Typography.Title>
+        <Card>
+          <Timeline
+            items={order.status_history.map((h, i) => ({
+              key: i,
+              content: (
+                <>
+                  <StatusTag status={h.to_status} /> {dateTime(h.created_at)}
+                  {h.username && <Typography.Text type="secondary"> · {h.username}</Typography.Text>}
+                </>
+              ),
+            }))}
+          />
+        </Card>
+      </div>
+      <PackingSlip order={order} kind={slip} />
+    </>
+  );
+}

@@ -1,0 +1,204 @@
+import { ArrowLeftOutlined, DeleteOutlined } from '@ant-design/icons';
+import { useMutation } from '@tanstack/react-query';
+import { Alert, Button, Card, Flex, Form, Input, InputNumber, Table, Typography } from 'antd';
+import type { TableColumnsType } from 'antd';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useNavigate } from 'react-router';
+import { ApiError } from '../../api/client';
+import { ordersApi } from '../../api/orders';
+import type { OrderDetail } from '../../api/types';
+import { useUser } from '../../auth/session';
+import { PageHeader } from '../../components/PageHeader';
+import { describeError, fieldErrorText } from '../../lib/errors';
+import {
+  MAX_QUANTITY,
+  addLine,
+  draftLineCents,
+  draftTotal,
+  lineForField,
+  lineForSku,
+  lineFromProduct,
+  overStock,
+  removeLine,
+  setQuantity,
+  toItems,
+} from '../../lib/orderLines';
+import type { DraftLine } from '../../lib/orderLines';
+import { atLeast } from '../../lib/roles';
+import { useMoney } from '../../lib/shop';
+import { CustomerPicker } from './CustomerPicker';
+import { ProductPicker } from './ProductPicker';
+
+/** Writes a new order, or changes the lines and note of a pending one. */
+export function OrderForm({
+  order,
+  initialLines,
+  initialCustomer = null,
+}: {
+  order?: OrderDetail;
+  initialLines: DraftLine[];
+  initialCustomer?: { id: number; name: string } | null;
+}) {
+  const { t } = useTranslation();
+  const user = useUser();
+  const staff = atLeast(user.role, 'staff');
+  const money = useMoney();
+  const navigate = useNavigate();
+  const [lines, setLines] = useState<DraftLine[]>(initialLines);
+  const [customer, setCustomer] = useState<{ id: number; name: string } | null>(
+    order?.customer_id
+      ? { id: order.customer_id, name: order.customer_name ?? `#${order.customer_id}` }
+      : initialCustomer,
+  );
+  const [note, setNote] = useState(order?.note ?? '');
+
+  const save = useMutation({
+    mutationFn: () => {
+      const items = toItems(lines);
+      const n = note.trim() || null;
+      if (order) return ordersApi.update(order.id, { items, note: n });
+      return ordersApi.create({ items, note: n, customer_id: staff ? (customer?.id ?? null) : undefined });
+    },
+    onSuccess: (o) => void navigate(`/orders/${o.id}`),
+  });
+
+  const err = save.error;
+  const problemLine =
+    err instanceof ApiError
+      ? err.code === 'insufficient_stock'
+        ? lineForSku(lines, err.details['sku'])
+        : lineForField(lines, err.field)
+      : undefined;
+
+  const update = (next: DraftLine[]) => {
+    setLines(next);
+    if (save.isError) save.reset();
+  };
+
+  const columns: TableColumnsType<DraftLine> = [
+    {
+      title: t('products.name'),
+      key: 'name',
+      render: (_v, l) => (
+        <>
+          <div>{l.name}</div>
+          <Typography.Text type="secondary">{l.sku}</Typography.Text>
+        </>
+      ),
+    },
+    { title: t('orders.unitPrice'), key: 'price', align: 'right', render: (_v, l) => money(l.unitPrice) },
+    {
+      title: t('orders.quantity'),
+      key: 'qty',
+      render: (_v, l) => (
+        <Flex vertical gap={2}>
+          <InputNumber
+            min={1}
+            max={MAX_QUANTITY}
+            precision={0}
+            value={l.quantity}
+            status={problemLine === l.productId || overStock(l) ? 'error' : undefined}
+            onChange={(v) => update(setQuantity(lines, l.productId, v ?? 1))}
+            aria-label={t('orders.quantityOf', { name: l.name })}
+            style={{ width: 96 }}
+          />
+          {overStock(l) && (
+            <Typography.Text type="danger" className="hint">
+              {t('orders.onlyInStock', { n: l.available ?? 0 })}
+            </Typography.Text>
+          )}
+          {problemLine === l.productId && err instanceof ApiError && err.field && (
+            <Typography.Text type="danger" className="hint">
+              {fieldErrorText(err, t)}
+            </Typography.Text>
+          )}
+        </Flex>
+      ),
+    },
+    {
+      title: t('orders.lineTotal'),
+      key: 'total',
+      align: 'right',
+      render: (_v, l) => <span data-testid="line-total">{money(draftLineCents(l))}</span>,
+    },
+    {
+      key: 'remove',
+      render: (_v, l) => (
+        <Button
+          type="text"
+          danger
+          icon={<DeleteOutlined />}
+          aria-label={t('common.remove')}
+          onClick={() => update(removeLine(lines, l.productId))}
+        />
+      ),
+    },
+  ];
+
+  const back = (
+    <Link to={order ? `/orders/${order.id}` : '/orders'} aria-label={t('common.back')}>
+      <Button type="text" icon={<ArrowLeftOutlined />} />
+    </Link>
+  );
+
+  return (
+    <>
+      <PageHeader back={back} title={order ? t('orders.editTitle', { number: order.order_number }) : t('nav.newOrder')} />
+      {err && (
+        <Alert
+          type="error"
+          showIcon
+          role="alert"
+          title={describeError(err, t)}
+          data-testid="order-error"
+          className="section"
+        />
+      )}
+      <Card className="section">
+        <Form layout="vertical">
+          {staff && (
+            <Form.Item label={t('orders.customer')}>
+              {order ? (
+                <Input value={customer?.name ?? t('orders.walkIn')} disabled />
+              ) : (
+                <CustomerPicker value={customer} onChange={setCustomer} />
+              )}
+            </Form.Item>
+          )}
+          <Form.Item label={t('orders.products')}>
+            <ProductPicker onPick={(p) => update(addLine(lines, lineFromProduct(p)))} />
+          </Form.Item>
+        </Form>
+        <Table<DraftLine>
+          rowKey="productId"
+          size="small"
+          columns={columns}
+          dataSource={lines}
+          pagination={false}
+          scroll={{ x: 'max-content' }}
+          locale={{ emptyText: t('orders.noLines') }}
+          data-testid="order-lines"
+        />
+        <Flex justify="flex-end" className="order-total">
+          <Typography.Text strong>
+            {t('orders.total')}: <span data-testid="order-total">{money(draftTotal(lines))}</span>
+          </Typography.Text>
+        </Flex>
+        <Form layout="vertical">
+          <Form.Item label={t('common.note')}>
+            <Input.TextArea rows={2} maxLength={1000} value={note} onChange={(e) => setNote(e.target.value)} />
+          </Form.Item>
+        </Form>
+        <Flex gap={8} wrap>
+          <Button type="primary" disabled={lines.length === 0} loading={save.isPending} onClick={() => save.mutate()}>
+            {order ? t('common.save') : t('orders.place')}
+          </Button>
+          <Link to={order ? `/orders/${order.id}` : '/orders'}>
+            <Button>{t('common.cancel')}</Button>
+          </Link>
+        </Flex>
+      </Card>
+    </>
+  );
+}

@@ -1,0 +1,154 @@
+import { PlusOutlined } from '@ant-design/icons';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { Button, DatePicker, Flex, Input, Select, Table, Tag } from 'antd';
+import type { TableColumnsType } from 'antd';
+import dayjs from 'dayjs';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+import { ordersApi } from '../../api/orders';
+import type { Order, OrderStatus } from '../../api/types';
+import { ORDER_STATUSES } from '../../api/types';
+import { useUser } from '../../auth/session';
+import { PageHeader } from '../../components/PageHeader';
+import { serverTableProps } from '../../components/serverTable';
+import { EmptyState, ErrorAlert } from '../../components/States';
+import { StatusTag } from '../../components/StatusTag';
+import { isIsoDate } from '../../lib/dates';
+import { sortOrderFor, useListParams } from '../../lib/listing';
+import { atLeast } from '../../lib/roles';
+import { useDateTime, useMoney } from '../../lib/shop';
+
+function isStatus(v: string | undefined): v is OrderStatus {
+  return (ORDER_STATUSES as readonly string[]).includes(v ?? '');
+}
+
+export default function OrdersPage() {
+  const { t } = useTranslation();
+  const user = useUser();
+  const staff = atLeast(user.role, 'staff');
+  const money = useMoney();
+  const dateTime = useDateTime();
+  const list = useListParams('-created_at');
+  const statusParam = list.get('status');
+  const status = isStatus(statusParam) ? statusParam : undefined;
+  const from = list.get('date_from');
+  const to = list.get('date_to');
+  const dateFrom = isIsoDate(from) ? from : undefined;
+  const dateTo = isIsoDate(to) ? to : undefined;
+  const customerId = list.getInt('customer_id');
+
+  const params = {
+    page: list.page,
+    per_page: list.perPage,
+    q: list.q,
+    sort: list.sort,
+    status,
+    date_from: dateFrom,
+    date_to: dateTo,
+    customer_id: customerId,
+  };
+  const query = useQuery({
+    queryKey: ['orders', params],
+    queryFn: ({ signal }) => ordersApi.list(params, signal),
+    placeholderData: keepPreviousData,
+  });
+
+  const sortable = (field: string) => ({ sorter: true, sortOrder: sortOrderFor(list.sort, field) });
+  const columns: TableColumnsType<Order> = [
+    {
+      title: t('orders.number'),
+      dataIndex: 'order_number',
+      key: 'order_number',
+      ...sortable('order_number'),
+      render: (_v, o) => <Link to={`/orders/${o.id}`}>{o.order_number}</Link>,
+    },
+    {
+      title: t('orders.customer'),
+      dataIndex: 'customer_name',
+      key: 'customer',
+      render: (_v, o) => o.customer_name ?? <Tag>{t('orders.walkIn')}</Tag>,
+    },
+    { title: t('common.status'), dataIndex: 'status', key: 'status', ...sortable('status'), render: (_v, o) => <StatusTag status={o.status} /> },
+    {
+      title: t('orders.total'),
+      dataIndex: 'total_amount',
+      key: 'total_amount',
+      align: 'right',
+      ...sortable('total_amount'),
+      render: (_v, o) => money(o.total_amount),
+    },
+    {
+      title: t('common.createdAt'),
+      dataIndex: 'created_at',
+      key: 'created_at',
+      ...sortable('created_at'),
+      render: (_v, o) => dateTime(o.created_at),
+    },
+    ...(staff
+      ? [{ title: t('orders.createdBy'), dataIndex: 'created_by', key: 'created_by', responsive: ['md' as const] }]
+      : []),
+  ];
+
+  return (
+    <>
+      <PageHeader
+        title={staff ? t('nav.orders') : t('orders.myOrders')}
+        extra={
+          <Link to="/orders/new">
+            <Button type="primary" icon={<PlusOutlined />}>
+              {t('nav.newOrder')}
+            </Button>
+          </Link>
+        }
+      />
+      <Flex gap={8} wrap className="toolbar">
+        <Input.Search
+          allowClear
+          defaultValue={list.q}
+          placeholder={t('orders.searchPlaceholder')}
+          onSearch={(q) => list.set({ q })}
+          style={{ maxWidth: 280 }}
+          aria-label={t('common.search')}
+        />
+        <Select<OrderStatus | 'all'>
+          value={status ?? 'all'}
+          onChange={(v) => list.set({ status: v === 'all' ? undefined : v })}
+          options={[
+            { value: 'all', label: t('orders.allStatuses') },
+            ...ORDER_STATUSES.map((s) => ({ value: s, label: t(`orderStatus.${s}`) })),
+          ]}
+          style={{ width: 140 }}
+          aria-label={t('common.status')}
+          data-testid="status-filter"
+        />
+        <DatePicker.RangePicker
+          value={[dateFrom ? dayjs(dateFrom) : null, dateTo ? dayjs(dateTo) : null]}
+          allowEmpty={[true, true]}
+          onChange={(range) =>
+            list.set({
+              date_from: range?.[0]?.format('YYYY-MM-DD'),
+              date_to: range?.[1]?.format('YYYY-MM-DD'),
+            })
+          }
+          aria-label={t('common.dateRange')}
+        />
+        {customerId && (
+          <Tag closable onClose={() => list.set({ customer_id: undefined })}>
+            {t('orders.customerFilter', { id: customerId })}
+          </Tag>
+        )}
+      </Flex>
+      {query.isError && <ErrorAlert error={query.error} onRetry={() => void query.refetch()} />}
+      <Table<Order>
+        rowKey="id"
+        size="middle"
+        columns={columns}
+        dataSource={query.data?.items}
+        loading={query.isFetching}
+        scroll={{ x: 'max-content' }}
+        locale={{ emptyText: <EmptyState /> }}
+        {...serverTableProps(list, query.data?.total, t)}
+      />
+    </>
+  );
+}

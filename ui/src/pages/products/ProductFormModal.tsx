@@ -1,0 +1,135 @@
+import { useMutation } from '@tanstack/react-query';
+import { Form, Input, InputNumber, Modal } from 'antd';
+import { useTranslation } from 'react-i18next';
+import { productsApi } from '../../api/products';
+import type { NewProduct, Product } from '../../api/types';
+import { ErrorAlert } from '../../components/States';
+import { useFormErrors } from '../../components/useFormErrors';
+import { isValidPrice, normalizePrice } from '../../lib/money';
+
+interface Values {
+  sku: string;
+  name: string;
+  price: string;
+  stock_quantity?: number;
+  low_stock_threshold?: number | null;
+  description?: string;
+}
+
+const FIELDS = ['sku', 'name', 'price', 'stock_quantity', 'low_stock_threshold', 'description'] as const;
+
+/** Create a product (no `product`) or edit one. Stock is changed by adjustments, not here. */
+export function ProductFormModal({
+  product,
+  open,
+  onClose,
+  onSaved,
+}: {
+  product?: Product;
+  open: boolean;
+  onClose: () => void;
+  onSaved?: (p: Product) => void;
+}) {
+  const { t } = useTranslation();
+  const [form] = Form.useForm<Values>();
+  const errors = useFormErrors(form, FIELDS);
+
+  const save = useMutation({
+    mutationFn: (v: Values) => {
+      const body = {
+        sku: v.sku.trim(),
+        name: v.name.trim(),
+        price: normalizePrice(v.price),
+        low_stock_threshold: v.low_stock_threshold ?? null,
+        description: v.description?.trim() || null,
+      };
+      if (product) return productsApi.update(product.id, body);
+      const create: NewProduct = { ...body, stock_quantity: v.stock_quantity ?? 0 };
+      return productsApi.create(create);
+    },
+    onSuccess: (p) => {
+      onSaved?.(p);
+      onClose();
+    },
+    onError: errors.onError,
+  });
+
+  const initial: Partial<Values> = product
+    ? {
+        sku: product.sku,
+        name: product.name,
+        price: product.price,
+        low_stock_threshold: product.low_stock_threshold ?? null,
+        description: product.description ?? '',
+      }
+    : { stock_quantity: 0 };
+
+  return (
+    <Modal
+      open={open}
+      title={product ? t('products.editTitle') : t('products.newTitle')}
+      okText={t('common.save')}
+      cancelText={t('common.cancel')}
+      onOk={() => form.submit()}
+      onCancel={onClose}
+      confirmLoading={save.isPending}
+      destroyOnHidden
+    >
+      {errors.error !== null && <ErrorAlert error={errors.error} />}
+      <Form<Values>
+        form={form}
+        layout="vertical"
+        initialValues={initial}
+        onFinish={(v) => {
+          errors.clear();
+          save.mutate(v);
+        }}
+        preserve={false}
+        name="product"
+      >
+        <Form.Item
+          name="sku"
+          label={t('products.sku')}
+          rules={[{ required: true, whitespace: true, message: t('validation.required') }]}
+        >
+          <Input autoComplete="off" spellCheck={false} maxLength={64} />
+        </Form.Item>
+        <Form.Item
+          name="name"
+          label={t('products.name')}
+          rules={[{ required: true, whitespace: true, message: t('validation.required') }]}
+        >
+          <Input maxLength={200} />
+        </Form.Item>
+        <Form.Item
+          name="price"
+          label={t('products.price')}
+          rules={[
+            { required: true, message: t('validation.required') },
+            {
+              validator: (_r, v: string | undefined) =>
+                !v || isValidPrice(v) ? Promise.resolve() : Promise.reject(new Error(t('validation.price'))),
+            },
+          ]}
+        >
+          <Input inputMode="decimal" placeholder="19.90" />
+        </Form.Item>
+        {!product && (
+          <Form.Item
+            name="stock_quantity"
+            label={t('products.initialStock')}
+            rules={[{ required: true, message: t('validation.required') }]}
+          >
+            <InputNumber min={0} precision={0} style={{ width: '100%' }} />
+          </Form.Item>
+        )}
+        <Form.Item name="low_stock_threshold" label={t('products.lowStockThreshold')} extra={t('products.thresholdHint')}>
+          <InputNumber min={0} precision={0} style={{ width: '100%' }} />
+        </Form.Item>
+        <Form.Item name="description" label={t('products.description')}>
+          <Input.TextArea rows={3} maxLength={2000} />
+        </Form.Item>
+      </Form>
+    </Modal>
+  );
+}

@@ -1,0 +1,158 @@
+import { PlusOutlined } from '@ant-design/icons';
+import { keepPreviousData, useMutation, useQuery } from '@tanstack/react-query';
+import { App, Button, Checkbox, Flex, Input, Select, Space, Table } from 'antd';
+import type { TableColumnsType } from 'antd';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+import { productsApi } from '../../api/products';
+import type { Product, ProductStatus } from '../../api/types';
+import { PRODUCT_STATUSES } from '../../api/types';
+import { PageHeader } from '../../components/PageHeader';
+import { serverTableProps } from '../../components/serverTable';
+import { EmptyState, ErrorAlert } from '../../components/States';
+import { describeError } from '../../lib/errors';
+import { sortOrderFor, useListParams } from '../../lib/listing';
+import { useDateTime, useMoney } from '../../lib/shop';
+import { ProductFormModal } from './ProductFormModal';
+import { ProductStatusTag, StockCell } from './ProductTags';
+
+function isStatus(v: string | undefined): v is ProductStatus {
+  return (PRODUCT_STATUSES as readonly string[]).includes(v ?? '');
+}
+
+export default function ProductsPage() {
+  const { t } = useTranslation();
+  const { message } = App.useApp();
+  const money = useMoney();
+  const dateTime = useDateTime();
+  const list = useListParams('name');
+  const statusParam = list.get('status');
+  const status = isStatus(statusParam) ? statusParam : undefined;
+  const lowStock = list.getBool('low_stock');
+  const [editing, setEditing] = useState<Product | 'new' | null>(null);
+
+  const params = { page: list.page, per_page: list.perPage, q: list.q, sort: list.sort, status, low_stock: lowStock };
+  const query = useQuery({
+    queryKey: ['products', params],
+    queryFn: ({ signal }) => productsApi.list(params, signal),
+    placeholderData: keepPreviousData,
+  });
+
+  const toggle = useMutation({
+    mutationFn: (p: Product) => (p.status === 'active' ? productsApi.archive(p.id) : productsApi.restore(p.id)),
+    onSuccess: (p) => void message.success(t(p.status === 'archived' ? 'products.archived' : 'products.restored')),
+    onError: (err) => void message.error(describeError(err, t)),
+  });
+
+  const sortable = (field: string) => ({ sorter: true, sortOrder: sortOrderFor(list.sort, field) });
+  const columns: TableColumnsType<Product> = [
+    { title: t('products.sku'), dataIndex: 'sku', key: 'sku', ...sortable('sku') },
+    {
+      title: t('products.name'),
+      dataIndex: 'name',
+      key: 'name',
+      ...sortable('name'),
+      render: (_v, p) => <Link to={`/products/${p.id}`}>{p.name}</Link>,
+    },
+    {
+      title: t('products.price'),
+      dataIndex: 'price',
+      key: 'price',
+      align: 'right',
+      ...sortable('price'),
+      render: (_v, p) => money(p.price),
+    },
+    {
+      title: t('products.stock'),
+      dataIndex: 'stock_quantity',
+      key: 'stock_quantity',
+      align: 'right',
+      ...sortable('stock_quantity'),
+      render: (_v, p) => <StockCell product={p} />,
+    },
+    {
+      title: t('common.status'),
+      dataIndex: 'status',
+      key: 'status',
+      render: (_v, p) => <ProductStatusTag status={p.status} />,
+    },
+    {
+      title: t('common.updatedAt'),
+      dataIndex: 'updated_at',
+      key: 'updated_at',
+      responsive: ['md'],
+      ...sortable('updated_at'),
+      render: (_v, p) => dateTime(p.updated_at),
+    },
+    {
+      title: t('common.actions'),
+      key: 'actions',
+      render: (_v, p) => (
+        <Space size={0} wrap>
+          <Button type="link" size="small" onClick={() => setEditing(p)}>
+            {t('common.edit')}
+          </Button>
+          <Button type="link" size="small" onClick={() => toggle.mutate(p)} loading={toggle.isPending && toggle.variables?.id === p.id}>
+            {p.status === 'active' ? t('products.archive') : t('products.restore')}
+          </Button>
+        </Space>
+      ),
+    },
+  ];
+
+  return (
+    <>
+      <PageHeader
+        title={t('nav.products')}
+        extra={
+          <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing('new')}>
+            {t('products.new')}
+          </Button>
+        }
+      />
+      <Flex gap={8} wrap className="toolbar">
+        <Input.Search
+          allowClear
+          defaultValue={list.q}
+          placeholder={t('products.searchPlaceholder')}
+          onSearch={(q) => list.set({ q })}
+          style={{ maxWidth: 280 }}
+          aria-label={t('common.search')}
+        />
+        <Select<ProductStatus | 'all'>
+          value={status ?? 'all'}
+          onChange={(v) => list.set({ status: v === 'all' ? undefined : v })}
+          options={[
+            { value: 'all', label: t('products.allStatuses') },
+            ...PRODUCT_STATUSES.map((s) => ({ value: s, label: t(`productStatus.${s}`) })),
+          ]}
+          style={{ width: 140 }}
+          aria-label={t('common.status')}
+        />
+        <Checkbox checked={lowStock === true} onChange={(e) => list.set({ low_stock: e.target.checked })}>
+          {t('products.lowStockOnly')}
+        </Checkbox>
+      </Flex>
+      {query.isError && <ErrorAlert error={query.error} onRetry={() => void query.refetch()} />}
+      <Table<Product>
+        rowKey="id"
+        size="middle"
+        columns={columns}
+        dataSource={query.data?.items}
+        loading={query.isFetching}
+        scroll={{ x: 'max-content' }}
+        locale={{ emptyText: <EmptyState /> }}
+        {...serverTableProps(list, query.data?.total, t)}
+      />
+      {editing !== null && (
+        <ProductFormModal
+          open
+          product={editing === 'new' ? undefined : editing}
+          onClose={() => setEditing(null)}
+          onSaved={() => void message.success(t('common.saved'))}
+        />
+      )}
+    </>
+  );
+}
