@@ -1,6 +1,6 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { useEffect, useRef } from 'react';
-import { useLocation, useNavigate } from 'react-router';
+import { useEffect } from 'react';
+import { useNavigate } from 'react-router';
 import { setApiHooks } from '../api/client';
 import type { User } from '../api/types';
 import { ME_KEY, setSignedOut } from './session';
@@ -13,9 +13,6 @@ import { signInPath } from './paths';
 export function SessionHooks() {
   const client = useQueryClient();
   const navigate = useNavigate();
-  const location = useLocation();
-  const here = useRef('');
-  here.current = location.pathname + location.search;
 
   useEffect(
     () =>
@@ -24,7 +21,9 @@ export function SessionHooks() {
           const wasSignedIn = client.getQueryData<User | null>(ME_KEY);
           if (!wasSignedIn) return;
           setSignedOut(client);
-          navigate(signInPath(here.current, 'expired'), { replace: true });
+          // BrowserRouter keeps window.location in step with the route.
+          const here = window.location.pathname + window.location.search;
+          void navigate(signInPath(here, 'expired'), { replace: true });
         },
         onPasswordChangeRequired: () => {
           const me = client.getQueryData<User | null>(ME_KEY);
