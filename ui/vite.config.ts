@@ -1,12 +1,14 @@
 /// <reference types="vitest/config" />
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
+import { precompress } from './build/precompress.ts';
 
-const backend = 'http://127.0.0.1:8080';
+// The API server `vite dev` proxies to (override with ORDER_SYSTEM_API).
+const backend = process.env.ORDER_SYSTEM_API ?? 'http://127.0.0.1:8080';
 
 // https://vite.dev/config/
 export default defineConfig({
-  plugins: [react()],
+  plugins: [react(), precompress()],
   // Relative to ui/; the Rust server serves ui/dist.
   base: '/',
   server: {
@@ -27,9 +29,11 @@ export default defineConfig({
     // (keeps the CSP simple: no data: needed in img-src/font-src).
     assetsInlineLimit: 0,
     target: 'es2022',
+    // Warn when one chunk passes 600 KB (antd's core is the largest).
+    chunkSizeWarningLimit: 600,
   },
   test: {
     environment: 'node',
-    include: ['src/**/*.test.ts'],
+    include: ['src/**/*.test.ts', 'build/**/*.test.ts'],
   },
 });

@@ -23,7 +23,11 @@ export function ThemeProvider({ children }: { children: ReactNode }) {
   }, [zh, t]);
 
   return (
-    <ConfigProvider locale={zh ? zhCN : enUS} theme={{ token: { colorPrimary: '#1f6feb', fontFamily: FONT } }}>
+    <ConfigProvider
+      locale={zh ? zhCN : enUS}
+      theme={{ token: { colorPrimary: '#1f6feb', fontFamily: FONT } }}
+      button={{ autoInsertSpace: false }}
+    >
       <AntApp>{children}</AntApp>
     </ConfigProvider>
   );

@@ -1,0 +1,1 @@
+var e=new TextEncoder;function t(t){return e.encode(t).length}function n(e){return Array.from(e).length}function r(e,r){return n(e)<8?`tooShort`:t(e)>72?`tooLong`:e===r?null:`mismatch`}export{r as t};

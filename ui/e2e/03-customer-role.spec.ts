@@ -1,0 +1,78 @@
+import { ADMIN_PASSWORD, SUPERADMIN, addOrderLine, expect, pickOption, signIn, signOut, test } from './fixtures';
+
+test.describe.configure({ mode: 'serial' });
+
+const CUSTOMER = { username: 'alice', password: 'Alice-pass-2026' };
+
+test('staff side: a customer record, an order for them, and a customer login', async ({ page }) => {
+  await signIn(page, SUPERADMIN, ADMIN_PASSWORD);
+
+  await page.goto('/customers');
+  await page.getByRole('button', { name: '新建客户' }).click();
+  const dialog = page.getByRole('dialog');
+  await dialog.getByLabel('姓名').fill('张三');
+  await dialog.getByLabel('电话').fill('138 0013 8000');
+  await dialog.getByRole('button', { name: '保存' }).click();
+  await expect(page).toHaveURL(/\/customers\/\d+$/);
+  await expect(page.getByRole('heading', { name: '张三' })).toBeVisible();
+
+  await page.getByRole('button', { name: '新建订单' }).click();
+  await expect(page.getByTestId('customer-picker')).toContainText('张三');
+  await addOrderLine(page, 'CUP-01', 1);
+  await page.getByRole('button', { name: '提交订单' }).click();
+  await expect(page).toHaveURL(/\/orders\/\d+$/);
+  await expect(page.getByRole('link', { name: '张三' })).toBeVisible();
+
+  await page.goto('/users');
+  await page.getByRole('button', { name: '新建用户' }).click();
+  const form = page.getByRole('dialog');
+  await form.getByLabel('用户名').fill(CUSTOMER.username);
+  await pickOption(page, 'new-user-role', '', '客户');
+  await form.getByLabel('初始密码').fill(CUSTOMER.password);
+  await form.getByLabel('下次登录时要求修改密码').uncheck();
+  await form.getByRole('button', { name: '保存' }).click();
+  await expect(form).toBeHidden();
+  await expect(page.locator('tr', { hasText: CUSTOMER.username })).toBeVisible();
+});
+
+test('a customer sees the catalogue and only their own orders', async ({ page }) => {
+  await signIn(page, CUSTOMER.username, CUSTOMER.password);
+  await expect(page).toHaveURL(/\/catalogue$/);
+  const nav = page.getByTestId('nav');
+  await expect(nav.getByRole('menuitem')).toHaveText(['商品目录', '订单', '新建订单']);
+
+  await page.goto('/orders');
+  await expect(page.getByRole('heading', { name: '我的订单' })).toBeVisible();
+  await expect(page.locator('tbody tr.ant-table-row')).toHaveCount(0);
+  await expect(page.getByText('暂无数据')).toBeVisible();
+
+  // Order from the catalogue.
+  await page.goto('/catalogue');
+  await page.locator('.ant-card', { hasText: 'TEA-001' }).getByRole('button', { name: '下单' }).click();
+  await expect(page).toHaveURL(/\/orders\/new\?product=\d+/);
+  await expect(page.getByTestId('customer-picker')).toHaveCount(0);
+  await expect(page.getByTestId('order-total')).toHaveText('¥19.90');
+  await page.getByRole('button', { name: '提交订单' }).click();
+  await expect(page).toHaveURL(/\/orders\/\d+$/);
+  const mine = page.url();
+  const number = (await page.getByRole('heading', { level: 3 }).innerText()).split(/\s/)[0] ?? '';
+
+  await page.goto('/orders');
+  const rows = page.locator('tbody tr.ant-table-row');
+  await expect(rows).toHaveCount(1);
+  await expect(rows.first()).toContainText(number);
+
+  // Other people's orders do not exist for a customer; admin pages are closed.
+  await page.goto('/orders/1');
+  await expect(page.getByRole('alert')).toContainText('未找到');
+  await page.goto('/users');
+  await expect(page.getByText('您没有权限执行此操作。')).toBeVisible();
+
+  // They may cancel their own pending order, and do nothing else with it.
+  await page.goto(mine);
+  await expect(page.locator('[data-testid^="to-"]')).toHaveCount(1);
+  await page.getByTestId('to-cancelled').click();
+  await page.getByRole('dialog').getByRole('button', { name: '取消订单' }).click();
+  await expect(page.locator('.page-header [data-status="cancelled"]')).toBeVisible();
+  await signOut(page);
+});

@@ -1,0 +1,99 @@
+// The test object every spec uses: the server's address as baseURL, and an automatic
+// guard that fails a test when a request leaves the server's origin, or the page throws
+// or logs an error (the browser's own "Failed to load resource" lines for the API's
+// expected 4xx answers aside).
+import { test as base, expect } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import { mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export { expect };
+
+const uiDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+export const SCREENSHOT_DIR = join(uiDir, 'test-results', 'screenshots');
+
+export const SUPERADMIN = 'superAdmin';
+export const FIRST_PASSWORD = 'admin123';
+export const ADMIN_PASSWORD = 'Desk-Passw0rd-2026';
+
+export interface Guard {
+  requests: string[];
+  problems: string[];
+}
+
+export const test = base.extend<{ guard: Guard }>({
+  // eslint-disable-next-line no-empty-pattern
+  baseURL: async ({}, use) => {
+    const url = process.env.E2E_BASE_URL;
+    if (!url) throw new Error('E2E_BASE_URL is not set: run through playwright.config.ts (globalSetup)');
+    await use(url);
+  },
+  guard: [
+    async ({ page, baseURL }, use) => {
+      const origin = new URL(baseURL ?? '').origin;
+      const guard: Guard = { requests: [], problems: [] };
+      page.on('request', (r) => guard.requests.push(r.url()));
+      page.on('pageerror', (e) => guard.problems.push(`pageerror: ${e.message}`));
+      page.on('console', (m) => {
+        if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) {
+          guard.problems.push(`console.error: ${m.text()}`);
+        }
+      });
+      await use(guard);
+      const foreign = guard.requests.filter((u) => !u.startsWith('data:') && new URL(u).origin !== origin);
+      expect(foreign, 'requests to another origin').toEqual([]);
+      expect(guard.problems, 'errors in the page').toEqual([]);
+    },
+    { auto: true },
+  ],
+});
+
+export async function shot(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  await page.waitForLoadState('networkidle');
+  await expect(page.locator('.ant-spin-spinning')).toHaveCount(0);
+  await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
+}
+
+export async function signIn(page: Page, username: string, password: string): Promise<void> {
+  if (!page.url().includes('/signin')) await page.goto('/signin');
+  await page.locator('#username').fill(username);
+  await page.locator('#password').fill(password);
+  await page.locator('form button[type="submit"]').click();
+  await expect(page).not.toHaveURL(/\/signin/);
+}
+
+export async function signOut(page: Page): Promise<void> {
+  await page.getByTestId('user-menu').click();
+  await page.getByRole('menuitem', { name: /退出登录|Sign out/ }).click();
+  await expect(page).toHaveURL(/\/signin/);
+}
+
+/** Chooses a language in the switch in the top bar. */
+export async function chooseLang(page: Page, label: '中文' | 'English'): Promise<void> {
+  await page.getByTestId('lang-switch').click();
+  await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: label }).click();
+}
+
+/** Picks an option of an antd Select after typing into its search box. */
+export async function pickOption(page: Page, testId: string, search: string, option: string | RegExp): Promise<void> {
+  const select = page.getByTestId(testId);
+  await select.click();
+  if (search) await select.locator('input').fill(search);
+  await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: option }).first().click();
+}
+
+/** Adds a product line to the order form and sets its quantity. */
+export async function addOrderLine(page: Page, sku: string, quantity: number): Promise<void> {
+  await pickOption(page, 'product-picker', sku, sku);
+  const row = page.getByTestId('order-lines').locator('tr', { hasText: sku });
+  await row.locator('input').fill(String(quantity));
+  await row.locator('input').blur();
+}
+
+/** The number shown in the stock cell of a product's detail page. */
+export async function stockOnDetail(page: Page): Promise<string> {
+  const text = (await page.locator('.ant-descriptions [data-testid="stock"]').first().innerText()).trim();
+  return text.split(/\s/)[0] ?? '';
+}

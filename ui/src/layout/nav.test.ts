@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { activeNav, navFor } from './nav';
+
+const keys = (role: Parameters<typeof navFor>[0]) => navFor(role).map((n) => n.key);
+
+describe('menus by role', () => {
+  it('customers see the catalogue and their orders only', () => {
+    expect(keys('customer')).toEqual(['catalogue', 'orders', 'newOrder']);
+  });
+
+  it('staff run the desk but not the administration', () => {
+    expect(keys('staff')).toEqual(['dashboard', 'products', 'orders', 'newOrder', 'customers']);
+  });
+
+  it('admins and the superadmin see everything but the catalogue', () => {
+    const all = ['dashboard', 'products', 'orders', 'newOrder', 'customers', 'users', 'audit', 'settings', 'system'];
+    expect(keys('admin')).toEqual(all);
+    expect(keys('superadmin')).toEqual(all);
+  });
+
+  it('highlights the entry of the current page', () => {
+    const items = navFor('admin');
+    expect(activeNav('/orders/new', items)).toBe('newOrder');
+    expect(activeNav('/orders/12', items)).toBe('orders');
+    expect(activeNav('/products/3', items)).toBe('products');
+    expect(activeNav('/nowhere', items)).toBeUndefined();
+  });
+});

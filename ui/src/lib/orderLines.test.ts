@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import {
+  addLine,
+  draftTotal,
+  lineForField,
+  lineForSku,
+  lineFromProduct,
+  linesFromOrder,
+  overStock,
+  removeLine,
+  setQuantity,
+  toItems,
+} from './orderLines';
+
+const tea = lineFromProduct({ id: 1, name: '龙井茶', sku: 'TEA-001', price: '19.90', stock_quantity: 5 });
+const cup = lineFromProduct({ id: 2, name: 'Cup', sku: 'CUP-1', price: '0.10', stock_quantity: 100 });
+
+describe('order lines', () => {
+  it('adds products, and picking one again adds one more', () => {
+    let lines = addLine([], tea);
+    lines = addLine(lines, cup);
+    lines = addLine(lines, tea);
+    expect(lines.map((l) => [l.sku, l.quantity])).toEqual([
+      ['TEA-001', 2],
+      ['CUP-1', 1],
+    ]);
+  });
+
+  it('keeps the live total exact', () => {
+    let lines = addLine(addLine([], tea), cup);
+    lines = setQuantity(lines, 2, 3);
+    expect(draftTotal(lines)).toBe('20.20');
+    lines = setQuantity(lines, 1, 3);
+    expect(draftTotal(lines)).toBe('60.00');
+    expect(draftTotal(removeLine(lines, 1))).toBe('0.30');
+  });
+
+  it('keeps quantities whole and within 1..100000', () => {
+    const lines = [tea];
+    expect(setQuantity(lines, 1, 0)[0]?.quantity).toBe(1);
+    expect(setQuantity(lines, 1, 2.7)[0]?.quantity).toBe(2);
+    expect(setQuantity(lines, 1, 1e9)[0]?.quantity).toBe(100000);
+    expect(setQuantity(lines, 1, Number.NaN)[0]?.quantity).toBe(1);
+  });
+
+  it('warns when more is asked than was in stock', () => {
+    expect(overStock({ ...tea, quantity: 6 })).toBe(true);
+    expect(overStock({ ...tea, quantity: 5 })).toBe(false);
+    expect(overStock({ ...tea, available: undefined, quantity: 1e5 })).toBe(false);
+  });
+
+  it('builds the request items and reads back the lines of an order', () => {
+    expect(toItems([tea, { ...cup, quantity: 4 }])).toEqual([
+      { product_id: 1, quantity: 1 },
+      { product_id: 2, quantity: 4 },
+    ]);
+    const lines = linesFromOrder([
+      { id: 9, product_id: 1, product_name: '龙井茶', sku: 'TEA-001', quantity: 2, unit_price: '18.00', line_total: '36.00' },
+    ]);
+    expect(lines[0]).toEqual({ productId: 1, name: '龙井茶', sku: 'TEA-001', unitPrice: '18.00', quantity: 2 });
+  });
+
+  it('finds the line an error is about', () => {
+    const lines = [tea, cup];
+    expect(lineForSku(lines, 'CUP-1')).toBe(2);
+    expect(lineForSku(lines, 42)).toBeUndefined();
+    expect(lineForField(lines, 'items[1].quantity')).toBe(2);
+    expect(lineForField(lines, 'items[7].quantity')).toBeUndefined();
+    expect(lineForField(lines, 'note')).toBeUndefined();
+  });
+});
