@@ -19,7 +19,8 @@ use order_system::db::{Db, DbOptions, migrations};
 fn build(path: &Path, target_mb: u64) {
     migrations::apply(path).unwrap();
     let conn = rusqlite::Connection::open(path).unwrap();
-    conn.execute_batch("PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF;").unwrap();
+    conn.execute_batch("PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF;")
+        .unwrap();
     conn.execute_batch(
         "INSERT INTO users (id, username, role, password_hash, created_at, updated_at) VALUES (1, 'bench', 'admin', 'x', 't', 't');
          WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 1000)
@@ -62,7 +63,10 @@ fn build(path: &Path, target_mb: u64) {
 
 /// Latencies of small durable writes through the writer until `stop`, in microseconds.
 fn write_loop(db: Db, stop: Arc<AtomicBool>) -> Vec<u64> {
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     rt.block_on(async move {
         let mut lat = Vec::new();
         let mut i = 0u64;
@@ -90,13 +94,20 @@ fn pct(sorted: &[u64], p: f64) -> f64 {
 }
 
 fn main() {
-    let mb: u64 = std::env::var("BACKUP_BENCH_MB").ok().and_then(|v| v.parse().ok()).unwrap_or(1024);
+    let mb: u64 = std::env::var("BACKUP_BENCH_MB")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1024);
     let dir = tempfile::tempdir_in(std::env::var("BACKUP_BENCH_DIR").unwrap_or_else(|_| "/var/tmp".into())).unwrap();
     let path = dir.path().join("bench.db");
     let t = Instant::now();
     build(&path, mb);
     let size = std::fs::metadata(&path).unwrap().len();
-    eprintln!("built a {:.0} MB database in {:.1} s", size as f64 / 1048576.0, t.elapsed().as_secs_f64());
+    eprintln!(
+        "built a {:.0} MB database in {:.1} s",
+        size as f64 / 1048576.0,
+        t.elapsed().as_secs_f64()
+    );
 
     let db = Db::open(&DbOptions::new(&path)).unwrap();
     // Baseline: the same writes with no backup running, for as long as a backup is expected to take.
@@ -127,15 +138,34 @@ fn main() {
     println!();
     println!("| backup of a {:.0} MB database | value |", size as f64 / 1048576.0);
     println!("|---|---|");
-    println!("| backup time (VACUUM INTO + fsync + integrity/foreign-key verification) | {:.1} s |", backup_time.as_secs_f64());
+    println!(
+        "| backup time (VACUUM INTO + fsync + integrity/foreign-key verification) | {:.1} s |",
+        backup_time.as_secs_f64()
+    );
     println!("| backup size | {:.0} MB |", info.size_bytes as f64 / 1048576.0);
-    println!("| verification | {} (schema {}) |", info.verification, info.schema_version);
+    println!(
+        "| verification | {} (schema {}) |",
+        info.verification, info.schema_version
+    );
     println!();
     println!("| durable writes (synchronous=FULL) | n | p50 ms | p99 ms | max ms |");
     println!("|---|---|---|---|---|");
-    for (label, l) in [("no backup running (baseline)", &baseline), ("during the backup", &during)] {
-        println!("| {label} | {} | {:.2} | {:.2} | {:.2} |", l.len(), pct(l, 0.5), pct(l, 0.99), pct(l, 1.0));
+    for (label, l) in [
+        ("no backup running (baseline)", &baseline),
+        ("during the backup", &during),
+    ] {
+        println!(
+            "| {label} | {} | {:.2} | {:.2} | {:.2} |",
+            l.len(),
+            pct(l, 0.5),
+            pct(l, 0.99),
+            pct(l, 1.0)
+        );
     }
     println!();
-    println!("longest writer stall during the backup: {:.2} ms (baseline max {:.2} ms)", pct(&during, 1.0), pct(&baseline, 1.0));
+    println!(
+        "longest writer stall during the backup: {:.2} ms (baseline max {:.2} ms)",
+        pct(&during, 1.0),
+        pct(&baseline, 1.0)
+    );
 }

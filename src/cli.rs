@@ -310,6 +310,7 @@ async fn serve(data_dir: &std::path::Path, bcrypt_cost: u32, args: ServeArgs) ->
         when,
         keep: args.backup_keep.max(1),
     });
+    let signals = StopSignals::register()?;
     let server = app::start(&config).await?;
     let url = server.url();
     println!("order-system {} is running at {url}", env!("CARGO_PKG_VERSION"));
@@ -329,31 +330,35 @@ async fn serve(data_dir: &std::path::Path, bcrypt_cost: u32, args: ServeArgs) ->
         Bootstrap::Existing => println!("  Sign in with your account."),
     }
     println!("  Stop with Ctrl-C (or SIGTERM).");
-    wait_for_stop_signal().await;
+    signals.wait().await;
     tracing::info!("stopping: finishing in-flight requests");
     server.stop().await?;
     tracing::info!("stopped cleanly");
     Ok(())
 }
 
-async fn wait_for_stop_signal() {
-    let ctrl_c = tokio::signal::ctrl_c();
-    #[cfg(unix)]
-    {
-        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(s) => s,
-            Err(_) => {
-                let _ = ctrl_c.await;
-                return;
-            }
-        };
+/// SIGTERM and SIGINT, registered before the server announces itself, so a signal sent the
+/// moment the banner appears is a clean stop rather than the default abrupt exit.
+struct StopSignals {
+    term: tokio::signal::unix::Signal,
+    int: tokio::signal::unix::Signal,
+}
+
+impl StopSignals {
+    fn register() -> anyhow::Result<Self> {
+        use tokio::signal::unix::{SignalKind, signal};
+        Ok(Self {
+            term: signal(SignalKind::terminate()).context("cannot handle SIGTERM")?,
+            int: signal(SignalKind::interrupt()).context("cannot handle SIGINT")?,
+        })
+    }
+
+    async fn wait(mut self) {
         tokio::select! {
-            _ = ctrl_c => {}
-            _ = term.recv() => {}
+            _ = self.term.recv() => {}
+            _ = self.int.recv() => {}
         }
     }
-    #[cfg(not(unix))]
-    let _ = ctrl_c.await;
 }
 
 fn migrate(data_dir: &std::path::Path, action: Option<MigrateAction>) -> anyhow::Result<()> {

@@ -6,6 +6,7 @@
 //! connection. No rusqlite call ever runs on an async worker thread: handlers send closures
 //! and await the answer.
 
+mod checkpointer;
 mod connection;
 pub mod migrations;
 mod readers;
@@ -51,6 +52,7 @@ pub struct Db {
 struct Inner {
     writer: writer::WriterHandle,
     readers: readers::ReaderPool,
+    checkpointer: checkpointer::Checkpointer,
     path: PathBuf,
 }
 
@@ -59,10 +61,12 @@ impl Db {
     pub fn open(options: &DbOptions) -> AppResult<Self> {
         let writer = writer::WriterHandle::start(options)?;
         let readers = readers::ReaderPool::start(options)?;
+        let checkpointer = checkpointer::Checkpointer::start(options)?;
         Ok(Self {
             inner: Arc::new(Inner {
                 writer,
                 readers,
+                checkpointer,
                 path: options.path.clone(),
             }),
         })
@@ -123,6 +127,7 @@ impl Db {
     /// Other clones of the handle stop working: their requests get a 503.
     pub fn close(&self) {
         self.inner.readers.close();
+        self.inner.checkpointer.close();
         self.inner.writer.close();
     }
 }

@@ -63,6 +63,8 @@ pub struct WriterHandle {
 impl WriterHandle {
     pub fn start(options: &DbOptions) -> AppResult<Self> {
         let conn = open_read_write(&options.path, options.durability)?;
+        // Checkpoints run on their own thread (see checkpointer.rs), never inside a commit.
+        conn.pragma_update(None, "wal_autocheckpoint", 0)?;
         let (tx, rx) = flume::bounded::<Msg>(4096);
         let alive = Arc::new(AtomicBool::new(true));
         let max_batch = options.max_batch.max(1);

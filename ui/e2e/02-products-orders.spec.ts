@@ -1,10 +1,10 @@
 import type { Page } from '@playwright/test';
-import { ADMIN_PASSWORD, SUPERADMIN, addOrderLine, expect, signIn, stockOnDetail, test } from './fixtures';
+import { ADMIN_PASSWORD, SUPERADMIN, addOrderLine, apiSignIn, expect, stockOnDetail, test } from './fixtures';
 
 test.describe.configure({ mode: 'serial' });
 
 test.beforeEach(async ({ page }) => {
-  await signIn(page, SUPERADMIN, ADMIN_PASSWORD);
+  await apiSignIn(page, SUPERADMIN, ADMIN_PASSWORD);
 });
 
 async function createProduct(page: Page, p: { sku: string; name: string; price: string; stock: number }) {
@@ -18,10 +18,19 @@ async function createProduct(page: Page, p: { sku: string; name: string; price: 
   await dialog.getByRole('button', { name: '保存' }).click();
 }
 
+const productPaths = new Map<string, string>();
+
 async function openProduct(page: Page, sku: string) {
-  await page.goto(`/products?q=${sku}`);
-  await page.locator('tr', { hasText: sku }).getByRole('link').click();
-  await expect(page.getByRole('heading', { level: 3 })).toBeVisible();
+  const known = productPaths.get(sku);
+  if (known) {
+    await page.goto(known);
+  } else {
+    await page.goto(`/products?q=${sku}`);
+    await page.locator('tr', { hasText: sku }).getByRole('link').click();
+    await expect(page).toHaveURL(/\/products\/\d+$/);
+    productPaths.set(sku, new URL(page.url()).pathname);
+  }
+  await expect(page.getByTestId('stock-qty')).toBeVisible();
 }
 
 test('create products; the server validation lands on the right field', async ({ page }) => {

@@ -1,11 +1,11 @@
-import { ADMIN_PASSWORD, SUPERADMIN, addOrderLine, expect, pickOption, signIn, signOut, test } from './fixtures';
+import { ADMIN_PASSWORD, SUPERADMIN, addOrderLine, apiSignIn, expect, pickOption, signIn, signOut, test } from './fixtures';
 
 test.describe.configure({ mode: 'serial' });
 
 const CUSTOMER = { username: 'alice', password: 'Alice-pass-2026' };
 
 test('staff side: a customer record, an order for them, and a customer login', async ({ page }) => {
-  await signIn(page, SUPERADMIN, ADMIN_PASSWORD);
+  await apiSignIn(page, SUPERADMIN, ADMIN_PASSWORD);
 
   await page.goto('/customers');
   await page.getByRole('button', { name: '新建客户' }).click();
@@ -44,7 +44,7 @@ test('a customer sees the catalogue and only their own orders', async ({ page })
   await page.goto('/orders');
   await expect(page.getByRole('heading', { name: '我的订单' })).toBeVisible();
   await expect(page.locator('tbody tr.ant-table-row')).toHaveCount(0);
-  await expect(page.getByText('暂无数据')).toBeVisible();
+  await expect(page.locator('.ant-empty-description')).toHaveText('暂无数据');
 
   // Order from the catalogue.
   await page.goto('/catalogue');
@@ -54,8 +54,9 @@ test('a customer sees the catalogue and only their own orders', async ({ page })
   await expect(page.getByTestId('order-total')).toHaveText('¥19.90');
   await page.getByRole('button', { name: '提交订单' }).click();
   await expect(page).toHaveURL(/\/orders\/\d+$/);
+  await expect(page.locator('.page-header [data-status="pending"]')).toBeVisible();
   const mine = page.url();
-  const number = (await page.getByRole('heading', { level: 3 }).innerText()).split(/\s/)[0] ?? '';
+  const number = (await page.locator('.page-header h3').innerText()).split(/\s/)[0] ?? '';
 
   await page.goto('/orders');
   const rows = page.locator('tbody tr.ant-table-row');

@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { ADMIN_PASSWORD, SUPERADMIN, addOrderLine, chooseLang, expect, shot, signIn, test } from './fixtures';
+import { ADMIN_PASSWORD, SUPERADMIN, addOrderLine, apiSignIn, chooseLang, expect, shot, signIn, test } from './fixtures';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -38,8 +38,8 @@ const LANGS = [
 ] as const;
 
 test('screenshots of every main page in both languages', async ({ page }) => {
-  test.setTimeout(120_000);
-  await signIn(page, SUPERADMIN, ADMIN_PASSWORD);
+  test.setTimeout(150_000);
+  await apiSignIn(page, SUPERADMIN, ADMIN_PASSWORD);
   const product = await idOf(page, '/products', 'TEA-001');
   const order = await idOf(page, '/orders', '张三');
   const customer = await idOf(page, '/customers', '张三');
@@ -74,7 +74,7 @@ test('screenshots of every main page in both languages', async ({ page }) => {
 
 test('usable on a phone: the menu is a drawer and the tables scroll', async ({ page }) => {
   await page.setViewportSize({ width: 390, height: 844 });
-  await signIn(page, SUPERADMIN, ADMIN_PASSWORD);
+  await apiSignIn(page, SUPERADMIN, ADMIN_PASSWORD);
   await page.goto('/orders');
   await expect(page.getByTestId('menu-button')).toBeVisible();
   await shot(page, 'phone-orders-zh');

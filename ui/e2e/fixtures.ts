@@ -64,6 +64,15 @@ export async function signIn(page: Page, username: string, password: string): Pr
   await expect(page).not.toHaveURL(/\/signin/);
 }
 
+/** Signs in through the API (the browser context keeps the cookie): quicker than the form. */
+export async function apiSignIn(page: Page, username: string, password: string): Promise<void> {
+  const res = await page.request.post('/api/auth/session', {
+    headers: { 'X-Requested-With': 'order-system' },
+    data: { username, password },
+  });
+  expect(res.status()).toBe(200);
+}
+
 export async function signOut(page: Page): Promise<void> {
   await page.getByTestId('user-menu').click();
   await page.getByRole('menuitem', { name: /退出登录|Sign out/ }).click();
@@ -94,6 +103,5 @@ export async function addOrderLine(page: Page, sku: string, quantity: number): P
 
 /** The number shown in the stock cell of a product's detail page. */
 export async function stockOnDetail(page: Page): Promise<string> {
-  const text = (await page.locator('.ant-descriptions [data-testid="stock"]').first().innerText()).trim();
-  return text.split(/\s/)[0] ?? '';
+  return (await page.locator('.ant-descriptions [data-testid="stock-qty"]').first().innerText()).trim();
 }

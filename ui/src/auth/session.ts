@@ -2,8 +2,13 @@ import { useQuery } from '@tanstack/react-query';
 import type { QueryClient } from '@tanstack/react-query';
 import { fetchMe } from '../api/auth';
 import type { User } from '../api/types';
+import type { SignInReason } from './paths';
 
 export const ME_KEY = ['me'] as const;
+/** Why the last session ended (shown on the sign-in page); kept in the query cache. */
+export const ENDED_KEY = ['session-ended'] as const;
+
+const KEEP = new Set<unknown>([ME_KEY[0], ENDED_KEY[0]]);
 
 /** Who is signed in: undefined while asking, null when nobody is. */
 export function useMe() {
@@ -24,11 +29,21 @@ export function useUser(): User {
 
 /** Records a new session (sign-in, password change). */
 export function setSignedIn(client: QueryClient, user: User): void {
+  client.setQueryData(ENDED_KEY, null);
   client.setQueryData(ME_KEY, user);
 }
 
-/** Forgets everything the previous user could see. */
-export function setSignedOut(client: QueryClient): void {
-  client.removeQueries({ predicate: (q) => q.queryKey[0] !== 'me' });
+/**
+ * Forgets everything the previous user could see. The guards then send the browser to
+ * the sign-in page, telling why (and, for an expired session, where to come back to).
+ */
+export function setSignedOut(client: QueryClient, reason: SignInReason): void {
+  client.removeQueries({ predicate: (q) => !KEEP.has(q.queryKey[0]) });
+  client.setQueryData(ENDED_KEY, reason);
   client.setQueryData(ME_KEY, null);
+}
+
+/** Why the last session ended, if it did in this tab. */
+export function endedReason(client: QueryClient): SignInReason | undefined {
+  return client.getQueryData<SignInReason | null>(ENDED_KEY) ?? undefined;
 }

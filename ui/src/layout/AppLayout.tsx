@@ -7,7 +7,6 @@ import { useTranslation } from 'react-i18next';
 import { Outlet, useLocation, useNavigate } from 'react-router';
 import { endSession } from '../api/auth';
 import { setSignedOut, useUser } from '../auth/session';
-import { signInPath } from '../auth/paths';
 import { LangSwitch } from '../components/LangSwitch';
 import { useSettings } from '../lib/shop';
 import { activeNav, navFor } from './nav';
@@ -40,13 +39,8 @@ export default function AppLayout() {
     />
   );
 
-  const signOut = useMutation({
-    mutationFn: endSession,
-    onSettled: () => {
-      setSignedOut(client);
-      void navigate(signInPath(null, 'signedOut'), { replace: true });
-    },
-  });
+  // RequireUser takes the browser to the sign-in page once the user is gone.
+  const signOut = useMutation({ mutationFn: endSession, onSettled: () => setSignedOut(client, 'signedOut') });
 
   const brand = settings.data?.business_name || t('app.title');
   const userMenu: MenuProps['items'] = [
@@ -81,7 +75,7 @@ export default function AppLayout() {
               </Typography.Text>
             )}
           </Flex>
-          <Flex align="center" gap={8}>
+          <Flex align="center" gap={8} style={{ marginInlineStart: 'auto' }}>
             <LangSwitch />
             <Dropdown
               trigger={['click']}

@@ -87,7 +87,13 @@ export function OrderForm({
         </>
       ),
     },
-    { title: t('orders.unitPrice'), key: 'price', align: 'right', render: (_v, l) => money(l.unitPrice) },
+    {
+      title: t('orders.unitPrice'),
+      key: 'price',
+      align: 'right',
+      responsive: ['sm'],
+      render: (_v, l) => money(l.unitPrice),
+    },
     {
       title: t('orders.quantity'),
       key: 'qty',

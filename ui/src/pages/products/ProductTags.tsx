@@ -12,7 +12,7 @@ export function StockCell({ product }: { product: Pick<Product, 'stock_quantity'
   const { t } = useTranslation();
   return (
     <span data-testid="stock" className={product.is_low_stock ? 'stock-low' : undefined}>
-      {product.stock_quantity}
+      <span data-testid="stock-qty">{product.stock_quantity}</span>
       {product.is_low_stock && (
         <Tag color="red" style={{ marginInlineStart: 8 }}>
           {t('products.low')}

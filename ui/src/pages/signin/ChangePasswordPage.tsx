@@ -5,7 +5,7 @@ import { Navigate, useNavigate, useSearchParams } from 'react-router';
 import { changePassword, endSession } from '../../api/auth';
 import { ApiError } from '../../api/client';
 import { signInPath } from '../../auth/paths';
-import { setSignedIn, setSignedOut, useMe } from '../../auth/session';
+import { endedReason, setSignedIn, setSignedOut, useMe } from '../../auth/session';
 import { FullPageSpin } from '../../components/States';
 import { describeError, fieldErrorText } from '../../lib/errors';
 import { safeNext } from '../../lib/format';
@@ -41,16 +41,13 @@ export default function ChangePasswordPage() {
       }
     },
   });
-  const signOut = useMutation({
-    mutationFn: endSession,
-    onSettled: () => {
-      setSignedOut(client);
-      void navigate(signInPath(null, 'signedOut'), { replace: true });
-    },
-  });
+  const signOut = useMutation({ mutationFn: endSession, onSettled: () => setSignedOut(client, 'signedOut') });
 
   if (me.isPending) return <FullPageSpin />;
-  if (!me.data && !signOut.isPending) return <Navigate to={signInPath(next)} replace />;
+  if (!me.data) {
+    const reason = endedReason(client);
+    return <Navigate to={signInPath(reason === 'signedOut' ? null : next, reason)} replace />;
+  }
 
   const err = change.error;
   const fieldErr = err instanceof ApiError && (err.field === 'current_password' || err.field === 'new_password');

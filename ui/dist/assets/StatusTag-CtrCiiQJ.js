@@ -1,1 +1,0 @@
-import{t as e}from"./tag-BHrU01Xd.js";import{Ci as t,t as n}from"./useTranslation-CXxHZvA_.js";var r=t(),i={pending:`gold`,confirmed:`blue`,shipped:`cyan`,completed:`green`,cancelled:`default`};function a({status:t}){let{t:a}=n();return(0,r.jsx)(e,{color:i[t],"data-status":t,children:a(`orderStatus.${t}`)})}export{a as t};
