@@ -11,6 +11,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::middleware;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 use utoipa::OpenApi;
@@ -26,6 +27,7 @@ use crate::datadir::DataDir;
 use crate::db::{Db, DbOptions, migrations};
 use crate::http::{self, errors, json::MAX_JSON_BODY, openapi::ApiDoc, static_files};
 use crate::settings::{self, SharedSettings};
+use crate::tls;
 use crate::users::{self, Bootstrap};
 use crate::{audit, backup, customers, health, inventory, maintenance, orders, products, reports, stats, transfer};
 
@@ -176,8 +178,10 @@ fn migrate_with_backup(db_path: &std::path::Path, backup_dir: &std::path::Path) 
 pub struct Server {
     pub addr: SocketAddr,
     pub prepared_bootstrap: Bootstrap,
+    /// Where HTTPS listens, when it is on.
+    pub https_addr: Option<SocketAddr>,
     stop: watch::Sender<bool>,
-    task: tokio::task::JoinHandle<std::io::Result<()>>,
+    tasks: Vec<tokio::task::JoinHandle<std::io::Result<()>>>,
     db: Db,
     grace: Duration,
     /// Background work (scheduled backups) stopped with the server.
@@ -187,7 +191,12 @@ pub struct Server {
 
 /// Prepares and starts the server on `config.http` (port 0 picks a free port).
 pub async fn start(config: &Config) -> anyhow::Result<Server> {
-    let prepared = prepare(config).await?;
+    let mut prepared = prepare(config).await?;
+    let tls = match &config.https {
+        Some(https) => Some((https.clone(), tls::prepare(https, prepared.data_dir.root())?)),
+        None => None,
+    };
+    prepared.state.secure_cookies |= tls.is_some();
     let listener = TcpListener::bind(config.http)
         .await
         .with_context(|| format!("cannot listen on {}", config.http))?;
@@ -207,19 +216,45 @@ pub async fn start(config: &Config) -> anyhow::Result<Server> {
     }
     let lock = prepared.lock;
     let app = router(prepared.state)?;
-    let (stop, mut stopped) = watch::channel(false);
-    let task = tokio::spawn(async move {
-        axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+    let (stop, stopped) = watch::channel(false);
+    let mut tasks = Vec::new();
+    let mut https_addr = None;
+    let plain_app = match tls {
+        Some((https, (server_config, resolver))) => {
+            let tls_listener = TcpListener::bind(https.addr)
+                .await
+                .with_context(|| format!("cannot listen on {}", https.addr))?;
+            let bound = tls_listener.local_addr()?;
+            https_addr = Some(bound);
+            background.push(tokio::spawn(tls::watch_for_reload(resolver)));
+            let secure_app = app.layer(SetResponseHeaderLayer::overriding(
+                axum::http::header::STRICT_TRANSPORT_SECURITY,
+                axum::http::HeaderValue::from_static("max-age=63072000"),
+            ));
+            let acceptor = tokio_rustls::TlsAcceptor::from(server_config);
+            let (limits, stopped, grace) = (https.limits, stopped.clone(), config.shutdown_grace);
+            tasks.push(tokio::spawn(async move {
+                tls::serve::serve(tls_listener, acceptor, secure_app, limits, stopped, grace).await;
+                Ok(())
+            }));
+            tls::redirect::router(bound.port())
+        }
+        None => app,
+    };
+    let mut plain_stopped = stopped;
+    tasks.push(tokio::spawn(async move {
+        axum::serve(listener, plain_app.into_make_service_with_connect_info::<SocketAddr>())
             .with_graceful_shutdown(async move {
-                let _ = stopped.wait_for(|s| *s).await;
+                let _ = plain_stopped.wait_for(|s| *s).await;
             })
             .await
-    });
+    }));
     Ok(Server {
         addr,
+        https_addr,
         prepared_bootstrap: prepared.bootstrap,
         stop,
-        task,
+        tasks,
         db,
         grace: config.shutdown_grace,
         background,
@@ -230,6 +265,10 @@ pub async fn start(config: &Config) -> anyhow::Result<Server> {
 impl Server {
     pub fn url(&self) -> String {
         format!("http://{}", self.addr)
+    }
+
+    pub fn https_url(&self) -> Option<String> {
+        self.https_addr.map(|a| format!("https://{a}"))
     }
 
     pub fn db(&self) -> &Db {
@@ -243,12 +282,13 @@ impl Server {
         for task in &self.background {
             task.abort();
         }
-        let mut task = self.task;
-        match tokio::time::timeout(self.grace, &mut task).await {
-            Ok(joined) => joined?.context("the HTTP server failed")?,
-            Err(_) => {
-                tracing::warn!(grace = ?self.grace, "requests still running after the grace period were cut off");
-                task.abort();
+        for mut task in self.tasks {
+            match tokio::time::timeout(self.grace + Duration::from_secs(1), &mut task).await {
+                Ok(joined) => joined?.context("the HTTP server failed")?,
+                Err(_) => {
+                    tracing::warn!(grace = ?self.grace, "requests still running after the grace period were cut off");
+                    task.abort();
+                }
             }
         }
         let db = self.db;

@@ -23,7 +23,7 @@ use crate::orders::store::OrderFilter;
 use crate::orders::types::OrderStatus;
 use crate::transfer::export::Kind;
 use crate::users::{self, Bootstrap, NewUser, store, types::Role};
-use crate::{settings, transfer};
+use crate::{settings, tls, transfer};
 
 #[derive(Parser)]
 #[command(
@@ -179,6 +179,27 @@ struct ServeArgs {
     /// The backup directory (default: DATA_DIR/backups).
     #[arg(long, env = "ORDER_SYSTEM_BACKUP_DIR")]
     backup_dir: Option<PathBuf>,
+    /// Serve HTTPS here (default 127.0.0.1:8443 when a certificate is given); plain HTTP then
+    /// only redirects to it.
+    #[arg(long, env = "ORDER_SYSTEM_HTTPS")]
+    https: Option<SocketAddr>,
+    /// PEM certificate chain for HTTPS.
+    #[arg(
+        long,
+        env = "ORDER_SYSTEM_TLS_CERT",
+        requires = "tls_key",
+        conflicts_with = "tls_self_signed"
+    )]
+    tls_cert: Option<PathBuf>,
+    /// PEM private key (PKCS#8, RSA or ECDSA) for HTTPS.
+    #[arg(long, env = "ORDER_SYSTEM_TLS_KEY", requires = "tls_cert")]
+    tls_key: Option<PathBuf>,
+    /// HTTPS with a self-signed certificate for localhost and this machine's names (trials).
+    #[arg(long, env = "ORDER_SYSTEM_TLS_SELF_SIGNED")]
+    tls_self_signed: bool,
+    /// At most this many open HTTPS connections.
+    #[arg(long, env = "ORDER_SYSTEM_MAX_CONNECTIONS", default_value_t = 4096)]
+    max_connections: usize,
 }
 
 #[derive(Subcommand)]
@@ -310,10 +331,30 @@ async fn serve(data_dir: &std::path::Path, bcrypt_cost: u32, args: ServeArgs) ->
         when,
         keep: args.backup_keep.max(1),
     });
+    let source = match (args.tls_cert, args.tls_key, args.tls_self_signed) {
+        (Some(cert), Some(key), _) => Some(tls::Source::Files { cert, key }),
+        (_, _, true) => Some(tls::Source::SelfSigned),
+        _ => None,
+    };
+    config.https = match (source, args.https) {
+        (Some(source), addr) => Some(tls::HttpsConfig {
+            addr: addr.unwrap_or_else(|| "127.0.0.1:8443".parse().expect("valid address")),
+            source,
+            limits: tls::serve::Limits {
+                max_connections: args.max_connections.max(1),
+                ..Default::default()
+            },
+        }),
+        (None, Some(_)) => bail!("--https needs a certificate: --tls-cert and --tls-key, or --tls-self-signed"),
+        (None, None) => None,
+    };
     let signals = StopSignals::register()?;
     let server = app::start(&config).await?;
-    let url = server.url();
+    let url = server.https_url().unwrap_or_else(|| server.url());
     println!("order-system {} is running at {url}", env!("CARGO_PKG_VERSION"));
+    if server.https_addr.is_some() {
+        println!("  plain HTTP on {} redirects to HTTPS", server.url());
+    }
     println!(
         "  data:     {}",
         config.data_dir.join(crate::datadir::DB_FILE).display()

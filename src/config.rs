@@ -28,6 +28,8 @@ pub struct Config {
     pub backup_dir: Option<PathBuf>,
     /// Scheduled backups, if any.
     pub backup_schedule: Option<crate::backup::schedule::Schedule>,
+    /// HTTPS, when on; plain HTTP then only redirects.
+    pub https: Option<crate::tls::HttpsConfig>,
 }
 
 pub const DEFAULT_HTTP: &str = "127.0.0.1:8080";
@@ -50,6 +52,7 @@ impl Config {
             secure_cookies: false,
             backup_dir: None,
             backup_schedule: None,
+            https: None,
         }
     }
 }

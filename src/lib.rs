@@ -27,6 +27,7 @@ pub mod products;
 pub mod reports;
 pub mod settings;
 pub mod stats;
+pub mod tls;
 pub mod transfer;
 pub mod users;
 pub mod validate;

@@ -24,16 +24,16 @@ abspath() { (cd "$(dirname "$1")" && printf '%s/%s\n' "$(pwd)" "$(basename "$1")
 
 mkdir -p "$1"
 DIR="$(cd "$1" && pwd)"
-[ -f "$2" ] && [ -r "$2" ] || die "FILE $2 is not a readable file"
-[ -f "$3" ] && [ -r "$3" ] || die "CERT $3 is not a readable file"
-[ -f "$4" ] && [ -r "$4" ] || die "KEY $4 is not a readable file"
+if ! { [ -f "$2" ] && [ -r "$2" ]; }; then die "FILE $2 is not a readable file"; fi
+if ! { [ -f "$3" ] && [ -r "$3" ]; }; then die "CERT $3 is not a readable file"; fi
+if ! { [ -f "$4" ] && [ -r "$4" ]; }; then die "KEY $4 is not a readable file"; fi
 FILE="$(abspath "$2")"
 CERT="$(abspath "$3")"
 KEY="$(abspath "$4")"
 PORT="$5"
 NGINX_WORKERS="${NGINX_WORKERS:-1}"
-[[ "$PORT" =~ ^[0-9]+$ ]] && [ "$PORT" -ge 1 ] && [ "$PORT" -le 65535 ] || die "PORT must be a number, got '$PORT'"
-[[ "$NGINX_WORKERS" =~ ^([0-9]+|auto)$ ]] || die "NGINX_WORKERS must be a number or auto"
+if ! { [[ "$PORT" =~ ^[0-9]+$ ]] && [ "$PORT" -ge 1 ] && [ "$PORT" -le 65535 ]; }; then die "PORT must be a number, got '$PORT'"; fi
+if ! { [[ "$NGINX_WORKERS" =~ ^([0-9]+|auto)$ ]]; }; then die "NGINX_WORKERS must be a number or auto"; fi
 for p in "$DIR" "$FILE" "$CERT" "$KEY"; do
   case "$p" in *[\"\$\\\;\{\}\|\&]* | *$'\n'*) die "path not supported in an nginx config: $p" ;; esac
 done
@@ -105,7 +105,7 @@ master_alive || { cat "$DIR/error.log" >&2; die "nginx did not stay up"; }
 # Self-check: HTTP/2 over TLS, and the body is FILE.
 got="$(curl -sS -k --http2 --max-time 10 -o "$DIR/selfcheck.body" -w '%{http_version} %{http_code}' "https://127.0.0.1:${PORT}/")" ||
   die "curl against https://127.0.0.1:${PORT}/ failed"
-[ "$got" = "2 200" ] || die "expected HTTP/2 200, got '$got'"
+if ! { [ "$got" = "2 200" ]; }; then die "expected HTTP/2 200, got '$got'"; fi
 cmp -s "$DIR/selfcheck.body" "$FILE" || die "served body differs from $FILE"
 rm -f "$DIR/selfcheck.body"
 log "up: https://127.0.0.1:${PORT}/ (pid $(cat "$DIR/nginx.pid"), workers ${NGINX_WORKERS}) serving $FILE"

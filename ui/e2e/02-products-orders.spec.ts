@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { ADMIN_PASSWORD, SUPERADMIN, addOrderLine, apiSignIn, expect, stockOnDetail, test } from './fixtures';
+import { ADMIN_PASSWORD, SUPERADMIN, addOrderLine, apiSignIn, expect, shot, stockOnDetail, test } from './fixtures';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -76,6 +76,26 @@ test('take an order: the total updates live, exactly', async ({ page }) => {
   await expect(page.getByTestId('detail-total')).toHaveText('¥40.10');
 });
 
+test('edit a pending order: new lines, new total', async ({ page }) => {
+  await page.goto('/orders/new');
+  await addOrderLine(page, 'CUP-01', 1);
+  await page.getByRole('button', { name: '提交订单' }).click();
+  await expect(page.getByTestId('detail-total')).toHaveText('¥0.10');
+  await page.getByRole('link', { name: '编辑' }).click();
+  await expect(page).toHaveURL(/\/orders\/\d+\/edit$/);
+  const row = page.getByTestId('order-lines').locator('tr', { hasText: 'CUP-01' });
+  await row.locator('input').fill('4');
+  await row.locator('input').blur();
+  await expect(page.getByTestId('order-total')).toHaveText('¥0.40');
+  await page.getByRole('button', { name: '保存' }).click();
+  await expect(page).toHaveURL(/\/orders\/\d+$/);
+  await expect(page.getByTestId('detail-total')).toHaveText('¥0.40');
+  // Put the cups back for the tests that follow.
+  await page.getByTestId('to-cancelled').click();
+  await page.getByRole('dialog').getByRole('button', { name: '取消订单' }).click();
+  await expect(page.locator('.page-header [data-status="cancelled"]')).toBeVisible();
+});
+
 test('insufficient stock is shown clearly', async ({ page }) => {
   await page.goto('/orders/new');
   await addOrderLine(page, 'TEA-001', 10);
@@ -88,8 +108,8 @@ test('insufficient stock is shown clearly', async ({ page }) => {
 });
 
 test('move an order to completed; only allowed transitions are offered', async ({ page }) => {
-  await page.goto('/orders');
-  await page.locator('tbody tr.ant-table-row').first().getByRole('link').click();
+  await page.goto('/orders?status=pending');
+  await page.locator('tbody tr.ant-table-row', { hasText: '¥40.10' }).getByRole('link').click();
   await expect(page.getByTestId('to-confirmed')).toBeVisible();
   await expect(page.getByTestId('to-cancelled')).toBeVisible();
   await expect(page.getByTestId('to-shipped')).toHaveCount(0);
@@ -101,6 +121,17 @@ test('move an order to completed; only allowed transitions are offered', async (
   await page.getByTestId('to-completed').click();
   await expect(page.locator('.page-header [data-status="completed"]')).toBeVisible();
   await expect(page.locator('[data-testid^="to-"]')).toHaveCount(0);
+
+  // The printed invoice: shop name, lines and total; none of the app around it.
+  await page.getByRole('button', { name: '打印发票' }).click();
+  await page.emulateMedia({ media: 'print' });
+  const slip = page.locator('.slip');
+  await expect(slip).toBeVisible();
+  await expect(slip.locator('h2')).toHaveText('发票');
+  await expect(slip.locator('tfoot')).toContainText('¥40.10');
+  await expect(page.locator('.ant-layout-sider')).toBeHidden();
+  await shot(page, 'invoice-print-zh');
+  await page.emulateMedia({ media: 'screen' });
 });
 
 test('cancelling an order gives its stock back', async ({ page }) => {

@@ -83,6 +83,7 @@ test('usable on a phone: the menu is a drawer and the tables scroll', async ({ p
   await shot(page, 'phone-menu-zh');
   await page.locator('.ant-drawer').getByText('新建订单', { exact: true }).click();
   await expect(page).toHaveURL(/\/orders\/new$/);
+  await expect(page.locator('.ant-drawer-open')).toHaveCount(0);
   await addOrderLine(page, 'TEA-001', 1);
   await shot(page, 'phone-new-order-zh');
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);

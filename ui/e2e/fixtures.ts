@@ -95,7 +95,13 @@ export async function pickOption(page: Page, testId: string, search: string, opt
 
 /** Adds a product line to the order form and sets its quantity. */
 export async function addOrderLine(page: Page, sku: string, quantity: number): Promise<void> {
-  await pickOption(page, 'product-picker', sku, sku);
+  const picker = page.getByTestId('product-picker');
+  await picker.click();
+  await picker.locator('input').fill(sku);
+  // Wait for the server's answer to this search (one product per SKU) before clicking.
+  const options = page.locator('.ant-select-dropdown:visible .ant-select-item-option');
+  await expect(options).toHaveCount(1);
+  await options.filter({ hasText: sku }).click();
   const row = page.getByTestId('order-lines').locator('tr', { hasText: sku });
   await row.locator('input').fill(String(quantity));
   await row.locator('input').blur();

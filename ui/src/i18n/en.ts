@@ -48,6 +48,7 @@ const en: typeof zhCN = {
     signIn: 'Sign in',
     signOut: 'Sign out',
     signedOut: 'You have signed out.',
+    changePassword: 'Change password',
     username: 'Username',
     password: 'Password',
     usernameRequired: 'Enter your username',
@@ -225,7 +226,13 @@ const en: typeof zhCN = {
       cancelled: 'Cancel order',
     },
   },
-  print: { packingSlip: 'Print packing slip', invoice: 'Print invoice', packed: 'Packed' },
+  print: {
+    packingSlip: 'Print packing slip',
+    invoice: 'Print invoice',
+    packed: 'Packed',
+    packingSlipTitle: 'Packing slip',
+    invoiceTitle: 'Invoice',
+  },
   customers: {
     new: 'New customer',
     newTitle: 'New customer',

@@ -47,6 +47,7 @@ const zhCN = {
     signIn: '登录',
     signOut: '退出登录',
     signedOut: '您已退出登录。',
+    changePassword: '修改密码',
     username: '用户名',
     password: '密码',
     usernameRequired: '请输入用户名',
@@ -224,7 +225,7 @@ const zhCN = {
       cancelled: '取消订单',
     },
   },
-  print: { packingSlip: '打印装箱单', invoice: '打印发票', packed: '已装' },
+  print: { packingSlip: '打印装箱单', invoice: '打印发票', packed: '已装', packingSlipTitle: '装箱单', invoiceTitle: '发票' },
   customers: {
     new: '新建客户',
     newTitle: '新建客户',

@@ -1,4 +1,4 @@
-import { LogoutOutlined, MenuOutlined, UserOutlined } from '@ant-design/icons';
+import { KeyOutlined, LogoutOutlined, MenuOutlined, UserOutlined } from '@ant-design/icons';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Button, Drawer, Dropdown, Flex, Grid, Layout, Menu, Typography } from 'antd';
 import type { MenuProps } from 'antd';
@@ -6,6 +6,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Outlet, useLocation, useNavigate } from 'react-router';
 import { endSession } from '../api/auth';
+import { changePasswordPath } from '../auth/paths';
 import { setSignedOut, useUser } from '../auth/session';
 import { LangSwitch } from '../components/LangSwitch';
 import { useSettings } from '../lib/shop';
@@ -46,6 +47,7 @@ export default function AppLayout() {
   const userMenu: MenuProps['items'] = [
     { key: 'role', label: t(`role.${user.role}`), disabled: true },
     { type: 'divider' },
+    { key: 'password', icon: <KeyOutlined />, label: t('auth.changePassword') },
     { key: 'signout', icon: <LogoutOutlined />, label: t('auth.signOut'), danger: true },
   ];
 
@@ -83,6 +85,7 @@ export default function AppLayout() {
                 items: userMenu,
                 onClick: ({ key }) => {
                   if (key === 'signout') signOut.mutate();
+                  if (key === 'password') void navigate(changePasswordPath(location.pathname + location.search));
                 },
               }}
             >
@@ -104,6 +107,8 @@ export default function AppLayout() {
           size={240}
           title={brand}
           styles={{ body: { padding: 0 } }}
+          // Picking a page closes the drawer: focus stays on the new page, not the menu button.
+          focusable={{ focusTriggerAfterClose: false }}
         >
           {menu}
         </Drawer>

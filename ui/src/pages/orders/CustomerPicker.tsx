@@ -1,4 +1,4 @@
-import { useQuery } from '@tanstack/react-query';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Select } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -20,24 +20,26 @@ export function CustomerPicker({
   const query = useQuery({
     queryKey: ['customers', params],
     queryFn: ({ signal }) => customersApi.list(params, signal),
+    placeholderData: keepPreviousData,
   });
   const options = (query.data?.items ?? []).map((c) => ({
     value: c.id,
     label: c.phone ? `${c.name} · ${c.phone}` : c.name,
+    name: c.name,
   }));
-  if (value && !options.some((o) => o.value === value.id)) options.unshift({ value: value.id, label: value.name });
+  if (value && !options.some((o) => o.value === value.id)) options.unshift({ value: value.id, label: value.name, name: value.name });
 
   return (
-    <Select<number | null>
+    <Select<number | null, { value: number; label: string; name: string }>
       showSearch={{ filterOption: false, onSearch: setSearch, searchValue: search }}
       allowClear
       value={value?.id ?? null}
       placeholder={t('orders.walkInPlaceholder')}
       notFoundContent={query.isFetching ? t('common.loading') : t('common.noMatches')}
       loading={query.isFetching}
-      onChange={(id) => {
-        const c = query.data?.items.find((i) => i.id === id);
-        onChange(c ? { id: c.id, name: c.name } : null);
+      onChange={(id, option) => {
+        const picked = Array.isArray(option) ? option[0] : option;
+        onChange(id !== null && id !== undefined && picked ? { id, name: picked.name } : null);
         setSearch('');
       }}
       options={options}

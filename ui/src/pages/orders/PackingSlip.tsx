@@ -16,7 +16,7 @@ export function PackingSlip({ order, kind }: { order: OrderDetail; kind: SlipKin
     <section className="print-only slip" aria-hidden="true">
       <header>
         <h1>{settings.data?.business_name ?? t('app.title')}</h1>
-        <h2>{invoice ? t('print.invoice') : t('print.packingSlip')}</h2>
+        <h2>{invoice ? t('print.invoiceTitle') : t('print.packingSlipTitle')}</h2>
       </header>
       <dl>
         <dt>{t('orders.number')}</dt>

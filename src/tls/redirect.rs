@@ -1,0 +1,52 @@
+//! The plain HTTP listener once HTTPS is on: every request is sent to HTTPS with a 308, which
+//! keeps the method and body.
+
+use axum::Router;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
+use axum::response::{IntoResponse, Response};
+
+pub fn router(https_port: u16) -> Router {
+    Router::new().fallback(move |headers: HeaderMap, uri: Uri| async move { redirect(&headers, &uri, https_port) })
+}
+
+fn redirect(headers: &HeaderMap, uri: &Uri, https_port: u16) -> Response {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .map(|h| strip_port(h).to_owned())
+        .filter(|h| !h.is_empty() && h.chars().all(|c| c.is_ascii_alphanumeric() || "-.[]:".contains(c)))
+        .unwrap_or_else(|| "localhost".into());
+    let port = if https_port == 443 {
+        String::new()
+    } else {
+        format!(":{https_port}")
+    };
+    let path = uri.path_and_query().map_or("/", |p| p.as_str());
+    let location = format!("https://{host}{port}{path}");
+    let mut response = StatusCode::PERMANENT_REDIRECT.into_response();
+    if let Ok(v) = HeaderValue::from_str(&location) {
+        response.headers_mut().insert(header::LOCATION, v);
+    }
+    response
+}
+
+/// "shop.example:80" → "shop.example"; "[::1]:80" → "[::1]".
+fn strip_port(host: &str) -> &str {
+    if let Some(end) = host.rfind(']') {
+        return &host[..=end];
+    }
+    host.rsplit_once(':').map_or(host, |(h, _)| h)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::strip_port;
+
+    #[test]
+    fn hosts_lose_their_port() {
+        assert_eq!(strip_port("shop.example:80"), "shop.example");
+        assert_eq!(strip_port("shop.example"), "shop.example");
+        assert_eq!(strip_port("[::1]:8080"), "[::1]");
+        assert_eq!(strip_port("127.0.0.1:8080"), "127.0.0.1");
+    }
+}
