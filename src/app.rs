@@ -220,24 +220,30 @@ pub async fn start(config: &Config) -> anyhow::Result<Server> {
     let mut tasks = Vec::new();
     let mut https_addr = None;
     let plain_app = match tls {
-        Some((https, (server_config, resolver))) => {
+        Some((https, prepared_tls)) => {
             let tls_listener = TcpListener::bind(https.addr)
                 .await
                 .with_context(|| format!("cannot listen on {}", https.addr))?;
             let bound = tls_listener.local_addr()?;
             https_addr = Some(bound);
-            background.push(tokio::spawn(tls::watch_for_reload(resolver)));
+            if let Some(reloadable) = prepared_tls.reloadable {
+                background.push(tokio::spawn(tls::watch_for_reload(reloadable)));
+            }
+            let acme_resolver = prepared_tls.acme.map(|(state, resolver)| {
+                background.push(tokio::spawn(tls::acme::run(state)));
+                resolver
+            });
             let secure_app = app.layer(SetResponseHeaderLayer::overriding(
                 axum::http::header::STRICT_TRANSPORT_SECURITY,
                 axum::http::HeaderValue::from_static("max-age=63072000"),
             ));
-            let acceptor = tokio_rustls::TlsAcceptor::from(server_config);
+            let acceptor = tokio_rustls::TlsAcceptor::from(prepared_tls.server_config);
             let (limits, stopped, grace) = (https.limits, stopped.clone(), config.shutdown_grace);
             tasks.push(tokio::spawn(async move {
                 tls::serve::serve(tls_listener, acceptor, secure_app, limits, stopped, grace).await;
                 Ok(())
             }));
-            tls::redirect::router(bound.port())
+            tls::redirect::router(bound.port(), acme_resolver)
         }
         None => app,
     };

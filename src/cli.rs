@@ -197,6 +197,18 @@ struct ServeArgs {
     /// HTTPS with a self-signed certificate for localhost and this machine's names (trials).
     #[arg(long, env = "ORDER_SYSTEM_TLS_SELF_SIGNED")]
     tls_self_signed: bool,
+    /// Get and renew certificates automatically (ACME) for this domain (repeatable).
+    #[arg(long = "domain", env = "ORDER_SYSTEM_DOMAINS", value_delimiter = ',', conflicts_with_all = ["tls_cert", "tls_self_signed"])]
+    domains: Vec<String>,
+    /// Contact email for the ACME account (expiry notices).
+    #[arg(long, env = "ORDER_SYSTEM_ACME_EMAIL")]
+    acme_email: Option<String>,
+    /// ACME directory URL.
+    #[arg(long, env = "ORDER_SYSTEM_ACME_DIRECTORY", default_value = tls::acme::LETS_ENCRYPT)]
+    acme_directory: String,
+    /// An extra CA certificate to trust for the ACME directory's own HTTPS (private or test CAs).
+    #[arg(long, env = "ORDER_SYSTEM_ACME_CA_ROOT")]
+    acme_ca_root: Option<PathBuf>,
     /// At most this many open HTTPS connections.
     #[arg(long, env = "ORDER_SYSTEM_MAX_CONNECTIONS", default_value_t = 4096)]
     max_connections: usize,
@@ -331,14 +343,26 @@ async fn serve(data_dir: &std::path::Path, bcrypt_cost: u32, args: ServeArgs) ->
         when,
         keep: args.backup_keep.max(1),
     });
+    let acme = !args.domains.is_empty();
     let source = match (args.tls_cert, args.tls_key, args.tls_self_signed) {
+        _ if acme => Some(tls::Source::Acme(tls::acme::AcmeSettings {
+            domains: args.domains,
+            email: args.acme_email,
+            directory: args.acme_directory,
+            ca_root: args.acme_ca_root,
+        })),
         (Some(cert), Some(key), _) => Some(tls::Source::Files { cert, key }),
         (_, _, true) => Some(tls::Source::SelfSigned),
         _ => None,
     };
+    if acme && args.http == DEFAULT_HTTP.parse::<SocketAddr>()? {
+        // ACME's http-01 challenge and the redirect live on the standard port.
+        config.http = "0.0.0.0:80".parse()?;
+    }
+    let default_https = if acme { "0.0.0.0:443" } else { "127.0.0.1:8443" };
     config.https = match (source, args.https) {
         (Some(source), addr) => Some(tls::HttpsConfig {
-            addr: addr.unwrap_or_else(|| "127.0.0.1:8443".parse().expect("valid address")),
+            addr: addr.unwrap_or_else(|| default_https.parse().expect("valid address")),
             source,
             limits: tls::serve::Limits {
                 max_connections: args.max_connections.max(1),

@@ -21,8 +21,14 @@ pub struct DataDir {
 }
 
 impl DataDir {
-    /// Creates the directory if needed and makes it private to this user.
+    /// Creates the directory if needed and makes it private to this user. From here on the
+    /// process creates every file private too (umask 077): database, WAL, secrets, backups,
+    /// certificates and the ACME cache, whatever umask the service was started with.
     pub fn prepare(root: &Path) -> anyhow::Result<Self> {
+        // SAFETY: umask only sets this process's file creation mask; it cannot fail.
+        unsafe {
+            libc::umask(0o077);
+        }
         fs::create_dir_all(root).with_context(|| format!("cannot create the data directory {}", root.display()))?;
         fs::set_permissions(root, fs::Permissions::from_mode(0o700))
             .with_context(|| format!("cannot set permissions on {}", root.display()))?;

@@ -172,6 +172,7 @@ cat >"$DIR/pebble-config.json" <<EOF
     "httpPort": ${PEBBLE_HTTP_PORT},
     "tlsPort": ${PEBBLE_TLS_PORT},
     "ocspResponderURL": "",
+    "certificateValidityPeriod": ${PEBBLE_CERT_VALIDITY:-157766400},
     "externalAccountBindingRequired": false
   }
 }

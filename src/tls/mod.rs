@@ -2,6 +2,7 @@
 //! certificate, TLS 1.2 and 1.3 only, HTTP/2 by ALPN, the server's cipher order, reload on
 //! SIGHUP or when the files change, and a plain HTTP listener that only redirects.
 
+pub mod acme;
 pub mod certs;
 pub mod redirect;
 pub mod self_signed;
@@ -23,6 +24,8 @@ pub enum Source {
     },
     /// Made once into the data dir, for trials.
     SelfSigned,
+    /// Obtained and renewed automatically.
+    Acme(acme::AcmeSettings),
 }
 
 #[derive(Clone, Debug)]
@@ -37,24 +40,51 @@ pub fn install_crypto_provider() {
     let _ = rustls::crypto::ring::default_provider().install_default();
 }
 
-/// Loads the certificate and builds the TLS configuration.
-pub fn prepare(https: &HttpsConfig, data_dir: &Path) -> anyhow::Result<(Arc<ServerConfig>, Arc<certs::Reloadable>)> {
+/// What a running HTTPS listener needs besides its configuration.
+pub struct Prepared {
+    pub server_config: Arc<ServerConfig>,
+    /// Certificate files to watch for changes (files and trial certificates).
+    pub reloadable: Option<Arc<certs::Reloadable>>,
+    /// The ACME state to drive (automatic certificates), with its resolver for http-01.
+    pub acme: Option<(acme::State, Arc<rustls_acme::ResolvesServerCertAcme>)>,
+}
+
+/// Loads or arranges the certificate and builds the TLS configuration.
+pub fn prepare(https: &HttpsConfig, data_dir: &Path) -> anyhow::Result<Prepared> {
     install_crypto_provider();
-    let (cert, key) = match &https.source {
-        Source::Files { cert, key } => (cert.clone(), key.clone()),
-        Source::SelfSigned => self_signed::ensure(&data_dir.join("tls"))?,
+    let (resolver, reloadable, acme): (Arc<dyn rustls::server::ResolvesServerCert>, _, _) = match &https.source {
+        Source::Acme(settings) => {
+            let state = acme::prepare(settings, &data_dir.join("acme"))?;
+            let resolver = acme::resolver(&state);
+            (resolver.clone(), None, Some((state, resolver)))
+        }
+        source => {
+            let (cert, key) = match source {
+                Source::Files { cert, key } => (cert.clone(), key.clone()),
+                _ => self_signed::ensure(&data_dir.join("tls"))?,
+            };
+            let loaded = certs::load(&cert, &key)?;
+            certs::warn_if_expiring(&loaded, &cert);
+            tracing::info!(names = ?loaded.names, expires = %loaded.not_after, "TLS certificate loaded");
+            let reloadable = Arc::new(certs::Reloadable::new(&loaded, cert, key));
+            (reloadable.clone(), Some(reloadable), None)
+        }
     };
-    let loaded = certs::load(&cert, &key)?;
-    certs::warn_if_expiring(&loaded, &cert);
-    tracing::info!(names = ?loaded.names, expires = %loaded.not_after, "TLS certificate loaded");
-    let resolver = Arc::new(certs::Reloadable::new(&loaded, cert, key));
     let mut config = ServerConfig::builder_with_protocol_versions(&[&rustls::version::TLS13, &rustls::version::TLS12])
         .with_no_client_auth()
-        .with_cert_resolver(resolver.clone());
+        .with_cert_resolver(resolver);
     config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
+    if acme.is_some() {
+        // tls-alpn-01 validation connections ask for this protocol.
+        config.alpn_protocols.push(b"acme-tls/1".to_vec());
+    }
     // Our cipher suite order (rustls's, strongest first) wins over the client's.
     config.ignore_client_order = true;
-    Ok((Arc::new(config), resolver))
+    Ok(Prepared {
+        server_config: Arc::new(config),
+        reloadable,
+        acme,
+    })
 }
 
 /// Reloads the certificate on SIGHUP and whenever its files change.

@@ -1,12 +1,30 @@
 //! The plain HTTP listener once HTTPS is on: every request is sent to HTTPS with a 308, which
 //! keeps the method and body.
 
+use std::sync::Arc;
+
 use axum::Router;
+use axum::extract::Path;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use rustls_acme::ResolvesServerCertAcme;
 
-pub fn router(https_port: u16) -> Router {
-    Router::new().fallback(move |headers: HeaderMap, uri: Uri| async move { redirect(&headers, &uri, https_port) })
+/// The redirecting router; with ACME, it also answers http-01 challenges.
+pub fn router(https_port: u16, acme: Option<Arc<ResolvesServerCertAcme>>) -> Router {
+    let mut router = Router::new();
+    if let Some(resolver) = acme {
+        router = router.route(
+            "/.well-known/acme-challenge/{token}",
+            get(move |Path(token): Path<String>| async move {
+                match resolver.get_http_01_key_auth(&token) {
+                    Some(key_auth) => key_auth.into_response(),
+                    None => StatusCode::NOT_FOUND.into_response(),
+                }
+            }),
+        );
+    }
+    router.fallback(move |headers: HeaderMap, uri: Uri| async move { redirect(&headers, &uri, https_port) })
 }
 
 fn redirect(headers: &HeaderMap, uri: &Uri, https_port: u16) -> Response {
