@@ -46,7 +46,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Run the server (creates the data dir and database on first start).
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Apply pending database migrations, or show their status.
     Migrate {
         #[command(subcommand)]
@@ -273,7 +273,7 @@ fn fail(err: anyhow::Error) -> ExitCode {
 
 async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
-        Command::Serve(args) => serve(&cli.data_dir, cli.bcrypt_cost, args).await,
+        Command::Serve(args) => serve(&cli.data_dir, cli.bcrypt_cost, *args).await,
         Command::Migrate { action } => migrate(&cli.data_dir, action),
         Command::User { action } => user(&cli.data_dir, cli.bcrypt_cost, action).await,
         Command::Export {
