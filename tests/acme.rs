@@ -15,6 +15,9 @@ use common::TestServer;
 use order_system::tls::acme::AcmeSettings;
 use order_system::tls::{HttpsConfig, Source, serve::Limits};
 
+/// What a test waits for in the certificate a handshake gets.
+type Check = Box<dyn Fn(&Option<Vec<u8>>) -> bool + Send>;
+
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
@@ -124,7 +127,7 @@ async fn certificates_are_issued_renewed_cached_and_survive_a_missing_ca() {
     };
     let mut srv = start(https.clone(), data.clone()).await;
 
-    let wait_for = |f: Box<dyn Fn(&Option<Vec<u8>>) -> bool + Send>, what: &'static str| {
+    let wait_for = |f: Check, what: &'static str| {
         let root = issuer_root.clone();
         async move {
             let deadline = Instant::now() + Duration::from_secs(60);
