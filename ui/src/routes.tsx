@@ -4,6 +4,7 @@ import { Navigate, Route, Routes } from 'react-router';
 import type { Role } from './api/types';
 import { RequireRole, RequireUser } from './auth/guards';
 import { useMe } from './auth/session';
+import { PageErrorBoundary } from './components/ErrorBoundary';
 import { NotFound } from './components/Forbidden';
 import { FullPageSpin } from './components/States';
 import { PublicShell } from './layout/PublicShell';
@@ -28,7 +29,11 @@ const SettingsPage = lazy(() => import('./pages/settings/SettingsPage'));
 const SystemPage = lazy(() => import('./pages/system/SystemPage'));
 
 function Page({ min, children }: { min?: Role; children: ReactNode }) {
-  const page = <Suspense fallback={<FullPageSpin />}>{children}</Suspense>;
+  const page = (
+    <PageErrorBoundary>
+      <Suspense fallback={<FullPageSpin />}>{children}</Suspense>
+    </PageErrorBoundary>
+  );
   return min ? <RequireRole min={min}>{page}</RequireRole> : page;
 }
 
@@ -47,9 +52,11 @@ export function AppRoutes() {
       <Route
         element={
           <RequireUser>
-            <Suspense fallback={<FullPageSpin />}>
-              <AppLayout />
-            </Suspense>
+            <PageErrorBoundary resetKey="layout">
+              <Suspense fallback={<FullPageSpin />}>
+                <AppLayout />
+              </Suspense>
+            </PageErrorBoundary>
           </RequireUser>
         }
       >

@@ -28,6 +28,9 @@ const en: typeof zhCN = {
     total: '{{count}} in total',
     viewAll: 'View all',
     pageNotFound: 'This page does not exist.',
+    pageFailed: 'Something went wrong on this page',
+    pageFailedHint: 'The system may just have been updated. Reload the page and try again.',
+    reload: 'Reload',
   },
   nav: {
     menu: 'Menu',

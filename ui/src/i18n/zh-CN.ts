@@ -27,6 +27,9 @@ const zhCN = {
     total: '共 {{count}} 条',
     viewAll: '查看全部',
     pageNotFound: '页面不存在。',
+    pageFailed: '页面出错了',
+    pageFailedHint: '可能是系统刚刚更新。请刷新页面后重试。',
+    reload: '刷新页面',
   },
   nav: {
     menu: '菜单',
