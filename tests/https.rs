@@ -402,3 +402,87 @@ async fn slow_clients_are_cut_off_and_connections_are_capped() {
     assert!(matches!(refused, Ok(Err(_))), "the fourth connection is refused");
     drop(held);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sighup_makes_the_binary_serve_the_new_certificate() {
+    let dir = tempfile::tempdir().unwrap();
+    let ca = Ca::new("order-system test CA");
+    let (cert, key, first) = ca.leaf(dir.path(), "a", false);
+    let (new_cert, new_key, second) = ca.leaf(dir.path(), "b", false);
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let http = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_order-system"))
+        .args(["--data-dir", dir.path().join("data").to_str().unwrap(), "serve"])
+        .args([
+            "--http",
+            &format!("127.0.0.1:{http}"),
+            "--https",
+            &format!("127.0.0.1:{port}"),
+        ])
+        .args(["--tls-cert", cert.to_str().unwrap(), "--tls-key", key.to_str().unwrap()])
+        .env("ORDER_SYSTEM_BCRYPT_COST", "4")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut up = false;
+    for _ in 0..200 {
+        if tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_ok() {
+            up = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    assert!(up, "the server listens");
+    assert_eq!(served_cert(port, &ca).await, first);
+
+    // Swap the files but keep their old modification times, so only SIGHUP can trigger the reload.
+    let stamp = |p: &Path| std::fs::metadata(p).unwrap().modified().unwrap();
+    let (cert_time, key_time) = (stamp(&cert), stamp(&key));
+    std::fs::copy(&new_key, &key).unwrap();
+    std::fs::copy(&new_cert, &cert).unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(&cert)
+        .unwrap()
+        .set_modified(cert_time)
+        .unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(&key)
+        .unwrap()
+        .set_modified(key_time)
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    assert_eq!(served_cert(port, &ca).await, first, "no reload without SIGHUP");
+    assert!(
+        std::process::Command::new("kill")
+            .args(["-HUP", &child.id().to_string()])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let mut served = Vec::new();
+    for _ in 0..40 {
+        served = served_cert(port, &ca).await;
+        if served == second {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(served, second, "after SIGHUP the new certificate is served");
+    assert!(child.try_wait().unwrap().is_none(), "SIGHUP does not stop the server");
+    let _ = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
+    let status = child.wait().unwrap();
+    assert!(status.success(), "{status:?}");
+}

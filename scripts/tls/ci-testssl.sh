@@ -28,17 +28,7 @@ trap cleanup EXIT
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
-# A test CA and an ECDSA P-256 leaf for localhost, as a real CA would issue it (90 days).
-openssl ecparam -name prime256v1 -genkey -noout -out "$WORK/ca.key" 2>/dev/null
-openssl req -x509 -new -key "$WORK/ca.key" -sha256 -days 30 -subj "/CN=order-system test CA" \
-  -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" -out "$WORK/ca.pem" 2>/dev/null
-openssl ecparam -name prime256v1 -genkey -noout -out "$WORK/leaf.key.ec" 2>/dev/null
-openssl pkcs8 -topk8 -nocrypt -in "$WORK/leaf.key.ec" -out "$WORK/leaf.key"
-openssl req -new -key "$WORK/leaf.key" -subj "/CN=localhost" -out "$WORK/leaf.csr" 2>/dev/null
-printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\n' > "$WORK/leaf.ext"
-openssl x509 -req -in "$WORK/leaf.csr" -CA "$WORK/ca.pem" -CAkey "$WORK/ca.key" -CAcreateserial -days 90 -sha256 \
-  -extfile "$WORK/leaf.ext" -out "$WORK/leaf.pem" 2>/dev/null
-cat "$WORK/leaf.pem" "$WORK/ca.pem" > "$WORK/chain.pem"
+bash "$HERE/test-cert.sh" "$WORK"
 
 HTTP_PORT="$(free_port)"
 HTTPS_PORT="$(free_port)"
