@@ -46,8 +46,8 @@ NGINX_WORKERS=2 bash scripts/tls/nginx-up.sh "$WORK/nginx" "$FILE" "$WORK/cert/c
 for _ in $(seq 100); do curl -sf --cacert "$WORK/cert/ca.pem" "https://localhost:$OURS/" -o /dev/null && break; sleep 0.1; done
 cmp <(curl -sf --cacert "$WORK/cert/ca.pem" "https://localhost:$OURS/") <(curl -sf --cacert "$WORK/cert/ca.pem" "https://localhost:$THEIRS/") \
   || { echo "the two servers do not serve the same bytes" >&2; exit 1; }
-NGINX_PIDS="$(pgrep -d, -f "nginx: .*$WORK/nginx" || true)"
-[ -n "$NGINX_PIDS" ] || NGINX_PIDS="$(cat "$WORK/nginx/nginx.pid"),$(pgrep -d, -P "$(cat "$WORK/nginx/nginx.pid")")"
+NGINX_MASTER="$(cat "$WORK/nginx/nginx.pid")"
+NGINX_PIDS="$NGINX_MASTER,$(pgrep -d, -P "$NGINX_MASTER")"
 
 # CPU ticks (user+system) of a comma-separated list of pids.
 ticks() { local t=0 p; for p in ${1//,/ }; do t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0))); done; echo "$t"; }
