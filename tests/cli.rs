@@ -175,6 +175,7 @@ fn serve(data: &Path, extra_env: &[(&str, &str)]) -> Served {
 }
 
 fn get_status(url: &str) -> Option<u16> {
+    order_system::tls::install_crypto_provider();
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

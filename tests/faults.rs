@@ -91,6 +91,14 @@ fn check(data: &Path) -> (bool, String) {
     (out.status.success(), String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
+fn http_client() -> ::reqwest::Client {
+    order_system::tls::install_crypto_provider();
+    ::reqwest::Client::builder()
+        .timeout(Duration::from_secs(10))
+        .build()
+        .unwrap()
+}
+
 async fn token(client: &::reqwest::Client, url: &str) -> String {
     let body: Value = client
         .post(format!("{url}/api/auth/login"))
@@ -122,10 +130,7 @@ async fn acknowledged_orders_survive_sigkill() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     let port = free_port();
-    let client = ::reqwest::Client::builder()
-        .timeout(Duration::from_secs(3))
-        .build()
-        .unwrap();
+    let client = http_client();
     let mut proc = start(&data, port);
     let admin = token(&client, &proc.url).await;
     let product: Value = client
@@ -242,10 +247,7 @@ async fn a_full_disk_refuses_writes_cleanly_and_recovers() {
     let _mount = Mount(mnt.clone());
     let data = mnt.join("data");
     let port = free_port();
-    let client = ::reqwest::Client::builder()
-        .timeout(Duration::from_secs(10))
-        .build()
-        .unwrap();
+    let client = http_client();
     let mut proc = start(&data, port);
     let admin = token(&client, &proc.url).await;
     let url = proc.url.clone();

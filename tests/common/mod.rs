@@ -40,6 +40,8 @@ impl TestServer {
     }
 
     pub async fn start_with(tweak: impl FnOnce(&mut Config)) -> Self {
+        // reqwest is built with rustls but no provider of its own: use the server's (ring).
+        order_system::tls::install_crypto_provider();
         let dir = tempfile::tempdir().unwrap();
         let mut config = config(&dir.path().join("data"));
         tweak(&mut config);
