@@ -16,7 +16,7 @@ use crate::app::AppState;
 use crate::auth::CurrentUser;
 use crate::error::{AppResult, ErrorBody};
 use crate::http::json::{ApiJson, ApiQuery};
-use crate::http::list::{ListParams, Page, Paging};
+use crate::http::list::{ListParams, Page, read_page};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -52,19 +52,14 @@ async fn list_customers(
     ApiQuery(params): ApiQuery<ListParams>,
     ApiQuery(filters): ApiQuery<CustomerFilters>,
 ) -> AppResult<Json<Page<Customer>>> {
-    let paging = Paging::try_from(params)?;
-    let order_by = paging.order_by(SORTS, true)?;
     let filter = CustomerFilter {
         archived: Some(filters.archived.unwrap_or(false)),
     };
-    let page = state
-        .db
-        .read(move |conn| {
-            let (items, total) = store::list(conn, &filter, &paging, &order_by)?;
-            Ok(Page::new(items, total, &paging))
-        })
-        .await?;
-    Ok(Json(page))
+    read_page(&state.db, params, SORTS, move |conn, paging, order_by| {
+        store::list(conn, &filter, paging, order_by)
+    })
+    .await
+    .map(Json)
 }
 
 /// Create a customer.

@@ -156,3 +156,24 @@ impl DateRange {
         ))
     }
 }
+
+/// Reads one page of a list on a reader thread: `query` gets the connection, the paging and
+/// the resolved ORDER BY, and returns the page's items and the total count.
+pub async fn read_page<T, F>(
+    db: &crate::db::Db,
+    params: ListParams,
+    sorts: &'static [(&'static str, &'static str)],
+    query: F,
+) -> Result<Page<T>, AppError>
+where
+    T: Send + 'static,
+    F: FnOnce(&rusqlite::Connection, &Paging, &str) -> Result<(Vec<T>, i64), AppError> + Send + 'static,
+{
+    let paging = Paging::try_from(params)?;
+    let order_by = paging.order_by(sorts, true)?;
+    db.read(move |conn| {
+        let (items, total) = query(conn, &paging, &order_by)?;
+        Ok(Page::new(items, total, &paging))
+    })
+    .await
+}

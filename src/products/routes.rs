@@ -14,7 +14,7 @@ use crate::app::AppState;
 use crate::auth::CurrentUser;
 use crate::error::{AppResult, ErrorBody};
 use crate::http::json::{ApiJson, ApiQuery};
-use crate::http::list::{ListParams, Page, Paging};
+use crate::http::list::{ListParams, Page, read_page};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -56,8 +56,6 @@ async fn list_products(
     ApiQuery(params): ApiQuery<ListParams>,
     ApiQuery(filters): ApiQuery<ProductFilters>,
 ) -> AppResult<Json<Page<Product>>> {
-    let paging = Paging::try_from(params)?;
-    let order_by = paging.order_by(SORTS, true)?;
     let status = if viewer.is_staff() {
         filters.status
     } else {
@@ -67,14 +65,11 @@ async fn list_products(
         status,
         low_stock: filters.low_stock,
     };
-    let page = state
-        .db
-        .read(move |conn| {
-            let (items, total) = store::list(conn, &filter, &paging, &order_by)?;
-            Ok(Page::new(items, total, &paging))
-        })
-        .await?;
-    Ok(Json(page))
+    read_page(&state.db, params, SORTS, move |conn, paging, order_by| {
+        store::list(conn, &filter, paging, order_by)
+    })
+    .await
+    .map(Json)
 }
 
 /// Create a product. Its initial stock is the first row of its stock ledger.

@@ -14,7 +14,7 @@ use crate::app::AppState;
 use crate::auth::CurrentUser;
 use crate::error::{AppResult, ErrorBody};
 use crate::http::json::{ApiJson, ApiQuery};
-use crate::http::list::{ListParams, Page, Paging};
+use crate::http::list::{ListParams, Page, read_page};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -50,20 +50,15 @@ async fn list_users(
     ApiQuery(params): ApiQuery<ListParams>,
     ApiQuery(filters): ApiQuery<UserFilters>,
 ) -> AppResult<Json<Page<User>>> {
-    let paging = Paging::try_from(params)?;
-    let order_by = paging.order_by(SORTS, true)?;
     let filter = store::UserFilter {
         role: filters.role,
         is_active: filters.is_active,
     };
-    let page = state
-        .db
-        .read(move |conn| {
-            let (items, total) = store::list(conn, &filter, &paging, &order_by)?;
-            Ok(Page::new(items, total, &paging))
-        })
-        .await?;
-    Ok(Json(page))
+    read_page(&state.db, params, SORTS, move |conn, paging, order_by| {
+        store::list(conn, &filter, paging, order_by)
+    })
+    .await
+    .map(Json)
 }
 
 /// Create a user. By default they choose their own password at first sign-in.
