@@ -259,5 +259,39 @@ export interface SystemInfo {
     write_transactions?: number;
     write_queue?: number;
   };
-  backups?: unknown;
+}
+
+/** Why a backup was taken (other values may come from newer servers or hand-copied files). */
+export type BackupReason = 'manual' | 'scheduled' | 'pre-migrate' | 'pre-restore' | 'unknown';
+
+/** One verified backup file in the server's backup directory. */
+export interface BackupInfo {
+  /** The file name, e.g. order-system-20261128-063823-855-manual.db. */
+  name: string;
+  size_bytes: number;
+  /** RFC 3339; "" for a file copied in by hand (no record beside it). */
+  created_at: string;
+  schema_version: number;
+  /** "ok" when the copy passed the integrity and foreign-key checks. */
+  verification: string;
+  reason: BackupReason | (string & {});
+  duration_ms: number;
+}
+
+/** How the latest backup attempts (manual or scheduled) went since the server started. */
+export interface BackupStatus {
+  last_success_at: string | null;
+  last_success_name: string | null;
+  last_success_bytes: number | null;
+  last_failure_at: string | null;
+  last_error: string | null;
+}
+
+export interface BackupList {
+  directory: string;
+  status: BackupStatus;
+  /** Newest first. */
+  items: BackupInfo[];
+  /** Why the backup directory could not be read, if it could not. */
+  problem: string | null;
 }

@@ -1,11 +1,12 @@
 import { useQuery } from '@tanstack/react-query';
-import { Alert, Card, Col, Descriptions, Row, Statistic, Tag } from 'antd';
+import { Card, Col, Descriptions, Row, Statistic, Tag } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { systemApi } from '../../api/admin';
 import type { SystemInfo } from '../../api/types';
 import { PageHeader } from '../../components/PageHeader';
 import { QueryView } from '../../components/States';
 import { formatBytes, splitDuration } from '../../lib/format';
+import { BackupsCard } from './BackupsCard';
 
 export default function SystemPage() {
   const { t } = useTranslation();
@@ -14,6 +15,7 @@ export default function SystemPage() {
     <>
       <PageHeader title={t('nav.system')} />
       <QueryView query={query}>{(s) => <SystemView info={s} />}</QueryView>
+      <BackupsCard />
     </>
   );
 }
@@ -68,11 +70,6 @@ function SystemView({ info }: { info: SystemInfo }) {
           ]}
         />
       </Card>
-      {info.backups === undefined && (
-        <Card title={t('system.backups')}>
-          <Alert type="info" showIcon title={t('system.backupsLater')} />
-        </Card>
-      )}
     </>
   );
 }
