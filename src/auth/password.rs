@@ -62,8 +62,3 @@ impl PasswordHasher {
         tokio::task::spawn_blocking(f).await.map_err(AppError::internal)?
     }
 }
-
-/// Hashes synchronously, for the command line where there is no runtime to protect.
-pub fn hash_blocking(password: &str, cost: u32) -> AppResult<String> {
-    bcrypt::hash(password, cost).map_err(AppError::internal)
-}

@@ -22,7 +22,6 @@ use utoipa::ToSchema;
 
 use crate::clock;
 use crate::error::{AppError, AppResult};
-use store::FileCheck;
 
 pub const PREFIX: &str = "order-system-";
 pub const SUFFIX: &str = ".db";
@@ -180,11 +179,6 @@ pub fn prune(dir: &Path, reason: &str, keep: usize) -> AppResult<Vec<String>> {
         delete(dir, name)?;
     }
     Ok(old)
-}
-
-/// Checks a database file; see [`store::check_file`].
-pub fn verify(path: &Path) -> AppResult<FileCheck> {
-    store::check_file(path)
 }
 
 /// The outcome of the latest backup attempts, for the admin API and the metrics.
