@@ -36,16 +36,8 @@ pub struct Health {
     ))]
 async fn health(State(state): State<AppState>) -> (StatusCode, Json<Health>) {
     let started = Instant::now();
-    let probe = state
-        .db
-        .read(|conn| Ok(conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get::<_, i64>(0))?))
-        .await;
+    let database = database_status(&state).await;
     let latency = started.elapsed().as_secs_f64() * 1000.0;
-    let database = match probe {
-        Ok(_) if state.db.writer_alive() => "ok".to_owned(),
-        Ok(_) => "the database writer has stopped".to_owned(),
-        Err(err) => err.to_string(),
-    };
     let healthy = database == "ok";
     let body = Health {
         status: if healthy { "ok" } else { "unavailable" },
@@ -97,15 +89,7 @@ async fn system(State(state): State<AppState>) -> Json<SystemInfo> {
         p.push(suffix);
         std::fs::metadata(p).map(|m| m.len()).unwrap_or(0)
     };
-    let health = match state
-        .db
-        .read(|conn| Ok(conn.query_row("SELECT 1", [], |r| r.get::<_, i64>(0))?))
-        .await
-    {
-        Ok(_) if state.db.writer_alive() => "ok".to_owned(),
-        Ok(_) => "the database writer has stopped".to_owned(),
-        Err(err) => err.to_string(),
-    };
+    let health = database_status(&state).await;
     let writes = state.db.writer_stats();
     Json(SystemInfo {
         version: env!("CARGO_PKG_VERSION"),
@@ -121,4 +105,17 @@ async fn system(State(state): State<AppState>) -> Json<SystemInfo> {
             write_queue: writes.queued,
         },
     })
+}
+
+/// "ok" when a reader answers a round trip and the writer is alive; otherwise what is wrong.
+async fn database_status(state: &AppState) -> String {
+    let probe = state
+        .db
+        .read(|conn| Ok(conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get::<_, i64>(0))?))
+        .await;
+    match probe {
+        Ok(_) if state.db.writer_alive() => "ok".to_owned(),
+        Ok(_) => "the database writer has stopped".to_owned(),
+        Err(err) => err.to_string(),
+    }
 }

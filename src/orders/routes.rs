@@ -15,7 +15,7 @@ use crate::app::AppState;
 use crate::auth::CurrentUser;
 use crate::error::{AppResult, ErrorBody};
 use crate::http::json::{ApiJson, ApiQuery};
-use crate::http::list::{DateRange, ListParams, Page, Paging};
+use crate::http::list::{DateRange, ListParams, Page, read_page};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -54,8 +54,6 @@ async fn list_orders(
     ApiQuery(filters): ApiQuery<OrderFilters>,
     ApiQuery(range): ApiQuery<DateRange>,
 ) -> AppResult<Json<Page<Order>>> {
-    let paging = Paging::try_from(params)?;
-    let order_by = paging.order_by(SORTS, true)?;
     let (from, to) = range.resolve(state.settings.get().tz())?;
     let mut filter = OrderFilter {
         status: filters.status,
@@ -63,20 +61,16 @@ async fn list_orders(
         from,
         to,
     };
-    let page = state
-        .db
-        .read(move |conn| {
-            if let Some(own) = super::visible_customer(conn, &viewer)? {
-                let Some(own) = own else {
-                    return Ok(Page::new(Vec::new(), 0, &paging));
-                };
-                filter.customer_id = Some(own);
-            }
-            let (items, total) = store::list(conn, &filter, &paging, &order_by)?;
-            Ok(Page::new(items, total, &paging))
-        })
-        .await?;
-    Ok(Json(page))
+    read_page(&state.db, params, SORTS, move |conn, paging, order_by| {
+        // A customer's list is always narrowed to their own orders, whatever they asked for.
+        if let Some(own) = super::visible_customer(conn, &viewer)? {
+            let Some(own) = own else { return Ok((Vec::new(), 0)) };
+            filter.customer_id = Some(own);
+        }
+        store::list(conn, &filter, paging, order_by)
+    })
+    .await
+    .map(Json)
 }
 
 /// Take an order. Stock is checked and taken in the same transaction; if any line lacks
