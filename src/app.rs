@@ -13,7 +13,6 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
-use tower_http::trace::TraceLayer;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_swagger_ui::SwaggerUi;
@@ -26,6 +25,7 @@ use crate::config::Config;
 use crate::datadir::DataDir;
 use crate::db::{Db, DbOptions, migrations};
 use crate::http::{self, errors, json::MAX_JSON_BODY, openapi::ApiDoc, static_files};
+use crate::observe::{self, Metrics, MetricsAccess};
 use crate::settings::{self, SharedSettings};
 use crate::tls;
 use crate::users::{self, Bootstrap};
@@ -41,6 +41,8 @@ pub struct AppState {
     /// Mark session cookies Secure (when serving HTTPS).
     pub secure_cookies: bool,
     pub backups: Backups,
+    pub metrics: Arc<Metrics>,
+    pub metrics_access: Arc<MetricsAccess>,
 }
 
 /// Where backups go and how the latest ones went.
@@ -73,6 +75,10 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
 /// The whole HTTP application: API behind its access policies, docs, and the embedded UI.
 pub fn router(state: AppState) -> anyhow::Result<Router> {
     let (api, doc) = api();
+    let metrics = state.metrics.clone();
+    let scrape = Router::new()
+        .route("/metrics", axum::routing::get(observe::routes::metrics))
+        .with_state(state.clone());
     let table = PolicyTable::from_openapi(&doc).map_err(anyhow::Error::msg)?;
     let api = api
         .route_layer(middleware::from_fn_with_state(
@@ -82,6 +88,7 @@ pub fn router(state: AppState) -> anyhow::Result<Router> {
         .with_state(state);
     let mut app = Router::new()
         .merge(api)
+        .merge(scrape)
         .merge(SwaggerUi::new("/api/docs").url("/api/openapi.json", doc))
         .fallback(static_files::serve)
         .layer(middleware::map_response(errors::json_errors))
@@ -93,7 +100,7 @@ pub fn router(state: AppState) -> anyhow::Result<Router> {
     for layer in http::security_headers() {
         app = app.layer(layer);
     }
-    Ok(app.layer(TraceLayer::new_for_http()))
+    Ok(app.layer(middleware::from_fn_with_state(metrics, observe::requests::observe)))
 }
 
 /// Everything `serve` needs before it listens, and what the first start did.
@@ -143,7 +150,10 @@ pub async fn prepare(config: &Config) -> anyhow::Result<Prepared> {
         .await
         .context("cannot set up the superAdmin account")?;
     let settings = SharedSettings::new(db.read(settings::store::load).await?);
+    let metrics = Arc::new(Metrics::new(&db));
     let state = AppState {
+        metrics,
+        metrics_access: Arc::new(config.metrics_access.clone()),
         db,
         auth,
         settings,

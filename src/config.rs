@@ -30,6 +30,10 @@ pub struct Config {
     pub backup_schedule: Option<crate::backup::schedule::Schedule>,
     /// HTTPS, when on; plain HTTP then only redirects.
     pub https: Option<crate::tls::HttpsConfig>,
+    /// Who may read `/metrics`.
+    pub metrics_access: crate::observe::MetricsAccess,
+    /// Open the UI in the desktop's browser once ready (`serve --open`).
+    pub open_browser: bool,
 }
 
 pub const DEFAULT_HTTP: &str = "127.0.0.1:8080";
@@ -53,6 +57,8 @@ impl Config {
             backup_dir: None,
             backup_schedule: None,
             https: None,
+            metrics_access: Default::default(),
+            open_browser: false,
         }
     }
 }

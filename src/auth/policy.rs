@@ -141,8 +141,11 @@ pub async fn enforce(
     match authorize(&state, credential, policy).await {
         Ok(mut user) => {
             user.ip = client_ip(&req);
+            let id = user.id;
             req.extensions_mut().insert(user);
-            next.run(req).await
+            let mut response = next.run(req).await;
+            response.extensions_mut().insert(crate::observe::UserId(id));
+            response
         }
         Err(err) => err.into_response(),
     }

@@ -67,9 +67,15 @@ async fn login(
     from: Origin,
     ApiJson(body): ApiJson<LoginRequest>,
 ) -> AppResult<Json<TokenResponse>> {
-    service::login(&state.db, &state.auth, &body.username, &body.password, &from)
-        .await
-        .map(Json)
+    let result = service::login(&state.db, &state.auth, &body.username, &body.password, &from).await;
+    count_failure(&state, &result);
+    result.map(Json)
+}
+
+fn count_failure<T>(state: &AppState, result: &AppResult<T>) {
+    if matches!(result, Err(AppError::Unauthorized { .. })) {
+        state.metrics.failed_logins.inc();
+    }
 }
 
 /// Sign in for a browser session: the answer sets an HttpOnly cookie and carries no token.
@@ -89,7 +95,9 @@ async fn start_session(
     ApiJson(body): ApiJson<LoginRequest>,
 ) -> AppResult<Response> {
     cookie::check_csrf(&axum::http::Method::POST, &headers)?;
-    let (answer, new) = service::start_session(&state.db, &state.auth, &body.username, &body.password, &from).await?;
+    let result = service::start_session(&state.db, &state.auth, &body.username, &body.password, &from).await;
+    count_failure(&state, &result);
+    let (answer, new) = result?;
     Ok(with_cookie(&state, Json(answer).into_response(), Some(new)))
 }
 

@@ -8,6 +8,7 @@
 
 mod checkpointer;
 mod connection;
+pub mod metrics;
 pub mod migrations;
 mod readers;
 mod writer;
@@ -18,6 +19,7 @@ use std::sync::Arc;
 use rusqlite::Connection;
 
 pub use connection::{Durability, open_read_only, open_read_write};
+pub use metrics::DbMetrics;
 pub use writer::WriterStats;
 
 use crate::error::{AppError, AppResult};
@@ -54,13 +56,15 @@ struct Inner {
     readers: readers::ReaderPool,
     checkpointer: checkpointer::Checkpointer,
     path: PathBuf,
+    metrics: Arc<DbMetrics>,
 }
 
 impl Db {
     /// Opens the database (which must already be migrated) and starts its threads.
     pub fn open(options: &DbOptions) -> AppResult<Self> {
-        let writer = writer::WriterHandle::start(options)?;
-        let readers = readers::ReaderPool::start(options)?;
+        let metrics = Arc::new(DbMetrics::default());
+        let writer = writer::WriterHandle::start(options, metrics.clone())?;
+        let readers = readers::ReaderPool::start(options, metrics.clone())?;
         let checkpointer = checkpointer::Checkpointer::start(options)?;
         Ok(Self {
             inner: Arc::new(Inner {
@@ -68,6 +72,7 @@ impl Db {
                 readers,
                 checkpointer,
                 path: options.path.clone(),
+                metrics,
             }),
         })
     }
@@ -120,6 +125,10 @@ impl Db {
 
     pub fn writer_stats(&self) -> WriterStats {
         self.inner.writer.stats()
+    }
+
+    pub fn metrics(&self) -> &DbMetrics {
+        &self.inner.metrics
     }
 
     /// Finishes queued writes, stops all threads and closes every connection.

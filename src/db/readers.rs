@@ -4,24 +4,27 @@
 //! against ~36k, because the blocking pool grew to hundreds of threads contending for the pool
 //! lock. In WAL mode readers never block the writer, nor it them.
 
+use std::sync::Arc;
 use std::thread::JoinHandle;
+use std::time::Instant;
 
 use rusqlite::Connection;
 use tokio::sync::oneshot;
 
-use super::DbOptions;
 use super::connection::open_read_only;
+use super::{DbMetrics, DbOptions};
 use crate::error::{AppError, AppResult};
 
 type Job = Box<dyn FnOnce(&Connection) + Send>;
 
 pub struct ReaderPool {
     tx: flume::Sender<Option<Job>>,
+    metrics: Arc<DbMetrics>,
     threads: std::sync::Mutex<Vec<JoinHandle<()>>>,
 }
 
 impl ReaderPool {
-    pub fn start(options: &DbOptions) -> AppResult<Self> {
+    pub fn start(options: &DbOptions, metrics: Arc<DbMetrics>) -> AppResult<Self> {
         let count = options.readers.max(1);
         let (tx, rx) = flume::bounded::<Option<Job>>(1024);
         let mut threads = Vec::with_capacity(count);
@@ -42,6 +45,7 @@ impl ReaderPool {
         }
         Ok(Self {
             tx,
+            metrics,
             threads: std::sync::Mutex::new(threads),
         })
     }
@@ -52,7 +56,9 @@ impl ReaderPool {
         F: FnOnce(&Connection) -> AppResult<T> + Send + 'static,
     {
         let (reply_tx, reply_rx) = oneshot::channel();
+        let (queued, metrics) = (Instant::now(), self.metrics.clone());
         let job: Job = Box::new(move |conn: &Connection| {
+            metrics.read_wait_seconds.observe(queued.elapsed().as_secs_f64());
             let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(conn)))
                 .unwrap_or_else(|_| Err(AppError::Internal("a read request panicked".into())));
             let _ = reply_tx.send(outcome);

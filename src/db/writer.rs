@@ -14,7 +14,7 @@ use std::thread::JoinHandle;
 use rusqlite::Connection;
 use tokio::sync::oneshot;
 
-use super::{DbOptions, open_read_write};
+use super::{DbMetrics, DbOptions, open_read_write};
 use crate::error::{AppError, AppResult};
 
 /// Called with the fate of the batch's COMMIT: `None` if it succeeded.
@@ -61,7 +61,7 @@ pub struct WriterHandle {
 }
 
 impl WriterHandle {
-    pub fn start(options: &DbOptions) -> AppResult<Self> {
+    pub fn start(options: &DbOptions, metrics: Arc<DbMetrics>) -> AppResult<Self> {
         let conn = open_read_write(&options.path, options.durability)?;
         // Checkpoints run on their own thread (see checkpointer.rs), never inside a commit.
         conn.pragma_update(None, "wal_autocheckpoint", 0)?;
@@ -74,7 +74,7 @@ impl WriterHandle {
         let thread = std::thread::Builder::new()
             .name("db-writer".into())
             .spawn(move || {
-                run(conn, rx, max_batch, &thread_counters);
+                run(conn, rx, max_batch, &thread_counters, &metrics);
                 thread_alive.store(false, Ordering::SeqCst);
             })
             .map_err(AppError::internal)?;
@@ -138,7 +138,7 @@ fn stopped() -> AppError {
     AppError::Unavailable("the database writer has stopped".into())
 }
 
-fn run(conn: Connection, rx: flume::Receiver<Msg>, max_batch: usize, counters: &Counters) {
+fn run(conn: Connection, rx: flume::Receiver<Msg>, max_batch: usize, counters: &Counters, metrics: &DbMetrics) {
     let mut batch: Vec<Job> = Vec::with_capacity(max_batch);
     let mut stopping = false;
     while !stopping {
@@ -157,7 +157,8 @@ fn run(conn: Connection, rx: flume::Receiver<Msg>, max_batch: usize, counters: &
             }
         }
         counters.requests.fetch_add(batch.len() as u64, Ordering::Relaxed);
-        let transactions = commit_batch(&conn, &mut batch);
+        metrics.batch_size.observe(batch.len() as f64);
+        let transactions = commit_batch(&conn, &mut batch, metrics);
         counters.transactions.fetch_add(transactions, Ordering::Relaxed);
     }
     // Anything still queued after Stop is answered as refused, never silently dropped.
@@ -167,7 +168,7 @@ fn run(conn: Connection, rx: flume::Receiver<Msg>, max_batch: usize, counters: &
 
 /// Runs a batch; returns how many transactions it took (more than one only when SQLite rolled
 /// a transaction back under it).
-fn commit_batch(conn: &Connection, batch: &mut Vec<Job>) -> u64 {
+fn commit_batch(conn: &Connection, batch: &mut Vec<Job>, metrics: &DbMetrics) -> u64 {
     let mut queue: std::collections::VecDeque<Job> = batch.drain(..).collect();
     let mut transactions = 0;
     while !queue.is_empty() {
@@ -201,7 +202,7 @@ fn commit_batch(conn: &Connection, batch: &mut Vec<Job>) -> u64 {
         }
         let commit_error = match aborted {
             Some(err) => Some(err),
-            None => conn.execute_batch("COMMIT").err().map(|err| {
+            None => timed_commit(conn, metrics).err().map(|err| {
                 let err = AppError::from(err);
                 tracing::error!(error = %err, "commit failed; the batch was rolled back");
                 let _ = conn.execute_batch("ROLLBACK");
@@ -213,6 +214,13 @@ fn commit_batch(conn: &Connection, batch: &mut Vec<Job>) -> u64 {
         }
     }
     transactions
+}
+
+fn timed_commit(conn: &Connection, metrics: &DbMetrics) -> rusqlite::Result<()> {
+    let started = std::time::Instant::now();
+    let result = conn.execute_batch("COMMIT");
+    metrics.commit_seconds.observe(started.elapsed().as_secs_f64());
+    result
 }
 
 fn run_in_savepoint<T>(conn: &Connection, f: impl FnOnce(&Connection) -> AppResult<T>, keep: bool) -> AppResult<T> {

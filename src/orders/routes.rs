@@ -92,6 +92,9 @@ async fn create_order(
     let key = headers.get("idempotency-key").map(|v| v.to_str().unwrap_or("\u{0}"));
     let idempotency = key.map(|k| super::Idempotency::new(k, &body)).transpose()?;
     let (order, replayed) = super::create(&state.db, &state.settings.get(), &actor, body, idempotency).await?;
+    if !replayed {
+        state.metrics.orders_created.inc();
+    }
     let mut response = (StatusCode::CREATED, Json(order)).into_response();
     if replayed {
         response

@@ -1,0 +1,335 @@
+//! The data commands: migrate, export, import, backup, restore, check and cleanup. Each opens
+//! the data dir itself; backup and check are safe while the server runs.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail};
+use clap::{Args, Subcommand};
+
+use crate::audit::Who;
+use crate::auth::password::PasswordHasher;
+use crate::datadir::DataDir;
+use crate::db::{Db, DbOptions, migrations};
+use crate::error::AppError;
+use crate::http::list::DateRange;
+use crate::orders::store::OrderFilter;
+use crate::orders::types::OrderStatus;
+use crate::transfer::export::Kind;
+use crate::{settings, transfer, users};
+
+#[derive(Args)]
+pub struct ExportArgs {
+    #[arg(value_enum)]
+    what: ExportKind,
+    /// Write here instead of to standard output.
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Orders only: only this status.
+    #[arg(long)]
+    status: Option<String>,
+    /// Orders only: created on or after this date (YYYY-MM-DD, the shop's time zone) or time.
+    #[arg(long)]
+    from: Option<String>,
+    /// Orders only: created on or before this date, or before this time.
+    #[arg(long)]
+    to: Option<String>,
+}
+
+#[derive(Args)]
+pub struct ImportArgs {
+    #[arg(value_enum)]
+    what: ImportKind,
+    file: PathBuf,
+    /// Check everything and report, writing nothing.
+    #[arg(long)]
+    dry_run: bool,
+}
+
+pub fn parse_days(s: &str) -> Result<u32, String> {
+    let d = humantime::parse_duration(s).map_err(|e| format!("{e} (try 30d)"))?;
+    let days = d.as_secs() / 86_400;
+    if days == 0 || days > 36_500 {
+        return Err("must be between 1 day and 100 years".into());
+    }
+    Ok(days as u32)
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub enum ExportKind {
+    Orders,
+    Products,
+    Customers,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub enum ImportKind {
+    Products,
+    Customers,
+}
+
+#[derive(Subcommand)]
+pub enum MigrateAction {
+    /// List every migration and when it was applied.
+    Status,
+}
+
+pub fn migrate(data_dir: &Path, action: Option<MigrateAction>) -> anyhow::Result<()> {
+    let dir = DataDir::prepare(data_dir)?;
+    let path = dir.db_path();
+    match action {
+        None => {
+            let applied = migrations::apply(&path).with_context(|| format!("migrating {}", path.display()))?;
+            dir.restrict_db_files()?;
+            if applied.is_empty() {
+                println!(
+                    "{}: up to date (schema version {})",
+                    path.display(),
+                    migrations::latest_version()
+                );
+            } else {
+                let list: Vec<String> = applied.iter().map(|v| format!("V{v}")).collect();
+                println!("{}: applied {}", path.display(), list.join(", "));
+            }
+        }
+        Some(MigrateAction::Status) => {
+            for m in migrations::status(&path)? {
+                let state = m
+                    .applied_on
+                    .map_or_else(|| "pending".to_owned(), |at| format!("applied {at}"));
+                println!("V{:<4} {:<30} {state}", m.version, m.name);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Opens the database for a one-off command, with the built-in administrator in place.
+pub async fn open_db(data_dir: &Path, hasher: &PasswordHasher) -> anyhow::Result<Db> {
+    let dir = DataDir::prepare(data_dir)?;
+    let path = dir.db_path();
+    migrations::apply(&path).with_context(|| format!("cannot prepare the database {}", path.display()))?;
+    dir.restrict_db_files()?;
+    let mut options = DbOptions::new(&path);
+    options.readers = 1;
+    let db = Db::open(&options)?;
+    users::bootstrap(&db, hasher, None).await?;
+    Ok(db)
+}
+
+pub async fn export(data_dir: &Path, bcrypt_cost: u32, args: ExportArgs) -> anyhow::Result<()> {
+    let ExportArgs {
+        what,
+        out,
+        status,
+        from,
+        to,
+    } = args;
+    let range = DateRange {
+        date_from: from,
+        date_to: to,
+    };
+    let db = open_db(data_dir, &PasswordHasher::new(bcrypt_cost)).await?;
+    let settings = db.read(settings::store::load).await?;
+    let tz = settings.tz();
+    let status = status
+        .map(|s| {
+            OrderStatus::parse(&s)
+                .with_context(|| format!("unknown status {s}; use pending, confirmed, shipped, completed or cancelled"))
+        })
+        .transpose()?;
+    let (from, to) = range.resolve(tz).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let filter = OrderFilter {
+        status,
+        customer_id: None,
+        from,
+        to,
+    };
+    let kind = match what {
+        ExportKind::Orders => Kind::Orders,
+        ExportKind::Products => Kind::Products,
+        ExportKind::Customers => Kind::Customers,
+    };
+    let currency = settings.currency_code.clone();
+    let reader = db.clone();
+    tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
+        let conn = reader.open_private_reader()?;
+        match out {
+            Some(path) => {
+                // Written beside the target and renamed, so a half-written file never has its name.
+                let tmp = path.with_extension("csv.partial");
+                let file = std::fs::File::create(&tmp).with_context(|| format!("cannot create {}", tmp.display()))?;
+                let mut buffered = std::io::BufWriter::new(file);
+                transfer::export::write(&conn, kind, &filter, tz, &currency, &mut buffered)?;
+                buffered.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+                std::fs::rename(&tmp, &path).with_context(|| format!("cannot write {}", path.display()))?;
+                eprintln!("wrote {}", path.display());
+            }
+            None => transfer::export::write(&conn, kind, &filter, tz, &currency, std::io::stdout().lock())?,
+        }
+        Ok(())
+    })
+    .await??;
+    close(db).await
+}
+
+pub async fn import(data_dir: &Path, bcrypt_cost: u32, args: ImportArgs) -> anyhow::Result<()> {
+    let ImportArgs { what, file, dry_run } = args;
+    let file = file.as_path();
+    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let db = open_db(data_dir, &PasswordHasher::new(bcrypt_cost)).await?;
+    let who = Who::command_line();
+    let result = match what {
+        ImportKind::Products => transfer::import::products(&db, who, bytes, dry_run).await,
+        ImportKind::Customers => transfer::import::customers(&db, who, bytes, dry_run).await,
+    };
+    close(db).await?;
+    match result {
+        Ok(r) => {
+            let verb = if r.dry_run { "would import" } else { "imported" };
+            println!(
+                "{verb} {} rows: {} created, {} updated, {} unchanged",
+                r.rows, r.created, r.updated, r.unchanged
+            );
+            Ok(())
+        }
+        Err(AppError::Unprocessable { message, details, .. }) => {
+            for e in details["errors"].as_array().into_iter().flatten() {
+                let column = e["column"]
+                    .as_str()
+                    .map(|c| format!(", column {c}"))
+                    .unwrap_or_default();
+                eprintln!(
+                    "  line {}{column}: {}",
+                    e["line"],
+                    e["message"].as_str().unwrap_or_default()
+                );
+            }
+            bail!("{}: {message}", file.display())
+        }
+        Err(err) => Err(err.into()),
+    }
+}
+
+pub async fn close(db: Db) -> anyhow::Result<()> {
+    tokio::task::spawn_blocking(move || db.close()).await?;
+    Ok(())
+}
+
+/// The data dir of a command that needs an existing database.
+fn existing(data_dir: &Path) -> anyhow::Result<DataDir> {
+    let dir = DataDir::prepare(data_dir)?;
+    if !dir.db_path().exists() {
+        bail!("no database at {} (is --data-dir right?)", dir.db_path().display());
+    }
+    Ok(dir)
+}
+
+pub async fn backup(data_dir: &Path, out: Option<PathBuf>, backup_dir: Option<PathBuf>) -> anyhow::Result<()> {
+    let dir = existing(data_dir)?;
+    let info = tokio::task::spawn_blocking(move || -> anyhow::Result<crate::backup::BackupInfo> {
+        let db = dir.db_path();
+        match out {
+            None => Ok(crate::backup::create(
+                &db,
+                &backup_dir.unwrap_or_else(|| dir.default_backup_dir()),
+                "manual",
+            )?),
+            Some(file) => {
+                // Taken into the target's directory, then given the name asked for.
+                let parent = file
+                    .parent()
+                    .filter(|p| !p.as_os_str().is_empty())
+                    .unwrap_or(Path::new("."))
+                    .to_path_buf();
+                let info = crate::backup::create(&db, &parent, "manual")?;
+                std::fs::rename(parent.join(&info.name), &file)
+                    .with_context(|| format!("cannot write {}", file.display()))?;
+                let _ = std::fs::rename(
+                    parent.join(format!("{}.json", info.name)),
+                    file.with_extension("db.json"),
+                );
+                Ok(crate::backup::BackupInfo {
+                    name: file.display().to_string(),
+                    ..info
+                })
+            }
+        }
+    })
+    .await??;
+    println!(
+        "backup {}: {} bytes, schema version {}, verified {}, {} ms",
+        info.name, info.size_bytes, info.schema_version, info.verification, info.duration_ms
+    );
+    Ok(())
+}
+
+pub async fn restore(data_dir: &Path, file: &Path, backup_dir: Option<PathBuf>) -> anyhow::Result<()> {
+    let dir = DataDir::prepare(data_dir)?;
+    let file = file.to_path_buf();
+    let report = tokio::task::spawn_blocking(move || {
+        let backups = backup_dir.unwrap_or_else(|| dir.default_backup_dir());
+        crate::backup::restore::restore(&dir, &file, &backups)
+    })
+    .await??;
+    println!(
+        "restored {} (schema version {})",
+        report.restored_from, report.backup_schema_version
+    );
+    if let Some(pre) = report.pre_restore_backup {
+        println!("the database it replaced is kept as backup {pre}");
+    }
+    if !report.migrated.is_empty() {
+        println!(
+            "migrated forward: {}",
+            report
+                .migrated
+                .iter()
+                .map(|v| format!("V{v}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    Ok(())
+}
+
+pub async fn check(data_dir: &Path) -> anyhow::Result<()> {
+    let dir = existing(data_dir)?;
+    let report = tokio::task::spawn_blocking(move || {
+        let conn = crate::db::open_read_only(&dir.db_path())?;
+        crate::maintenance::check(&conn)
+    })
+    .await??;
+    for line in report.lines() {
+        println!("{line}");
+    }
+    if !report.ok {
+        bail!("the database has problems (see above)");
+    }
+    Ok(())
+}
+
+pub async fn cleanup(data_dir: &Path, bcrypt_cost: u32, days: u32, dry_run: bool) -> anyhow::Result<()> {
+    existing(data_dir)?;
+    let db = open_db(data_dir, &PasswordHasher::new(bcrypt_cost)).await?;
+    let who = Who::command_line();
+    let report = db
+        .write(move |conn| crate::maintenance::cleanup(conn, &who, days, dry_run))
+        .await;
+    close(db).await?;
+    let report = report?;
+    let verb = if dry_run { "would delete" } else { "deleted" };
+    for o in &report.orders {
+        println!(
+            "{verb} {} (created {}, total {})",
+            o.order_number,
+            o.created_at,
+            crate::money::Money::from_minor(o.total_minor)
+        );
+    }
+    println!(
+        "{verb} {} cancelled order(s) created before {}",
+        report.orders.len(),
+        report.before
+    );
+    Ok(())
+}

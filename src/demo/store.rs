@@ -1,0 +1,227 @@
+//! The demo generator's SQL: bulk inserts through cached statements.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Duration, Utc};
+use fastrand::Rng;
+use rusqlite::{Connection, params};
+use serde_json::json;
+
+use super::{Summary, between, names};
+use crate::audit::{self, Event, Who};
+use crate::clock;
+use crate::error::AppResult;
+
+pub fn has_business_data(conn: &Connection) -> AppResult<bool> {
+    Ok(conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM products) OR EXISTS (SELECT 1 FROM customers) OR EXISTS (SELECT 1 FROM orders)",
+        [],
+        |r| r.get(0),
+    )?)
+}
+
+pub fn superadmin_id(conn: &Connection) -> AppResult<i64> {
+    Ok(conn.query_row(
+        "SELECT id FROM users WHERE role = 'superadmin' ORDER BY id LIMIT 1",
+        [],
+        |r| r.get(0),
+    )?)
+}
+
+/// What an order line needs to know about its product.
+pub struct Product {
+    id: i64,
+    sku: String,
+    name: String,
+    price_minor: i64,
+}
+
+/// Products with their stock: most well stocked, some low (for the low-stock report), a few
+/// sold out. Each stock level has its 'initial' ledger row, so `check` finds stock and ledger
+/// in agreement.
+pub fn insert_products(conn: &Connection, rng: &mut Rng, count: u64, at: &str) -> AppResult<Vec<Product>> {
+    let mut insert = conn.prepare_cached(
+        "INSERT INTO products (sku, name, description, price_minor, stock_quantity, low_stock_threshold, status,
+                               created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, NULL, 'active', ?, ?)",
+    )?;
+    let mut ledger = conn.prepare_cached(
+        "INSERT INTO inventory_movements (product_id, quantity_delta, balance_after, reason, note, created_at)
+         VALUES (?, ?, ?, 'initial', 'demo data', ?)",
+    )?;
+    let mut all = Vec::with_capacity(count as usize);
+    for n in 1..=count {
+        let (name, description) = names::product(rng);
+        let sku = format!("DEMO-{n:06}");
+        // Prices end in .90 or .00, from 1.90 to 999.00.
+        let price_minor = i64::from(rng.u32(1..999)) * 100 + if rng.bool() { 90 } else { 0 };
+        let stock: i64 = match rng.u8(..10) {
+            0 => 0,
+            1..=3 => rng.i64(1..10),
+            _ => rng.i64(20..500),
+        };
+        insert.execute(params![sku, name, description, price_minor, stock, at, at])?;
+        let id = conn.last_insert_rowid();
+        if stock > 0 {
+            ledger.execute(params![id, stock, stock, at])?;
+        }
+        all.push(Product {
+            id,
+            sku,
+            name,
+            price_minor,
+        });
+    }
+    Ok(all)
+}
+
+pub fn insert_customers(conn: &Connection, rng: &mut Rng, count: u64, at: &str) -> AppResult<()> {
+    let mut insert = conn.prepare_cached(
+        "INSERT INTO customers (name, phone, email, address, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
+    )?;
+    for n in 1..=count {
+        let p = names::customer(rng, n);
+        insert.execute(params![p.name, p.phone, p.email, p.address, at, at])?;
+    }
+    Ok(())
+}
+
+/// One order as it stands today: old orders are mostly completed (some cancelled), recent ones
+/// are still moving through the desk.
+pub struct DemoOrder<'a> {
+    customer_id: i64,
+    user_id: i64,
+    status: &'static str,
+    lines: Vec<(&'a Product, i64)>,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+}
+
+impl<'a> DemoOrder<'a> {
+    pub fn random(
+        rng: &mut Rng,
+        products: &'a [Product],
+        customers: u64,
+        user_id: i64,
+        at: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Self {
+        let age = now - at;
+        let status = match (age.num_days(), rng.u8(..100)) {
+            (14.., 0..=84) => "completed",
+            (14.., 85..=94) => "cancelled",
+            (14.., _) => "shipped",
+            (3.., 0..=39) => "completed",
+            (3.., 40..=79) => "shipped",
+            (3.., _) => "confirmed",
+            (_, 0..=49) => "pending",
+            (_, 50..=79) => "confirmed",
+            (_, 80..=89) => "shipped",
+            (_, _) => "cancelled",
+        };
+        let count = [1, 1, 2, 2, 2, 3, 3, 4][rng.usize(..8)];
+        let mut lines: Vec<(&Product, i64)> = Vec::with_capacity(count);
+        while lines.len() < count.min(products.len()) {
+            let p = &products[rng.usize(..products.len())];
+            if lines.iter().all(|(q, _)| q.id != p.id) {
+                lines.push((p, [1, 1, 1, 2, 2, 3, 5][rng.usize(..7)]));
+            }
+        }
+        let updated_at = if status == "pending" {
+            at
+        } else {
+            between(rng, at, (at + Duration::days(3)).min(now))
+        };
+        Self {
+            customer_id: rng.i64(1..=customers as i64),
+            user_id,
+            status,
+            lines,
+            created_at: at,
+            updated_at,
+        }
+    }
+}
+
+/// Writes an order with its lines and history; returns how many lines it has.
+pub fn insert_order(conn: &Connection, o: &DemoOrder, number: &str) -> AppResult<u64> {
+    let total: i64 = o.lines.iter().map(|(p, q)| p.price_minor * q).sum();
+    let (created, updated) = (clock::format(o.created_at), clock::format(o.updated_at));
+    conn.prepare_cached(
+        "INSERT INTO orders (order_number, user_id, customer_id, status, total_amount_minor, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?)",
+    )?
+    .execute(params![
+        number,
+        o.user_id,
+        o.customer_id,
+        o.status,
+        total,
+        created,
+        updated
+    ])?;
+    let order_id = conn.last_insert_rowid();
+    let mut item = conn.prepare_cached(
+        "INSERT INTO order_items (order_id, product_id, product_name, sku, quantity, unit_price_minor, line_total_minor)
+         VALUES (?, ?, ?, ?, ?, ?, ?)",
+    )?;
+    for (p, quantity) in &o.lines {
+        item.execute(params![
+            order_id,
+            p.id,
+            p.name,
+            p.sku,
+            quantity,
+            p.price_minor,
+            p.price_minor * quantity
+        ])?;
+    }
+    let mut history = conn.prepare_cached(
+        "INSERT INTO order_status_history (order_id, from_status, to_status, user_id, created_at) VALUES (?, ?, ?, ?, ?)",
+    )?;
+    history.execute(params![order_id, None::<&str>, "pending", o.user_id, created])?;
+    if o.status != "pending" {
+        history.execute(params![order_id, "pending", o.status, o.user_id, updated])?;
+    }
+    Ok(o.lines.len() as u64)
+}
+
+/// Per-day order number sequences, saved so that the next real order continues them.
+#[derive(Default)]
+pub struct DayCounters(BTreeMap<String, i64>);
+
+impl DayCounters {
+    pub fn next(&mut self, day: &str) -> i64 {
+        let last = self.0.entry(day.to_owned()).or_insert(0);
+        *last += 1;
+        *last
+    }
+}
+
+pub fn save_counters(conn: &Connection, counters: &DayCounters) -> AppResult<()> {
+    let mut upsert = conn.prepare_cached(
+        "INSERT INTO order_number_counters (day, last) VALUES (?, ?)
+         ON CONFLICT (day) DO UPDATE SET last = max(last, excluded.last)",
+    )?;
+    for (day, last) in &counters.0 {
+        upsert.execute(params![day, last])?;
+    }
+    Ok(())
+}
+
+pub fn record_audit(conn: &Connection, summary: &Summary, now: &str) -> AppResult<()> {
+    let after = json!({
+        "products": summary.products,
+        "customers": summary.customers,
+        "orders": summary.orders,
+        "order_items": summary.order_items,
+    });
+    let event = Event {
+        action: "demo.generate",
+        entity_type: "database",
+        entity_id: None,
+        before: None,
+        after: Some(after),
+    };
+    audit::store::record(conn, &Who::command_line(), &event, now)
+}
