@@ -1,49 +1,12 @@
 //! The real binary: its commands, its first start, and its clean stop on SIGTERM/SIGINT.
 
-use std::io::{BufRead, BufReader, Write};
+mod common;
+
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-const BIN: &str = env!("CARGO_BIN_EXE_order-system");
-
-fn cmd(data: &Path) -> Command {
-    let mut c = Command::new(BIN);
-    c.env("ORDER_SYSTEM_DATA_DIR", data)
-        .env("ORDER_SYSTEM_BCRYPT_COST", "4")
-        .env_remove("SECRET_KEY")
-        .env_remove("RUST_LOG");
-    c
-}
-
-fn run(data: &Path, args: &[&str], stdin: Option<&str>) -> Output {
-    let mut child = cmd(data)
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut input = child.stdin.take().unwrap();
-    if let Some(text) = stdin {
-        input.write_all(text.as_bytes()).unwrap();
-    }
-    drop(input);
-    child.wait_with_output().unwrap()
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
+use common::process::{get_status, run, serve, signal, text, wait_exit};
 
 #[test]
 fn help_and_version() {
@@ -141,69 +104,6 @@ fn user_commands_read_passwords_from_stdin() {
         Some("root-pass-12\n"),
     );
     assert!(!out.status.success());
-}
-
-struct Served {
-    child: Child,
-    url: String,
-    banner: String,
-}
-
-fn serve(data: &Path, extra_env: &[(&str, &str)]) -> Served {
-    let port = free_port();
-    let mut c = cmd(data);
-    c.args(["serve", "--http", &format!("127.0.0.1:{port}")]);
-    for (k, v) in extra_env {
-        c.env(k, v);
-    }
-    let log = std::fs::File::create(data.with_extension("log")).unwrap();
-    let mut child = c.stdout(Stdio::piped()).stderr(log).spawn().unwrap();
-    let mut reader = BufReader::new(child.stdout.take().unwrap());
-    let mut banner = String::new();
-    while !banner.contains("Stop with") {
-        let mut line = String::new();
-        if reader.read_line(&mut line).unwrap() == 0 {
-            panic!("serve exited early: {banner}");
-        }
-        banner.push_str(&line);
-    }
-    Served {
-        child,
-        url: format!("http://127.0.0.1:{port}"),
-        banner,
-    }
-}
-
-fn get_status(url: &str) -> Option<u16> {
-    order_system::tls::install_crypto_provider();
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    rt.block_on(async { reqwest::get(url).await.ok().map(|r| r.status().as_u16()) })
-}
-
-fn signal(child: &Child, sig: &str) {
-    let ok = Command::new("kill")
-        .args([sig, &child.id().to_string()])
-        .status()
-        .unwrap()
-        .success();
-    assert!(ok);
-}
-
-fn wait_exit(child: &mut Child, limit: Duration) -> std::process::ExitStatus {
-    let deadline = Instant::now() + limit;
-    loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            return status;
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            panic!("did not exit within {limit:?}");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
 }
 
 #[test]

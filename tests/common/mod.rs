@@ -1,6 +1,8 @@
 //! A real server on 127.0.0.1 with a fresh data dir, and a real HTTP client.
 #![allow(dead_code)]
 
+pub mod process;
+
 use std::path::PathBuf;
 use std::time::Duration;
 

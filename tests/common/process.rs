@@ -1,0 +1,114 @@
+//! The real binary as a child process: running commands, serving, signals.
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::Path;
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_order-system");
+
+pub fn cmd(data: &Path) -> Command {
+    let mut c = Command::new(BIN);
+    c.env("ORDER_SYSTEM_DATA_DIR", data)
+        .env("ORDER_SYSTEM_BCRYPT_COST", "4")
+        .env("ORDER_SYSTEM_CONFIG", "/dev/null")
+        .env_remove("SECRET_KEY")
+        .env_remove("RUST_LOG");
+    c
+}
+
+pub fn run(data: &Path, args: &[&str], stdin: Option<&str>) -> Output {
+    let mut child = cmd(data)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut input = child.stdin.take().unwrap();
+    if let Some(text) = stdin {
+        input.write_all(text.as_bytes()).unwrap();
+    }
+    drop(input);
+    child.wait_with_output().unwrap()
+}
+
+pub fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+pub struct Served {
+    pub child: Child,
+    pub url: String,
+    pub banner: String,
+}
+
+pub fn serve(data: &Path, extra_env: &[(&str, &str)]) -> Served {
+    serve_with(data, &[], extra_env)
+}
+
+/// `serve` on a free loopback port with more flags; its stderr goes to `data.log`.
+pub fn serve_with(data: &Path, args: &[&str], extra_env: &[(&str, &str)]) -> Served {
+    let port = free_port();
+    let mut c = cmd(data);
+    c.args(["serve", "--http", &format!("127.0.0.1:{port}")]).args(args);
+    for (k, v) in extra_env {
+        c.env(k, v);
+    }
+    let log = std::fs::File::create(data.with_extension("log")).unwrap();
+    let mut child = c.stdout(Stdio::piped()).stderr(log).spawn().unwrap();
+    let mut reader = BufReader::new(child.stdout.take().unwrap());
+    let mut banner = String::new();
+    while !banner.contains("Stop with") {
+        let mut line = String::new();
+        if reader.read_line(&mut line).unwrap() == 0 {
+            panic!("serve exited early: {banner}");
+        }
+        banner.push_str(&line);
+    }
+    Served {
+        child,
+        url: format!("http://127.0.0.1:{port}"),
+        banner,
+    }
+}
+
+pub fn get_status(url: &str) -> Option<u16> {
+    order_system::tls::install_crypto_provider();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async { reqwest::get(url).await.ok().map(|r| r.status().as_u16()) })
+}
+
+pub fn signal(child: &Child, sig: &str) {
+    let ok = Command::new("kill")
+        .args([sig, &child.id().to_string()])
+        .status()
+        .unwrap()
+        .success();
+    assert!(ok);
+}
+
+pub fn wait_exit(child: &mut Child, limit: Duration) -> std::process::ExitStatus {
+    let deadline = Instant::now() + limit;
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("did not exit within {limit:?}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
