@@ -114,7 +114,12 @@ pub fn main() -> ExitCode {
         Err(err) => return fail(err),
     };
     let cli = parsed.cli;
-    if let Err(err) = logging::init(cli.log_format, cli.log_level.as_deref()) {
+    let default_level = if matches!(cli.command, Command::Serve(_)) {
+        "info"
+    } else {
+        "warn"
+    };
+    if let Err(err) = logging::init(cli.log_format, cli.log_level.as_deref(), default_level) {
         return fail(err);
     }
     if let Some(file) = &parsed.file {

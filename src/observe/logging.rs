@@ -15,11 +15,12 @@ pub enum LogFormat {
 }
 
 /// Installs the process-wide subscriber. `level` (from `--log-level`) wins over `RUST_LOG`;
-/// without either, `info`.
-pub fn init(format: LogFormat, level: Option<&str>) -> anyhow::Result<()> {
+/// without either, `default` (the server logs at info; one-off commands only warn, since they
+/// print their own results).
+pub fn init(format: LogFormat, level: Option<&str>, default: &str) -> anyhow::Result<()> {
     let filter = match level {
         Some(level) => EnvFilter::try_new(level).map_err(|e| anyhow::anyhow!("--log-level {level}: {e}"))?,
-        None => EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+        None => EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default)),
     };
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
