@@ -19,12 +19,13 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::auth::password::PasswordHasher;
 use crate::auth::policy::{self, PolicyTable};
+use crate::auth::throttle::Throttle;
 use crate::auth::token::TokenKeys;
 use crate::auth::{self, Auth};
 use crate::config::Config;
 use crate::datadir::DataDir;
 use crate::db::{Db, DbOptions, migrations};
-use crate::http::{self, errors, json::MAX_JSON_BODY, openapi::ApiDoc, static_files};
+use crate::http::{self, errors, json::MAX_JSON_BODY, openapi, openapi::ApiDoc, static_files};
 use crate::observe::{self, Metrics, MetricsAccess};
 use crate::settings::{self, SharedSettings};
 use crate::tls;
@@ -54,7 +55,7 @@ pub struct Backups {
 
 /// The API's routes with their OpenAPI document. Each capability brings its own routes.
 pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
-    OpenApiRouter::with_openapi(ApiDoc::openapi())
+    let (router, mut doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(health::router())
         .merge(auth::routes::router())
         .merge(users::routes::router())
@@ -69,7 +70,9 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(maintenance::routes::router())
         .merge(audit::routes::router())
         .merge(settings::routes::router())
-        .split_for_parts()
+        .split_for_parts();
+    openapi::add_common_responses(&mut doc);
+    (router, doc)
 }
 
 /// The whole HTTP application: API behind its access policies, docs, and the embedded UI.
@@ -145,6 +148,7 @@ pub async fn prepare(config: &Config) -> anyhow::Result<Prepared> {
     let auth = Arc::new(Auth {
         keys: TokenKeys::new(secret.as_bytes(), config.token_ttl),
         hasher: PasswordHasher::new(config.bcrypt_cost),
+        throttle: Throttle::new(config.login_limits),
     });
     let bootstrap = users::bootstrap(&db, &auth.hasher, config.admin_password.as_deref())
         .await

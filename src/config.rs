@@ -34,6 +34,8 @@ pub struct Config {
     pub metrics_access: crate::observe::MetricsAccess,
     /// Open the UI in the desktop's browser once ready (`serve --open`).
     pub open_browser: bool,
+    /// When failed sign-ins start to be refused with 429.
+    pub login_limits: crate::auth::throttle::Limits,
 }
 
 pub const DEFAULT_HTTP: &str = "127.0.0.1:8080";
@@ -59,6 +61,7 @@ impl Config {
             https: None,
             metrics_access: Default::default(),
             open_browser: false,
+            login_limits: Default::default(),
         }
     }
 }

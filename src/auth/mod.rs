@@ -6,6 +6,7 @@ pub mod policy;
 pub mod routes;
 pub mod service;
 pub mod store;
+pub mod throttle;
 pub mod token;
 
 use axum::extract::FromRequestParts;
@@ -49,4 +50,5 @@ impl<S: Send + Sync> FromRequestParts<S> for CurrentUser {
 pub struct Auth {
     pub keys: token::TokenKeys,
     pub hasher: password::PasswordHasher,
+    pub throttle: throttle::Throttle,
 }

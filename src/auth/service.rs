@@ -11,7 +11,7 @@ use crate::clock;
 use crate::db::Db;
 use crate::error::{AppError, AppResult};
 use crate::users::store;
-use crate::users::types::{NewPassword, User, check_password_length};
+use crate::users::types::{NewPassword, User, Username, check_password_length};
 
 /// The answer to a successful sign-in or password change. Cookie sessions get no token:
 /// the credential stays in the HttpOnly cookie, out of reach of page scripts.
@@ -58,20 +58,29 @@ async fn check_credentials(
     from: &Origin,
 ) -> AppResult<(i64, i64)> {
     check_password_length("password", password)?;
-    let name = username.trim().to_owned();
-    let lookup = name.clone();
+    let name = Username::normalize(username);
+    let ip = from.ip.as_deref();
+    auth.throttle.check(&name, ip)?;
+    let (lookup, typed) = (name.clone(), username.trim().to_owned());
     let found = db
-        .read(move |conn| store::credentials_by_username(conn, &lookup))
+        .read(move |conn| match store::credentials_by_username(conn, &lookup)? {
+            // Accounts made before names were normalised keep their spelling.
+            None if typed != lookup => store::credentials_by_username(conn, &typed),
+            found => Ok(found),
+        })
         .await?;
     let Some(creds) = found else {
         auth.hasher.verify_dummy(password).await?;
+        auth.throttle.failed(&name, ip);
         record_failure(db, None, name, from, "unknown_user").await?;
         return Err(invalid_credentials());
     };
     if !auth.hasher.verify(password, &creds.password_hash).await? {
+        auth.throttle.failed(&name, ip);
         record_failure(db, Some(creds.id), name, from, "wrong_password").await?;
         return Err(invalid_credentials());
     }
+    auth.throttle.succeeded(&name);
     if !creds.is_active {
         record_failure(db, Some(creds.id), name, from, "account_disabled").await?;
         return Err(AppError::Unauthorized {
@@ -213,8 +222,11 @@ pub async fn change_password(
 ) -> AppResult<(TokenResponse, Option<NewCookie>)> {
     let user_id = caller.id;
     check_password_length("current_password", current)?;
+    // Guessing the current password with a stolen session is throttled like signing in.
+    auth.throttle.check(&caller.username, from.ip.as_deref())?;
     let creds = db.read(move |conn| store::credentials_by_id(conn, user_id)).await?;
     if !auth.hasher.verify(current, &creds.password_hash).await? {
+        auth.throttle.failed(&caller.username, from.ip.as_deref());
         return Err(AppError::validation("current_password", "is not correct"));
     }
     let new = NewPassword::parse("new_password", new, &caller.username)?;

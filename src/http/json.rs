@@ -44,8 +44,44 @@ where
     }
 }
 
+/// No API body nests more than a few levels; anything deeper is refused before parsing, so
+/// a hostile body cannot make the parser recurse.
+pub const MAX_JSON_DEPTH: usize = 32;
+
+/// The deepest nesting of arrays and objects in a JSON text (strings skipped).
+fn depth(bytes: &[u8]) -> usize {
+    let (mut depth, mut max, mut in_string, mut escaped) = (0usize, 0usize, false, false);
+    for &b in bytes {
+        if in_string {
+            match (escaped, b) {
+                (true, _) => escaped = false,
+                (false, b'\\') => escaped = true,
+                (false, b'"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                max = max.max(depth);
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    max
+}
+
 /// Parses a JSON body, naming the offending field in the error.
 pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
+    if depth(bytes) > MAX_JSON_DEPTH {
+        return Err(AppError::BadRequest {
+            code: "json_too_deep",
+            message: format!("JSON nested more than {MAX_JSON_DEPTH} levels deep"),
+        });
+    }
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let value = serde_path_to_error::deserialize(&mut de).map_err(|err| {
         let path = err.path().to_string();

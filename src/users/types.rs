@@ -60,8 +60,16 @@ pub struct User {
 pub struct Username(String);
 
 impl Username {
+    /// The canonical spelling of a name as typed: trimmed, then NFKC, so "ａｄｍｉｎ" (fullwidth)
+    /// is "admin" and a composed "é" equals "e" + accent. Sign-in looks names up this way too.
+    pub fn normalize(raw: &str) -> String {
+        use unicode_normalization::UnicodeNormalization;
+        raw.trim().nfkc().collect()
+    }
+
     pub fn parse(raw: &str) -> Result<Self, AppError> {
-        let name = raw.trim();
+        let normalized = Self::normalize(raw);
+        let name = normalized.as_str();
         let len = name.chars().count();
         if !(3..=50).contains(&len) {
             return Err(AppError::validation("username", "must be 3 to 50 characters"));

@@ -1,0 +1,392 @@
+//! Security: the role matrix over every documented route, throttled sign-ins, username
+//! normalisation, hostile bodies, token variants, headers and private files.
+
+mod common;
+
+use std::os::unix::fs::PermissionsExt;
+use std::time::Duration;
+
+use common::{ADMIN_PASSWORD, SECRET, TestServer, code};
+use order_system::auth::policy::{Policy, PolicyTable};
+use order_system::auth::throttle::{Limits, Rule};
+use reqwest::{Method, StatusCode};
+use serde_json::json;
+
+/// Role ranks for "too weak" (the pending user is below every role for non-pending routes).
+fn rank(role: &str) -> u8 {
+    match role {
+        "customer" => 1,
+        "staff" => 2,
+        "admin" => 3,
+        "superadmin" => 4,
+        _ => 0,
+    }
+}
+
+fn required_rank(policy: Policy) -> u8 {
+    match policy {
+        Policy::Public => 0,
+        Policy::Pending | Policy::User => 1,
+        Policy::Staff => 2,
+        Policy::Admin => 3,
+        Policy::Superadmin => 4,
+    }
+}
+
+/// A request to a route template: ids that exist nowhere, so no call changes real data, and an
+/// empty JSON object as the body.
+async fn call(srv: &TestServer, method: &Method, template: &str, token: Option<&str>) -> StatusCode {
+    let path = template
+        .replace("{id}", "987654")
+        .replace("{name}", "no-such-backup.db");
+    assert!(
+        !path.contains('{'),
+        "a path parameter the matrix does not fill: {template}"
+    );
+    let mut req = srv.client.request(method.clone(), format!("{}{path}", srv.url));
+    if let Some(token) = token {
+        req = req.bearer_auth(token);
+    }
+    if *method == Method::POST || *method == Method::PATCH || *method == Method::PUT {
+        req = req.json(&json!({}));
+    }
+    req.send().await.unwrap().status()
+}
+
+#[tokio::test]
+async fn every_route_refuses_the_anonymous_and_the_too_weak_and_admits_the_rest() {
+    let srv = TestServer::start().await;
+    let superadmin = srv.admin().await;
+    let (_, admin) = srv.user_token(&superadmin, "m-admin", "admin").await;
+    let (_, staff) = srv.user_token(&superadmin, "m-staff", "staff").await;
+    let (_, customer) = srv.user_token(&superadmin, "m-customer", "customer").await;
+    // A user who must still choose a password may only do that (and see who they are).
+    let (status, _) = srv
+        .post(
+            "/api/users",
+            &superadmin,
+            json!({"username": "m-pending", "password": "m-pending-pass-1", "role": "admin", "must_change_password": true}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let pending = srv.token("m-pending", "m-pending-pass-1").await;
+    let credentials = [
+        ("pending", pending.as_str()),
+        ("customer", customer.as_str()),
+        ("staff", staff.as_str()),
+        ("admin", admin.as_str()),
+        ("superadmin", superadmin.as_str()),
+    ];
+
+    let (_, doc) = order_system::app::api();
+    let table = PolicyTable::from_openapi(&doc).unwrap();
+    let mut routes: Vec<(Method, String, Policy)> =
+        table.iter().map(|(m, p, pol)| (m.clone(), p.to_owned(), pol)).collect();
+    // Signing out and password changes last, so they cannot disturb the other checks.
+    routes.sort_by_key(|(m, p, _)| (p.contains("/auth/"), p.clone(), m.to_string()));
+    let mut checked = 0;
+    let mut failures = Vec::new();
+    for (method, path, policy) in &routes {
+        let anonymous = call(&srv, method, path, None).await;
+        checked += 1;
+        if *policy != Policy::Public && anonymous != StatusCode::UNAUTHORIZED {
+            failures.push(format!("{method} {path} without a token: {anonymous}"));
+        }
+        for (role, token) in credentials {
+            let status = call(&srv, method, path, Some(token)).await;
+            checked += 1;
+            let allowed = if role == "pending" {
+                matches!(policy, Policy::Public | Policy::Pending)
+            } else {
+                rank(role) >= required_rank(*policy)
+            };
+            let refused = status == StatusCode::UNAUTHORIZED || status == StatusCode::FORBIDDEN;
+            if allowed == refused || status.is_server_error() {
+                failures.push(format!("{method} {path} as {role} ({policy:?}): {status}"));
+            }
+        }
+    }
+    eprintln!("role matrix: {} routes × 6 callers = {checked} checks", routes.len());
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert!(
+        routes.len() >= 50,
+        "the matrix covers the API ({} routes)",
+        routes.len()
+    );
+}
+
+#[tokio::test]
+async fn the_first_superadmin_can_do_nothing_but_change_the_password() {
+    let srv = TestServer::fresh().await;
+    let token = srv.token("superAdmin", "admin123").await;
+    let (_, doc) = order_system::app::api();
+    let table = PolicyTable::from_openapi(&doc).unwrap();
+    for (method, path, policy) in table.iter() {
+        if matches!(policy, Policy::Public | Policy::Pending) {
+            continue;
+        }
+        let status = call(&srv, method, path, Some(&token)).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{method} {path}");
+    }
+}
+
+fn quick_limits() -> Limits {
+    Limits {
+        per_user: Rule {
+            free: 3,
+            first_wait: Duration::from_secs(1),
+            max_wait: Duration::from_secs(2),
+        },
+        per_ip: Rule {
+            free: 1000,
+            first_wait: Duration::from_secs(1),
+            max_wait: Duration::from_secs(2),
+        },
+        forget_after: Duration::from_secs(3600),
+    }
+}
+
+#[tokio::test]
+async fn repeated_failed_sign_ins_are_throttled_alike_for_known_and_unknown_names() {
+    let srv = TestServer::start_with(|c| {
+        c.admin_password = Some(ADMIN_PASSWORD.into());
+        c.login_limits = quick_limits();
+    })
+    .await;
+    for name in ["superAdmin", "nobody-here"] {
+        for _ in 0..3 {
+            let (status, body) = srv.login(name, "wrong-password-1").await;
+            assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
+        }
+        // The fourth failure starts a wait; during it even the right password is refused.
+        let (status, _) = srv.login(name, "wrong-password-1").await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+        let res = srv
+            .client
+            .post(format!("{}/api/auth/login", srv.url))
+            .json(&json!({"username": name, "password": ADMIN_PASSWORD}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS, "{name}");
+        assert_eq!(res.headers()["retry-after"], "1");
+        let body: serde_json::Value = res.json().await.unwrap();
+        assert_eq!(code(&body), "too_many_requests");
+    }
+    // The wait doubles with the next failure, up to the cap.
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    srv.login("superAdmin", "wrong-password-1").await;
+    let (status, body) = srv.login("superAdmin", ADMIN_PASSWORD).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(body["error"]["details"]["retry_after_secs"], 2);
+    // Never locked out for good: after the wait, the right password works and clears the count.
+    tokio::time::sleep(Duration::from_millis(2100)).await;
+    let (status, _) = srv.login("superAdmin", ADMIN_PASSWORD).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = srv.login("superAdmin", "wrong-password-1").await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "a fresh count after success");
+}
+
+#[tokio::test]
+async fn usernames_are_normalised_so_look_alikes_are_one_account() {
+    let srv = TestServer::start().await;
+    let admin = srv.admin().await;
+    // Fullwidth letters are the same name as plain ones.
+    let (status, body) = srv
+        .post(
+            "/api/users",
+            &admin,
+            json!({"username": "ｃａｓｈｉｅｒ", "password": "cashier-pass-1", "role": "staff"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_eq!(body["username"], "cashier");
+    let (status, _) = srv
+        .post(
+            "/api/users",
+            &admin,
+            json!({"username": "cashier", "password": "cashier-pass-2", "role": "staff"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(srv.login("ｃａｓｈｉｅｒ", "cashier-pass-1").await.0, StatusCode::OK);
+    // A composed and a decomposed "é" are one name too.
+    let (status, _) = srv
+        .post(
+            "/api/users",
+            &admin,
+            json!({"username": "ren\u{e9}", "password": "rene-pass-123", "role": "staff"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    assert_eq!(srv.login("rene\u{301}", "rene-pass-123").await.0, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn hostile_bodies_get_clear_4xx() {
+    let srv = TestServer::start().await;
+    let admin = srv.admin().await;
+    let deep = format!("{}{}", "[".repeat(40), "]".repeat(40));
+    let res = srv
+        .client
+        .post(format!("{}/api/products", srv.url))
+        .bearer_auth(&admin)
+        .header("content-type", "application/json")
+        .body(deep)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(code(&body), "json_too_deep");
+    // Brackets inside strings are text, not nesting.
+    let name = "[".repeat(100);
+    let (status, body) = srv
+        .post(
+            "/api/products",
+            &admin,
+            json!({"sku": "DEEP-1", "name": &name[..100], "price": "1.00", "stock_quantity": 1}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    // Over-long names and notes are refused by length.
+    let (status, body) = srv
+        .post(
+            "/api/products",
+            &admin,
+            json!({"sku": "LONG-1", "name": "长".repeat(5000), "price": "1.00", "stock_quantity": 1}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["error"]["details"]["field"], "name");
+    let (status, _) = srv
+        .post(
+            "/api/customers",
+            &admin,
+            json!({"name": "客户", "note": "x".repeat(20_000)}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+#[tokio::test]
+async fn a_token_signed_with_another_algorithm_or_from_before_a_password_change_is_refused() {
+    let srv = TestServer::start().await;
+    let admin = srv.admin().await;
+    let now = chrono::Utc::now().timestamp();
+    let hs512 = jsonwebtoken::encode(
+        &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS512),
+        &json!({"sub": "1", "tv": 0, "iat": now, "exp": now + 600}),
+        &jsonwebtoken::EncodingKey::from_secret(SECRET.as_bytes()),
+    )
+    .unwrap();
+    assert_eq!(srv.get("/api/products", &hs512).await.0, StatusCode::UNAUTHORIZED);
+
+    let (id, old) = srv.user_token(&admin, "changer", "staff").await;
+    assert_eq!(srv.get("/api/products", &old).await.0, StatusCode::OK);
+    let (status, body) = srv
+        .post(
+            "/api/auth/password",
+            &old,
+            json!({"current_password": "changer-pass-123", "new_password": "changer-pass-456"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(srv.get("/api/products", &old).await.0, StatusCode::UNAUTHORIZED);
+    let new = body["access_token"].as_str().unwrap();
+    assert_eq!(srv.get("/api/products", new).await.0, StatusCode::OK);
+    // An admin's reset ends the user's tokens too.
+    let (status, _) = srv
+        .post(
+            &format!("/api/users/{id}/password"),
+            &admin,
+            json!({"password": "changer-pass-789"}),
+        )
+        .await;
+    assert!(status.is_success());
+    assert_eq!(srv.get("/api/products", new).await.0, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn every_kind_of_response_carries_the_security_headers_and_no_server_version() {
+    let srv = TestServer::start().await;
+    let admin = srv.admin().await;
+    let no_auth: Option<&str> = None;
+    for (path, token) in [
+        ("/", no_auth),
+        ("/health", no_auth),
+        ("/api/products", Some(admin.as_str())),
+        ("/api/products", no_auth),
+        ("/api/nothing-here", no_auth),
+        ("/assets/does-not-exist.js", no_auth),
+        ("/api/openapi.json", no_auth),
+        ("/metrics", no_auth),
+    ] {
+        let mut req = srv.client.get(format!("{}{path}", srv.url));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        let res = req.send().await.unwrap();
+        let h = res.headers();
+        assert!(
+            h["content-security-policy"]
+                .to_str()
+                .unwrap()
+                .contains("frame-ancestors 'none'"),
+            "{path}"
+        );
+        assert_eq!(h["x-content-type-options"], "nosniff", "{path}");
+        assert!(h.contains_key("referrer-policy"), "{path}");
+        assert!(!h.contains_key("server"), "{path} names its server");
+        assert!(!h.contains_key("x-powered-by"), "{path}");
+    }
+    // No path escapes the embedded files, and there is no directory listing.
+    for path in [
+        "/../Cargo.toml",
+        "/%2e%2e/%2e%2e/etc/passwd",
+        "/assets/",
+        "/assets/..%2f..%2fsrc/main.rs",
+    ] {
+        let res = srv.client.get(format!("{}{path}", srv.url)).send().await.unwrap();
+        let body = res.text().await.unwrap();
+        assert!(
+            !body.contains("[package]") && !body.contains("root:x:") && !body.contains("fn main"),
+            "{path}"
+        );
+        assert!(!body.contains("Index of"), "{path}");
+    }
+}
+
+#[test]
+fn files_in_the_data_dir_are_private_whatever_the_umask() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("private");
+    // A careless umask of 000 would make every new file world-writable.
+    let status = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "umask 000; {} --config /dev/null --data-dir {} --bcrypt-cost 4 demo-data --orders 10 --products 3 --customers 2 >/dev/null && \
+             {} --config /dev/null --data-dir {} backup >/dev/null",
+            common::process::BIN,
+            data.display(),
+            common::process::BIN,
+            data.display()
+        ))
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let mut seen = 0;
+    let mut stack = vec![data.clone()];
+    while let Some(path) = stack.pop() {
+        let meta = std::fs::metadata(&path).unwrap();
+        let mode = meta.permissions().mode() & 0o777;
+        if meta.is_dir() {
+            assert_eq!(mode, 0o700, "{}", path.display());
+            stack.extend(std::fs::read_dir(&path).unwrap().map(|e| e.unwrap().path()));
+        } else {
+            assert_eq!(mode, 0o600, "{}", path.display());
+        }
+        seen += 1;
+    }
+    assert!(seen >= 5, "database, secret, lock, backups: {seen} entries");
+}
