@@ -61,6 +61,7 @@ pub struct LoginRequest {
         (status = 200, description = "Signed in", body = TokenResponse),
         (status = 401, description = "Wrong username or password", body = ErrorBody),
         (status = 422, description = "Invalid input, e.g. a password over 72 bytes", body = ErrorBody),
+        (status = 429, description = "Too many failed sign-ins for this username or address; see Retry-After", body = ErrorBody),
     ))]
 async fn login(
     State(state): State<AppState>,
@@ -87,6 +88,7 @@ fn count_failure<T>(state: &AppState, result: &AppResult<T>) {
         (status = 401, description = "Wrong username or password", body = ErrorBody),
         (status = 403, description = "Not from this site's pages (csrf_rejected)", body = ErrorBody),
         (status = 422, description = "Invalid input, e.g. a password over 72 bytes", body = ErrorBody),
+        (status = 429, description = "Too many failed sign-ins for this username or address; see Retry-After", body = ErrorBody),
     ))]
 async fn start_session(
     State(state): State<AppState>,
@@ -143,6 +145,7 @@ pub struct ChangePasswordRequest {
         (status = 200, description = "Password changed", body = TokenResponse),
         (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 422, description = "Wrong current password, or the new one breaks a rule", body = ErrorBody),
+        (status = 429, description = "Too many wrong current passwords; see Retry-After", body = ErrorBody),
     ))]
 async fn change_password(
     State(state): State<AppState>,
