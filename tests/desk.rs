@@ -192,6 +192,9 @@ async fn stock_adjustments_keep_the_ledger_exact() {
         json!({"quantity": 1, "reason": "order"}),
         json!({"quantity": 1, "reason": "theft"}),
         json!({"quantity": "1", "reason": "restock"}),
+        // The extremes were a panic (i64::MIN.abs() overflows), found by schemathesis.
+        json!({"quantity": i64::MIN, "reason": "count_correction"}),
+        json!({"quantity": i64::MAX, "reason": "restock"}),
     ] {
         let (status, resp) = srv.post(&url, &admin, bad.clone()).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}: {resp}");

@@ -341,6 +341,17 @@ async fn check_finds_broken_invariants_and_cleanup_removes_old_cancelled_orders(
         .await;
     assert_eq!(status, StatusCode::OK, "{report}");
     assert_eq!(report["dry_run"], true, "dry run by default");
+    // A cut-off past the calendar's range was a 500 (the date overflowed), found by schemathesis.
+    for days in [36_501, u32::MAX] {
+        let (status, body) = srv
+            .post(
+                "/api/maintenance/cleanup",
+                &admin,
+                json!({"cancelled_older_than_days": days}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{days}: {body}");
+    }
     assert_eq!(
         report["orders"].as_array().unwrap().len(),
         1,

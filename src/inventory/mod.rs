@@ -83,7 +83,7 @@ pub struct StockAdjustment {
 /// 409 `insufficient_stock`.
 pub async fn adjust(db: &Db, actor: &CurrentUser, product_id: i64, input: StockAdjustment) -> AppResult<Product> {
     let q = input.quantity;
-    if q == 0 || q.abs() > 1_000_000_000 {
+    if q == 0 || q.unsigned_abs() > 1_000_000_000 {
         return Err(AppError::validation(
             "quantity",
             "must be a non-zero number of items (at most 1000000000 either way)",

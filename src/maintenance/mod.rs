@@ -12,7 +12,7 @@ use utoipa::ToSchema;
 use crate::audit::{self, Event, Who};
 use crate::backup::store::{FileCheck, check as file_check};
 use crate::clock;
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 use store::{OldOrder, StockMismatch, TotalMismatch};
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -80,8 +80,17 @@ pub struct CleanupReport {
     pub orders: Vec<OldOrder>,
 }
 
+/// The oldest cut-off `cleanup` takes, in days; far larger ones would overflow the date.
+pub const MAX_CLEANUP_DAYS: u32 = 36_500;
+
 /// Deletes cancelled orders older than `days` (or, dry, lists them), with an audit row each.
 pub fn cleanup(conn: &Connection, who: &Who, days: u32, dry_run: bool) -> AppResult<CleanupReport> {
+    if days > MAX_CLEANUP_DAYS {
+        return Err(AppError::validation(
+            "cancelled_older_than_days",
+            format!("must be at most {MAX_CLEANUP_DAYS} (100 years)"),
+        ));
+    }
     let before = clock::format(chrono::Utc::now() - chrono::Duration::days(i64::from(days)));
     let orders = store::cancelled_before(conn, &before)?;
     if !dry_run {

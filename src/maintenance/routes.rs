@@ -36,7 +36,8 @@ async fn check(State(state): State<AppState>) -> AppResult<Json<CheckReport>> {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CleanupRequest {
-    /// Delete cancelled orders created more than this many days ago (at least 1).
+    /// Delete cancelled orders created more than this many days ago (1 to 36500).
+    #[schema(minimum = 1, maximum = 36500)]
     pub cancelled_older_than_days: u32,
     /// List what would be deleted, deleting nothing (default true).
     pub dry_run: Option<bool>,
