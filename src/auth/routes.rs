@@ -82,7 +82,7 @@ fn count_failure<T>(state: &AppState, result: &AppResult<T>) {
 /// Sign in for a browser session: the answer sets an HttpOnly cookie and carries no token.
 /// Like every cookie request that changes state, it needs `X-Requested-With: order-system`.
 #[utoipa::path(post, path = "/api/auth/session", tag = "auth", security(()), request_body = LoginRequest,
-    params(("X-Requested-With" = String, Header, description = "order-system")),
+    params(("X-Requested-With" = String, Header, description = "order-system", pattern = "^order-system$")),
     responses(
         (status = 200, description = "Signed in; Set-Cookie starts the session", body = TokenResponse),
         (status = 401, description = "Wrong username or password", body = ErrorBody),
