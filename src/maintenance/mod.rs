@@ -13,7 +13,7 @@ use crate::audit::{self, Event, Who};
 use crate::backup::store::{FileCheck, check as file_check};
 use crate::clock;
 use crate::error::{AppError, AppResult};
-use store::{OldOrder, StockMismatch, TotalMismatch};
+use store::{OldOrder, StatusTotalMismatch, StockMismatch, TotalMismatch};
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CheckReport {
@@ -23,18 +23,25 @@ pub struct CheckReport {
     pub stock_mismatches: Vec<StockMismatch>,
     /// Orders whose total differs from the sum of their items.
     pub total_mismatches: Vec<TotalMismatch>,
+    /// Statuses whose dashboard totals differ from their orders.
+    pub status_total_mismatches: Vec<StatusTotalMismatch>,
 }
 
 pub fn check(conn: &Connection) -> AppResult<CheckReport> {
     let file = file_check(conn)?;
     let stock_mismatches = store::stock_mismatches(conn)?;
     let total_mismatches = store::total_mismatches(conn)?;
-    let ok = file.is_ok() && stock_mismatches.is_empty() && total_mismatches.is_empty();
+    let status_total_mismatches = store::status_total_mismatches(conn)?;
+    let ok = file.is_ok()
+        && stock_mismatches.is_empty()
+        && total_mismatches.is_empty()
+        && status_total_mismatches.is_empty();
     Ok(CheckReport {
         ok,
         file,
         stock_mismatches,
         total_mismatches,
+        status_total_mismatches,
     })
 }
 
@@ -61,6 +68,16 @@ impl CheckReport {
             out.push(format!(
                 "  order {} ({}): total {}, items sum {}",
                 m.order_id, m.order_number, m.total_minor, m.items_sum_minor
+            ));
+        }
+        out.push(format!(
+            "status totals:      {} mismatch(es)",
+            self.status_total_mismatches.len()
+        ));
+        for m in &self.status_total_mismatches {
+            out.push(format!(
+                "  {}: kept {} orders / {} minor, actually {} / {}",
+                m.status, m.kept_count, m.kept_total_minor, m.actual_count, m.actual_total_minor
             ));
         }
         out.push(if self.ok {

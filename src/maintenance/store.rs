@@ -54,6 +54,37 @@ pub fn total_mismatches(conn: &Connection) -> AppResult<Vec<TotalMismatch>> {
     Ok(rows)
 }
 
+/// A status whose kept totals (the dashboard's) differ from its orders.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct StatusTotalMismatch {
+    pub status: String,
+    pub kept_count: i64,
+    pub actual_count: i64,
+    pub kept_total_minor: i64,
+    pub actual_total_minor: i64,
+}
+
+pub fn status_total_mismatches(conn: &Connection) -> AppResult<Vec<StatusTotalMismatch>> {
+    let rows = conn
+        .prepare(
+            "SELECT t.status, t.order_count, COUNT(o.id), t.total_amount_minor, COALESCE(SUM(o.total_amount_minor), 0)
+             FROM order_status_totals t LEFT JOIN orders o ON o.status = t.status
+             GROUP BY t.status
+             HAVING t.order_count <> COUNT(o.id) OR t.total_amount_minor <> COALESCE(SUM(o.total_amount_minor), 0)",
+        )?
+        .query_map([], |r| {
+            Ok(StatusTotalMismatch {
+                status: r.get(0)?,
+                kept_count: r.get(1)?,
+                actual_count: r.get(2)?,
+                kept_total_minor: r.get(3)?,
+                actual_total_minor: r.get(4)?,
+            })
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(rows)
+}
+
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct OldOrder {
     pub id: i64,

@@ -9,9 +9,7 @@ use utoipa_axum::routes;
 
 use crate::app::AppState;
 use crate::error::{AppResult, ErrorBody};
-use crate::http::list::Paging;
 use crate::money::Money;
-use crate::orders::store::OrderFilter;
 use crate::orders::types::{Order, OrderStatus};
 use crate::products::types::Product;
 use crate::{orders, products, users};
@@ -73,14 +71,7 @@ async fn stats(State(state): State<AppState>) -> AppResult<Json<Stats>> {
                 .iter()
                 .find(|s| s.status == OrderStatus::Completed)
                 .map_or(0, |s| s.count);
-            let recent = Paging {
-                page: 1,
-                per_page: 10,
-                search: None,
-                sort: None,
-            };
-            let (recent_orders, _) =
-                orders::store::list(conn, &OrderFilter::default(), &recent, "o.created_at DESC, o.id DESC")?;
+            let recent_orders = orders::store::recent(conn, 10)?;
             Ok(Stats {
                 totals: Totals {
                     users: users::store::count(conn)?,
