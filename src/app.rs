@@ -9,8 +9,10 @@ use anyhow::Context;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::middleware;
+use axum::response::IntoResponse;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use utoipa::OpenApi;
@@ -94,6 +96,10 @@ pub fn router(state: AppState) -> anyhow::Result<Router> {
         .merge(scrape)
         .merge(SwaggerUi::new("/api/docs").url("/api/openapi.json", doc))
         .fallback(static_files::serve)
+        .layer(CatchPanicLayer::custom(|_: Box<dyn std::any::Any + Send>| {
+            // A bug must still answer (JSON 500, logged), not drop the connection.
+            crate::error::AppError::Internal("a request handler panicked".into()).into_response()
+        }))
         .layer(middleware::map_response(errors::json_errors))
         .layer(DefaultBodyLimit::max(MAX_JSON_BODY))
         .layer(TimeoutLayer::with_status_code(
