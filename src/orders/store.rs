@@ -171,7 +171,20 @@ pub struct OrderFilter {
 /// the index that fits them (status + created_at, customer + created_at, created_at).
 /// The WHERE clause holding only the filters in use, so SQLite can pick the index that fits
 /// them (status + created_at, customer + created_at, created_at), and its values.
-fn where_clause(f: &OrderFilter, search: Option<String>) -> (String, Vec<Value>) {
+/// A search as typed and as a LIKE pattern.
+struct Search {
+    text: String,
+    like: String,
+}
+
+fn search_of(paging: &Paging) -> Option<Search> {
+    Some(Search {
+        text: paging.search.clone()?,
+        like: paging.like_pattern()?,
+    })
+}
+
+fn where_clause(f: &OrderFilter, search: Option<Search>) -> (String, Vec<Value>) {
     let mut conditions: Vec<&str> = Vec::new();
     let mut values: Vec<Value> = Vec::new();
     if let Some(status) = f.status {
@@ -190,10 +203,20 @@ fn where_clause(f: &OrderFilter, search: Option<String>) -> (String, Vec<Value>)
         conditions.push("o.created_at < ?");
         values.push(Value::Text(to.clone()));
     }
-    if let Some(pattern) = search {
-        conditions.push("(o.order_number LIKE ? ESCAPE '\\' OR c.name LIKE ? ESCAPE '\\')");
-        values.push(Value::Text(pattern.clone()));
-        values.push(Value::Text(pattern));
+    if let Some(search) = search {
+        // Order numbers match by prefix (as typed, and upper-cased: "so-2026" finds
+        // SO-20261128-0007), so the unique index answers; customer names match anywhere, by
+        // way of the customers table, never by reading every order.
+        conditions.push(
+            "(o.order_number >= ? AND o.order_number < ? OR o.order_number >= ? AND o.order_number < ? \
+              OR o.customer_id IN (SELECT id FROM customers WHERE name LIKE ? ESCAPE '\\'))",
+        );
+        for prefix in [search.text.clone(), search.text.to_uppercase()] {
+            let end = format!("{prefix}\u{10FFFF}");
+            values.push(Value::Text(prefix));
+            values.push(Value::Text(end));
+        }
+        values.push(Value::Text(search.like));
     }
     let sql = if conditions.is_empty() {
         String::new()
@@ -205,9 +228,8 @@ fn where_clause(f: &OrderFilter, search: Option<String>) -> (String, Vec<Value>)
 
 /// One page of orders and how many match in all.
 pub fn list(conn: &Connection, f: &OrderFilter, paging: &Paging, order_by: &str) -> AppResult<(Vec<Order>, i64)> {
-    let search = paging.like_pattern();
-    let total = count(conn, f, search.clone())?;
-    let (where_sql, mut values) = where_clause(f, search);
+    let total = count(conn, f, search_of(paging))?;
+    let (where_sql, mut values) = where_clause(f, search_of(paging));
     values.push(Value::Integer(paging.limit()));
     values.push(Value::Integer(paging.offset()));
     let items = conn
@@ -219,10 +241,10 @@ pub fn list(conn: &Connection, f: &OrderFilter, paging: &Paging, order_by: &str)
     Ok((items, total))
 }
 
-/// How many orders match. Without a search the joins cannot change the count, so it is taken
-/// from `orders` alone; with no filter, or only a status, from the per-status totals, which
-/// costs nothing on a million orders.
-fn count(conn: &Connection, f: &OrderFilter, search: Option<String>) -> AppResult<i64> {
+/// How many orders match, from `orders` alone (the joins cannot change the count); with no
+/// filter, or only a status, from the per-status totals, which costs nothing on a million
+/// orders.
+fn count(conn: &Connection, f: &OrderFilter, search: Option<Search>) -> AppResult<i64> {
     let only_status = f.customer_id.is_none() && f.from.is_none() && f.to.is_none();
     if search.is_none() && only_status {
         return Ok(conn
@@ -231,10 +253,9 @@ fn count(conn: &Connection, f: &OrderFilter, search: Option<String>) -> AppResul
             )?
             .query_row([f.status.map(OrderStatus::as_str)], |r| r.get(0))?);
     }
-    let from = if search.is_some() { ORDER_FROM } else { "orders o" };
     let (where_sql, values) = where_clause(f, search);
     Ok(conn
-        .prepare_cached(&format!("SELECT COUNT(*) FROM {from} {where_sql}"))?
+        .prepare_cached(&format!("SELECT COUNT(*) FROM orders o {where_sql}"))?
         .query_row(params_from_iter(values.iter()), |r| r.get(0))?)
 }
 
