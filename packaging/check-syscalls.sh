@@ -23,6 +23,9 @@ for tool in strace curl python3 setpriv; do
   command -v "$tool" >/dev/null || { echo "check-syscalls: needs $tool" >&2; exit 1; }
 done
 [ "$(id -u)" -eq 0 ] || { echo "check-syscalls: run as root (it drops to nobody)" >&2; exit 1; }
+# The server's settings in the caller's environment would override the config under test.
+while IFS= read -r var; do unset "$var"; done < <(env | sed -n 's/^\(ORDER_SYSTEM_[A-Z_]*\)=.*/\1/p')
+unset SECRET_KEY ACCESS_TOKEN_EXPIRE_MINUTES RUST_LOG
 
 tmp="$(mktemp -d)"
 chmod 755 "$tmp"
@@ -39,6 +42,10 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 HTTP_PORT="$(free_port)"
 HTTPS_PORT="$(free_port)"
 RUN_AS=(setpriv --reuid=nobody --regid=nogroup --clear-groups --)
+# An empty config file, so that a /etc/order-system/config.toml of this machine is not read.
+: >"$tmp/config.toml"
+chmod 644 "$tmp/config.toml"
+export ORDER_SYSTEM_CONFIG="$tmp/config.toml"
 mkdir "$tmp/data" "$tmp/traces" && chown nobody:nogroup "$tmp/data" "$tmp/traces" && chmod 700 "$tmp/data"
 
 # The notify socket: records every datagram, one per line.

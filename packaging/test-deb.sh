@@ -27,6 +27,11 @@ source packaging/debroot.sh
 DEB="${1:-$(ls -t dist/order-system_*_amd64.deb 2>/dev/null | head -1)}"
 [ -n "$DEB" ] && [ -f "$DEB" ] || { echo "test-deb: no .deb (build it with packaging/build-deb.sh)" >&2; exit 1; }
 DEB="$(realpath "$DEB")"
+ALLOW_DYNAMIC="${ORDER_SYSTEM_ALLOW_DYNAMIC:-0}"
+SKIP_BOOT_TEST="${ORDER_SYSTEM_SKIP_BOOT_TEST:-0}"
+# The server's settings in the caller's environment would override the config under test.
+while IFS= read -r var; do unset "$var"; done < <(env | sed -n 's/^\(ORDER_SYSTEM_[A-Z_]*\)=.*/\1/p')
+unset SECRET_KEY ACCESS_TOKEN_EXPIRE_MINUTES RUST_LOG
 
 WORK="$(mktemp -d /var/tmp/order-system-test-deb.XXXXXX)"
 NSPAWN_PID=""
@@ -100,7 +105,7 @@ bin_file="$(file -b "$BIN")"
 case "$bin_file" in
   *"static-pie linked"* | *"statically linked"*) ok "binary: static ($(stat -c %s "$BIN") bytes)" ;;
   *)
-    [ "${ORDER_SYSTEM_ALLOW_DYNAMIC:-0}" = 1 ] || fail "the packaged binary is not static: $bin_file"
+    [ "$ALLOW_DYNAMIC" = 1 ] || fail "the packaged binary is not static: $bin_file"
     note "the packaged binary is dynamically linked (ORDER_SYSTEM_ALLOW_DYNAMIC=1)" ;;
 esac
 
@@ -250,7 +255,7 @@ sed 's/^/    /' <(grep '^order-system:' "$WORK/dpkg-purge.log" || true)
 debroot_remove "$C"
 
 # ---------------------------------------------------------------------------------------
-if [ "${ORDER_SYSTEM_SKIP_BOOT_TEST:-0}" = 1 ]; then
+if [ "$SKIP_BOOT_TEST" = 1 ]; then
   note "SKIPPED the systemd boot test (ORDER_SYSTEM_SKIP_BOOT_TEST=1)"
 else
   step "systemd: boot a fresh root with systemd-nspawn, install the .deb while systemd runs"

@@ -19,6 +19,9 @@ TARBALL="${1:-$(ls -t dist/order-system-*-x86_64-linux.tar.gz 2>/dev/null | head
 [ -n "$TARBALL" ] && [ -f "$TARBALL" ] || { echo "test-tarball: no tarball (packaging/build-tarball.sh)" >&2; exit 1; }
 TARBALL="$(realpath "$TARBALL")"
 NAME="$(basename "$TARBALL" .tar.gz)"
+# The server's settings in the caller's environment would override the config under test.
+while IFS= read -r var; do unset "$var"; done < <(env | sed -n 's/^\(ORDER_SYSTEM_[A-Z_]*\)=.*/\1/p')
+unset SECRET_KEY ACCESS_TOKEN_EXPIRE_MINUTES RUST_LOG
 
 WORK="$(mktemp -d /var/tmp/order-system-test-tarball.XXXXXX)"
 SERVER_PID=""
