@@ -9,8 +9,7 @@
 # The run, under strace as an unprivileged user like the service: start with HTTP and
 # self-signed HTTPS, GET /health over both, sign in (bcrypt, a database write), SIGHUP,
 # `order-system backup` from a second process, SIGTERM. NOTIFY_SOCKET and WATCHDOG_USEC
-# point at a socket of this script, which must receive READY=1 and WATCHDOG=1 when the
-# binary supports sd_notify (it contains the string NOTIFY_SOCKET).
+# point at a socket of this script, which must receive READY=1 and WATCHDOG=1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -135,11 +134,7 @@ EOF
 
 echo "== sd_notify"
 sed 's/^/  received: /' "$tmp/notify.log" | sort | uniq -c | sed 's/^ */  /'
-if grep -q NOTIFY_SOCKET "$BIN"; then
-  grep -q 'READY=1' "$tmp/notify.log" || fail "no READY=1 on NOTIFY_SOCKET (Type=notify would time out)"
-  grep -q 'WATCHDOG=1' "$tmp/notify.log" || fail "no WATCHDOG=1 within 2.5 s with WATCHDOG_USEC=2s (WatchdogSec would kill it)"
-  echo "READY=1 and WATCHDOG=1 received"
-else
-  echo "WARNING: this binary does not support sd_notify yet (no NOTIFY_SOCKET in it): Type=notify needs it" >&2
-fi
+grep -q 'READY=1' "$tmp/notify.log" || fail "no READY=1 on NOTIFY_SOCKET (Type=notify would time out)"
+grep -q 'WATCHDOG=1' "$tmp/notify.log" || fail "no WATCHDOG=1 within 2.5 s with WATCHDOG_USEC=2s (WatchdogSec would kill it)"
+echo "READY=1 and WATCHDOG=1 received"
 echo "check-syscalls: OK"

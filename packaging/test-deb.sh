@@ -16,9 +16,6 @@
 #    and a sign-in; it runs as order-system with only CAP_NET_BIND_SERVICE, seccomp and
 #    no_new_privs; reload (SIGHUP), watchdog pings, restart after a crash, upgrade with
 #    restart, clean stop. ORDER_SYSTEM_SKIP_BOOT_TEST=1 skips this part.
-#
-# While the binary predates `--config` or sd_notify, the parts that need them are run
-# in a compatibility mode and reported as such.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source packaging/debroot.sh
@@ -109,28 +106,21 @@ case "$bin_file" in
     note "the packaged binary is dynamically linked (ORDER_SYSTEM_ALLOW_DYNAMIC=1)" ;;
 esac
 
-# What the binary can do decides which checks are real and which run in compat mode.
+# What the unit and these tests rely on.
 top_help="$("$BIN" --help)"
 serve_help="$("$BIN" serve --help)"
-HAS_CONFIG_FLAG=0; HAS_CONFIG_CHECK=0; HAS_NOTIFY=0
-grep -q -- '--config' <<<"$top_help$serve_help" && HAS_CONFIG_FLAG=1
-grep -qE '^  config ' <<<"$top_help" && HAS_CONFIG_CHECK=1
-grep -q NOTIFY_SOCKET "$BIN" && HAS_NOTIFY=1
-echo "  binary: --config=$HAS_CONFIG_FLAG, config check=$HAS_CONFIG_CHECK, sd_notify=$HAS_NOTIFY"
+grep -q -- '--config' <<<"$top_help" || fail "the binary has no --config (the unit's ExecStart uses it)"
+grep -qE '^  config ' <<<"$top_help" || fail "the binary has no config subcommand"
+grep -q NOTIFY_SOCKET "$BIN" || fail "the binary does not speak sd_notify (the unit is Type=notify)"
+ok "binary: --config, config check, sd_notify"
 
 # Every key that config.toml sets or documents (also in comments) is a serve flag.
 unknown=()
 while read -r key; do
   grep -q -- "--$key[ =<]" <<<"$serve_help$top_help" || grep -q -- "--$key\$" <<<"$serve_help$top_help" || unknown+=("$key")
 done < <(sed -n 's/^#\{0,1\} *\([a-z][a-z0-9-]*\) *= .*/\1/p' packaging/config.toml | sort -u)
-if [ ${#unknown[@]} -gt 0 ]; then
-  if [ "$HAS_CONFIG_FLAG" = 1 ]; then
-    fail "config.toml documents keys that are not serve flags: ${unknown[*]}"
-  fi
-  note "config.toml documents keys this binary does not know yet: ${unknown[*]}"
-else
-  ok "every key in config.toml is a serve flag"
-fi
+[ ${#unknown[@]} -eq 0 ] || fail "config.toml documents keys that are not flags: ${unknown[*]}"
+ok "every key in config.toml (set or in a comment) is a flag"
 
 # ---------------------------------------------------------------------------------------
 step "chroot: a fresh bookworm root (systemd not running)"
@@ -164,13 +154,12 @@ ok "unit enabled for multi-user.target"
 
 in_chroot order-system version >"$WORK/version.txt" || fail "order-system version"
 ok "order-system version: $(cat "$WORK/version.txt")"
-if [ "$HAS_CONFIG_CHECK" = 1 ]; then
-  in_chroot order-system config check >"$WORK/config-check.txt" 2>&1 \
-    || { cat "$WORK/config-check.txt" >&2; fail "order-system config check (default /etc/order-system/config.toml)"; }
-  ok "order-system config check:"; sed 's/^/      /' "$WORK/config-check.txt"
-else
-  note "SKIPPED order-system config check: this binary has no config subcommand yet"
-fi
+in_chroot order-system config check >"$WORK/config-check.txt" 2>&1 \
+  || { cat "$WORK/config-check.txt" >&2; fail "order-system config check (default /etc/order-system/config.toml)"; }
+grep -q '^# config file: /etc/order-system/config.toml' "$WORK/config-check.txt" \
+  || { cat "$WORK/config-check.txt" >&2; fail "config check did not read /etc/order-system/config.toml by default"; }
+ok "order-system config check (the default /etc/order-system/config.toml):"
+sed 's/^/      /' "$WORK/config-check.txt"
 
 # serve as the service user, as the unit would (no capabilities, no new privileges).
 serve_in_chroot() { # PORT ARGS...: starts the server, waits for /health on PORT
@@ -196,12 +185,7 @@ stop_in_chroot() {
   [ "$rc" -eq 0 ] || { cat "$WORK/chroot-serve.log" >&2; fail "serve exited $rc on SIGTERM"; }
 }
 PORT="$(free_port)"
-if [ "$HAS_CONFIG_FLAG" = 1 ]; then
-  serve_in_chroot "$PORT" serve --config /etc/order-system/config.toml --http "127.0.0.1:$PORT"
-else
-  serve_in_chroot "$PORT" serve --data-dir /var/lib/order-system --http "127.0.0.1:$PORT"
-fi
-[ "$HAS_CONFIG_FLAG" = 1 ] || note "chroot serve ran with --data-dir instead of --config (no --config yet)"
+serve_in_chroot "$PORT" serve --config /etc/order-system/config.toml --http "127.0.0.1:$PORT"
 health="$(curl -fsS "http://127.0.0.1:$PORT/health")"
 ok "serve as order-system: GET /health from outside on :$PORT -> $health"
 stop_in_chroot
@@ -210,6 +194,15 @@ DB="$R/var/lib/order-system/order-system.db"
 [ -f "$DB" ] || fail "no database at /var/lib/order-system/order-system.db"
 [ "$(in_chroot stat -c '%a %U' /var/lib/order-system/order-system.db)" = "600 order-system" ] || fail "database is $(in_chroot stat -c '%a %U' /var/lib/order-system/order-system.db)"
 ok "database 600 order-system"
+# The README's backup command: as the service's user, which can read the 0640 config.
+chroot "$R" setpriv --reuid=order-system --regid=order-system --clear-groups -- \
+  order-system --config /etc/order-system/config.toml backup >"$WORK/backup.log" 2>&1 \
+  || { cat "$WORK/backup.log" >&2; fail "order-system backup as the service's user"; }
+backup_file="$(cd "$R/var/lib/order-system/backups" && ls -- *.db 2>/dev/null | head -1)"
+[ -n "$backup_file" ] || fail "no backup in /var/lib/order-system/backups"
+[ "$(in_chroot stat -c '%a %U' "/var/lib/order-system/backups/$backup_file")" = "600 order-system" ] \
+  || fail "backup file is $(in_chroot stat -c '%a %U' "/var/lib/order-system/backups/$backup_file")"
+ok "order-system --config ... backup as order-system: backups/$backup_file (600 order-system)"
 
 step "chroot: reinstall and upgrade keep a modified conffile and the data"
 PORT2="$(free_port)"
@@ -236,12 +229,10 @@ grep -q 'changed by test-deb.sh' "$R/etc/order-system/config.toml" || fail "upgr
 [ "$(sha256sum <"$DB")" = "$db_sum" ] || fail "upgrade changed the database"
 [ "$(in_chroot id -u order-system)" = "$uid" ] || fail "upgrade changed the user"
 ok "upgrade $version -> $version+test1: config (and its 0640), data and user kept"
-if [ "$HAS_CONFIG_FLAG" = 1 ]; then
-  # The server reads the modified file: it listens on the port set there.
-  serve_in_chroot "$PORT2" serve --config /etc/order-system/config.toml
-  stop_in_chroot
-  ok "serve --config uses the edited config (http on :$PORT2)"
-fi
+# The server reads the modified file: it listens on the port set there.
+serve_in_chroot "$PORT2" serve --config /etc/order-system/config.toml
+stop_in_chroot
+ok "serve --config uses the edited config (http on :$PORT2)"
 
 step "chroot: purge keeps the data and the user"
 in_chroot dpkg --purge order-system >"$WORK/dpkg-purge.log" 2>&1 || { cat "$WORK/dpkg-purge.log" >&2; fail "dpkg --purge"; }
@@ -266,21 +257,10 @@ else
   # Not /tmp: the booted system mounts a tmpfs there.
   cp "$DEB" "$RB/root/order-system.deb"
   cp "$WORK/order-system-next.deb" "$RB/root/"
-  # Test drop-ins, written before the unit exists. The watchdog period is shortened so
-  # that a missing ping shows within seconds; compat mode stands in for what the binary
-  # cannot do yet.
+  # The one test drop-in, written before the unit exists: a shorter watchdog period, so
+  # that missing pings show within seconds.
   mkdir -p "$RB/etc/systemd/system/order-system.service.d"
-  if [ "$HAS_NOTIFY" = 1 ]; then
-    printf '[Service]\nWatchdogSec=4\n' >"$RB/etc/systemd/system/order-system.service.d/50-test-watchdog.conf"
-  else
-    printf '[Service]\nType=exec\nWatchdogSec=0\n' >"$RB/etc/systemd/system/order-system.service.d/50-test-compat.conf"
-    note "boot test: Type=exec and no watchdog (this binary has no sd_notify yet)"
-  fi
-  if [ "$HAS_CONFIG_FLAG" = 0 ]; then
-    printf '[Service]\nExecStart=\nExecStart=/usr/bin/order-system serve --data-dir /var/lib/order-system --http 127.0.0.1:8080\n' \
-      >"$RB/etc/systemd/system/order-system.service.d/51-test-compat-noconfig.conf"
-    note "boot test: ExecStart without --config (this binary has no --config yet)"
-  fi
+  printf '[Service]\nWatchdogSec=4\n' >"$RB/etc/systemd/system/order-system.service.d/50-test-watchdog.conf"
   systemd-nspawn --quiet --register=no --keep-unit --private-network --console=passive \
     --machine="ordersys-test-$$" -D "$RB" --boot >"$WORK/nspawn.log" 2>&1 </dev/null &
   NSPAWN_PID=$!
@@ -344,11 +324,9 @@ else
   [ "$(prop MainPID)" = "$pid" ] && [ "$(prop ActiveState)" = active ] || bfail "reload did not keep the same running process"
   in_boot curl -fsS --max-time 5 http://127.0.0.1:8080/health >/dev/null || bfail "/health after reload"
   ok "systemctl reload (SIGHUP): same process, still serving"
-  if [ "$HAS_NOTIFY" = 1 ]; then
-    sleep 6
-    [ "$(prop NRestarts)" = 0 ] && [ "$(prop MainPID)" = "$pid" ] || bfail "the watchdog (WatchdogSec=4) restarted it: pings missing"
-    ok "watchdog: pinged for 6 s with WatchdogSec=4, no restart; READY=1 made it active"
-  fi
+  sleep 6
+  [ "$(prop NRestarts)" = 0 ] && [ "$(prop MainPID)" = "$pid" ] || bfail "the watchdog (WatchdogSec=4) restarted it: pings missing"
+  ok "watchdog: 6 s with WatchdogSec=4 and no restart (and Type=notify: active only after READY=1)"
 
   in_boot kill -KILL "$pid"
   sleep 3   # RestartSec=2

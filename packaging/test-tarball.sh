@@ -116,12 +116,7 @@ chroot "$R" sh "/root/$NAME/install.sh" >"$WORK/install-chroot2.log" 2>&1 \
 ok "second run: nothing changed"
 
 PORT="$(free_port)"
-if "$PKG/order-system" serve --help | grep -q -- '--config'; then
-  args=(serve --config /etc/order-system/config.toml --http "127.0.0.1:$PORT")
-else
-  args=(serve --data-dir /var/lib/order-system --http "127.0.0.1:$PORT")
-  echo "  NOTE: serve ran with --data-dir instead of --config (this binary has no --config yet)"
-fi
+args=(serve --config /etc/order-system/config.toml --http "127.0.0.1:$PORT")
 chroot "$R" setpriv --reuid=order-system --regid=order-system --clear-groups --no-new-privs -- \
   /usr/local/bin/order-system "${args[@]}" >"$WORK/serve.log" 2>&1 &
 SERVER_PID=$!
