@@ -155,6 +155,7 @@ pub async fn prepare(config: &Config) -> anyhow::Result<Prepared> {
         keys: TokenKeys::new(secret.as_bytes(), config.token_ttl),
         hasher: PasswordHasher::new(config.bcrypt_cost),
         throttle: Throttle::new(config.login_limits),
+        cache: Default::default(),
     });
     let bootstrap = users::bootstrap(&db, &auth.hasher, config.admin_password.as_deref())
         .await

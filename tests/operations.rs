@@ -448,3 +448,19 @@ fn demo_data_fills_an_empty_database_once_and_real_orders_continue_after_it() {
         assert_eq!(same, 1);
     }
 }
+
+/// `systemctl reload` sends SIGHUP: without certificates there is nothing to reload, and the
+/// server must keep serving (the signal's default action would end it).
+#[test]
+fn sighup_without_certificates_keeps_serving() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut served = serve_with(&dir.path().join("hup"), &[], &[]);
+    signal(&served.child, "-HUP");
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(served.child.try_wait().unwrap().is_none(), "SIGHUP ended the server");
+    assert_eq!(
+        common::process::get_status(&format!("{}/health", served.url)),
+        Some(200)
+    );
+    stop(&mut served);
+}

@@ -1,5 +1,6 @@
 //! Who is calling: sign-in, tokens, passwords, and the access policy of every route.
 
+pub mod cache;
 pub mod cookie;
 pub mod password;
 pub mod policy;
@@ -51,4 +52,5 @@ pub struct Auth {
     pub keys: token::TokenKeys,
     pub hasher: password::PasswordHasher,
     pub throttle: throttle::Throttle,
+    pub cache: cache::AuthCache,
 }

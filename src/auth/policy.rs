@@ -213,7 +213,18 @@ fn bearer_token(req: &Request) -> Option<&str> {
 /// issued before the user's last password change.
 pub async fn authenticate(state: &AppState, token: &str) -> AppResult<CurrentUser> {
     let (user_id, token_version) = state.auth.keys.verify(token)?;
-    let row = state.db.read(move |conn| users::store::auth_row(conn, user_id)).await?;
+    // Read before the row, so a stale row is never cached as current (see auth::cache).
+    let generation = state.db.users_generation();
+    let row = match state.auth.cache.get(user_id, generation) {
+        Some(row) => Some(row),
+        None => {
+            let row = state.db.read(move |conn| users::store::auth_row(conn, user_id)).await?;
+            if let Some(row) = &row {
+                state.auth.cache.put(user_id, generation, row.clone());
+            }
+            row
+        }
+    };
     let row = row
         .filter(|r| r.is_active && r.token_version == token_version)
         .ok_or_else(|| unauthorized("the session is no longer valid; sign in again"))?;

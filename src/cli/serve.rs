@@ -176,7 +176,7 @@ pub async fn serve(data_dir: &Path, bcrypt_cost: u32, args: ServeArgs) -> anyhow
     {
         tracing::warn!(error = %err, "could not open a browser; open {url} yourself");
     }
-    signals.wait().await;
+    signals.wait(server.https_addr.is_some()).await;
     if let Some(task) = watchdog {
         task.abort();
     }
@@ -234,10 +234,14 @@ pub fn check_config(
 }
 
 /// SIGTERM and SIGINT, registered before the server announces itself, so a signal sent the
-/// moment the banner appears is a clean stop rather than the default abrupt exit.
+/// moment the banner appears is a clean stop rather than the default abrupt exit. SIGHUP
+/// (`systemctl reload`) is handled too: it reloads certificates when there are any (see
+/// [`tls::watch_for_reload`]) and otherwise is only logged; its default action would end the
+/// process, and systemd would not restart a process that exited on SIGHUP.
 struct StopSignals {
     term: tokio::signal::unix::Signal,
     int: tokio::signal::unix::Signal,
+    hup: tokio::signal::unix::Signal,
 }
 
 impl StopSignals {
@@ -246,13 +250,21 @@ impl StopSignals {
         Ok(Self {
             term: signal(SignalKind::terminate()).context("cannot handle SIGTERM")?,
             int: signal(SignalKind::interrupt()).context("cannot handle SIGINT")?,
+            hup: signal(SignalKind::hangup()).context("cannot handle SIGHUP")?,
         })
     }
 
-    async fn wait(mut self) {
-        tokio::select! {
-            _ = self.term.recv() => {}
-            _ = self.int.recv() => {}
+    async fn wait(mut self, tls: bool) {
+        loop {
+            tokio::select! {
+                _ = self.term.recv() => return,
+                _ = self.int.recv() => return,
+                _ = self.hup.recv() => {
+                    if !tls {
+                        tracing::info!("SIGHUP: nothing to reload (no certificate files); the config file is read at start");
+                    }
+                }
+            }
         }
     }
 }

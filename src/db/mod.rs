@@ -123,6 +123,11 @@ impl Db {
         self.inner.writer.alive()
     }
 
+    /// Bumped after every transaction that changed a users row (see [`writer`]).
+    pub fn users_generation(&self) -> u64 {
+        self.inner.writer.users_generation()
+    }
+
     pub fn writer_stats(&self) -> WriterStats {
         self.inner.writer.stats()
     }

@@ -55,6 +55,7 @@ pub struct WriterStats {
 
 pub struct WriterHandle {
     tx: flume::Sender<Msg>,
+    users_generation: Arc<AtomicU64>,
     alive: Arc<AtomicBool>,
     counters: Arc<Counters>,
     thread: std::sync::Mutex<Option<JoinHandle<()>>>,
@@ -65,6 +66,22 @@ impl WriterHandle {
         let conn = open_read_write(&options.path, options.durability)?;
         // Checkpoints run on their own thread (see checkpointer.rs), never inside a commit.
         conn.pragma_update(None, "wal_autocheckpoint", 0)?;
+        // Any change to a users row bumps a generation once its transaction ends, so caches
+        // of sign-in checks (see auth::cache) know their entries are stale.
+        let users_touched = Arc::new(AtomicBool::new(false));
+        let touched = users_touched.clone();
+        conn.update_hook(Some(move |_, _: &str, table: &str, _| {
+            if table == "users" {
+                touched.store(true, Ordering::Relaxed);
+            }
+        }))?;
+        let users_generation = Arc::new(AtomicU64::new(0));
+        let generation = users_generation.clone();
+        let after_commit = move || {
+            if users_touched.swap(false, Ordering::Relaxed) {
+                generation.fetch_add(1, Ordering::SeqCst);
+            }
+        };
         let (tx, rx) = flume::bounded::<Msg>(4096);
         let alive = Arc::new(AtomicBool::new(true));
         let max_batch = options.max_batch.max(1);
@@ -74,16 +91,22 @@ impl WriterHandle {
         let thread = std::thread::Builder::new()
             .name("db-writer".into())
             .spawn(move || {
-                run(conn, rx, max_batch, &thread_counters, &metrics);
+                run(conn, rx, max_batch, &thread_counters, &metrics, &after_commit);
                 thread_alive.store(false, Ordering::SeqCst);
             })
             .map_err(AppError::internal)?;
         Ok(Self {
             tx,
+            users_generation,
             alive,
             counters,
             thread: std::sync::Mutex::new(Some(thread)),
         })
+    }
+
+    /// Changes whenever a committed (or rolled back) transaction touched the users table.
+    pub fn users_generation(&self) -> u64 {
+        self.users_generation.load(Ordering::SeqCst)
     }
 
     pub fn alive(&self) -> bool {
@@ -138,7 +161,14 @@ fn stopped() -> AppError {
     AppError::Unavailable("the database writer has stopped".into())
 }
 
-fn run(conn: Connection, rx: flume::Receiver<Msg>, max_batch: usize, counters: &Counters, metrics: &DbMetrics) {
+fn run(
+    conn: Connection,
+    rx: flume::Receiver<Msg>,
+    max_batch: usize,
+    counters: &Counters,
+    metrics: &DbMetrics,
+    after_commit: &dyn Fn(),
+) {
     let mut batch: Vec<Job> = Vec::with_capacity(max_batch);
     let mut stopping = false;
     while !stopping {
@@ -158,7 +188,7 @@ fn run(conn: Connection, rx: flume::Receiver<Msg>, max_batch: usize, counters: &
         }
         counters.requests.fetch_add(batch.len() as u64, Ordering::Relaxed);
         metrics.batch_size.observe(batch.len() as f64);
-        let transactions = commit_batch(&conn, &mut batch, metrics);
+        let transactions = commit_batch(&conn, &mut batch, metrics, after_commit);
         counters.transactions.fetch_add(transactions, Ordering::Relaxed);
     }
     // Anything still queued after Stop is answered as refused, never silently dropped.
@@ -168,7 +198,7 @@ fn run(conn: Connection, rx: flume::Receiver<Msg>, max_batch: usize, counters: &
 
 /// Runs a batch; returns how many transactions it took (more than one only when SQLite rolled
 /// a transaction back under it).
-fn commit_batch(conn: &Connection, batch: &mut Vec<Job>, metrics: &DbMetrics) -> u64 {
+fn commit_batch(conn: &Connection, batch: &mut Vec<Job>, metrics: &DbMetrics, after_commit: &dyn Fn()) -> u64 {
     let mut queue: std::collections::VecDeque<Job> = batch.drain(..).collect();
     let mut transactions = 0;
     while !queue.is_empty() {
@@ -209,6 +239,8 @@ fn commit_batch(conn: &Connection, batch: &mut Vec<Job>, metrics: &DbMetrics) ->
                 err
             }),
         };
+        // Before anyone hears back: a password change must end old tokens at once.
+        after_commit();
         for result in ran {
             (result.finish)(commit_error.as_ref());
         }

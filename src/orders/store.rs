@@ -11,7 +11,9 @@ use crate::money::Money;
 
 const ORDER_COLUMNS: &str = "o.id, o.order_number, o.status, o.customer_id, c.name, o.user_id, u.username, \
                              o.total_amount_minor, o.note, o.created_at, o.updated_at";
-const ORDER_FROM: &str = "orders o LEFT JOIN customers c ON c.id = o.customer_id JOIN users u ON u.id = o.user_id";
+// LEFT JOINs (every order has its user) keep `orders` the outer loop: with an inner join the
+// planner may start from the one user and read all of their orders to sort them.
+const ORDER_FROM: &str = "orders o LEFT JOIN customers c ON c.id = o.customer_id LEFT JOIN users u ON u.id = o.user_id";
 
 fn order_from_row(row: &Row) -> rusqlite::Result<Order> {
     let status: String = row.get(2)?;
