@@ -34,9 +34,20 @@ use crate::tls;
 use crate::users::{self, Bootstrap};
 use crate::{audit, backup, customers, health, inventory, maintenance, orders, products, reports, stats, transfer};
 
-/// What every handler can reach.
+/// What every handler can reach: one `Arc`, so the several clones each request makes (one per
+/// layer and extractor that takes the state) cost one atomic increment each.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+pub struct Shared {
     pub db: Db,
     pub auth: Arc<Auth>,
     pub settings: SharedSettings,
@@ -162,19 +173,20 @@ pub async fn prepare(config: &Config) -> anyhow::Result<Prepared> {
         .context("cannot set up the superAdmin account")?;
     let settings = SharedSettings::new(db.read(settings::store::load).await?);
     let metrics = Arc::new(Metrics::new(&db));
-    let state = AppState {
+    let state = AppState(Arc::new(Shared {
         metrics,
         metrics_access: Arc::new(config.metrics_access.clone()),
         db,
         auth,
         settings,
         started: Instant::now(),
-        secure_cookies: config.secure_cookies,
+        // Secure cookies whenever the server speaks HTTPS.
+        secure_cookies: config.secure_cookies || config.https.is_some(),
         backups: Backups {
             dir: backup_dir,
             status: backup::SharedStatus::default(),
         },
-    };
+    }));
     Ok(Prepared {
         state,
         lock,
@@ -212,12 +224,11 @@ pub struct Server {
 
 /// Prepares and starts the server on `config.http` (port 0 picks a free port).
 pub async fn start(config: &Config) -> anyhow::Result<Server> {
-    let mut prepared = prepare(config).await?;
+    let prepared = prepare(config).await?;
     let tls = match &config.https {
         Some(https) => Some((https.clone(), tls::prepare(https, prepared.data_dir.root())?)),
         None => None,
     };
-    prepared.state.secure_cookies |= tls.is_some();
     let listener = TcpListener::bind(config.http)
         .await
         .with_context(|| format!("cannot listen on {}", config.http))?;

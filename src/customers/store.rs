@@ -1,9 +1,10 @@
 //! The SQL of customers.
 
-use rusqlite::{Connection, OptionalExtension, Row, params};
+use rusqlite::types::Value;
+use rusqlite::{Connection, OptionalExtension, Row, params, params_from_iter};
 
 use super::types::{Customer, CustomerFields};
-use crate::db::not_found_as;
+use crate::db::{Conditions, not_found_as};
 use crate::error::{AppError, AppResult};
 use crate::http::list::Paging;
 use crate::money::Money;
@@ -104,17 +105,24 @@ pub struct CustomerFilter {
 }
 
 pub fn list(conn: &Connection, f: &CustomerFilter, paging: &Paging, order_by: &str) -> AppResult<(Vec<Customer>, i64)> {
-    let where_sql =
-        "WHERE (?1 IS NULL OR c.name LIKE ?1 ESCAPE '\\' OR c.phone LIKE ?1 ESCAPE '\\' OR c.email LIKE ?1 ESCAPE '\\')
-                       AND (?2 IS NULL OR c.is_archived = ?2)";
-    let pattern = paging.like_pattern();
+    let mut w = Conditions::default();
+    if let Some(pattern) = paging.like_pattern() {
+        w.add(
+            "(c.name LIKE ? ESCAPE '\\' OR c.phone LIKE ? ESCAPE '\\' OR c.email LIKE ? ESCAPE '\\')",
+            [0, 1, 2].map(|_| Value::Text(pattern.clone())),
+        );
+    }
+    if let Some(archived) = f.archived {
+        w.add("c.is_archived = ?", [Value::Integer(archived.into())]);
+    }
+    let where_sql = w.sql();
     let total: i64 = conn
         .prepare_cached(&format!("SELECT COUNT(*) FROM customers c {where_sql}"))?
-        .query_row(params![pattern, f.archived], |r| r.get(0))?;
+        .query_row(params_from_iter(w.values()), |r| r.get(0))?;
     let items = conn
-        .prepare_cached(&format!("{SELECT} {where_sql} ORDER BY {order_by} LIMIT ?3 OFFSET ?4"))?
+        .prepare_cached(&format!("{SELECT} {where_sql} ORDER BY {order_by} LIMIT ? OFFSET ?"))?
         .query_map(
-            params![pattern, f.archived, paging.limit(), paging.offset()],
+            params_from_iter(w.values_and([Value::Integer(paging.limit()), Value::Integer(paging.offset())])),
             customer_from_row,
         )?
         .collect::<Result<Vec<_>, _>>()?;

@@ -19,8 +19,26 @@ pub enum Durability {
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 const STATEMENT_CACHE: usize = 64;
 
+/// Process-wide SQLite settings, before the first connection opens SQLite.
+///
+/// Memory statistics off: with them on, every allocation inside SQLite takes one global
+/// mutex, which all reader threads share (SQLite's own advice for multi-threaded use).
+fn configure_sqlite() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        // SAFETY: sqlite3_config is called before any connection exists in this process (this
+        // runs before the first open below); SQLITE_CONFIG_MEMSTATUS takes one int. If SQLite
+        // was already initialised, the call returns SQLITE_MISUSE and changes nothing.
+        let rc = unsafe { rusqlite::ffi::sqlite3_config(rusqlite::ffi::SQLITE_CONFIG_MEMSTATUS, 0 as std::ffi::c_int) };
+        if rc != rusqlite::ffi::SQLITE_OK {
+            tracing::debug!(rc, "SQLite was initialised already; memory statistics stay on");
+        }
+    });
+}
+
 /// Opens (creating if needed) the database for writing, in WAL mode with foreign keys on.
 pub fn open_read_write(path: &Path, durability: Durability) -> AppResult<Connection> {
+    configure_sqlite();
     let conn = Connection::open_with_flags(
         path,
         OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
@@ -37,6 +55,7 @@ pub fn open_read_write(path: &Path, durability: Durability) -> AppResult<Connect
 
 /// Opens a read-only connection; the file must exist and be in WAL mode already.
 pub fn open_read_only(path: &Path) -> AppResult<Connection> {
+    configure_sqlite();
     let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
     configure(&conn)?;
     Ok(conn)

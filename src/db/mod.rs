@@ -7,6 +7,7 @@
 //! and await the answer.
 
 mod checkpointer;
+pub mod conditions;
 mod connection;
 pub mod metrics;
 pub mod migrations;
@@ -18,6 +19,7 @@ use std::sync::Arc;
 
 use rusqlite::Connection;
 
+pub use conditions::Conditions;
 pub use connection::{Durability, open_read_only, open_read_write};
 pub use metrics::DbMetrics;
 pub use writer::WriterStats;

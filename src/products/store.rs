@@ -2,10 +2,11 @@
 
 use std::sync::LazyLock;
 
-use rusqlite::{Connection, Row, params};
+use rusqlite::types::Value;
+use rusqlite::{Connection, Row, params, params_from_iter};
 
 use super::types::{Product, ProductStatus};
-use crate::db::not_found_as;
+use crate::db::{Conditions, not_found_as};
 use crate::error::{AppError, AppResult};
 use crate::http::list::Paging;
 use crate::money::Money;
@@ -105,23 +106,30 @@ pub struct ProductFilter {
 }
 
 pub fn list(conn: &Connection, f: &ProductFilter, paging: &Paging, order_by: &str) -> AppResult<(Vec<Product>, i64)> {
-    let where_sql = format!(
-        "WHERE (?1 IS NULL OR name LIKE ?1 ESCAPE '\\' OR sku LIKE ?1 ESCAPE '\\')
-           AND (?2 IS NULL OR status = ?2)
-           AND (?3 IS NULL OR ({LOW_STOCK}) = ?3)"
-    );
-    let pattern = paging.like_pattern();
-    let status = f.status.map(ProductStatus::as_str);
+    let mut w = Conditions::default();
+    if let Some(pattern) = paging.like_pattern() {
+        w.add(
+            "(name LIKE ? ESCAPE '\\' OR sku LIKE ? ESCAPE '\\')",
+            [Value::Text(pattern.clone()), Value::Text(pattern)],
+        );
+    }
+    if let Some(status) = f.status {
+        w.add("status = ?", [Value::Text(status.as_str().into())]);
+    }
+    if let Some(low) = f.low_stock {
+        w.add(format!("({LOW_STOCK}) = ?"), [Value::Integer(low.into())]);
+    }
+    let where_sql = w.sql();
     let total: i64 = conn
         .prepare_cached(&format!("SELECT COUNT(*) FROM products {where_sql}"))?
-        .query_row(params![pattern, status, f.low_stock], |r| r.get(0))?;
+        .query_row(params_from_iter(w.values()), |r| r.get(0))?;
     let items = conn
         .prepare_cached(&format!(
-            "SELECT {} FROM products {where_sql} ORDER BY {order_by} LIMIT ?4 OFFSET ?5",
+            "SELECT {} FROM products {where_sql} ORDER BY {order_by} LIMIT ? OFFSET ?",
             columns()
         ))?
         .query_map(
-            params![pattern, status, f.low_stock, paging.limit(), paging.offset()],
+            params_from_iter(w.values_and([Value::Integer(paging.limit()), Value::Integer(paging.offset())])),
             product_from_row,
         )?
         .collect::<Result<Vec<_>, _>>()?;
@@ -132,7 +140,10 @@ pub fn list(conn: &Connection, f: &ProductFilter, paging: &Paging, order_by: &st
 pub fn low_stock(conn: &Connection, limit: i64) -> AppResult<Vec<Product>> {
     let items = conn
         .prepare_cached(&format!(
-            "SELECT {} FROM products WHERE status = 'active' AND {LOW_STOCK} ORDER BY stock_quantity ASC, id ASC LIMIT ?",
+            // `+status`: filter on status without its index, so SQLite walks products_stock in
+            // order and stops at the limit; with the status index (which planner statistics
+            // favour) it sorted every active product on every dashboard.
+            "SELECT {} FROM products WHERE +status = 'active' AND {LOW_STOCK} ORDER BY stock_quantity ASC, id ASC LIMIT ?",
             columns()
         ))?
         .query_map([limit], product_from_row)?
