@@ -25,6 +25,8 @@ pub struct CheckReport {
     pub total_mismatches: Vec<TotalMismatch>,
     /// Statuses whose dashboard totals differ from their orders.
     pub status_total_mismatches: Vec<StatusTotalMismatch>,
+    /// (day, status) rows of the daily totals that differ from their orders.
+    pub daily_total_mismatches: i64,
 }
 
 pub fn check(conn: &Connection) -> AppResult<CheckReport> {
@@ -32,16 +34,19 @@ pub fn check(conn: &Connection) -> AppResult<CheckReport> {
     let stock_mismatches = store::stock_mismatches(conn)?;
     let total_mismatches = store::total_mismatches(conn)?;
     let status_total_mismatches = store::status_total_mismatches(conn)?;
+    let daily_total_mismatches = store::daily_total_mismatches(conn)?;
     let ok = file.is_ok()
         && stock_mismatches.is_empty()
         && total_mismatches.is_empty()
-        && status_total_mismatches.is_empty();
+        && status_total_mismatches.is_empty()
+        && daily_total_mismatches == 0;
     Ok(CheckReport {
         ok,
         file,
         stock_mismatches,
         total_mismatches,
         status_total_mismatches,
+        daily_total_mismatches,
     })
 }
 
@@ -80,6 +85,10 @@ impl CheckReport {
                 m.status, m.kept_count, m.kept_total_minor, m.actual_count, m.actual_total_minor
             ));
         }
+        out.push(format!(
+            "daily totals:       {} mismatch(es)",
+            self.daily_total_mismatches
+        ));
         out.push(if self.ok {
             "OK: no problems found".into()
         } else {

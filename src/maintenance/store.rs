@@ -85,6 +85,21 @@ pub fn status_total_mismatches(conn: &Connection) -> AppResult<Vec<StatusTotalMi
     Ok(rows)
 }
 
+/// How many (day, status) rows of the daily totals differ from the orders.
+pub fn daily_total_mismatches(conn: &Connection) -> AppResult<i64> {
+    Ok(conn.query_row(
+        "SELECT COUNT(*) FROM (
+             SELECT day, status, SUM(n) AS dn, SUM(t) AS dt FROM (
+                 SELECT day, status, order_count AS n, total_amount_minor AS t FROM order_daily_totals
+                 UNION ALL
+                 SELECT substr(created_at, 1, 10), status, -COUNT(*), -SUM(total_amount_minor) FROM orders
+                 GROUP BY substr(created_at, 1, 10), status)
+             GROUP BY day, status HAVING dn <> 0 OR dt <> 0)",
+        [],
+        |r| r.get(0),
+    )?)
+}
+
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct OldOrder {
     pub id: i64,
