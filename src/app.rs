@@ -57,6 +57,8 @@ pub struct Shared {
     pub backups: Backups,
     pub metrics: Arc<Metrics>,
     pub metrics_access: Arc<MetricsAccess>,
+    /// Product list pages as sent, while no product changes (see products::cache).
+    pub product_pages: products::cache::PageCache,
 }
 
 /// Where backups go and how the latest ones went.
@@ -176,6 +178,7 @@ pub async fn prepare(config: &Config) -> anyhow::Result<Prepared> {
     let state = AppState(Arc::new(Shared {
         metrics,
         metrics_access: Arc::new(config.metrics_access.clone()),
+        product_pages: Default::default(),
         db,
         auth,
         settings,

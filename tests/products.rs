@@ -239,3 +239,61 @@ async fn customers_see_only_active_products_and_cannot_edit() {
 fn urlencode(s: &str) -> String {
     s.bytes().map(|b| format!("%{b:02X}")).collect()
 }
+
+/// Product list pages are served from memory while no product changes; every kind of change
+/// (an edit, stock taken by an order, archiving, a setting behind the low-stock flag) shows at
+/// once, and staff and customers keep their own pages.
+#[tokio::test]
+async fn cached_product_pages_never_go_stale() {
+    let srv = TestServer::start().await;
+    let admin = srv.admin().await;
+    let (_, customer) = srv.user_token(&admin, "page-customer", "customer").await;
+    let p = srv.product(&admin, "PAGE-1", "5.00", 12).await;
+    let id = p["id"].as_i64().unwrap();
+    let list = |token: String| {
+        let srv = &srv;
+        async move {
+            let (status, page) = srv.get("/api/products?sort=sku", &token).await;
+            assert_eq!(status, StatusCode::OK);
+            page["items"][0].clone()
+        }
+    };
+    assert_eq!(list(admin.clone()).await["name"], "商品 PAGE-1");
+    assert_eq!(list(admin.clone()).await["is_low_stock"], false, "served again");
+
+    let (status, _) = srv
+        .patch(&format!("/api/products/{id}"), &admin, json!({"name": "改名"}))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(list(admin.clone()).await["name"], "改名");
+
+    let (status, _) = srv
+        .post(
+            "/api/orders",
+            &admin,
+            json!({"items": [{"product_id": id, "quantity": 3}]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let item = list(admin.clone()).await;
+    assert_eq!(item["stock_quantity"], 9);
+    assert_eq!(item["is_low_stock"], true, "9 is below the default threshold of 10");
+
+    let (status, _) = srv
+        .patch("/api/settings", &admin, json!({"default_low_stock_threshold": 5}))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        list(admin.clone()).await["is_low_stock"],
+        false,
+        "a setting change shows too"
+    );
+
+    assert_eq!(list(customer.clone()).await["id"], id);
+    let (status, _) = srv
+        .post(&format!("/api/products/{id}/archive"), &admin, json!({}))
+        .await;
+    assert!(status.is_success());
+    assert!(list(customer.clone()).await.is_null(), "customers no longer see it");
+    assert_eq!(list(admin.clone()).await["id"], id, "staff still do");
+}

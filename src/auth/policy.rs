@@ -214,7 +214,7 @@ fn bearer_token(req: &Request) -> Option<&str> {
 pub async fn authenticate(state: &AppState, token: &str) -> AppResult<CurrentUser> {
     let (user_id, token_version) = state.auth.keys.verify(token)?;
     // Read before the row, so a stale row is never cached as current (see auth::cache).
-    let generation = state.db.users_generation();
+    let generation = state.db.generation(crate::db::Table::Users);
     let row = match state.auth.cache.get(user_id, generation) {
         Some(row) => Some(row),
         None => {

@@ -22,7 +22,7 @@ use rusqlite::Connection;
 pub use conditions::Conditions;
 pub use connection::{Durability, open_read_only, open_read_write};
 pub use metrics::DbMetrics;
-pub use writer::WriterStats;
+pub use writer::{Table, WriterStats};
 
 use crate::error::{AppError, AppResult};
 
@@ -125,9 +125,9 @@ impl Db {
         self.inner.writer.alive()
     }
 
-    /// Bumped after every transaction that changed a users row (see [`writer`]).
-    pub fn users_generation(&self) -> u64 {
-        self.inner.writer.users_generation()
+    /// Bumped after every transaction that changed the table's rows (see [`writer`]).
+    pub fn generation(&self, table: Table) -> u64 {
+        self.inner.writer.generation(table)
     }
 
     pub fn writer_stats(&self) -> WriterStats {

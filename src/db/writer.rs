@@ -53,9 +53,50 @@ pub struct WriterStats {
     pub queued: usize,
 }
 
+/// Tables whose changes in-memory caches must see.
+#[derive(Clone, Copy, Debug)]
+pub enum Table {
+    /// users rows (the cache of bearer-token checks).
+    Users,
+    /// products rows. (The update hook never fires for WITHOUT ROWID tables, such as
+    /// settings: caches that depend on settings also key on their version.)
+    Products,
+}
+
+/// One counter per [`Table`], bumped after every transaction that changed its rows, before the
+/// transaction's requests are answered.
+#[derive(Default)]
+pub struct Generations {
+    counters: [AtomicU64; 2],
+    touched: [AtomicBool; 2],
+}
+
+impl Generations {
+    pub fn get(&self, table: Table) -> u64 {
+        self.counters[table as usize].load(Ordering::SeqCst)
+    }
+
+    fn touch(&self, sql_table: &str) {
+        let table = match sql_table {
+            "users" => Table::Users,
+            "products" => Table::Products,
+            _ => return,
+        };
+        self.touched[table as usize].store(true, Ordering::Relaxed);
+    }
+
+    fn after_commit(&self) {
+        for (touched, counter) in self.touched.iter().zip(&self.counters) {
+            if touched.swap(false, Ordering::Relaxed) {
+                counter.fetch_add(1, Ordering::SeqCst);
+            }
+        }
+    }
+}
+
 pub struct WriterHandle {
     tx: flume::Sender<Msg>,
-    users_generation: Arc<AtomicU64>,
+    generations: Arc<Generations>,
     alive: Arc<AtomicBool>,
     counters: Arc<Counters>,
     thread: std::sync::Mutex<Option<JoinHandle<()>>>,
@@ -66,22 +107,13 @@ impl WriterHandle {
         let conn = open_read_write(&options.path, options.durability)?;
         // Checkpoints run on their own thread (see checkpointer.rs), never inside a commit.
         conn.pragma_update(None, "wal_autocheckpoint", 0)?;
-        // Any change to a users row bumps a generation once its transaction ends, so caches
-        // of sign-in checks (see auth::cache) know their entries are stale.
-        let users_touched = Arc::new(AtomicBool::new(false));
-        let touched = users_touched.clone();
-        conn.update_hook(Some(move |_, _: &str, table: &str, _| {
-            if table == "users" {
-                touched.store(true, Ordering::Relaxed);
-            }
-        }))?;
-        let users_generation = Arc::new(AtomicU64::new(0));
-        let generation = users_generation.clone();
-        let after_commit = move || {
-            if users_touched.swap(false, Ordering::Relaxed) {
-                generation.fetch_add(1, Ordering::SeqCst);
-            }
-        };
+        // A change to a watched table bumps its generation once the transaction ends, so the
+        // in-memory caches (auth::cache, products::cache) know their entries are stale.
+        let generations = Arc::new(Generations::default());
+        let hook = generations.clone();
+        conn.update_hook(Some(move |_, _: &str, table: &str, _| hook.touch(table)))?;
+        let bump = generations.clone();
+        let after_commit = move || bump.after_commit();
         let (tx, rx) = flume::bounded::<Msg>(4096);
         let alive = Arc::new(AtomicBool::new(true));
         let max_batch = options.max_batch.max(1);
@@ -97,16 +129,16 @@ impl WriterHandle {
             .map_err(AppError::internal)?;
         Ok(Self {
             tx,
-            users_generation,
+            generations,
             alive,
             counters,
             thread: std::sync::Mutex::new(Some(thread)),
         })
     }
 
-    /// Changes whenever a committed (or rolled back) transaction touched the users table.
-    pub fn users_generation(&self) -> u64 {
-        self.users_generation.load(Ordering::SeqCst)
+    /// Changes whenever a committed (or rolled back) transaction touched the table.
+    pub fn generation(&self, table: Table) -> u64 {
+        self.generations.get(table)
     }
 
     pub fn alive(&self) -> bool {

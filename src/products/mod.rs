@@ -1,5 +1,6 @@
 //! The product catalogue: what is sold, at what price, and how many are in stock.
 
+pub mod cache;
 pub mod routes;
 pub mod store;
 pub mod types;

@@ -1,8 +1,10 @@
 //! /api/products: the catalogue.
 
 use axum::Json;
-use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::body::Bytes;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
@@ -12,7 +14,8 @@ use super::store::{self, ProductFilter};
 use super::types::{NewProduct, Product, ProductPatch, ProductStatus};
 use crate::app::AppState;
 use crate::auth::CurrentUser;
-use crate::error::{AppResult, ErrorBody};
+use crate::db::Table;
+use crate::error::{AppError, AppResult, ErrorBody};
 use crate::http::json::{ApiJson, ApiQuery};
 use crate::http::list::{ListParams, Page, read_page};
 
@@ -53,9 +56,16 @@ const SORTS: &[(&str, &str)] = &[
 async fn list_products(
     State(state): State<AppState>,
     viewer: CurrentUser,
+    RawQuery(query): RawQuery,
     ApiQuery(params): ApiQuery<ListParams>,
     ApiQuery(filters): ApiQuery<ProductFilters>,
-) -> AppResult<Json<Page<Product>>> {
+) -> AppResult<Response> {
+    // Staff and customers see different products for the same query.
+    let key = format!("{}?{}", viewer.is_staff(), query.unwrap_or_default());
+    let generation = (state.db.generation(Table::Products), state.settings.version());
+    if let Some(body) = state.product_pages.get(&key, generation) {
+        return Ok(json_body(body));
+    }
     let status = if viewer.is_staff() {
         filters.status
     } else {
@@ -65,11 +75,17 @@ async fn list_products(
         status,
         low_stock: filters.low_stock,
     };
-    read_page(&state.db, params, SORTS, move |conn, paging, order_by| {
+    let page: Page<Product> = read_page(&state.db, params, SORTS, move |conn, paging, order_by| {
         store::list(conn, &filter, paging, order_by)
     })
-    .await
-    .map(Json)
+    .await?;
+    let body = Bytes::from(serde_json::to_vec(&page).map_err(AppError::internal)?);
+    state.product_pages.put(key, generation, body.clone());
+    Ok(json_body(body))
+}
+
+fn json_body(body: Bytes) -> Response {
+    ([(header::CONTENT_TYPE, "application/json")], body).into_response()
 }
 
 /// Create a product. Its initial stock is the first row of its stock ledger.

@@ -132,6 +132,11 @@ impl SharedSettings {
         self.current.read().map(|s| s.1.clone()).unwrap_or_default()
     }
 
+    /// The version of the settings in effect; it changes with every committed change.
+    pub fn version(&self) -> u64 {
+        self.current.read().map(|s| s.0).unwrap_or_default()
+    }
+
     /// Called inside the writer for each change, so numbers follow commit order.
     pub fn next_version(&self) -> u64 {
         self.versions.fetch_add(1, Ordering::SeqCst) + 1
