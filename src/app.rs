@@ -168,7 +168,7 @@ pub async fn prepare(config: &Config) -> anyhow::Result<Prepared> {
         keys: TokenKeys::new(secret.as_bytes(), config.token_ttl),
         hasher: PasswordHasher::new(config.bcrypt_cost),
         throttle: Throttle::new(config.login_limits),
-        cache: Default::default(),
+        cache: auth::cache::new(),
     });
     let bootstrap = users::bootstrap(&db, &auth.hasher, config.admin_password.as_deref())
         .await
@@ -178,7 +178,7 @@ pub async fn prepare(config: &Config) -> anyhow::Result<Prepared> {
     let state = AppState(Arc::new(Shared {
         metrics,
         metrics_access: Arc::new(config.metrics_access.clone()),
-        product_pages: Default::default(),
+        product_pages: products::cache::new(),
         db,
         auth,
         settings,

@@ -1,6 +1,8 @@
 //! Faults that must not lose or corrupt an order: SIGKILL mid-write, and a full disk.
 //! Both run the real binary against a real SQLite file.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
@@ -100,16 +102,7 @@ fn http_client() -> ::reqwest::Client {
 }
 
 async fn token(client: &::reqwest::Client, url: &str) -> String {
-    let body: Value = client
-        .post(format!("{url}/api/auth/login"))
-        .json(&json!({"username": "superAdmin", "password": PASSWORD}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    body["access_token"].as_str().unwrap().to_owned()
+    common::process::sign_in(client, url, PASSWORD).await
 }
 
 /// A small deterministic generator, seeded from the clock and printed, for kill timings.

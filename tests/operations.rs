@@ -30,16 +30,7 @@ fn runtime() -> tokio::runtime::Runtime {
 }
 
 async fn token(client: &reqwest::Client, url: &str) -> String {
-    let body: Value = client
-        .post(format!("{url}/api/auth/login"))
-        .json(&json!({"username": "superAdmin", "password": PASSWORD}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    body["access_token"].as_str().expect("signed in").to_owned()
+    common::process::sign_in(client, url, PASSWORD).await
 }
 
 fn stop(served: &mut Served) {
@@ -95,11 +86,9 @@ log-format = "json"
     assert!(printed.contains("OK"));
 
     // An unknown key is an error that names it; so is a bad value, with the file's name.
+    let with_config = |args: &[&str]| cmd(dir.path()).arg("--config").arg(&file).args(args).output().unwrap();
     write(&file, "http = \"127.0.0.1:9999\"\nhttp-port = 80\n");
-    let out = cmd(dir.path())
-        .args(["--config", file.to_str().unwrap(), "serve"])
-        .output()
-        .unwrap();
+    let out = with_config(&["serve"]);
     assert_eq!(out.status.code(), Some(1));
     let err = text(&out.stderr);
     assert!(
@@ -107,10 +96,7 @@ log-format = "json"
         "{err}"
     );
     write(&file, "backup-at = \"25:99\"\n");
-    let out = cmd(dir.path())
-        .args(["--config", file.to_str().unwrap(), "config", "check"])
-        .output()
-        .unwrap();
+    let out = with_config(&["config", "check"]);
     let err = text(&out.stderr);
     assert!(
         !out.status.success() && err.contains("backup-at") && err.contains("config.toml"),
@@ -118,10 +104,7 @@ log-format = "json"
     );
     // Checks that need more than one setting run too.
     write(&file, "https = \"127.0.0.1:8443\"\n");
-    let out = cmd(dir.path())
-        .args(["--config", file.to_str().unwrap(), "config", "check"])
-        .output()
-        .unwrap();
+    let out = with_config(&["config", "check"]);
     assert!(!out.status.success());
     assert!(
         text(&out.stderr).contains("--https needs a certificate"),

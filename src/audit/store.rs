@@ -6,6 +6,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::{Event, Who};
+use crate::db::Conditions;
 use crate::error::AppResult;
 use crate::http::list::Paging;
 
@@ -55,12 +56,8 @@ pub struct AuditFilter {
 }
 
 pub fn list(conn: &Connection, f: &AuditFilter, paging: &Paging) -> AppResult<(Vec<AuditEntry>, i64)> {
-    let mut conditions: Vec<&str> = Vec::new();
-    let mut values: Vec<SqlValue> = Vec::new();
-    let mut add = |cond: &'static str, value: SqlValue| {
-        conditions.push(cond);
-        values.push(value);
-    };
+    let mut w = Conditions::default();
+    let mut add = |cond: &'static str, value: SqlValue| w.add(cond, [value]);
     if let Some(t) = &f.entity_type {
         add("entity_type = ?", SqlValue::Text(t.clone()));
     }
@@ -82,16 +79,11 @@ pub fn list(conn: &Connection, f: &AuditFilter, paging: &Paging) -> AppResult<(V
     if let Some(p) = paging.like_pattern() {
         add("(username LIKE ? ESCAPE '\\')", SqlValue::Text(p));
     }
-    let where_sql = if conditions.is_empty() {
-        String::new()
-    } else {
-        format!("WHERE {}", conditions.join(" AND "))
-    };
+    let where_sql = w.sql();
     let total: i64 = conn
         .prepare_cached(&format!("SELECT COUNT(*) FROM audit_log {where_sql}"))?
-        .query_row(params_from_iter(values.iter()), |r| r.get(0))?;
-    values.push(SqlValue::Integer(paging.limit()));
-    values.push(SqlValue::Integer(paging.offset()));
+        .query_row(params_from_iter(w.values()), |r| r.get(0))?;
+    let values = w.values_and([SqlValue::Integer(paging.limit()), SqlValue::Integer(paging.offset())]);
     let parse = |s: Option<String>| s.and_then(|s| serde_json::from_str(&s).ok());
     let items = conn
         .prepare_cached(&format!(

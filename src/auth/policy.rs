@@ -215,7 +215,7 @@ pub async fn authenticate(state: &AppState, token: &str) -> AppResult<CurrentUse
     let (user_id, token_version) = state.auth.keys.verify(token)?;
     // Read before the row, so a stale row is never cached as current (see auth::cache).
     let generation = state.db.generation(crate::db::Table::Users);
-    let row = match state.auth.cache.get(user_id, generation) {
+    let row = match state.auth.cache.get(&user_id, &generation) {
         Some(row) => Some(row),
         None => {
             let row = state.db.read(move |conn| users::store::auth_row(conn, user_id)).await?;

@@ -58,7 +58,7 @@ pub fn parse(mut argv: Vec<OsString>) -> anyhow::Result<Parsed> {
         None => Some(PathBuf::from(DEFAULT_PATH)).filter(|p| p.exists()),
     };
     let Some(path) = path else {
-        let report = report_for(&first, &BTreeSet::new());
+        let report = report_if_asked(&first, &BTreeSet::new());
         let cli = Cli::from_arg_matches(&first).unwrap_or_else(|e| e.exit());
         return Ok(Parsed {
             cli,
@@ -72,7 +72,7 @@ pub fn parse(mut argv: Vec<OsString>) -> anyhow::Result<Parsed> {
     let matches = Cli::command()
         .try_get_matches_from(&argv)
         .map_err(|e| anyhow::anyhow!("config file {}: {}", path.display(), first_line(&e.to_string())))?;
-    let report = report_for(&matches, &applied);
+    let report = report_if_asked(&matches, &applied);
     let cli = Cli::from_arg_matches(&matches).map_err(|e| anyhow::anyhow!("{}", first_line(&e.to_string())))?;
     Ok(Parsed {
         cli,
@@ -184,6 +184,14 @@ fn values_of(key: &str, value: &toml::Value) -> anyhow::Result<Vec<String>> {
         }
         _ => bail!("`{key}` must be a string, a number, true/false or a list"),
     })
+}
+
+/// The report only `config check` prints; other commands skip building it at start-up.
+fn report_if_asked(matches: &ArgMatches, from_file: &BTreeSet<String>) -> Report {
+    match matches.subcommand_name() {
+        Some("config") => report_for(matches, from_file),
+        _ => Report::default(),
+    }
 }
 
 /// Where each setting of the leaf command (and each global one) came from.

@@ -12,6 +12,7 @@ mod connection;
 pub mod metrics;
 pub mod migrations;
 mod readers;
+pub mod stamped;
 mod writer;
 
 use std::path::{Path, PathBuf};

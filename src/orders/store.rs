@@ -4,7 +4,7 @@ use rusqlite::types::Value;
 use rusqlite::{Connection, Row, params, params_from_iter};
 
 use super::types::{Order, OrderItem, OrderStatus, StatusChange};
-use crate::db::not_found_as;
+use crate::db::{Conditions, not_found_as};
 use crate::error::AppResult;
 use crate::http::list::Paging;
 use crate::money::Money;
@@ -186,59 +186,52 @@ fn search_of(paging: &Paging) -> Option<Search> {
     })
 }
 
-fn where_clause(f: &OrderFilter, search: Option<Search>) -> (String, Vec<Value>) {
-    let mut conditions: Vec<&str> = Vec::new();
-    let mut values: Vec<Value> = Vec::new();
+fn where_clause(f: &OrderFilter, search: Option<Search>) -> Conditions {
+    let mut w = Conditions::default();
     if let Some(status) = f.status {
-        conditions.push("o.status = ?");
-        values.push(Value::Text(status.as_str().into()));
+        w.add("o.status = ?", [Value::Text(status.as_str().into())]);
     }
     if let Some(customer) = f.customer_id {
-        conditions.push("o.customer_id = ?");
-        values.push(Value::Integer(customer));
+        w.add("o.customer_id = ?", [Value::Integer(customer)]);
     }
     if let Some(from) = &f.from {
-        conditions.push("o.created_at >= ?");
-        values.push(Value::Text(from.clone()));
+        w.add("o.created_at >= ?", [Value::Text(from.clone())]);
     }
     if let Some(to) = &f.to {
-        conditions.push("o.created_at < ?");
-        values.push(Value::Text(to.clone()));
+        w.add("o.created_at < ?", [Value::Text(to.clone())]);
     }
     if let Some(search) = search {
         // Order numbers match by prefix (as typed, and upper-cased: "so-2026" finds
         // SO-20261128-0007), so the unique index answers; customer names match anywhere, by
         // way of the customers table, never by reading every order.
-        conditions.push(
+        let prefix_range = |p: String| {
+            let end = format!("{p}\u{10FFFF}");
+            (Value::Text(p), Value::Text(end))
+        };
+        let (typed, typed_end) = prefix_range(search.text.clone());
+        let (upper, upper_end) = prefix_range(search.text.to_uppercase());
+        w.add(
             "(o.order_number >= ? AND o.order_number < ? OR o.order_number >= ? AND o.order_number < ? \
               OR o.customer_id IN (SELECT id FROM customers WHERE name LIKE ? ESCAPE '\\'))",
+            [typed, typed_end, upper, upper_end, Value::Text(search.like)],
         );
-        for prefix in [search.text.clone(), search.text.to_uppercase()] {
-            let end = format!("{prefix}\u{10FFFF}");
-            values.push(Value::Text(prefix));
-            values.push(Value::Text(end));
-        }
-        values.push(Value::Text(search.like));
     }
-    let sql = if conditions.is_empty() {
-        String::new()
-    } else {
-        format!("WHERE {}", conditions.join(" AND "))
-    };
-    (sql, values)
+    w
 }
 
 /// One page of orders and how many match in all.
 pub fn list(conn: &Connection, f: &OrderFilter, paging: &Paging, order_by: &str) -> AppResult<(Vec<Order>, i64)> {
     let total = count(conn, f, search_of(paging))?;
-    let (where_sql, mut values) = where_clause(f, search_of(paging));
-    values.push(Value::Integer(paging.limit()));
-    values.push(Value::Integer(paging.offset()));
+    let w = where_clause(f, search_of(paging));
     let items = conn
         .prepare_cached(&format!(
-            "SELECT {ORDER_COLUMNS} FROM {ORDER_FROM} {where_sql} ORDER BY {order_by} LIMIT ? OFFSET ?"
+            "SELECT {ORDER_COLUMNS} FROM {ORDER_FROM} {} ORDER BY {order_by} LIMIT ? OFFSET ?",
+            w.sql()
         ))?
-        .query_map(params_from_iter(values.iter()), order_from_row)?
+        .query_map(
+            params_from_iter(w.values_and([Value::Integer(paging.limit()), Value::Integer(paging.offset())])),
+            order_from_row,
+        )?
         .collect::<Result<Vec<_>, _>>()?;
     Ok((items, total))
 }
@@ -265,10 +258,10 @@ fn count(conn: &Connection, f: &OrderFilter, search: Option<Search>) -> AppResul
 }
 
 fn count_rows(conn: &Connection, f: &OrderFilter, search: Option<Search>) -> AppResult<i64> {
-    let (where_sql, values) = where_clause(f, search);
+    let w = where_clause(f, search);
     Ok(conn
-        .prepare_cached(&format!("SELECT COUNT(*) FROM orders o {where_sql}"))?
-        .query_row(params_from_iter(values.iter()), |r| r.get(0))?)
+        .prepare_cached(&format!("SELECT COUNT(*) FROM orders o {}", w.sql()))?
+        .query_row(params_from_iter(w.values()), |r| r.get(0))?)
 }
 
 /// A created-at range cut into whole UTC days (counted from `order_daily_totals`, kept by the
@@ -360,12 +353,13 @@ pub fn for_each_line(
     f: &OrderFilter,
     mut each: impl FnMut(&Order, &OrderItem) -> AppResult<()>,
 ) -> AppResult<()> {
-    let (where_sql, values) = where_clause(f, None);
+    let w = where_clause(f, None);
     let mut stmt = conn.prepare(&format!(
         "SELECT {ORDER_COLUMNS}, i.id, i.product_id, i.product_name, i.sku, i.quantity, i.unit_price_minor, i.line_total_minor
-         FROM {ORDER_FROM} JOIN order_items i ON i.order_id = o.id {where_sql} ORDER BY o.id, i.id"
+         FROM {ORDER_FROM} JOIN order_items i ON i.order_id = o.id {} ORDER BY o.id, i.id",
+        w.sql()
     ))?;
-    let mut rows = stmt.query(params_from_iter(values.iter()))?;
+    let mut rows = stmt.query(params_from_iter(w.values()))?;
     while let Some(row) = rows.next()? {
         let order = order_from_row(row)?;
         let item = OrderItem {

@@ -4,42 +4,19 @@
 //! rows decoded, allocated and serialised) was most of its cost under load. A page is reused
 //! while the database's products generation and the settings' version (the low-stock flag
 //! depends on a setting) are the ones it was built at: both change after a commit and before
-//! its request is answered, so a change shows at once. They are read before the page, so a
-//! page built from an older snapshot is never stored under newer ones.
-
-use std::collections::HashMap;
-use std::sync::Mutex;
+//! its request is answered, so a change shows at once.
 
 use axum::body::Bytes;
 
-/// Beyond this many distinct queries the cache starts over (searches are many and rare).
-const MAX_PAGES: usize = 512;
+use crate::db::stamped::StampedCache;
+
 /// Longer query strings are not cached.
-const MAX_KEY: usize = 512;
+pub const MAX_KEY: usize = 512;
 
-/// What a page was built from: the products generation and the settings version.
-pub type Built = (u64, u64);
+/// Query → ((products generation, settings version), JSON body). Searches are many and rare,
+/// so the cache starts over past 512 pages.
+pub type PageCache = StampedCache<String, (u64, u64), Bytes>;
 
-#[derive(Default)]
-pub struct PageCache {
-    pages: Mutex<HashMap<String, (Built, Bytes)>>,
-}
-
-impl PageCache {
-    pub fn get(&self, key: &str, built: Built) -> Option<Bytes> {
-        let pages = self.pages.lock().ok()?;
-        let (built_at, body) = pages.get(key)?;
-        (*built_at == built).then(|| body.clone())
-    }
-
-    pub fn put(&self, key: String, built: Built, body: Bytes) {
-        if key.len() > MAX_KEY {
-            return;
-        }
-        let Ok(mut pages) = self.pages.lock() else { return };
-        if pages.len() >= MAX_PAGES {
-            pages.clear();
-        }
-        pages.insert(key, (built, body));
-    }
+pub fn new() -> PageCache {
+    StampedCache::new(512, None)
 }

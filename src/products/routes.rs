@@ -63,7 +63,7 @@ async fn list_products(
     // Staff and customers see different products for the same query.
     let key = format!("{}?{}", viewer.is_staff(), query.unwrap_or_default());
     let generation = (state.db.generation(Table::Products), state.settings.version());
-    if let Some(body) = state.product_pages.get(&key, generation) {
+    if let Some(body) = state.product_pages.get(&key, &generation) {
         return Ok(json_body(body));
     }
     let status = if viewer.is_staff() {
@@ -80,7 +80,9 @@ async fn list_products(
     })
     .await?;
     let body = Bytes::from(serde_json::to_vec(&page).map_err(AppError::internal)?);
-    state.product_pages.put(key, generation, body.clone());
+    if key.len() <= super::cache::MAX_KEY {
+        state.product_pages.put(key, generation, body.clone());
+    }
     Ok(json_body(body))
 }
 

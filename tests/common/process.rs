@@ -122,3 +122,17 @@ impl Drop for Served {
         }
     }
 }
+
+/// Signs superAdmin in over HTTP and returns the bearer token.
+pub async fn sign_in(client: &reqwest::Client, url: &str, password: &str) -> String {
+    let body: serde_json::Value = client
+        .post(format!("{url}/api/auth/login"))
+        .json(&serde_json::json!({"username": "superAdmin", "password": password}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    body["access_token"].as_str().expect("signed in").to_owned()
+}
