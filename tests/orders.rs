@@ -36,6 +36,9 @@ async fn an_order_captures_prices_takes_stock_and_writes_the_ledger() {
     assert_eq!(order["items"][0]["line_total"], "59.70");
     assert_eq!(order["items"][0]["product_name"], "商品 TEA");
     assert_eq!(order["status_history"][0]["to_status"], "pending");
+    // The answer is assembled from what was written; it must be exactly what a read returns.
+    let (_, read_back) = srv.get(&format!("/api/orders/{}", order["id"]), &admin).await;
+    assert_eq!(order, read_back);
 
     // The captured price does not follow later price changes.
     srv.patch(

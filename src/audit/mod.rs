@@ -45,8 +45,10 @@ pub struct Event<'a> {
     pub action: &'a str,
     pub entity_type: &'a str,
     pub entity_id: Option<i64>,
-    pub before: Option<Value>,
-    pub after: Option<Value>,
+    /// The values before and after, as JSON text. Serialised straight to text (never through a
+    /// `Value`) where a whole entity is recorded: an order's is built on the writer thread.
+    pub before: Option<String>,
+    pub after: Option<String>,
 }
 
 impl<'a> Event<'a> {
@@ -57,7 +59,7 @@ impl<'a> Event<'a> {
             entity_type,
             entity_id: Some(id),
             before: None,
-            after: serde_json::to_value(after).ok(),
+            after: serde_json::to_string(after).ok(),
         }
     }
 
@@ -74,8 +76,8 @@ impl<'a> Event<'a> {
             action,
             entity_type,
             entity_id: Some(id),
-            before: Some(b),
-            after: Some(a),
+            before: Some(b.to_string()),
+            after: Some(a.to_string()),
         }
     }
 
@@ -85,7 +87,7 @@ impl<'a> Event<'a> {
             action,
             entity_type,
             entity_id: Some(id),
-            before: serde_json::to_value(before).ok(),
+            before: serde_json::to_string(before).ok(),
             after: None,
         }
     }

@@ -23,8 +23,8 @@ pub fn record(conn: &Connection, who: &Who, event: &Event, now: &str) -> AppResu
         event.entity_type,
         event.entity_id,
         who.ip,
-        event.before.as_ref().map(|v| v.to_string()),
-        event.after.as_ref().map(|v| v.to_string()),
+        event.before,
+        event.after,
     ])?;
     Ok(())
 }

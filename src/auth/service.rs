@@ -105,7 +105,7 @@ async fn record_failure(db: &Db, user_id: Option<i64>, name: String, from: &Orig
             entity_type: "user",
             entity_id: user_id,
             before: None,
-            after: Some(after),
+            after: Some(after.to_string()),
         };
         audit::store::record(conn, &who, &event, &clock::now())
     })
@@ -156,7 +156,7 @@ async fn signed_in(
                 entity_type: "user",
                 entity_id: Some(id),
                 before: None,
-                after: Some(serde_json::json!({ "kind": kind })),
+                after: Some(serde_json::json!({ "kind": kind }).to_string()),
             };
             audit::store::record(conn, &who, &event, &now)?;
             Ok(user)

@@ -221,7 +221,7 @@ pub fn record_audit(conn: &Connection, summary: &Summary, now: &str) -> AppResul
         entity_type: "database",
         entity_id: None,
         before: None,
-        after: Some(after),
+        after: Some(after.to_string()),
     };
     audit::store::record(conn, &Who::command_line(), &event, now)
 }

@@ -122,11 +122,18 @@ pub async fn adjust(db: &Db, actor: &CurrentUser, product_id: i64, input: StockA
         };
         store::change_stock(conn, product_id, q, input.reason, refs, &now)?;
         let after = products::store::get(conn, product_id)?;
-        let mut event = Event::changed("stock.adjust", "product", product_id, &before, &after);
-        if let Some(after) = event.after.as_mut().and_then(|a| a.as_object_mut()) {
-            after.insert("reason".into(), serde_json::json!(input.reason));
-            after.insert("quantity_delta".into(), serde_json::json!(q));
+        let (changed_before, mut changed_after) = audit::diff(&before, &after);
+        if let Some(fields) = changed_after.as_object_mut() {
+            fields.insert("reason".into(), serde_json::json!(input.reason));
+            fields.insert("quantity_delta".into(), serde_json::json!(q));
         }
+        let event = Event {
+            action: "stock.adjust",
+            entity_type: "product",
+            entity_id: Some(product_id),
+            before: Some(changed_before.to_string()),
+            after: Some(changed_after.to_string()),
+        };
         audit::store::record(conn, &who, &event, &now)?;
         Ok(after)
     })

@@ -1,6 +1,6 @@
 //! The SQL of stock and its ledger.
 
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, params};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -21,6 +21,11 @@ pub struct MovementRefs<'a> {
 /// The update is conditional (`stock + delta >= 0`), so two requests racing for the last items
 /// cannot both succeed; the CHECK constraint backs it up. Not enough stock is a 409
 /// `insufficient_stock` naming the product.
+///
+/// The balance is the stock read just before plus `delta`: both statements run in the same
+/// write transaction, which no other writer can enter. (`UPDATE ... RETURNING` would say it in
+/// one statement, but SQLite builds a temporary table for every RETURNING, and this runs for
+/// every line of every order.)
 pub fn change_stock(
     conn: &Connection,
     product_id: i64,
@@ -29,19 +34,19 @@ pub fn change_stock(
     refs: MovementRefs,
     now: &str,
 ) -> AppResult<i64> {
+    let stock = current_stock(conn, product_id)?;
     if delta == 0 {
-        return current_stock(conn, product_id);
+        return Ok(stock);
     }
-    let balance: Option<i64> = conn
+    let changed = conn
         .prepare_cached(
             "UPDATE products SET stock_quantity = stock_quantity + ?1, updated_at = ?3
-             WHERE id = ?2 AND stock_quantity + ?1 >= 0 RETURNING stock_quantity",
+             WHERE id = ?2 AND stock_quantity + ?1 >= 0",
         )?
-        .query_row(params![delta, product_id, now], |r| r.get(0))
-        .optional()?;
+        .execute(params![delta, product_id, now])?;
+    let balance = stock.checked_add(delta).filter(|_| changed == 1);
     let Some(balance) = balance else {
-        let available = current_stock(conn, product_id)?;
-        return Err(insufficient(conn, product_id, -delta, available)?);
+        return Err(insufficient(conn, product_id, -delta, stock)?);
     };
     conn.prepare_cached(
         "INSERT INTO inventory_movements (product_id, quantity_delta, balance_after, reason, order_id, user_id, note, created_at)

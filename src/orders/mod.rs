@@ -23,7 +23,7 @@ use crate::products;
 use crate::products::types::ProductStatus;
 use crate::settings::Settings;
 use crate::validate::optional_text;
-use types::{NewOrder, NewOrderItem, Order, OrderDetail, OrderItem, OrderPatch, OrderStatus};
+use types::{NewOrder, NewOrderItem, Order, OrderDetail, OrderItem, OrderPatch, OrderStatus, StatusChange};
 
 const MAX_LINES: usize = 200;
 const MAX_QUANTITY: i64 = 100_000;
@@ -58,11 +58,6 @@ fn validate_lines(items: &[NewOrderItem]) -> AppResult<Vec<(i64, i64)>> {
 /// Builds order lines. Products already on the order keep the price captured when they were
 /// ordered; new ones take today's price and must be active.
 fn price_lines(conn: &Connection, lines: &[(i64, i64)], kept: &[OrderItem]) -> AppResult<(Vec<OrderItem>, Money)> {
-    let ids: Vec<i64> = lines.iter().map(|(id, _)| *id).collect();
-    let found: BTreeMap<i64, _> = products::store::get_many(conn, &ids)?
-        .into_iter()
-        .map(|p| (p.id, p))
-        .collect();
     let mut items = Vec::with_capacity(lines.len());
     let mut total = Money::ZERO;
     for (i, (product_id, quantity)) in lines.iter().enumerate() {
@@ -70,16 +65,15 @@ fn price_lines(conn: &Connection, lines: &[(i64, i64)], kept: &[OrderItem]) -> A
         let (name, sku, price) = match kept.iter().find(|k| k.product_id == *product_id) {
             Some(k) => (k.product_name.clone(), k.sku.clone(), k.unit_price),
             None => {
-                let product = found
-                    .get(product_id)
+                let (name, sku, price, status) = products::store::for_order_line(conn, *product_id)?
                     .ok_or_else(|| AppError::validation(&field, "no such product"))?;
-                if product.status != ProductStatus::Active {
+                if status != ProductStatus::Active {
                     return Err(AppError::validation(
                         &field,
-                        format!("{} is archived and cannot be ordered", product.name),
+                        format!("{name} is archived and cannot be ordered"),
                     ));
                 }
-                (product.name.clone(), product.sku.clone(), product.price)
+                (name, sku, price)
             }
         };
         let line_total = price
@@ -175,7 +169,7 @@ pub async fn create(
             }
             Some(own)
         };
-        let (items, total) = price_lines(conn, &lines, &[])?;
+        let (mut items, total) = price_lines(conn, &lines, &[])?;
         let number = store::next_order_number(conn, &prefix, &clock::business_day_compact(now_utc, tz))?;
         let order_id = store::insert(
             conn,
@@ -193,15 +187,28 @@ pub async fn create(
             user_id: Some(actor.id),
             note: None,
         };
-        for item in &items {
-            store::insert_item(conn, order_id, item)?;
+        for item in &mut items {
+            item.id = store::insert_item(conn, order_id, item)?;
             change_stock(conn, item.product_id, -item.quantity, Reason::Order, refs, &now)?;
         }
         store::insert_history(conn, order_id, None, OrderStatus::Pending, actor.id, &now)?;
         if let Some(key) = &idempotency {
             store::remember_idempotency_key(conn, actor.id, &key.key, &key.request_hash, order_id, &now)?;
         }
-        let detail = detail(conn, order_id)?;
+        // The lines and the first history row are what was just written; only the order row
+        // (with its customer's and creator's names) is read back. The writer is the busiest
+        // thread when orders pour in, and each statement it saves counts.
+        let detail = OrderDetail {
+            order: store::get(conn, order_id)?,
+            items,
+            status_history: vec![StatusChange {
+                from_status: None,
+                to_status: OrderStatus::Pending,
+                user_id: Some(actor.id),
+                username: Some(actor.username.clone()),
+                created_at: now.clone(),
+            }],
+        };
         let event = Event::created("order.create", "order", order_id, &detail);
         audit::store::record(conn, &Who::from(&actor), &event, &now)?;
         Ok((detail, false))

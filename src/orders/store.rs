@@ -34,11 +34,14 @@ fn order_from_row(row: &Row) -> rusqlite::Result<Order> {
 
 /// The next order number of a business day: SO-20261128-0001, -0002, ...
 pub fn next_order_number(conn: &Connection, prefix: &str, day: &str) -> AppResult<String> {
+    // Two statements rather than one with RETURNING, which costs SQLite a temporary table.
+    conn.prepare_cached(
+        "INSERT INTO order_number_counters (day, last) VALUES (?, 1)
+         ON CONFLICT (day) DO UPDATE SET last = last + 1",
+    )?
+    .execute([day])?;
     let seq: i64 = conn
-        .prepare_cached(
-            "INSERT INTO order_number_counters (day, last) VALUES (?, 1)
-             ON CONFLICT (day) DO UPDATE SET last = last + 1 RETURNING last",
-        )?
+        .prepare_cached("SELECT last FROM order_number_counters WHERE day = ?")?
         .query_row([day], |r| r.get(0))?;
     Ok(format!("{prefix}-{day}-{seq:04}"))
 }
@@ -61,7 +64,8 @@ pub fn insert(conn: &Connection, o: &NewOrderRow) -> AppResult<i64> {
     Ok(conn.last_insert_rowid())
 }
 
-pub fn insert_item(conn: &Connection, order_id: i64, item: &OrderItem) -> AppResult<()> {
+/// Inserts one line; returns its id.
+pub fn insert_item(conn: &Connection, order_id: i64, item: &OrderItem) -> AppResult<i64> {
     conn.prepare_cached(
         "INSERT INTO order_items (order_id, product_id, product_name, sku, quantity, unit_price_minor, line_total_minor)
          VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -75,7 +79,7 @@ pub fn insert_item(conn: &Connection, order_id: i64, item: &OrderItem) -> AppRes
         item.unit_price.minor(),
         item.line_total.minor()
     ])?;
-    Ok(())
+    Ok(conn.last_insert_rowid())
 }
 
 pub fn insert_history(

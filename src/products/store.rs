@@ -3,7 +3,7 @@
 use std::sync::LazyLock;
 
 use rusqlite::types::Value;
-use rusqlite::{Connection, Row, params, params_from_iter};
+use rusqlite::{Connection, OptionalExtension, Row, params, params_from_iter};
 
 use super::types::{Product, ProductStatus};
 use crate::db::{Conditions, not_found_as};
@@ -52,17 +52,22 @@ pub fn get(conn: &Connection, id: i64) -> AppResult<Product> {
         .map_err(not_found_as("product"))
 }
 
-/// Several products by id, in one query.
-pub fn get_many(conn: &Connection, ids: &[i64]) -> AppResult<Vec<Product>> {
-    let json = serde_json::to_string(ids).map_err(AppError::internal)?;
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {} FROM products WHERE id IN (SELECT value FROM json_each(?))",
-        columns()
-    ))?;
-    let rows = stmt
-        .query_map([json], product_from_row)?
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(rows)
+/// What an order line captures of a product, if it exists: name, SKU, price, and whether it
+/// may be ordered. One primary-key lookup per line is cheaper for SQLite than an `IN` list,
+/// which it sorts into a temporary table first.
+pub fn for_order_line(conn: &Connection, id: i64) -> AppResult<Option<(String, String, Money, ProductStatus)>> {
+    Ok(conn
+        .prepare_cached("SELECT name, sku, price_minor, status FROM products WHERE id = ?")?
+        .query_row([id], |r| {
+            let status: String = r.get(3)?;
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                Money::from_minor(r.get(2)?),
+                ProductStatus::parse(&status),
+            ))
+        })
+        .optional()?)
 }
 
 /// Inserts a product with zero stock; the caller records its initial stock in the ledger.

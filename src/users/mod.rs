@@ -258,7 +258,7 @@ pub async fn reset_password(
             entity_type: "user",
             entity_id: Some(id),
             before: None,
-            after: Some(serde_json::json!({ "must_change_password": must_change })),
+            after: Some(serde_json::json!({ "must_change_password": must_change }).to_string()),
         };
         audit::store::record(conn, &who, &event, &now)?;
         store::get(conn, id)
