@@ -22,6 +22,7 @@ pub mod health;
 pub mod http;
 pub mod inventory;
 pub mod maintenance;
+pub mod memory;
 pub mod money;
 pub mod observe;
 pub mod orders;

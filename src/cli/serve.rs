@@ -171,12 +171,7 @@ pub async fn serve(data_dir: &Path, bcrypt_cost: u32, args: ServeArgs) -> anyhow
     let url = server.https_url().unwrap_or_else(|| server.url());
     announce(&config, &server, &url);
     let watchdog = super::readiness::ready(&server);
-    // Start-up (migrations, the first password hash, building the router) leaves freed heap
-    // behind; hand it back so an idle server stays small.
-    // SAFETY: malloc_trim only releases unused memory of glibc's allocator.
-    unsafe {
-        libc::malloc_trim(0);
-    }
+    crate::memory::release_free_memory();
     if config.open_browser
         && let Err(err) = open::that_detached(&url)
     {
