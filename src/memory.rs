@@ -16,8 +16,8 @@ const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 /// Commit arena memory only as it is used. mimalloc's default commits whole arenas up front on
 /// Linux, which left an idle server with ~19 MB of anonymous memory instead of ~9 MB.
 pub fn tune_allocator() {
-    // SAFETY: mi_option_set only stores an integer in mimalloc's option table. It is called at
-    // the start of main, before any other thread exists (the function is not thread-safe).
+    // SAFETY: mi_option_set only stores an integer in mimalloc's option table. It is called
+    // from .init_array before main, while no other thread exists (it is not thread-safe).
     unsafe { libmimalloc_sys::mi_option_set(ARENA_EAGER_COMMIT, 0) };
 }
 
