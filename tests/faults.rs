@@ -126,17 +126,7 @@ async fn acknowledged_orders_survive_sigkill() {
     let client = http_client();
     let mut proc = start(&data, port);
     let admin = token(&client, &proc.url).await;
-    let product: Value = client
-        .post(format!("{}/api/products", proc.url))
-        .bearer_auth(&admin)
-        .json(&json!({"sku": "CRASH", "name": "崩溃测试", "price": "1.00", "stock_quantity": 1_000_000}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let pid = product["id"].as_i64().unwrap();
+    let pid = common::process::create_product(&client, &proc.url, &admin, "CRASH", "崩溃测试").await;
     let acknowledged: Arc<Mutex<Vec<String>>> = Arc::default();
     let seed = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)

@@ -277,17 +277,8 @@ fn sigterm_under_load_finishes_in_flight_requests_without_5xx() {
     let client = reqwest::Client::new();
     let (token, product) = rt.block_on(async {
         let token = token(&client, &url).await;
-        let product: Value = client
-            .post(format!("{url}/api/products"))
-            .bearer_auth(&token)
-            .json(&json!({"sku": "LOAD-1", "name": "Load", "price": "1.00", "stock_quantity": 1_000_000}))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        (token, product["id"].as_i64().unwrap())
+        let product = common::process::create_product(&client, &url, &token, "LOAD-1", "Load").await;
+        (token, product)
     });
     let workers: Vec<_> = (0..16)
         .map(|i| {

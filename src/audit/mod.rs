@@ -72,12 +72,18 @@ impl<'a> Event<'a> {
         after: &impl Serialize,
     ) -> Self {
         let (b, a) = diff(before, after);
+        Self::changed_fields(action, entity_type, id, &b, &a)
+    }
+
+    /// An event for a changed entity whose changed fields the caller has already worked out
+    /// (from [`diff`], perhaps with more fields added).
+    pub fn changed_fields(action: &'a str, entity_type: &'a str, id: i64, before: &Value, after: &Value) -> Self {
         Self {
             action,
             entity_type,
             entity_id: Some(id),
-            before: Some(b.to_string()),
-            after: Some(a.to_string()),
+            before: Some(before.to_string()),
+            after: Some(after.to_string()),
         }
     }
 

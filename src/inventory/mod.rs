@@ -127,13 +127,7 @@ pub async fn adjust(db: &Db, actor: &CurrentUser, product_id: i64, input: StockA
             fields.insert("reason".into(), serde_json::json!(input.reason));
             fields.insert("quantity_delta".into(), serde_json::json!(q));
         }
-        let event = Event {
-            action: "stock.adjust",
-            entity_type: "product",
-            entity_id: Some(product_id),
-            before: Some(changed_before.to_string()),
-            after: Some(changed_after.to_string()),
-        };
+        let event = Event::changed_fields("stock.adjust", "product", product_id, &changed_before, &changed_after);
         audit::store::record(conn, &who, &event, &now)?;
         Ok(after)
     })

@@ -173,10 +173,6 @@ pub struct OrderFilter {
     pub to: Option<String>,
 }
 
-/// One page of orders. The WHERE clause holds only the filters in use, so SQLite can pick
-/// the index that fits them (status + created_at, customer + created_at, created_at).
-/// The WHERE clause holding only the filters in use, so SQLite can pick the index that fits
-/// them (status + created_at, customer + created_at, created_at), and its values.
 /// A search as typed and as a LIKE pattern.
 struct Search {
     text: String,
@@ -190,6 +186,8 @@ fn search_of(paging: &Paging) -> Option<Search> {
     })
 }
 
+/// The WHERE clause holding only the filters in use, so SQLite can pick the index that fits
+/// them (status + created_at, customer + created_at, created_at), and its values.
 fn where_clause(f: &OrderFilter, search: Option<Search>) -> Conditions {
     let mut w = Conditions::default();
     if let Some(status) = f.status {
@@ -318,24 +316,22 @@ fn count_by_days(conn: &Connection, f: &OrderFilter, split: &DaySplit) -> AppRes
             |r| r.get(0),
         )?;
     let midnight = |day: &str| format!("{day}T00:00:00.000Z");
+    // The orders of a partial day, counted row by row.
+    let count_between = |from: String, to: String| {
+        let edge = OrderFilter {
+            status: f.status,
+            customer_id: None,
+            from: Some(from),
+            to: Some(to),
+        };
+        count_rows(conn, &edge, None)
+    };
     let mut edges = 0;
     if let (Some(from), Some(first)) = (&f.from, &split.first_day) {
-        let head = OrderFilter {
-            status: f.status,
-            customer_id: None,
-            from: Some(from.clone()),
-            to: Some(midnight(first)),
-        };
-        edges += count_rows(conn, &head, None)?;
+        edges += count_between(from.clone(), midnight(first))?;
     }
     if let (Some(to), Some(end)) = (&f.to, &split.end_day) {
-        let tail = OrderFilter {
-            status: f.status,
-            customer_id: None,
-            from: Some(midnight(end)),
-            to: Some(to.clone()),
-        };
-        edges += count_rows(conn, &tail, None)?;
+        edges += count_between(midnight(end), to.clone())?;
     }
     Ok(whole + edges)
 }

@@ -136,3 +136,18 @@ pub async fn sign_in(client: &reqwest::Client, url: &str, password: &str) -> Str
         .unwrap();
     body["access_token"].as_str().expect("signed in").to_owned()
 }
+
+/// Creates a product with a million in stock, over HTTP; returns its id.
+pub async fn create_product(client: &reqwest::Client, url: &str, token: &str, sku: &str, name: &str) -> i64 {
+    let product: serde_json::Value = client
+        .post(format!("{url}/api/products"))
+        .bearer_auth(token)
+        .json(&serde_json::json!({"sku": sku, "name": name, "price": "1.00", "stock_quantity": 1_000_000}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    product["id"].as_i64().expect("product created")
+}
