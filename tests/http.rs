@@ -261,6 +261,22 @@ async fn openapi_documents_every_route_with_a_policy() {
     let docs = srv.client.get(format!("{}/api/docs/", srv.url)).send().await.unwrap();
     assert_eq!(docs.status(), StatusCode::OK);
     assert!(docs.text().await.unwrap().contains("swagger-ui"));
+    // The document is served pre-serialised (app::openapi_json); the docs page must load it.
+    let init = srv
+        .client
+        .get(format!("{}/api/docs/swagger-initializer.js", srv.url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(init.status(), StatusCode::OK);
+    assert!(init.text().await.unwrap().contains("\"/api/openapi.json\""));
+    let json = srv
+        .client
+        .get(format!("{}/api/openapi.json", srv.url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(json.headers()["content-type"], "application/json");
 }
 
 #[tokio::test]

@@ -171,13 +171,17 @@ pub async fn serve(data_dir: &Path, bcrypt_cost: u32, args: ServeArgs) -> anyhow
     let url = server.https_url().unwrap_or_else(|| server.url());
     announce(&config, &server, &url);
     let watchdog = super::readiness::ready(&server);
+    // Here, on the thread that started the server: mimalloc frees only the calling thread's
+    // cached pages, and start-up allocated on this one.
     crate::memory::release_free_memory();
+    let trimmer = tokio::spawn(crate::memory::trim_when_idle());
     if config.open_browser
         && let Err(err) = open::that_detached(&url)
     {
         tracing::warn!(error = %err, "could not open a browser; open {url} yourself");
     }
     signals.wait(server.https_addr.is_some()).await;
+    trimmer.abort();
     if let Some(task) = watchdog {
         task.abort();
     }

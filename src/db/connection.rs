@@ -32,9 +32,17 @@ const STATEMENT_JOURNAL_SPILL: std::ffi::c_int = 1 << 20;
 ///
 /// Memory statistics off: with them on, every allocation inside SQLite takes one global
 /// mutex, which all reader threads share (SQLite's own advice for multi-threaded use).
+/// Allocations through mimalloc, like the rest of the process (see `crate::memory`).
 fn configure_sqlite() {
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| {
+        let methods = crate::memory::sqlite_mem_methods();
+        // SAFETY: before any connection exists, as below; SQLITE_CONFIG_MALLOC takes a pointer
+        // to an sqlite3_mem_methods, which SQLite copies before returning.
+        let rc = unsafe { rusqlite::ffi::sqlite3_config(rusqlite::ffi::SQLITE_CONFIG_MALLOC, &raw const methods) };
+        if rc != rusqlite::ffi::SQLITE_OK {
+            tracing::debug!(rc, "SQLite was initialised already; it keeps the C library's malloc");
+        }
         // SAFETY: sqlite3_config is called before any connection exists in this process (this
         // runs before the first open below); SQLITE_CONFIG_MEMSTATUS takes one int. If SQLite
         // was already initialised, the call returns SQLITE_MISUSE and changes nothing.

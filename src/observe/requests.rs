@@ -54,6 +54,7 @@ fn route_of(req: &Request) -> String {
 
 pub async fn observe(State(metrics): State<Arc<Metrics>>, req: Request, next: Next) -> Response {
     let started = Instant::now();
+    crate::memory::note_activity();
     let id = incoming_id(&req).unwrap_or_else(new_id);
     let method = req.method().as_str().to_owned();
     let route = route_of(&req);
