@@ -14,7 +14,7 @@ DIR="$1"
 PIDFILE="$DIR/nginx.pid"
 [ -s "$PIDFILE" ] || exit 0
 pid="$(cat "$PIDFILE")"
-if ! { [ -r "/proc/$pid/cmdline" ] && tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q 'nginx: master'; }; then
+if ! { [ -r "/proc/$pid/cmdline" ] && tr '\0' ' ' <"/proc/$pid/cmdline" | grep 'nginx: master' >/dev/null; }; then
   rm -f "$PIDFILE"
   exit 0
 fi
@@ -31,7 +31,7 @@ if kill -0 "$pid" 2>/dev/null; then
 fi
 for w in $workers; do
   # only the workers this master had, and only if they are still nginx processes
-  if [ -r "/proc/$w/cmdline" ] && tr '\0' ' ' <"/proc/$w/cmdline" | grep -q '^nginx: '; then
+  if [ -r "/proc/$w/cmdline" ] && tr '\0' ' ' <"/proc/$w/cmdline" | grep '^nginx: ' >/dev/null; then
     kill -KILL "$w" 2>/dev/null || true
   fi
 done

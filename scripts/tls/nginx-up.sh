@@ -47,7 +47,7 @@ if ! command -v nginx >/dev/null 2>&1; then
   # The package's postinst may start the system-wide nginx on :80 where an init system exists;
   # this script never uses it.
 fi
-nginx -V 2>&1 | grep -q -- --with-http_v2_module || die "this nginx has no HTTP/2 module"
+nginx -V 2>&1 | grep -- --with-http_v2_module >/dev/null || die "this nginx has no HTTP/2 module"
 command -v curl >/dev/null 2>&1 || die "curl is required"
 
 # Workers of an nginx started by root run as 'nobody' unless told otherwise; keep the invoking
@@ -74,7 +74,7 @@ master_alive() {
   local pid
   [ -s "$DIR/nginx.pid" ] || return 1
   pid="$(cat "$DIR/nginx.pid")"
-  [ -r "/proc/$pid/cmdline" ] && tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q 'nginx: master'
+  [ -r "/proc/$pid/cmdline" ] && tr '\0' ' ' <"/proc/$pid/cmdline" | grep 'nginx: master' >/dev/null
 }
 
 if master_alive; then

@@ -18,7 +18,7 @@ stop() { # stop PIDFILE NAME
   local pidfile="$1" name="$2" pid i
   [ -s "$pidfile" ] || { rm -f "$pidfile"; return 0; }
   pid="$(cat "$pidfile")"
-  if [ -r "/proc/$pid/cmdline" ] && tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q -- "$name"; then
+  if [ -r "/proc/$pid/cmdline" ] && tr '\0' ' ' <"/proc/$pid/cmdline" | grep -- "$name" >/dev/null; then
     kill -TERM "$pid" 2>/dev/null || true
     for ((i = 0; i < 50; i++)); do
       kill -0 "$pid" 2>/dev/null || break

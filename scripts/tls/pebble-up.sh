@@ -74,7 +74,16 @@ pid_alive() {
   [ -s "$1" ] || return 1
   pid="$(cat "$1")"
   [ -r "/proc/$pid/cmdline" ] || return 1
-  tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q -- "$2"
+  tr '\0' ' ' <"/proc/$pid/cmdline" | grep -- "$2" >/dev/null
+}
+
+# starting PIDFILE: the process this script just started has not exited (a zombie has). Its
+# name is not checked: until its exec the child still shows this script's command line, and a
+# busy CI machine once caught it there, reporting a healthy challtestsrv as "exited".
+starting() {
+  local state
+  state="$(sed 's/.*) //' "/proc/$(cat "$1")/stat" 2>/dev/null | cut -d' ' -f1)"
+  [ -n "$state" ] && [ "$state" != Z ]
 }
 
 port_busy() { # port_busy tcp|udp PORT
@@ -189,15 +198,16 @@ if [ "$USE_CHALLTESTSRV" = 1 ]; then
   done
 fi
 
-wait_for() { # wait_for WHAT PIDFILE NAME LOGFILE COMMAND...
-  local what="$1" pidfile="$2" name="$3" logfile="$4" i
-  shift 4
+wait_for() { # wait_for WHAT PIDFILE LOGFILE COMMAND...
+  local what="$1" pidfile="$2" logfile="$3" i
+  shift 3
   for ((i = 0; i < PEBBLE_START_TIMEOUT * 5; i++)); do
     if "$@" >/dev/null 2>&1; then return 0; fi
-    pid_alive "$pidfile" "$name" || { tail -n 20 "$logfile" >&2; die "$what exited during start-up (log: $logfile)"; }
+    starting "$pidfile" || { tail -n 20 "$logfile" >&2; die "$what exited during start-up (log: $logfile)"; }
     sleep 0.2
   done
   tail -n 20 "$logfile" >&2
+  kill "$(cat "$pidfile")" 2>/dev/null || true
   die "$what did not come up within ${PEBBLE_START_TIMEOUT}s (log: $logfile)"
 }
 
@@ -221,7 +231,7 @@ if [ "$USE_CHALLTESTSRV" = 1 ]; then
     </dev/null >"$DIR/challtestsrv.log" 2>&1 &
   CHALLTESTSRV_PID=$!
   echo "$CHALLTESTSRV_PID" >"$DIR/challtestsrv.pid"
-  wait_for pebble-challtestsrv "$DIR/challtestsrv.pid" pebble-challtestsrv "$DIR/challtestsrv.log" \
+  wait_for pebble-challtestsrv "$DIR/challtestsrv.pid" "$DIR/challtestsrv.log" \
     port_busy udp "$PEBBLE_DNS_PORT"
   PEBBLE_ARGS+=(-dnsserver "$PEBBLE_DNS_SERVER")
 else
@@ -240,8 +250,8 @@ fi
 env "${PEBBLE_ENV[@]}" pebble "${PEBBLE_ARGS[@]}" </dev/null >"$DIR/pebble.log" 2>&1 &
 PEBBLE_PID=$!
 echo "$PEBBLE_PID" >"$DIR/pebble.pid"
-wait_for pebble "$DIR/pebble.pid" pebble "$DIR/pebble.log" "${CURL[@]}" -o /dev/null "$ACME_DIRECTORY"
-wait_for "pebble management API" "$DIR/pebble.pid" pebble "$DIR/pebble.log" \
+wait_for pebble "$DIR/pebble.pid" "$DIR/pebble.log" "${CURL[@]}" -o /dev/null "$ACME_DIRECTORY"
+wait_for "pebble management API" "$DIR/pebble.pid" "$DIR/pebble.log" \
   "${CURL[@]}" -o "$DIR/issuer-root.pem" "$PEBBLE_ISSUER_ROOT_URL"
 
 if [ "$USE_CHALLTESTSRV" = 1 ]; then CTS_VERSION="$PEBBLE_VERSION"; else CTS_VERSION=""; fi
