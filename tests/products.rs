@@ -258,6 +258,22 @@ async fn cached_product_pages_never_go_stale() {
             page["items"][0].clone()
         }
     };
+    // The product alone (GET /api/products/{id}) is cached the same way: it must agree with
+    // the list at every step.
+    let list = |token: String| {
+        let srv = &srv;
+        async move {
+            let item = list(token.clone()).await;
+            let (status, one) = srv.get(&format!("/api/products/{id}"), &token).await;
+            if item["id"] == id {
+                assert_eq!(status, StatusCode::OK);
+                assert_eq!(one, item, "the product alone is the list's row");
+            } else {
+                assert_eq!(status, StatusCode::NOT_FOUND);
+            }
+            item
+        }
+    };
     assert_eq!(list(admin.clone()).await["name"], "商品 PAGE-1");
     assert_eq!(list(admin.clone()).await["is_low_stock"], false, "served again");
 

@@ -125,7 +125,13 @@ pub fn main() -> ExitCode {
     if let Some(file) = &parsed.file {
         tracing::debug!(path = %file.path.display(), keys = file.applied.len(), "read the config file");
     }
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let mut builder = tokio::runtime::Builder::new_multi_thread();
+    if matches!(cli.command, Command::Serve(_)) {
+        // Requests have their own threads (http::threads); this runtime keeps only start-up,
+        // background work and the stop, for which one worker is plenty.
+        builder.worker_threads(1);
+    }
+    let runtime = match builder.enable_all().build() {
         Ok(rt) => rt,
         Err(err) => return fail(anyhow::anyhow!("cannot start the async runtime: {err}")),
     };

@@ -172,16 +172,14 @@ pub async fn serve(data_dir: &Path, bcrypt_cost: u32, args: ServeArgs) -> anyhow
     announce(&config, &server, &url);
     let watchdog = super::readiness::ready(&server);
     // Here, on the thread that started the server: mimalloc frees only the calling thread's
-    // cached pages, and start-up allocated on this one.
+    // cached pages, and start-up allocated on this one. The serving threads trim their own.
     crate::memory::release_free_memory();
-    let trimmer = tokio::spawn(crate::memory::trim_when_idle());
     if config.open_browser
         && let Err(err) = open::that_detached(&url)
     {
         tracing::warn!(error = %err, "could not open a browser; open {url} yourself");
     }
     signals.wait(server.https_addr.is_some()).await;
-    trimmer.abort();
     if let Some(task) = watchdog {
         task.abort();
     }

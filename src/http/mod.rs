@@ -6,6 +6,7 @@ pub mod json;
 pub mod list;
 pub mod openapi;
 pub mod static_files;
+pub mod threads;
 
 use axum::http::{HeaderName, HeaderValue, header};
 use tower_http::set_header::SetResponseHeaderLayer;

@@ -1,4 +1,4 @@
-//! Pages of the product list, kept as the JSON they were sent as.
+//! Pages of the product list, and single products, kept as the JSON they were sent as.
 //!
 //! The list is read on every page of the UI and changes rarely, yet building a page (twenty
 //! rows decoded, allocated and serialised) was most of its cost under load. A page is reused
@@ -13,10 +13,22 @@ use crate::db::stamped::StampedCache;
 /// Longer query strings are not cached.
 pub const MAX_KEY: usize = 512;
 
-/// Query → ((products generation, settings version), JSON body). Searches are many and rare,
-/// so the cache starts over past 512 pages.
-pub type PageCache = StampedCache<String, (u64, u64), Bytes>;
+/// What an entry is valid under: (products generation, settings version).
+pub type Stamp = (u64, u64);
+
+/// Query → (stamp, JSON body). Searches are many and rare, so the cache starts over past 512
+/// pages.
+pub type PageCache = StampedCache<String, Stamp, Bytes>;
 
 pub fn new() -> PageCache {
     StampedCache::new(512, None)
+}
+
+/// (Seen by staff, product id) → (stamp, JSON body): single products, read on every product
+/// page and order line, with the same lifetime as the pages. A shop has hundreds to a few
+/// thousand products (~400 bytes each); past 4,096 the cache starts over.
+pub type ProductCache = StampedCache<(bool, i64), Stamp, Bytes>;
+
+pub fn new_products() -> ProductCache {
+    StampedCache::new(4096, None)
 }

@@ -113,12 +113,16 @@ async fn create_product(
         (status = 200, description = "The product", body = Product),
         (status = 404, description = "No such product", body = ErrorBody),
     ))]
-async fn get_product(
-    State(state): State<AppState>,
-    viewer: CurrentUser,
-    Path(id): Path<i64>,
-) -> AppResult<Json<Product>> {
-    super::get_for(&state.db, &viewer, id).await.map(Json)
+async fn get_product(State(state): State<AppState>, viewer: CurrentUser, Path(id): Path<i64>) -> AppResult<Response> {
+    let key = (viewer.is_staff(), id);
+    let stamp = (state.db.generation(Table::Products), state.settings.version());
+    if let Some(body) = state.one_product.get(&key, &stamp) {
+        return Ok(json_body(body));
+    }
+    let product = super::get_for(&state.db, &viewer, id).await?;
+    let body = Bytes::from(serde_json::to_vec(&product).map_err(AppError::internal)?);
+    state.one_product.put(key, stamp, body.clone());
+    Ok(json_body(body))
 }
 
 /// Change a product. Only the fields given change.

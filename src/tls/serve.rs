@@ -11,9 +11,10 @@ use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto;
 use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
-use tokio::net::TcpListener;
 use tokio::sync::{Semaphore, watch};
 use tokio_rustls::TlsAcceptor;
+
+use crate::http::threads::Incoming;
 
 /// Bounds on what one client can hold.
 #[derive(Clone, Copy, Debug)]
@@ -34,31 +35,25 @@ impl Default for Limits {
 }
 
 /// Serves `app` over TLS until `stop` turns true, then waits (up to `grace`) for open
-/// connections to finish their requests.
+/// connections to finish their requests. `permits` (`limits.max_connections` of them) are
+/// shared by every serving thread that accepts from the same socket.
 pub async fn serve(
-    listener: TcpListener,
+    mut incoming: Incoming,
     acceptor: TlsAcceptor,
     app: Router,
     limits: Limits,
+    permits: Arc<Semaphore>,
     mut stop: watch::Receiver<bool>,
     grace: Duration,
 ) {
     let graceful = GracefulShutdown::new();
-    let permits = Arc::new(Semaphore::new(limits.max_connections));
     loop {
         let accepted = tokio::select! {
-            accepted = listener.accept() => accepted,
+            accepted = incoming.next() => accepted,
             _ = async { let _ = stop.wait_for(|s| *s).await; } => break,
         };
-        let (tcp, peer) = match accepted {
-            Ok(pair) => pair,
-            Err(err) => {
-                // Out of file descriptors and the like: back off instead of spinning.
-                tracing::warn!(error = %err, "accept failed");
-                tokio::time::sleep(Duration::from_millis(50)).await;
-                continue;
-            }
-        };
+        // None: the accept loop stopped, which it does only with the server.
+        let Some((tcp, peer)) = accepted else { break };
         let Ok(permit) = permits.clone().try_acquire_owned() else {
             tracing::warn!(%peer, max = limits.max_connections, "connection limit reached; refusing a connection");
             continue;
@@ -94,7 +89,7 @@ pub async fn serve(
             }
         });
     }
-    drop(listener);
+    drop(incoming);
     if tokio::time::timeout(grace, graceful.shutdown()).await.is_err() {
         tracing::warn!(
             ?grace,
