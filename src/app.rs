@@ -292,18 +292,16 @@ pub async fn start(config: &Config) -> anyhow::Result<Server> {
                 axum::http::HeaderValue::from_static("max-age=63072000"),
             ));
             let acceptor = tokio_rustls::TlsAcceptor::from(prepared_tls.server_config);
-            let (limits, stopped, grace) = (https.limits, stopped.clone(), config.shutdown_grace);
+            let (limits, grace) = (https.limits, config.shutdown_grace);
             let permits = Arc::new(tokio::sync::Semaphore::new(limits.max_connections));
-            let stop_accepting = stopped.clone();
             tasks.push(http::threads::spawn(
                 "https",
                 tls_listener,
-                stop_accepting,
-                move |incoming| {
-                    let (acceptor, app) = (acceptor.clone(), secure_app.clone());
-                    let (permits, stopped) = (permits.clone(), stopped.clone());
+                stopped.clone(),
+                move |incoming, stop| {
+                    let (acceptor, app, permits) = (acceptor.clone(), secure_app.clone(), permits.clone());
                     async move {
-                        tls::serve::serve(incoming, acceptor, app, limits, permits, stopped, grace).await;
+                        tls::serve::serve(incoming, acceptor, app, limits, permits, stop, grace).await;
                         Ok(())
                     }
                 },
@@ -315,16 +313,16 @@ pub async fn start(config: &Config) -> anyhow::Result<Server> {
     tasks.push(http::threads::spawn(
         "http",
         listener,
-        stopped.clone(),
-        move |incoming| {
-            let (app, mut stopped) = (plain_app.clone(), stopped.clone());
+        stopped,
+        move |incoming, mut stop| {
+            let app = plain_app.clone();
             async move {
                 // A tapped listener is one axum gives ConnectInfo for (the peer address). Not
                 // set_nodelay here: it cost the product list ~20% of its requests per second.
                 let incoming = incoming.tap_io(|_| {});
                 axum::serve(incoming, app.into_make_service_with_connect_info::<SocketAddr>())
                     .with_graceful_shutdown(async move {
-                        let _ = stopped.wait_for(|s| *s).await;
+                        let _ = stop.wait_for(|s| *s).await;
                     })
                     .await?;
                 Ok(())

@@ -380,16 +380,7 @@ fn demo_data_fills_an_empty_database_once_and_real_orders_continue_after_it() {
     let (status, order) = rt.block_on(async {
         let client = reqwest::Client::new();
         // The demo left superAdmin with the default password, which must be changed first.
-        let body: Value = client
-            .post(format!("{}/api/auth/login", served.url))
-            .json(&json!({"username": "superAdmin", "password": "admin123"}))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        let first = body["access_token"].as_str().unwrap().to_owned();
+        let first = common::process::sign_in(&client, &served.url, "admin123").await;
         let res = client
             .post(format!("{}/api/auth/password", served.url))
             .bearer_auth(&first)

@@ -61,8 +61,8 @@ impl axum::serve::Listener for Incoming {
 }
 
 /// Accepts on `listener` until `stop` turns true, and runs `serve` once on each serving thread
-/// with the connections handed to it. The returned task ends when every thread's `serve` has
-/// returned, with the first error.
+/// with the connections handed to it and `stop`, on which it should finish its connections.
+/// The returned task ends when every thread's `serve` has returned, with the first error.
 pub fn spawn<F, Fut>(
     name: &str,
     listener: TcpListener,
@@ -70,7 +70,7 @@ pub fn spawn<F, Fut>(
     serve: F,
 ) -> anyhow::Result<JoinHandle<anyhow::Result<()>>>
 where
-    F: Fn(Incoming) -> Fut + Send + Sync + 'static,
+    F: Fn(Incoming, watch::Receiver<bool>) -> Fut + Send + Sync + 'static,
     Fut: Future<Output = anyhow::Result<()>> + 'static,
 {
     let local = listener.local_addr()?;
@@ -79,11 +79,11 @@ where
     for i in 0..count() {
         let (tx, rx) = mpsc::unbounded_channel();
         let (done, finished_rx) = oneshot::channel();
-        let serve = serve.clone();
+        let (serve, stop) = (serve.clone(), stop.clone());
         std::thread::Builder::new()
             .name(format!("{name}-{i}"))
             .spawn(move || {
-                let _ = done.send(run(Incoming { rx, local }, serve.as_ref()));
+                let _ = done.send(run(Incoming { rx, local }, stop, serve.as_ref()));
             })
             .context("cannot start a serving thread")?;
         threads.push(tx);
@@ -116,16 +116,16 @@ where
     }))
 }
 
-fn run<F, Fut>(incoming: Incoming, serve: &F) -> anyhow::Result<()>
+fn run<F, Fut>(incoming: Incoming, stop: watch::Receiver<bool>, serve: &F) -> anyhow::Result<()>
 where
-    F: Fn(Incoming) -> Fut,
+    F: Fn(Incoming, watch::Receiver<bool>) -> Fut,
     Fut: Future<Output = anyhow::Result<()>>,
 {
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     runtime.block_on(async {
         // Each thread hands back what its own requests freed (see memory::trim_when_idle).
         let trimmer = tokio::spawn(crate::memory::trim_when_idle());
-        let served = serve(incoming).await;
+        let served = serve(incoming, stop).await;
         trimmer.abort();
         served
     })

@@ -62,7 +62,7 @@ async fn list_products(
 ) -> AppResult<Response> {
     // Staff and customers see different products for the same query.
     let key = format!("{}?{}", viewer.is_staff(), query.unwrap_or_default());
-    let generation = (state.db.generation(Table::Products), state.settings.version());
+    let generation = cache_stamp(&state);
     if let Some(body) = state.product_pages.get(&key, &generation) {
         return Ok(json_body(body));
     }
@@ -79,11 +79,20 @@ async fn list_products(
         store::list(conn, &filter, paging, order_by)
     })
     .await?;
-    let body = Bytes::from(serde_json::to_vec(&page).map_err(AppError::internal)?);
+    let body = json_bytes(&page)?;
     if key.len() <= super::cache::MAX_KEY {
         state.product_pages.put(key, generation, body.clone());
     }
     Ok(json_body(body))
+}
+
+/// What cached product JSON is valid under (see products::cache).
+fn cache_stamp(state: &AppState) -> super::cache::Stamp {
+    (state.db.generation(Table::Products), state.settings.version())
+}
+
+fn json_bytes(value: &impl serde::Serialize) -> AppResult<Bytes> {
+    serde_json::to_vec(value).map(Bytes::from).map_err(AppError::internal)
 }
 
 fn json_body(body: Bytes) -> Response {
@@ -115,12 +124,11 @@ async fn create_product(
     ))]
 async fn get_product(State(state): State<AppState>, viewer: CurrentUser, Path(id): Path<i64>) -> AppResult<Response> {
     let key = (viewer.is_staff(), id);
-    let stamp = (state.db.generation(Table::Products), state.settings.version());
+    let stamp = cache_stamp(&state);
     if let Some(body) = state.one_product.get(&key, &stamp) {
         return Ok(json_body(body));
     }
-    let product = super::get_for(&state.db, &viewer, id).await?;
-    let body = Bytes::from(serde_json::to_vec(&product).map_err(AppError::internal)?);
+    let body = json_bytes(&super::get_for(&state.db, &viewer, id).await?)?;
     state.one_product.put(key, stamp, body.clone());
     Ok(json_body(body))
 }

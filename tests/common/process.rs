@@ -123,31 +123,30 @@ impl Drop for Served {
     }
 }
 
+/// POSTs JSON, with a bearer token when given, and returns the answer's JSON.
+async fn post_json(
+    client: &reqwest::Client,
+    url: String,
+    token: Option<&str>,
+    body: serde_json::Value,
+) -> serde_json::Value {
+    let mut req = client.post(url).json(&body);
+    if let Some(token) = token {
+        req = req.bearer_auth(token);
+    }
+    req.send().await.unwrap().json().await.unwrap()
+}
+
 /// Signs superAdmin in over HTTP and returns the bearer token.
 pub async fn sign_in(client: &reqwest::Client, url: &str, password: &str) -> String {
-    let body: serde_json::Value = client
-        .post(format!("{url}/api/auth/login"))
-        .json(&serde_json::json!({"username": "superAdmin", "password": password}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    body["access_token"].as_str().expect("signed in").to_owned()
+    let body = serde_json::json!({"username": "superAdmin", "password": password});
+    let answer = post_json(client, format!("{url}/api/auth/login"), None, body).await;
+    answer["access_token"].as_str().expect("signed in").to_owned()
 }
 
 /// Creates a product with a million in stock, over HTTP; returns its id.
 pub async fn create_product(client: &reqwest::Client, url: &str, token: &str, sku: &str, name: &str) -> i64 {
-    let product: serde_json::Value = client
-        .post(format!("{url}/api/products"))
-        .bearer_auth(token)
-        .json(&serde_json::json!({"sku": sku, "name": name, "price": "1.00", "stock_quantity": 1_000_000}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let body = serde_json::json!({"sku": sku, "name": name, "price": "1.00", "stock_quantity": 1_000_000});
+    let product = post_json(client, format!("{url}/api/products"), Some(token), body).await;
     product["id"].as_i64().expect("product created")
 }
