@@ -180,7 +180,6 @@ pub async fn prepare(config: &Config) -> anyhow::Result<Prepared> {
     data_dir.restrict_db_files()?;
     let mut options = DbOptions::new(&db_path);
     options.readers = config.db_readers;
-    options.durability = config.durability;
     let db = Db::open(&options).with_context(|| format!("cannot open the database {}", db_path.display()))?;
     let auth = Arc::new(Auth {
         keys: TokenKeys::new(secret.as_bytes(), config.token_ttl),

@@ -4,8 +4,6 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use crate::db::Durability;
-
 #[derive(Clone, Debug)]
 pub struct Config {
     /// Holds the database and the generated secret.
@@ -22,7 +20,6 @@ pub struct Config {
     /// the dashboard no faster than 2 (8.5k and 17.6k req/s against 8.4k and 19.5k) and kept
     /// 0.6 MB more resident.
     pub db_readers: usize,
-    pub durability: Durability,
     /// How long in-flight requests may take to finish once shutdown begins.
     pub shutdown_grace: Duration,
     /// Mark session cookies Secure; on whenever the server speaks HTTPS.
@@ -56,7 +53,6 @@ impl Config {
             bcrypt_cost: DEFAULT_BCRYPT_COST,
             admin_password: None,
             db_readers: crate::http::threads::count().max(2),
-            durability: Durability::Full,
             shutdown_grace: Duration::from_secs(10),
             secure_cookies: false,
             backup_dir: None,

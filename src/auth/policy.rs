@@ -35,7 +35,6 @@ pub enum Policy {
     User,
     Staff,
     Admin,
-    Superadmin,
 }
 
 impl Policy {
@@ -45,7 +44,6 @@ impl Policy {
             "user" => Policy::User,
             "staff" => Policy::Staff,
             "admin" => Policy::Admin,
-            "superadmin" => Policy::Superadmin,
             _ => return None,
         })
     }
@@ -57,7 +55,6 @@ impl Policy {
             Policy::Pending | Policy::User => Some(Role::Customer),
             Policy::Staff => Some(Role::Staff),
             Policy::Admin => Some(Role::Admin),
-            Policy::Superadmin => Some(Role::Superadmin),
         }
     }
 }

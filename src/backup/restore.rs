@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use super::{io_error, store, sync_dir};
 use crate::datadir::{DB_FILE, DataDir};
-use crate::db::{Durability, migrations, open_read_write};
+use crate::db::{migrations, open_read_write};
 use crate::error::{AppError, AppResult};
 
 #[derive(Debug, Serialize)]
@@ -58,7 +58,7 @@ pub fn restore(data_dir: &DataDir, file: &Path, backup_dir: &Path) -> AppResult<
     let db_path = data_dir.db_path();
     let pre_restore_backup = if db_path.exists() {
         // Fold the WAL in first, so the file alone holds everything that was committed.
-        let conn = open_read_write(&db_path, Durability::Full)?;
+        let conn = open_read_write(&db_path)?;
         store::checkpoint(&conn)?;
         drop(conn);
         Some(super::create(&db_path, backup_dir, "pre-restore")?.name)

@@ -11,7 +11,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use super::data::open_db;
 use crate::auth::password::PasswordHasher;
 use crate::datadir::DataDir;
-use crate::db::{Durability, open_read_write};
+use crate::db::open_read_write;
 use crate::demo::{self, Plan};
 
 #[derive(Args)]
@@ -46,7 +46,7 @@ pub async fn run(data_dir: &Path, bcrypt_cost: u32, args: DemoArgs) -> anyhow::R
     };
     let started = Instant::now();
     let summary = tokio::task::spawn_blocking(move || -> anyhow::Result<demo::Summary> {
-        let mut conn = open_read_write(&path, Durability::Full)?;
+        let mut conn = open_read_write(&path)?;
         let mut bar = progress_bar(plan.orders);
         let summary = demo::generate(&mut conn, plan, |done| bar.set_position(done))
             .with_context(|| format!("cannot fill {}", path.display()))?;

@@ -4,11 +4,11 @@ use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, Row, params, params_from_iter};
 
 use super::types::{Customer, CustomerFields};
+use crate::db::constraint::on_unique;
 use crate::db::{Conditions, not_found_as};
 use crate::error::{AppError, AppResult};
 use crate::http::list::Paging;
 use crate::money::Money;
-use crate::users::store::is_unique_violation;
 
 const SELECT: &str = "SELECT c.id, c.name, c.phone, c.email, c.address, c.note, c.user_id, u.username, c.is_archived,
         (SELECT COUNT(*) FROM orders o WHERE o.customer_id = c.id),
@@ -48,7 +48,7 @@ pub fn insert(conn: &Connection, f: &CustomerFields, now: &str) -> AppResult<i64
         "INSERT INTO customers (name, phone, email, address, note, user_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
     )?
     .execute(params![f.name, f.phone, f.email, f.address, f.note, f.user_id, now, now])
-    .map_err(login_taken)?;
+    .map_err(on_unique("customers.user_id", login_taken))?;
     Ok(conn.last_insert_rowid())
 }
 
@@ -58,7 +58,7 @@ pub fn update(conn: &Connection, id: i64, f: &CustomerFields, now: &str) -> AppR
         "UPDATE customers SET name = ?, phone = ?, email = ?, address = ?, note = ?, user_id = ?, updated_at = ? WHERE id = ?",
     )?
     .execute(params![f.name, f.phone, f.email, f.address, f.note, f.user_id, now, id])
-    .map_err(login_taken)?;
+    .map_err(on_unique("customers.user_id", login_taken))?;
     Ok(())
 }
 
@@ -76,16 +76,12 @@ fn check_login(conn: &Connection, user_id: Option<i64>) -> AppResult<()> {
     }
 }
 
-fn login_taken(err: rusqlite::Error) -> AppError {
-    if is_unique_violation(&err) {
-        AppError::conflict(
-            "login_taken",
-            "that login already belongs to another customer",
-            serde_json::json!({ "field": "user_id" }),
-        )
-    } else {
-        err.into()
-    }
+fn login_taken() -> AppError {
+    AppError::conflict(
+        "login_taken",
+        "that login already belongs to another customer",
+        serde_json::json!({ "field": "user_id" }),
+    )
 }
 
 pub fn set_archived(conn: &Connection, id: i64, archived: bool, now: &str) -> AppResult<()> {

@@ -21,7 +21,7 @@ pub struct Checkpointer {
 
 impl Checkpointer {
     pub fn start(options: &DbOptions) -> AppResult<Self> {
-        let conn = open_read_write(&options.path, options.durability)?;
+        let conn = open_read_write(&options.path)?;
         let (tx, rx) = mpsc::channel::<()>();
         let thread = std::thread::Builder::new()
             .name("db-checkpoint".into())

@@ -8,14 +8,6 @@ use rusqlite::{Connection, OpenFlags};
 
 use crate::error::AppResult;
 
-/// `synchronous` for the writer. FULL (the default) makes every acknowledged commit survive
-/// power loss; NORMAL may lose the last commits on power loss but never corrupts.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Durability {
-    Full,
-    Normal,
-}
-
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 const STATEMENT_CACHE: usize = 64;
 
@@ -60,8 +52,9 @@ fn configure_sqlite() {
     });
 }
 
-/// Opens (creating if needed) the database for writing, in WAL mode with foreign keys on.
-pub fn open_read_write(path: &Path, durability: Durability) -> AppResult<Connection> {
+/// Opens (creating if needed) the database for writing, in WAL mode with foreign keys on and
+/// synchronous=FULL: every acknowledged commit survives power loss.
+pub fn open_read_write(path: &Path) -> AppResult<Connection> {
     configure_sqlite();
     let conn = Connection::open_with_flags(
         path,
@@ -69,11 +62,7 @@ pub fn open_read_write(path: &Path, durability: Durability) -> AppResult<Connect
     )?;
     configure(&conn)?;
     conn.pragma_update(None, "journal_mode", "WAL")?;
-    let sync = match durability {
-        Durability::Full => "FULL",
-        Durability::Normal => "NORMAL",
-    };
-    conn.pragma_update(None, "synchronous", sync)?;
+    conn.pragma_update(None, "synchronous", "FULL")?;
     Ok(conn)
 }
 

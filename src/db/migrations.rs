@@ -4,7 +4,7 @@ use std::path::Path;
 
 use rusqlite::Connection;
 
-use super::{Durability, open_read_write};
+use super::open_read_write;
 use crate::error::{AppError, AppResult};
 
 mod embedded {
@@ -21,7 +21,7 @@ pub struct MigrationStatus {
 
 /// Applies every pending migration; returns the versions it applied.
 pub fn apply(path: &Path) -> AppResult<Vec<i32>> {
-    let mut conn = open_read_write(path, Durability::Full)?;
+    let mut conn = open_read_write(path)?;
     apply_on(&mut conn)
 }
 
@@ -34,7 +34,7 @@ pub fn apply_on(conn: &mut Connection) -> AppResult<Vec<i32>> {
 
 /// Every migration the binary knows, with the time each was applied to this database.
 pub fn status(path: &Path) -> AppResult<Vec<MigrationStatus>> {
-    let mut conn = open_read_write(path, Durability::Full)?;
+    let mut conn = open_read_write(path)?;
     let runner = embedded::migrations::runner();
     let applied = runner
         .get_applied_migrations(&mut conn)
@@ -77,7 +77,7 @@ pub fn pending(path: &Path) -> AppResult<Vec<i32>> {
 
 /// Applies migrations up to and including `version` only; for tests of upgrades from an old schema.
 pub fn apply_up_to(path: &Path, version: i32) -> AppResult<Vec<i32>> {
-    let mut conn = open_read_write(path, Durability::Full)?;
+    let mut conn = open_read_write(path)?;
     let report = embedded::migrations::runner()
         .set_target(refinery::Target::Version(version))
         .run(&mut conn)

@@ -9,6 +9,7 @@
 mod checkpointer;
 pub mod conditions;
 mod connection;
+pub mod constraint;
 pub mod metrics;
 pub mod migrations;
 mod readers;
@@ -21,7 +22,7 @@ use std::sync::Arc;
 use rusqlite::Connection;
 
 pub use conditions::Conditions;
-pub use connection::{Durability, open_read_only, open_read_write};
+pub use connection::{open_read_only, open_read_write};
 pub use metrics::DbMetrics;
 pub use writer::{Table, WriterStats};
 
@@ -32,9 +33,6 @@ use crate::error::{AppError, AppResult};
 pub struct DbOptions {
     pub path: PathBuf,
     pub readers: usize,
-    pub durability: Durability,
-    /// The most write requests committed together in one transaction.
-    pub max_batch: usize,
 }
 
 impl DbOptions {
@@ -42,8 +40,6 @@ impl DbOptions {
         Self {
             path: path.into(),
             readers: 4,
-            durability: Durability::Full,
-            max_batch: 64,
         }
     }
 }

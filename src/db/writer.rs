@@ -1,7 +1,7 @@
 //! The writer thread: the only owner of the read-write connection.
 //!
 //! Group commit: the thread takes the first queued request, then whatever else is already
-//! queued (up to `max_batch`), and runs them all in one `BEGIN IMMEDIATE` transaction, each in
+//! queued (up to [`MAX_BATCH`]), and runs them all in one `BEGIN IMMEDIATE` transaction, each in
 //! its own SAVEPOINT. A request that fails rolls back to its savepoint alone. Every request is
 //! answered only after the shared COMMIT has returned, so an acknowledged write is durable;
 //! with synchronous=FULL the batch costs one fsync instead of one per request.
@@ -104,7 +104,7 @@ pub struct WriterHandle {
 
 impl WriterHandle {
     pub fn start(options: &DbOptions, metrics: Arc<DbMetrics>) -> AppResult<Self> {
-        let conn = open_read_write(&options.path, options.durability)?;
+        let conn = open_read_write(&options.path)?;
         // Checkpoints run on their own thread (see checkpointer.rs), never inside a commit.
         conn.pragma_update(None, "wal_autocheckpoint", 0)?;
         // A change to a watched table bumps its generation once the transaction ends, so the
@@ -116,14 +116,13 @@ impl WriterHandle {
         let after_commit = move || bump.after_commit();
         let (tx, rx) = flume::bounded::<Msg>(4096);
         let alive = Arc::new(AtomicBool::new(true));
-        let max_batch = options.max_batch.max(1);
         let thread_alive = alive.clone();
         let counters = Arc::new(Counters::default());
         let thread_counters = counters.clone();
         let thread = std::thread::Builder::new()
             .name("db-writer".into())
             .spawn(move || {
-                run(conn, rx, max_batch, &thread_counters, &metrics, &after_commit);
+                run(conn, rx, &thread_counters, &metrics, &after_commit);
                 thread_alive.store(false, Ordering::SeqCst);
             })
             .map_err(AppError::internal)?;
@@ -193,22 +192,18 @@ fn stopped() -> AppError {
     AppError::Unavailable("the database writer has stopped".into())
 }
 
-fn run(
-    conn: Connection,
-    rx: flume::Receiver<Msg>,
-    max_batch: usize,
-    counters: &Counters,
-    metrics: &DbMetrics,
-    after_commit: &dyn Fn(),
-) {
-    let mut batch: Vec<Job> = Vec::with_capacity(max_batch);
+/// The most write requests committed together in one transaction.
+const MAX_BATCH: usize = 64;
+
+fn run(conn: Connection, rx: flume::Receiver<Msg>, counters: &Counters, metrics: &DbMetrics, after_commit: &dyn Fn()) {
+    let mut batch: Vec<Job> = Vec::with_capacity(MAX_BATCH);
     let mut stopping = false;
     while !stopping {
         match rx.recv() {
             Ok(Msg::Job(job)) => batch.push(job),
             Ok(Msg::Stop) | Err(_) => break,
         }
-        while batch.len() < max_batch {
+        while batch.len() < MAX_BATCH {
             match rx.try_recv() {
                 Ok(Msg::Job(job)) => batch.push(job),
                 Ok(Msg::Stop) => {

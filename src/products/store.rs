@@ -6,11 +6,11 @@ use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, Row, params, params_from_iter};
 
 use super::types::{Product, ProductStatus};
+use crate::db::constraint::on_unique;
 use crate::db::{Conditions, not_found_as};
 use crate::error::{AppError, AppResult};
 use crate::http::list::Paging;
 use crate::money::Money;
-use crate::users::store::is_unique_violation;
 
 /// The low-stock rule in SQL: below the product's own threshold, or else the shop's default
 /// from the settings table (read by the statement itself, so no caller has to pass it).
@@ -77,7 +77,7 @@ pub fn insert(conn: &Connection, p: &Product) -> AppResult<i64> {
          VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?)",
     )?
     .execute(params![p.sku, p.name, p.description, p.price.minor(), p.low_stock_threshold, p.status.as_str(), p.created_at, p.updated_at])
-    .map_err(|err| sku_taken(err, &p.sku))?;
+    .map_err(on_unique("products.sku", || sku_taken(&p.sku)))?;
     Ok(conn.last_insert_rowid())
 }
 
@@ -88,20 +88,16 @@ pub fn update(conn: &Connection, p: &Product) -> AppResult<()> {
          WHERE id = ?",
     )?
     .execute(params![p.sku, p.name, p.description, p.price.minor(), p.low_stock_threshold, p.status.as_str(), p.updated_at, p.id])
-    .map_err(|err| sku_taken(err, &p.sku))?;
+    .map_err(on_unique("products.sku", || sku_taken(&p.sku)))?;
     Ok(())
 }
 
-fn sku_taken(err: rusqlite::Error, sku: &str) -> AppError {
-    if is_unique_violation(&err) {
-        AppError::conflict(
-            "sku_taken",
-            format!("another product already has the SKU {sku}"),
-            serde_json::json!({ "field": "sku", "sku": sku }),
-        )
-    } else {
-        err.into()
-    }
+fn sku_taken(sku: &str) -> AppError {
+    AppError::conflict(
+        "sku_taken",
+        format!("another product already has the SKU {sku}"),
+        serde_json::json!({ "field": "sku", "sku": sku }),
+    )
 }
 
 #[derive(Default)]

@@ -3,6 +3,7 @@
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::types::{Role, User};
+use crate::db::constraint::{Kind, on_constraint, on_unique};
 use crate::db::not_found_as;
 use crate::error::{AppError, AppResult};
 use crate::http::list::Paging;
@@ -129,28 +130,16 @@ pub fn insert(conn: &Connection, u: &NewUserRow) -> AppResult<i64> {
         u.now,
         u.now
     ])
-    .map_err(|err| unique_username(err, u.username))?;
+    .map_err(on_unique("users.username", || username_taken(u.username)))?;
     Ok(conn.last_insert_rowid())
 }
 
-fn unique_username(err: rusqlite::Error, username: &str) -> AppError {
-    if is_unique_violation(&err) {
-        AppError::conflict(
-            "username_taken",
-            format!("the username {username} is already taken"),
-            serde_json::json!({ "field": "username" }),
-        )
-    } else {
-        err.into()
-    }
-}
-
-pub fn is_unique_violation(err: &rusqlite::Error) -> bool {
-    matches!(err, rusqlite::Error::SqliteFailure(e, _) if e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE)
-}
-
-pub fn is_foreign_key_violation(err: &rusqlite::Error) -> bool {
-    matches!(err, rusqlite::Error::SqliteFailure(e, _) if e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_FOREIGNKEY)
+fn username_taken(username: &str) -> AppError {
+    AppError::conflict(
+        "username_taken",
+        format!("the username {username} is already taken"),
+        serde_json::json!({ "field": "username" }),
+    )
 }
 
 /// Writes back the editable fields of a user.
@@ -189,17 +178,13 @@ pub fn delete(conn: &Connection, id: i64) -> AppResult<()> {
     let deleted = conn
         .prepare_cached("DELETE FROM users WHERE id = ?")?
         .execute([id])
-        .map_err(|err| {
-            if is_foreign_key_violation(&err) {
-                AppError::conflict(
-                    "user_in_use",
-                    "this user has created orders; disable the account instead of deleting it",
-                    serde_json::json!({}),
-                )
-            } else {
-                err.into()
-            }
-        })?;
+        .map_err(on_constraint(Kind::ForeignKey, "users", || {
+            AppError::conflict(
+                "user_in_use",
+                "this user has created orders; disable the account instead of deleting it",
+                serde_json::json!({}),
+            )
+        }))?;
     if deleted == 0 {
         return Err(AppError::not_found("user"));
     }

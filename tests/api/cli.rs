@@ -1,6 +1,6 @@
 //! The real binary: its commands, its first start, and its clean stop on SIGTERM/SIGINT.
 
-mod common;
+use crate::common;
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;

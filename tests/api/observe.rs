@@ -1,6 +1,6 @@
 //! /metrics: what it counts, and who may read it.
 
-mod common;
+use crate::common;
 
 use common::TestServer;
 use order_system::observe::MetricsAccess;

@@ -1,121 +1,24 @@
 //! Faults that must not lose or corrupt an order: SIGKILL mid-write, and a full disk.
 //! Both run the real binary against a real SQLite file.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
+use common::process::{Served, check, free_port, http_client, serve_on};
 use serde_json::{Value, json};
 
-const BIN: &str = env!("CARGO_BIN_EXE_order-system");
 const PASSWORD: &str = "Fault-Passw0rd";
 
-struct Proc {
-    child: Child,
-    url: String,
+fn start(data: &Path, port: u16) -> Served {
+    serve_on(data, port, &["--admin-password", PASSWORD], &[])
 }
 
-fn start(data: &Path, port: u16) -> Proc {
-    let log = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(data.with_extension("log"))
-        .unwrap();
-    let child = Command::new(BIN)
-        .env("ORDER_SYSTEM_BCRYPT_COST", "4")
-        .args([
-            "--data-dir",
-            data.to_str().unwrap(),
-            "serve",
-            "--http",
-            &format!("127.0.0.1:{port}"),
-            "--admin-password",
-            PASSWORD,
-        ])
-        .stdout(Stdio::null())
-        .stderr(log)
-        .spawn()
-        .unwrap();
-    let url = format!("http://127.0.0.1:{port}");
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        if reqwest::blocking_get_ok(&format!("{url}/health")) {
-            break;
-        }
-        assert!(Instant::now() < deadline, "server did not come up");
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    Proc { child, url }
-}
-
-/// Tiny blocking helper so start() can poll without a runtime.
-mod reqwest {
-    pub fn blocking_get_ok(url: &str) -> bool {
-        let Some(rest) = url.strip_prefix("http://") else {
-            return false;
-        };
-        let (host, path) = rest
-            .split_once('/')
-            .map(|(h, p)| (h, format!("/{p}")))
-            .unwrap_or((rest, "/".into()));
-        let Ok(mut s) = std::net::TcpStream::connect(host) else {
-            return false;
-        };
-        use std::io::{Read, Write};
-        let _ = s.set_read_timeout(Some(std::time::Duration::from_secs(2)));
-        if s.write_all(format!("GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n").as_bytes())
-            .is_err()
-        {
-            return false;
-        }
-        let mut buf = String::new();
-        let _ = s.read_to_string(&mut buf);
-        buf.starts_with("HTTP/1.1 200")
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-fn check(data: &Path) -> (bool, String) {
-    let out = Command::new(BIN)
-        .args(["--data-dir", data.to_str().unwrap(), "check"])
-        .output()
-        .unwrap();
-    (out.status.success(), String::from_utf8_lossy(&out.stdout).into_owned())
-}
-
-fn http_client() -> ::reqwest::Client {
-    order_system::tls::install_crypto_provider();
-    ::reqwest::Client::builder()
-        .timeout(Duration::from_secs(10))
-        .build()
-        .unwrap()
-}
-
-async fn token(client: &::reqwest::Client, url: &str) -> String {
+async fn token(client: &reqwest::Client, url: &str) -> String {
     common::process::sign_in(client, url, PASSWORD).await
-}
-
-/// A small deterministic generator, seeded from the clock and printed, for kill timings.
-struct Lcg(u64);
-
-impl Lcg {
-    fn next(&mut self, below: u64) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        (self.0 >> 33) % below
-    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -133,7 +36,7 @@ async fn acknowledged_orders_survive_sigkill() {
         .unwrap()
         .as_nanos() as u64;
     eprintln!("crash test seed {seed}");
-    let mut rng = Lcg(seed);
+    let mut rng = fastrand::Rng::with_seed(seed);
     let iterations = 20;
     for i in 0..iterations {
         let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
@@ -169,7 +72,7 @@ async fn acknowledged_orders_survive_sigkill() {
                 }
             }));
         }
-        tokio::time::sleep(Duration::from_millis(30 + rng.next(250))).await;
+        tokio::time::sleep(Duration::from_millis(30 + rng.u64(0..250))).await;
         proc.child.kill().unwrap(); // SIGKILL
         proc.child.wait().unwrap();
         stop.store(true, std::sync::atomic::Ordering::Relaxed);

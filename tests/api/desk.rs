@@ -1,7 +1,7 @@
 //! Order desk depth: customers, stock adjustments and the ledger, order edits, the audit
 //! trail and the business settings.
 
-mod common;
+use crate::common;
 
 use common::{TestServer, code};
 use reqwest::{Method, StatusCode};

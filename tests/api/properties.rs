@@ -2,7 +2,7 @@
 //! order lines and CSV files go through the real server, which must answer every one with a
 //! 2xx or a clear 4xx and keep its stock ledger consistent. `PROPTEST_CASES` sets how many.
 
-mod common;
+use crate::common;
 
 use common::TestServer;
 use order_system::money::Money;

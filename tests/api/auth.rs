@@ -1,6 +1,6 @@
 //! Signing in, the forced password change, and what tokens are refused.
 
-mod common;
+use crate::common;
 
 use common::{SECRET, TestServer, code};
 use reqwest::{Method, StatusCode};

@@ -57,13 +57,22 @@ pub fn serve(data: &Path, extra_env: &[(&str, &str)]) -> Served {
 
 /// `serve` on a free loopback port with more flags; its stderr goes to `data.log`.
 pub fn serve_with(data: &Path, args: &[&str], extra_env: &[(&str, &str)]) -> Served {
-    let port = free_port();
+    serve_on(data, free_port(), args, extra_env)
+}
+
+/// `serve` on a given loopback port (a restart on the same address); its stderr is appended to
+/// `data.log`. Returns once the server has printed its banner, i.e. listens.
+pub fn serve_on(data: &Path, port: u16, args: &[&str], extra_env: &[(&str, &str)]) -> Served {
     let mut c = cmd(data);
     c.args(["serve", "--http", &format!("127.0.0.1:{port}")]).args(args);
     for (k, v) in extra_env {
         c.env(k, v);
     }
-    let log = std::fs::File::create(data.with_extension("log")).unwrap();
+    let log = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(data.with_extension("log"))
+        .unwrap();
     let mut child = c.stdout(Stdio::piped()).stderr(log).spawn().unwrap();
     let mut reader = BufReader::new(child.stdout.take().unwrap());
     let mut banner = String::new();
@@ -79,6 +88,21 @@ pub fn serve_with(data: &Path, args: &[&str], extra_env: &[(&str, &str)]) -> Ser
         url: format!("http://127.0.0.1:{port}"),
         banner,
     }
+}
+
+/// `order-system check` on a data dir: (passed, its report).
+pub fn check(data: &Path) -> (bool, String) {
+    let out = run(data, &["check"], None);
+    (out.status.success(), text(&out.stdout))
+}
+
+/// A client for talking to a served binary: rustls with the server's provider, a 10 s limit.
+pub fn http_client() -> reqwest::Client {
+    order_system::tls::install_crypto_provider();
+    reqwest::Client::builder()
+        .timeout(Duration::from_secs(10))
+        .build()
+        .unwrap()
 }
 
 pub fn get_status(url: &str) -> Option<u16> {

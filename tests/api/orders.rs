@@ -1,6 +1,6 @@
 //! Taking orders, the workflow, cancellation, customers' isolation, and the oversell race.
 
-mod common;
+use crate::common;
 
 use std::sync::Arc;
 

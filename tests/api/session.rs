@@ -1,6 +1,6 @@
 //! The web UI's cookie session: HttpOnly cookie, CSRF rule, sign-out, and password changes.
 
-mod common;
+use crate::common;
 
 use common::{ADMIN_PASSWORD, TestServer, code};
 use reqwest::{Method, StatusCode, header};

@@ -1,6 +1,6 @@
 //! The HTTP surface: error format, limits, the embedded UI, the API docs and health.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 

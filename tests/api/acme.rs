@@ -3,7 +3,7 @@
 //! renewal (pebble issues 45-second certificates here), the 0600 cache, and a restart with the
 //! CA gone that still serves the cached certificate.
 
-mod common;
+use crate::common;
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -12,19 +12,12 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use common::TestServer;
+use common::process::free_port;
 use order_system::tls::acme::AcmeSettings;
 use order_system::tls::{HttpsConfig, Source, serve::Limits};
 
 /// What a test waits for in the certificate a handshake gets.
 type Check = Box<dyn Fn(&Option<Vec<u8>>) -> bool + Send>;
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
 
 fn script(name: &str) -> String {
     format!("{}/scripts/tls/{name}", env!("CARGO_MANIFEST_DIR"))

@@ -1,6 +1,6 @@
 //! CSV export and import, over HTTP and from the command line.
 
-mod common;
+use crate::common;
 
 use std::time::Instant;
 
@@ -283,16 +283,8 @@ async fn export_and_import_from_the_command_line() {
     let srv = TestServer::start().await;
     let admin = srv.admin().await;
     srv.product(&admin, "CLI-1", "1.00", 3).await;
-    let bin = env!("CARGO_BIN_EXE_order-system");
     let out = srv.dir.path().join("products.csv");
-    let run = |args: &[&str]| {
-        std::process::Command::new(bin)
-            .env("ORDER_SYSTEM_DATA_DIR", srv.data_dir())
-            .env("ORDER_SYSTEM_BCRYPT_COST", "4")
-            .args(args)
-            .output()
-            .unwrap()
-    };
+    let run = |args: &[&str]| common::process::run(&srv.data_dir(), args, None);
     let o = run(&["export", "products", "--out", out.to_str().unwrap()]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let text = std::fs::read_to_string(&out).unwrap();

@@ -1,5 +1,4 @@
 //! A real server on 127.0.0.1 with a fresh data dir, and a real HTTP client.
-#![allow(dead_code)]
 
 pub mod process;
 

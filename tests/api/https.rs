@@ -2,7 +2,7 @@
 //! refused, the redirect and HSTS, certificate reloads, trial certificates, slow clients and
 //! the connection limit.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -270,23 +270,14 @@ async fn bad_certificates_are_clear_startup_errors() {
         assert!(err.contains(needle), "{needle}: {err}");
     }
     // And from the command line: one line, non-zero exit.
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_order-system"))
-        .args([
-            "--data-dir",
-            dir.path().join("d").to_str().unwrap(),
-            "serve",
-            "--http",
-            "127.0.0.1:0",
-            "--https",
-            "127.0.0.1:0",
-        ])
+    let out = common::process::cmd(&dir.path().join("d"))
+        .args(["serve", "--http", "127.0.0.1:0", "--https", "127.0.0.1:0"])
         .args([
             "--tls-cert",
             old_cert.to_str().unwrap(),
             "--tls-key",
             old_key.to_str().unwrap(),
         ])
-        .env("ORDER_SYSTEM_BCRYPT_COST", "4")
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
@@ -409,39 +400,16 @@ async fn sighup_makes_the_binary_serve_the_new_certificate() {
     let ca = Ca::new("order-system test CA");
     let (cert, key, first) = ca.leaf(dir.path(), "a", false);
     let (new_cert, new_key, second) = ca.leaf(dir.path(), "b", false);
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let http = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_order-system"))
-        .args(["--data-dir", dir.path().join("data").to_str().unwrap(), "serve"])
-        .args([
-            "--http",
-            &format!("127.0.0.1:{http}"),
-            "--https",
-            &format!("127.0.0.1:{port}"),
-        ])
-        .args(["--tls-cert", cert.to_str().unwrap(), "--tls-key", key.to_str().unwrap()])
-        .env("ORDER_SYSTEM_BCRYPT_COST", "4")
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut up = false;
-    for _ in 0..200 {
-        if tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_ok() {
-            up = true;
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
-    assert!(up, "the server listens");
+    let port = common::process::free_port();
+    let https = format!("127.0.0.1:{port}");
+    let (cert_arg, key_arg) = (cert.to_str().unwrap(), key.to_str().unwrap());
+    // serve_on returns once the banner is printed, i.e. both listeners are bound.
+    let mut server = common::process::serve_on(
+        &dir.path().join("data"),
+        common::process::free_port(),
+        &["--https", &https, "--tls-cert", cert_arg, "--tls-key", key_arg],
+        &[],
+    );
     assert_eq!(served_cert(port, &ca).await, first);
 
     // Swap the files but keep their old modification times, so only SIGHUP can trigger the reload.
@@ -463,13 +431,7 @@ async fn sighup_makes_the_binary_serve_the_new_certificate() {
         .unwrap();
     tokio::time::sleep(Duration::from_millis(2500)).await;
     assert_eq!(served_cert(port, &ca).await, first, "no reload without SIGHUP");
-    assert!(
-        std::process::Command::new("kill")
-            .args(["-HUP", &child.id().to_string()])
-            .status()
-            .unwrap()
-            .success()
-    );
+    common::process::signal(&server.child, "-HUP");
     let mut served = Vec::new();
     for _ in 0..40 {
         served = served_cert(port, &ca).await;
@@ -479,10 +441,11 @@ async fn sighup_makes_the_binary_serve_the_new_certificate() {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     assert_eq!(served, second, "after SIGHUP the new certificate is served");
-    assert!(child.try_wait().unwrap().is_none(), "SIGHUP does not stop the server");
-    let _ = std::process::Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status();
-    let status = child.wait().unwrap();
+    assert!(
+        server.child.try_wait().unwrap().is_none(),
+        "SIGHUP does not stop the server"
+    );
+    common::process::signal(&server.child, "-TERM");
+    let status = common::process::wait_exit(&mut server.child, Duration::from_secs(15));
     assert!(status.success(), "{status:?}");
 }

@@ -1,7 +1,7 @@
 //! Running it like a product, with the real binary: the config file, request logs, systemd's
 //! notify protocol, `--open`, a stop under load, and demo data.
 
-mod common;
+use crate::common;
 
 use std::os::unix::fs::PermissionsExt;
 use std::os::unix::net::UnixDatagram;
@@ -117,11 +117,7 @@ log-format = "json"
 fn serve_takes_its_data_dir_and_address_from_the_config_file() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("from-file");
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = common::process::free_port();
     let file = dir.path().join("config.toml");
     write(
         &file,

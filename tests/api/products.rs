@@ -1,6 +1,6 @@
 //! The catalogue: validation, uniqueness, lists, archive.
 
-mod common;
+use crate::common;
 
 use common::{TestServer, code};
 use reqwest::StatusCode;

@@ -1,30 +1,20 @@
 //! Never lose an order: backups while writing, restore, consistency check, clean-up,
 //! idempotent order creation, the oversell race, and upgrades from the first schema.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::process::Command;
 use std::sync::Arc;
 
 use common::{ADMIN_PASSWORD, TestServer, code};
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 
-const BIN: &str = env!("CARGO_BIN_EXE_order-system");
+use common::process::text;
 
 fn cli(data: &Path, args: &[&str]) -> std::process::Output {
-    Command::new(BIN)
-        .env("ORDER_SYSTEM_DATA_DIR", data)
-        .env("ORDER_SYSTEM_BCRYPT_COST", "4")
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
+    common::process::run(data, args, None)
 }
 
 /// A checksum of every row of every table, as the sqlite3 shell would read them.

@@ -186,38 +186,3 @@ fn list_and_report_queries_use_indexes_on_a_demo_shop() {
     conn.execute_batch("PRAGMA analysis_limit = 0; ANALYZE").unwrap();
     check_all(&mut conn, "after a full ANALYZE");
 }
-
-/// A tool more than a test: the plans and timings of every statement on a real database.
-/// `ORDER_SYSTEM_EXPLAIN_DB=/path/order-system.db cargo test --release --test query_plans -- --ignored --nocapture`
-#[test]
-#[ignore]
-fn explain_a_real_database() {
-    let Ok(path) = std::env::var("ORDER_SYSTEM_EXPLAIN_DB") else {
-        return;
-    };
-    let conn = Connection::open_with_flags(&path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
-    TRACED.lock().unwrap().clear();
-    conn.trace_v2(TraceEventCodes::SQLITE_TRACE_STMT, Some(record));
-    run_every_query(&conn);
-    conn.trace_v2(TraceEventCodes::empty(), None);
-    let traced = std::mem::take(&mut *TRACED.lock().unwrap());
-    for sql in traced {
-        let started = std::time::Instant::now();
-        let mut stmt = conn.prepare(&sql).unwrap();
-        let mut rows = stmt.query([]).unwrap();
-        while rows.next().unwrap().is_some() {}
-        let took = started.elapsed();
-        let plan: Vec<String> = conn
-            .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
-            .unwrap()
-            .query_map([], |r| r.get::<_, String>(3))
-            .unwrap()
-            .map(Result::unwrap)
-            .collect();
-        eprintln!(
-            "{:>9.3} ms  {}\n             {plan:?}",
-            took.as_secs_f64() * 1e3,
-            &sql[..sql.len().min(160)]
-        );
-    }
-}

@@ -1,7 +1,7 @@
 //! Security: the role matrix over every documented route, throttled sign-ins, username
 //! normalisation, hostile bodies, token variants, headers and private files.
 
-mod common;
+use crate::common;
 
 use std::os::unix::fs::PermissionsExt;
 use std::time::Duration;
@@ -29,7 +29,6 @@ fn required_rank(policy: Policy) -> u8 {
         Policy::Pending | Policy::User => 1,
         Policy::Staff => 2,
         Policy::Admin => 3,
-        Policy::Superadmin => 4,
     }
 }
 

@@ -1,6 +1,6 @@
 //! Account management and the protected superAdmin.
 
-mod common;
+use crate::common;
 
 use common::{TestServer, code};
 use reqwest::{Method, StatusCode};

@@ -1,6 +1,6 @@
 //! Reports over the shop's calendar, summed from integer minor units.
 
-mod common;
+use crate::common;
 
 use common::TestServer;
 use reqwest::StatusCode;

@@ -1,0 +1,31 @@
+//! The integration tests: one test binary, one harness (`common`).
+//!
+//! `common` starts the real server in-process on 127.0.0.1:0 with a fresh data dir
+//! ([`common::TestServer`]) or runs the built binary ([`common::process`]); every module below
+//! speaks HTTP to it or runs its commands, as a shop's clients and scripts would.
+
+// Each module uses the part of the harness it needs.
+#![allow(dead_code)]
+
+mod common;
+
+mod acme;
+mod auth;
+mod cli;
+mod db;
+mod desk;
+mod faults;
+mod http;
+mod https;
+mod observe;
+mod operations;
+mod orders;
+mod products;
+mod properties;
+mod query_plans;
+mod reports;
+mod safety;
+mod security;
+mod session;
+mod transfer;
+mod users;
