@@ -10,7 +10,6 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::middleware;
 use axum::response::IntoResponse;
-use axum::serve::ListenerExt;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tower_http::catch_panic::CatchPanicLayer;
@@ -28,7 +27,8 @@ use crate::auth::{self, Auth};
 use crate::config::Config;
 use crate::datadir::DataDir;
 use crate::db::{Db, DbOptions, migrations};
-use crate::http::{self, errors, json::MAX_JSON_BODY, openapi, openapi::ApiDoc, static_files};
+use crate::http::hosts::AllowedHosts;
+use crate::http::{self, errors, json::MAX_JSON_BODY, openapi, openapi::ApiDoc, serve, static_files};
 use crate::observe::{self, Metrics, MetricsAccess};
 use crate::settings::{self, SharedSettings};
 use crate::tls;
@@ -62,6 +62,8 @@ pub struct Shared {
     pub product_pages: products::cache::PageCache,
     /// Single products as sent, likewise.
     pub one_product: products::cache::ProductCache,
+    /// How long a request body may stop arriving (see http::serve::limit_body).
+    pub body_timeout: Duration,
 }
 
 /// Where backups go and how the latest ones went.
@@ -96,6 +98,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
 /// The whole HTTP application: API behind its access policies, docs, and the embedded UI.
 pub fn router(state: AppState) -> anyhow::Result<Router> {
     let (api, doc) = api();
+    let body_timeout = state.body_timeout;
     let metrics = state.metrics.clone();
     let scrape = Router::new()
         .route("/metrics", axum::routing::get(observe::routes::metrics))
@@ -123,6 +126,7 @@ pub fn router(state: AppState) -> anyhow::Result<Router> {
             crate::error::AppError::Internal("a request handler panicked".into()).into_response()
         }))
         .layer(middleware::map_response(errors::json_errors))
+        .layer(middleware::from_fn_with_state(body_timeout, serve::limit_body))
         .layer(DefaultBodyLimit::max(MAX_JSON_BODY))
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
@@ -196,6 +200,7 @@ pub async fn prepare(config: &Config) -> anyhow::Result<Prepared> {
         metrics,
         metrics_access: Arc::new(config.metrics_access.clone()),
         product_pages: products::cache::new(),
+        body_timeout: config.limits.body_timeout,
         one_product: products::cache::new_products(),
         db,
         auth,
@@ -226,6 +231,27 @@ fn migrate_with_backup(db_path: &std::path::Path, backup_dir: &std::path::Path) 
         tracing::info!(name = %info.name, ?pending, "took a backup before migrating");
     }
     migrations::apply(db_path)
+}
+
+/// Serves `app` on `listener` with one serving thread per core (see http::threads), each
+/// running the one accept loop of http::serve under the listener's shared connection cap.
+fn spawn_listener(
+    name: &str,
+    listener: TcpListener,
+    app: Router,
+    tls: Option<tokio_rustls::TlsAcceptor>,
+    limits: serve::Limits,
+    stopped: watch::Receiver<bool>,
+    grace: Duration,
+) -> anyhow::Result<tokio::task::JoinHandle<anyhow::Result<()>>> {
+    let connections = serve::Connections::new(limits.max_connections);
+    http::threads::spawn(name, listener, stopped, move |incoming, stop| {
+        let (app, tls, connections) = (app.clone(), tls.clone(), connections.clone());
+        async move {
+            serve::serve(incoming, app, tls, limits, connections, stop, grace).await;
+            Ok(())
+        }
+    })
 }
 
 /// A server listening in the background.
@@ -271,62 +297,65 @@ pub async fn start(config: &Config) -> anyhow::Result<Server> {
     let app = router(prepared.state)?;
     let (stop, stopped) = watch::channel(false);
     let mut tasks = Vec::new();
+    let mut limits = config.limits;
+    limits.max_connections = serve::raise_fd_limit(limits.max_connections);
     let mut https_addr = None;
-    let plain_app = match tls {
-        Some((https, prepared_tls)) => {
-            let tls_listener = TcpListener::bind(https.addr)
-                .await
-                .with_context(|| format!("cannot listen on {}", https.addr))?;
+    let mut secure = None;
+    if let Some((https, prepared_tls)) = tls {
+        let tls_listener = TcpListener::bind(https.addr)
+            .await
+            .with_context(|| format!("cannot listen on {}", https.addr))?;
+        https_addr = Some(tls_listener.local_addr()?);
+        if let Some(reloadable) = prepared_tls.reloadable {
+            background.push(tokio::spawn(tls::watch_for_reload(reloadable)));
+        }
+        let acme_resolver = prepared_tls.acme.map(|(state, resolver)| {
+            background.push(tokio::spawn(tls::acme::run(state)));
+            resolver
+        });
+        secure = Some((tls_listener, prepared_tls.server_config, acme_resolver));
+    }
+    let mut names = config.allowed_hosts.clone();
+    if let Some(https) = &config.https
+        && let tls::Source::Acme(acme) = &https.source
+    {
+        names.extend(acme.domains.iter().cloned());
+    }
+    let listening: Vec<SocketAddr> = std::iter::once(addr).chain(https_addr).collect();
+    let hosts = Arc::new(AllowedHosts::new(&listening, &names));
+    let (grace, check_host) = (config.shutdown_grace, move |app: Router| {
+        app.layer(middleware::from_fn_with_state(hosts.clone(), http::hosts::check))
+    });
+    let plain_app = match secure {
+        Some((tls_listener, server_config, acme_resolver)) => {
             let bound = tls_listener.local_addr()?;
-            https_addr = Some(bound);
-            if let Some(reloadable) = prepared_tls.reloadable {
-                background.push(tokio::spawn(tls::watch_for_reload(reloadable)));
-            }
-            let acme_resolver = prepared_tls.acme.map(|(state, resolver)| {
-                background.push(tokio::spawn(tls::acme::run(state)));
-                resolver
-            });
-            let secure_app = app.layer(SetResponseHeaderLayer::overriding(
+            let secure_app = check_host(app.layer(SetResponseHeaderLayer::overriding(
                 axum::http::header::STRICT_TRANSPORT_SECURITY,
                 axum::http::HeaderValue::from_static("max-age=63072000"),
-            ));
-            let acceptor = tokio_rustls::TlsAcceptor::from(prepared_tls.server_config);
-            let (limits, grace) = (https.limits, config.shutdown_grace);
-            let permits = Arc::new(tokio::sync::Semaphore::new(limits.max_connections));
-            tasks.push(http::threads::spawn(
+            )));
+            let acceptor = tokio_rustls::TlsAcceptor::from(server_config);
+            tasks.push(spawn_listener(
                 "https",
                 tls_listener,
+                secure_app,
+                Some(acceptor),
+                limits,
                 stopped.clone(),
-                move |incoming, stop| {
-                    let (acceptor, app, permits) = (acceptor.clone(), secure_app.clone(), permits.clone());
-                    async move {
-                        tls::serve::serve(incoming, acceptor, app, limits, permits, stop, grace).await;
-                        Ok(())
-                    }
-                },
+                grace,
             )?);
             tls::redirect::router(bound.port(), acme_resolver)
         }
         None => app,
     };
-    tasks.push(http::threads::spawn(
+    // Not set_nodelay on plain HTTP: it cost the product list ~20% of its requests per second.
+    tasks.push(spawn_listener(
         "http",
         listener,
+        check_host(plain_app),
+        None,
+        limits,
         stopped,
-        move |incoming, mut stop| {
-            let app = plain_app.clone();
-            async move {
-                // A tapped listener is one axum gives ConnectInfo for (the peer address). Not
-                // set_nodelay here: it cost the product list ~20% of its requests per second.
-                let incoming = incoming.tap_io(|_| {});
-                axum::serve(incoming, app.into_make_service_with_connect_info::<SocketAddr>())
-                    .with_graceful_shutdown(async move {
-                        let _ = stop.wait_for(|s| *s).await;
-                    })
-                    .await?;
-                Ok(())
-            }
-        },
+        grace,
     )?);
     Ok(Server {
         addr,

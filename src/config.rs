@@ -36,6 +36,10 @@ pub struct Config {
     pub open_browser: bool,
     /// When failed sign-ins start to be refused with 429.
     pub login_limits: crate::auth::throttle::Limits,
+    /// Host names to answer besides the automatic ones (see http::hosts).
+    pub allowed_hosts: Vec<String>,
+    /// What one client can hold, on plain HTTP and HTTPS alike.
+    pub limits: crate::http::serve::Limits,
 }
 
 pub const DEFAULT_HTTP: &str = "127.0.0.1:8080";
@@ -61,6 +65,8 @@ impl Config {
             metrics_access: Default::default(),
             open_browser: false,
             login_limits: Default::default(),
+            allowed_hosts: Vec::new(),
+            limits: Default::default(),
         }
     }
 }

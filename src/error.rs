@@ -22,6 +22,9 @@ pub enum AppError {
     Forbidden { code: &'static str, message: String },
     #[error("{0}")]
     NotFound(String),
+    /// The request names a host this server does not answer for (see http::hosts).
+    #[error("{0}")]
+    Misdirected(String),
     #[error("method not allowed; {0}")]
     MethodNotAllowed(String),
     /// The request is valid but clashes with the current state (duplicate SKU, no stock, ...).
@@ -46,6 +49,9 @@ pub enum AppError {
         message: String,
         details: Value,
     },
+    /// The client was too slow (a request body that stopped arriving).
+    #[error("{0}")]
+    RequestTimeout(String),
     #[error("{message}")]
     TooManyRequests { message: String, retry_after_secs: u64 },
     /// The disk is full: reads keep working, writes are refused until space is freed.
@@ -113,11 +119,13 @@ impl AppError {
             Self::Unauthorized { .. } => StatusCode::UNAUTHORIZED,
             Self::Forbidden { .. } => StatusCode::FORBIDDEN,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
+            Self::Misdirected(_) => StatusCode::MISDIRECTED_REQUEST,
             Self::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             Self::Conflict { .. } => StatusCode::CONFLICT,
             Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::Validation { .. } | Self::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::RequestTimeout(_) => StatusCode::REQUEST_TIMEOUT,
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::StorageFull => StatusCode::INSUFFICIENT_STORAGE,
             Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
@@ -133,10 +141,12 @@ impl AppError {
             | Self::Conflict { code, .. }
             | Self::Unprocessable { code, .. } => code,
             Self::NotFound(_) => "not_found",
+            Self::Misdirected(_) => "unknown_host",
             Self::MethodNotAllowed(_) => "method_not_allowed",
             Self::PayloadTooLarge { .. } => "payload_too_large",
             Self::UnsupportedMediaType => "unsupported_media_type",
             Self::Validation { .. } => "validation_failed",
+            Self::RequestTimeout(_) => "request_timeout",
             Self::TooManyRequests { .. } => "too_many_requests",
             Self::StorageFull => "storage_full",
             Self::Unavailable(_) => "service_unavailable",

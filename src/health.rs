@@ -11,6 +11,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::app::AppState;
+use crate::error::AppResult;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(health)).routes(routes!(system))
@@ -62,6 +63,7 @@ pub struct DatabaseInfo {
     pub size_bytes: u64,
     /// The write-ahead log's size; it is folded into the file at checkpoints.
     pub wal_bytes: u64,
+    /// The newest migration the database has (read from it, not from this binary).
     pub schema_version: i32,
     /// Write requests since start, and the transactions they were committed in.
     pub write_requests: u64,
@@ -82,7 +84,7 @@ pub struct SystemInfo {
 /// Version, uptime, health and database size, for the admins' system page.
 #[utoipa::path(get, path = "/api/system", tag = "system", security(("bearer" = ["admin"])),
     responses((status = 200, description = "System facts", body = SystemInfo)))]
-async fn system(State(state): State<AppState>) -> Json<SystemInfo> {
+async fn system(State(state): State<AppState>) -> AppResult<Json<SystemInfo>> {
     let path = state.db.path().to_path_buf();
     let size = |suffix: &str| {
         let mut p = path.clone().into_os_string();
@@ -90,8 +92,9 @@ async fn system(State(state): State<AppState>) -> Json<SystemInfo> {
         std::fs::metadata(p).map(|m| m.len()).unwrap_or(0)
     };
     let health = database_status(&state).await;
+    let schema_version = state.db.read(crate::backup::store::schema_version).await?;
     let writes = state.db.writer_stats();
-    Json(SystemInfo {
+    Ok(Json(SystemInfo {
         version: env!("CARGO_PKG_VERSION"),
         health,
         uptime_seconds: state.started.elapsed().as_secs(),
@@ -99,12 +102,12 @@ async fn system(State(state): State<AppState>) -> Json<SystemInfo> {
         database: DatabaseInfo {
             size_bytes: size(""),
             wal_bytes: size("-wal"),
-            schema_version: crate::db::migrations::latest_version(),
+            schema_version,
             write_requests: writes.requests,
             write_transactions: writes.transactions,
             write_queue: writes.queued,
         },
-    })
+    }))
 }
 
 /// "ok" when a reader answers a round trip and the writer is alive; otherwise what is wrong.

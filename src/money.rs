@@ -16,12 +16,21 @@ use utoipa::ToSchema;
 #[schema(value_type = String, example = "19.90", pattern = r"^-?\d+(\.\d{1,2})?$")]
 pub struct Money(i64);
 
-/// Amounts above this are refused: about 92 billion yuan, far beyond any order, and far enough
-/// from i64::MAX that sums of many lines cannot overflow.
+/// Amounts above this do not parse at all (about 92 trillion yuan): far enough from i64::MAX
+/// that a product of two checked values is caught by `checked_mul`.
 const MAX_MINOR: i64 = 9_223_372_036_854_775 / 100 * 100;
 
 impl Money {
     pub const ZERO: Money = Money(0);
+
+    /// The highest unit price a product may have: 10,000,000.00 (一千万), beyond anything a
+    /// small shop sells by the piece.
+    pub const MAX_PRICE: Money = Money(1_000_000_000);
+
+    /// The highest total an order may have: 1,000,000,000.00 (十亿). With it, the per-day and
+    /// per-status totals kept in 64-bit columns need 92 million such orders to overflow, and
+    /// report sums are exact whatever the count (see [`Total`]).
+    pub const MAX_ORDER_TOTAL: Money = Money(100_000_000_000);
 
     pub const fn from_minor(minor: i64) -> Self {
         Self(minor)
@@ -42,6 +51,67 @@ impl Money {
 
     pub fn checked_add(self, other: Money) -> Option<Money> {
         self.0.checked_add(other.0).filter(|v| v.abs() <= MAX_MINOR).map(Money)
+    }
+}
+
+/// A sum of many amounts, in i128 minor units: no sum of the 64-bit amounts a database can
+/// hold overflows it. Reports and totals are `Total`s; JSON shows them like [`Money`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, ToSchema)]
+#[schema(value_type = String, example = "1234.50", pattern = r"^-?\d+\.\d{2}$")]
+pub struct Total(i128);
+
+impl Total {
+    pub const ZERO: Total = Total(0);
+
+    pub const fn from_minor(minor: i128) -> Self {
+        Self(minor)
+    }
+
+    pub const fn minor(self) -> i128 {
+        self.0
+    }
+
+    /// `self + other`; i128 sums of i64 amounts overflow only after 2^64 of them.
+    pub fn plus(self, other: Total) -> Total {
+        Total(self.0.saturating_add(other.0))
+    }
+}
+
+impl From<Money> for Total {
+    fn from(m: Money) -> Self {
+        Total(i128::from(m.0))
+    }
+}
+
+impl fmt::Display for Total {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let sign = if self.0 < 0 { "-" } else { "" };
+        let abs = self.0.unsigned_abs();
+        write!(f, "{sign}{}.{:02}", abs / 100, abs % 100)
+    }
+}
+
+impl Serialize for Total {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+/// Reads a sum from SQL: an INTEGER, or the decimal TEXT that `exact_sum` (db::functions)
+/// gives beyond 64 bits (and PostgreSQL's numeric SUM, as text).
+impl rusqlite::types::FromSql for Total {
+    fn column_result(value: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
+        use rusqlite::types::{FromSqlError, ValueRef};
+        match value {
+            ValueRef::Integer(i) => Ok(Total(i128::from(i))),
+            ValueRef::Null => Ok(Total::ZERO),
+            ValueRef::Text(t) => std::str::from_utf8(t)
+                .ok()
+                .and_then(|t| t.parse().ok())
+                .map(Total)
+                .ok_or_else(|| FromSqlError::Other("a sum that is not a whole number".into())),
+            _ => Err(FromSqlError::InvalidType),
+        }
     }
 }
 

@@ -1,10 +1,62 @@
-//! Checks on free text shared by every capability.
+//! Checks on text shared by every capability, and the normal forms that make look-alike
+//! spellings one value.
+//!
+//! Every text a client sends goes through [`required_text`] or [`optional_text`]: Unicode NFC
+//! (a composed "é" and "e" + accent are one spelling), invisible characters (zero-width space,
+//! BOM, word joiner, soft hyphen, ...) removed, and bidirectional controls (U+202E and kin, which
+//! make text read differently from how it is stored) refused. Identifiers (SKUs, usernames,
+//! phone numbers) are further folded with NFKC by [`identifier`], so a full-width "ＮＦ-550"
+//! is "NF-550"; free text keeps its full-width punctuation, which Chinese writing uses.
+
+use unicode_normalization::UnicodeNormalization;
 
 use crate::error::AppError;
 
+/// Characters that change which way text runs: text with them reads differently on screen from
+/// the order it is stored in. Refused everywhere.
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Characters that show as nothing. Removed; the zero-width joiners are kept in free text,
+/// where emoji sequences and some scripts need them.
+fn is_invisible(c: char, keep_joiners: bool) -> bool {
+    match c {
+        '\u{200C}' | '\u{200D}' => !keep_joiners,
+        '\u{00AD}' | '\u{034F}' | '\u{180E}' | '\u{200B}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}' => true,
+        _ => false,
+    }
+}
+
+/// NFC with invisible characters removed; bidi controls refused.
+fn normal_text(field: &str, raw: &str) -> Result<String, AppError> {
+    if raw.chars().any(is_bidi_control) {
+        return Err(AppError::validation(
+            field,
+            "must not contain text-direction control characters (such as U+202E)",
+        ));
+    }
+    Ok(raw.chars().filter(|c| !is_invisible(*c, true)).nfc().collect())
+}
+
+/// The canonical spelling of an identifier as typed: NFKC (full-width letters and digits become
+/// ASCII, compatibility forms their plain letters), invisible characters removed, trimmed.
+/// Bidi controls are not removed here: the validation that follows refuses them.
+pub fn identifier(raw: &str) -> String {
+    let folded: String = raw.nfkc().filter(|c| !is_invisible(*c, false)).collect();
+    folded.trim().to_owned()
+}
+
+/// The key two identifiers are the same under: [`identifier`], then lower case (all of
+/// Unicode, not only ASCII). `nf-550`, `NF-550` and `ＮＦ－５５０` have one key.
+pub fn identifier_key(raw: &str) -> String {
+    identifier(raw).to_lowercase()
+}
+
 /// A required text field: trimmed, not empty, at most `max` characters.
 pub fn required_text(field: &str, raw: &str, max: usize) -> Result<String, AppError> {
-    let text = raw.trim();
+    let text = normal_text(field, raw)?;
+    let text = text.trim();
     if text.is_empty() {
         return Err(AppError::validation(field, "must not be empty"));
     }
@@ -20,9 +72,12 @@ pub fn required_text(field: &str, raw: &str, max: usize) -> Result<String, AppEr
 /// An optional text field: trimmed, empty means none, at most `max` characters. Line breaks
 /// are allowed (notes, addresses); other control characters are not.
 pub fn optional_text(field: &str, raw: Option<&str>, max: usize) -> Result<Option<String>, AppError> {
-    let Some(text) = raw.map(str::trim).filter(|t| !t.is_empty()) else {
+    let Some(raw) = raw else { return Ok(None) };
+    let text = normal_text(field, raw)?;
+    let text = text.trim();
+    if text.is_empty() {
         return Ok(None);
-    };
+    }
     if text.chars().count() > max {
         return Err(AppError::validation(field, format!("must be at most {max} characters")));
     }
@@ -43,4 +98,39 @@ where
     T: serde::Deserialize<'de>,
 {
     <Option<T> as serde::Deserialize>::deserialize(deserializer).map(Some)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn look_alike_spellings_are_one_identifier() {
+        for (a, b) in [
+            ("ＮＦ-550", "NF-550"),
+            ("NF\u{200B}-550", "NF-550"),
+            ("\u{FEFF}NF-550", "NF-550"),
+            ("NF\u{200D}-550", "NF-550"),
+            ("caf\u{0065}\u{0301}", "caf\u{00E9}"),
+        ] {
+            assert_eq!(identifier(a), identifier(b), "{a:?} and {b:?}");
+        }
+        assert_eq!(identifier_key("nf-550"), identifier_key("ＮＦ－５５０"));
+        assert_eq!(identifier_key("Ärger"), identifier_key("äRGER"));
+    }
+
+    #[test]
+    fn free_text_is_nfc_without_invisibles_and_refuses_bidi() {
+        assert_eq!(
+            required_text("name", "e\u{0301}clair\u{200B}", 50).unwrap(),
+            "\u{00E9}clair"
+        );
+        // Full-width punctuation stays in free text: Chinese writing uses it.
+        assert_eq!(required_text("name", "金龙鱼（5L）", 50).unwrap(), "金龙鱼（5L）");
+        // Emoji sequences keep their joiner.
+        assert_eq!(required_text("name", "👩\u{200D}🍳", 50).unwrap(), "👩\u{200D}🍳");
+        assert!(required_text("name", "abc\u{202E}fdp.exe", 50).is_err());
+        assert!(optional_text("note", Some("\u{2066}x"), 50).is_err());
+        assert_eq!(optional_text("note", Some("\u{200B}"), 50).unwrap(), None);
+    }
 }

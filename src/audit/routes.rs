@@ -29,7 +29,8 @@ pub struct AuditFilters {
     pub action: Option<String>,
 }
 
-/// The audit trail, newest first; `q` searches the username.
+/// The audit trail, newest first (`sort`: at or id, `-` for descending); `q` searches the
+/// username.
 #[utoipa::path(get, path = "/api/audit", tag = "audit", security(("bearer" = ["admin"])),
     params(ListParams, AuditFilters, DateRange),
     responses(
@@ -43,6 +44,7 @@ async fn list_audit(
     ApiQuery(range): ApiQuery<DateRange>,
 ) -> AppResult<Json<Page<AuditEntry>>> {
     let paging = Paging::try_from(params)?;
+    let order_by = paging.order_by(store::SORTS, true)?;
     let (from, to) = range.resolve(state.settings.get().tz())?;
     let filter = AuditFilter {
         entity_type: f.entity_type,
@@ -55,7 +57,7 @@ async fn list_audit(
     let page = state
         .db
         .read(move |conn| {
-            let (items, total) = store::list(conn, &filter, &paging)?;
+            let (items, total) = store::list(conn, &filter, &paging, &order_by)?;
             Ok(Page::new(items, total, &paging))
         })
         .await?;

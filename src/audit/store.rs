@@ -55,7 +55,11 @@ pub struct AuditFilter {
     pub to: Option<String>,
 }
 
-pub fn list(conn: &Connection, f: &AuditFilter, paging: &Paging) -> AppResult<(Vec<AuditEntry>, i64)> {
+/// The orders `sort` may ask of the trail: by time, which is the order of ids.
+pub const SORTS: &[(&str, &str)] = &[("at", "id"), ("id", "id")];
+
+/// A page of the trail in `order_by` (from [`SORTS`]; newest first by default).
+pub fn list(conn: &Connection, f: &AuditFilter, paging: &Paging, order_by: &str) -> AppResult<(Vec<AuditEntry>, i64)> {
     let mut w = Conditions::default();
     let mut add = |cond: &'static str, value: SqlValue| w.add(cond, [value]);
     if let Some(t) = &f.entity_type {
@@ -88,7 +92,7 @@ pub fn list(conn: &Connection, f: &AuditFilter, paging: &Paging) -> AppResult<(V
     let items = conn
         .prepare_cached(&format!(
             "SELECT id, at, user_id, username, action, entity_type, entity_id, ip, before_json, after_json
-             FROM audit_log {where_sql} ORDER BY id DESC LIMIT ? OFFSET ?"
+             FROM audit_log {where_sql} ORDER BY {order_by} LIMIT ? OFFSET ?"
         ))?
         .query_map(params_from_iter(values.iter()), |r| {
             Ok(AuditEntry {

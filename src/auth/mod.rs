@@ -27,6 +27,8 @@ pub struct CurrentUser {
     pub ip: Option<String>,
     /// The session id when signed in with the web UI's cookie rather than a bearer token.
     pub session: Option<String>,
+    /// The bearer token's id and expiry, when signed in with one.
+    pub bearer: Option<(String, i64)>,
 }
 
 impl CurrentUser {

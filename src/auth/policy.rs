@@ -209,13 +209,17 @@ fn bearer_token(req: &Request) -> Option<&str> {
 /// Resolves a token to its user, refusing tokens of disabled or deleted users and tokens
 /// issued before the user's last password change.
 pub async fn authenticate(state: &AppState, token: &str) -> AppResult<CurrentUser> {
-    let (user_id, token_version) = state.auth.keys.verify(token)?;
+    let verified = state.auth.keys.verify(token)?;
+    let user_id = verified.user_id;
     // Read before the row, so a stale row is never cached as current (see auth::cache).
     let generation = state.db.generation(crate::db::Table::Users);
     let row = match state.auth.cache.get(&user_id, &generation) {
         Some(row) => Some(row),
         None => {
-            let row = state.db.read(move |conn| users::store::auth_row(conn, user_id)).await?;
+            let row = state
+                .db
+                .read(move |conn| users::store::auth_row(conn, user_id, &clock::now()))
+                .await?;
             if let Some(row) = &row {
                 state.auth.cache.put(user_id, generation, row.clone());
             }
@@ -223,7 +227,8 @@ pub async fn authenticate(state: &AppState, token: &str) -> AppResult<CurrentUse
         }
     };
     let row = row
-        .filter(|r| r.is_active && r.token_version == token_version)
+        .filter(|r| r.is_active && r.token_version == verified.token_version)
+        .filter(|r| verified.jti.is_empty() || !r.revoked_tokens.contains(&verified.jti))
         .ok_or_else(|| unauthorized("the session is no longer valid; sign in again"))?;
     Ok(CurrentUser {
         id: user_id,
@@ -232,6 +237,7 @@ pub async fn authenticate(state: &AppState, token: &str) -> AppResult<CurrentUse
         must_change_password: row.must_change_password,
         ip: None,
         session: None,
+        bearer: Some((verified.jti, verified.exp)),
     })
 }
 
@@ -251,6 +257,7 @@ async fn authenticate_session(state: &AppState, sid: String) -> AppResult<Curren
         must_change_password: row.must_change_password,
         ip: None,
         session: Some(sid),
+        bearer: None,
     })
 }
 

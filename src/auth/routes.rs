@@ -103,11 +103,13 @@ async fn start_session(
     Ok(with_cookie(&state, Json(answer).into_response(), Some(new)))
 }
 
-/// Sign out: the session ends on the server and its cookie is cleared.
+/// Sign out: a browser session ends on the server and its cookie is cleared; called with a
+/// bearer token, that token is revoked (the user's other tokens and sessions go on).
 #[utoipa::path(delete, path = "/api/auth/session", tag = "auth", security(("bearer" = ["pending"])),
     responses(
         (status = 204, description = "Signed out"),
         (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 409, description = "A token from an older version, which ends only at expiry (token_not_revocable)", body = ErrorBody),
         (status = 403, description = "Not from this site's pages (csrf_rejected)", body = ErrorBody),
     ))]
 async fn end_session(State(state): State<AppState>, user: CurrentUser) -> AppResult<Response> {

@@ -80,7 +80,7 @@ async fn check_credentials(
         record_failure(db, Some(creds.id), name, from, "wrong_password").await?;
         return Err(invalid_credentials());
     }
-    auth.throttle.succeeded(&name);
+    auth.throttle.succeeded(&name, ip);
     if !creds.is_active {
         record_failure(db, Some(creds.id), name, from, "account_disabled").await?;
         return Err(AppError::Unauthorized {
@@ -194,10 +194,26 @@ pub async fn start_session(
     ))
 }
 
-/// Ends the caller's cookie session, if that is how they are signed in.
+/// Signs the caller out: ends their cookie session, or revokes the bearer token they called
+/// with (that token alone; their other tokens and sessions go on).
 pub async fn end_session(db: &Db, user: &CurrentUser) -> AppResult<()> {
-    let Some(sid) = user.session.clone() else { return Ok(()) };
-    db.write(move |conn| sessions::revoke(conn, &sid, &clock::now())).await
+    if let Some(sid) = user.session.clone() {
+        return db.write(move |conn| sessions::revoke(conn, &sid, &clock::now())).await;
+    }
+    let Some((jti, exp)) = user.bearer.clone() else {
+        return Ok(());
+    };
+    if jti.is_empty() {
+        return Err(AppError::conflict(
+            "token_not_revocable",
+            "this token was issued by an older version and cannot be revoked; it ends when it expires",
+            serde_json::json!({ "expires_at": clock::format(chrono::DateTime::from_timestamp(exp, 0).unwrap_or_default()) }),
+        ));
+    }
+    let user_id = user.id;
+    let expires_at = clock::format(chrono::DateTime::from_timestamp(exp, 0).unwrap_or_default());
+    db.write(move |conn| sessions::revoke_token(conn, &jti, user_id, &expires_at, &clock::now()))
+        .await
 }
 
 pub fn issue(auth: &Auth, user: User, token_version: i64) -> AppResult<TokenResponse> {

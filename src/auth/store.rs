@@ -44,16 +44,27 @@ pub fn live(conn: &Connection, id: &str, now: &str) -> AppResult<Option<SessionU
                AND u.token_version = s.token_version",
         )?
         .query_row(params![id, now], |r| {
-            let role: String = r.get(2)?;
             Ok(SessionUser {
                 user_id: r.get(0)?,
                 username: r.get(1)?,
-                role: Role::parse(&role).unwrap_or(Role::Customer),
+                role: r.get(2)?,
                 must_change_password: r.get(3)?,
             })
         })
         .optional()?;
     Ok(row)
+}
+
+/// Revokes one bearer token until it would have expired; the user's expired revocations are
+/// dropped on the way, so the table stays small.
+pub fn revoke_token(conn: &Connection, jti: &str, user_id: i64, expires_at: &str, now: &str) -> AppResult<()> {
+    conn.prepare_cached("DELETE FROM revoked_tokens WHERE user_id = ? AND expires_at <= ?")?
+        .execute(params![user_id, now])?;
+    conn.prepare_cached(
+        "INSERT INTO revoked_tokens (jti, user_id, expires_at) VALUES (?, ?, ?) ON CONFLICT (jti) DO NOTHING",
+    )?
+    .execute(params![jti, user_id, expires_at])?;
+    Ok(())
 }
 
 pub fn revoke(conn: &Connection, id: &str, now: &str) -> AppResult<()> {

@@ -1,13 +1,20 @@
-//! Login throttling: after repeated failures for a username, or from a client address, further
-//! attempts get 429 with Retry-After, for a time that doubles with each failure.
+//! Login throttling that keeps guessing slow without handing anyone a lockout lever.
 //!
-//! Why this shape: a per-username limit stops guessing one account's password from many
-//! addresses; a per-address limit stops one client trying many usernames. The wait is capped
-//! and forgotten after a quiet spell, so the real user is never locked out for good, and a
-//! throttled attempt runs no bcrypt at all, so an attack costs the server almost nothing.
-//! Known and unknown usernames are throttled alike: the answer reveals nothing.
+//! Three counts of failures, each with waits that start after some free failures and double
+//! up to a cap, forgotten after a quiet spell:
+//!
+//! - per (username, address): one client guessing one account's password;
+//! - per address: one client trying many usernames. An address behind which a user has signed
+//!   in before (a shop's shared NAT) keeps letting that user in: only pairs never seen to
+//!   succeed wait for the address;
+//! - per username: many addresses guessing one account (a botnet). This wait applies only to
+//!   addresses that have failed themselves, so the real owner, signing in from a clean
+//!   address, is never locked out by someone else's failures.
+//!
+//! A throttled attempt runs no bcrypt at all, so an attack costs the server almost nothing,
+//! and known and unknown usernames are throttled alike: the answer reveals nothing.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -21,28 +28,29 @@ pub struct Rule {
     pub max_wait: Duration,
 }
 
-/// Limits for one username, and for one client address (which may be a shop's shared NAT).
 #[derive(Clone, Copy, Debug)]
 pub struct Limits {
-    pub per_user: Rule,
+    /// One username from one address.
+    pub per_pair: Rule,
+    /// One address, whatever the usernames (a shop's NAT may share one).
     pub per_ip: Rule,
+    /// One username, whatever the addresses; only failing addresses wait for it.
+    pub per_user: Rule,
     /// A key with no failure for this long starts over.
     pub forget_after: Duration,
 }
 
 impl Default for Limits {
     fn default() -> Self {
+        let rule = |free| Rule {
+            free,
+            first_wait: Duration::from_secs(1),
+            max_wait: Duration::from_secs(15 * 60),
+        };
         Self {
-            per_user: Rule {
-                free: 5,
-                first_wait: Duration::from_secs(1),
-                max_wait: Duration::from_secs(15 * 60),
-            },
-            per_ip: Rule {
-                free: 20,
-                first_wait: Duration::from_secs(1),
-                max_wait: Duration::from_secs(15 * 60),
-            },
+            per_pair: rule(5),
+            per_ip: rule(20),
+            per_user: rule(10),
             forget_after: Duration::from_secs(60 * 60),
         }
     }
@@ -54,8 +62,9 @@ const MAX_KEYS: usize = 50_000;
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq)]
 enum Key {
-    User(String),
+    Pair(String, String),
     Ip(String),
+    User(String),
 }
 
 struct Entry {
@@ -64,68 +73,95 @@ struct Entry {
     blocked_until: Option<Instant>,
 }
 
+#[derive(Default)]
+struct State {
+    entries: HashMap<Key, Entry>,
+    /// (username, address) pairs that signed in: the address's own wait does not apply to them.
+    known_good: HashSet<(String, String)>,
+}
+
 pub struct Throttle {
     limits: Limits,
-    entries: Mutex<HashMap<Key, Entry>>,
+    state: Mutex<State>,
+}
+
+/// Requests without a known address (the command line) share one.
+fn address(ip: Option<&str>) -> String {
+    ip.unwrap_or("-").to_owned()
 }
 
 impl Throttle {
     pub fn new(limits: Limits) -> Self {
         Self {
             limits,
-            entries: Mutex::new(HashMap::new()),
+            state: Mutex::new(State::default()),
         }
     }
 
-    fn keys(username: &str, ip: Option<&str>) -> Vec<Key> {
-        let mut keys = vec![Key::User(username.to_lowercase())];
-        if let Some(ip) = ip {
-            keys.push(Key::Ip(ip.to_owned()));
-        }
-        keys
-    }
-
-    /// Refuses an attempt while its username or address must wait.
+    /// Refuses an attempt that must wait, with how long.
     pub fn check(&self, username: &str, ip: Option<&str>) -> Result<(), AppError> {
         let now = Instant::now();
-        let Ok(entries) = self.entries.lock() else {
+        let Ok(state) = self.state.lock() else {
             return Ok(());
         };
-        let wait = Self::keys(username, ip)
-            .iter()
-            .filter_map(|k| entries.get(k)?.blocked_until)
-            .filter(|until| *until > now)
-            .map(|until| until - now)
-            .max();
-        match wait {
+        let (name, ip) = (username.to_lowercase(), address(ip));
+        let waiting = |key: &Key| {
+            state
+                .entries
+                .get(key)
+                .and_then(|e| e.blocked_until)
+                .filter(|until| *until > now)
+        };
+        let fresh = |key: &Key| {
+            state
+                .entries
+                .get(key)
+                .is_some_and(|e| now - e.last_failure < self.limits.forget_after)
+        };
+        let pair = Key::Pair(name.clone(), ip.clone());
+        let mut until = waiting(&pair);
+        if !state.known_good.contains(&(name.clone(), ip.clone())) {
+            until = until.max(waiting(&Key::Ip(ip.clone())));
+        }
+        if fresh(&Key::Ip(ip)) {
+            until = until.max(waiting(&Key::User(name)));
+        }
+        match until {
             None => Ok(()),
-            Some(wait) => Err(AppError::TooManyRequests {
-                message: "too many failed sign-ins; wait before trying again".into(),
-                // Rounded up: a client that waits exactly this long is let in.
-                retry_after_secs: wait.as_secs() + u64::from(wait.subsec_nanos() > 0),
-            }),
+            Some(until) => {
+                let wait = until - now;
+                Err(AppError::TooManyRequests {
+                    message: "too many failed sign-ins; wait before trying again".into(),
+                    // Rounded up: a client that waits exactly this long is let in.
+                    retry_after_secs: wait.as_secs() + u64::from(wait.subsec_nanos() > 0),
+                })
+            }
         }
     }
 
-    /// Counts a failed attempt against its username and address.
+    /// Counts a failed attempt against its pair, its address and its username.
     pub fn failed(&self, username: &str, ip: Option<&str>) {
         let now = Instant::now();
-        let Ok(mut entries) = self.entries.lock() else { return };
-        if entries.len() >= MAX_KEYS {
-            let forget = self.limits.forget_after;
-            entries.retain(|_, e| e.blocked_until.is_some_and(|u| u > now) || now - e.last_failure < forget);
+        let Ok(mut state) = self.state.lock() else { return };
+        let forget = self.limits.forget_after;
+        if state.entries.len() >= MAX_KEYS {
+            state
+                .entries
+                .retain(|_, e| e.blocked_until.is_some_and(|u| u > now) || now - e.last_failure < forget);
         }
-        for key in Self::keys(username, ip) {
-            let rule = match key {
-                Key::User(_) => self.limits.per_user,
-                Key::Ip(_) => self.limits.per_ip,
-            };
-            let entry = entries.entry(key).or_insert(Entry {
+        let (name, ip) = (username.to_lowercase(), address(ip));
+        let keys = [
+            (Key::Pair(name.clone(), ip.clone()), self.limits.per_pair),
+            (Key::Ip(ip), self.limits.per_ip),
+            (Key::User(name), self.limits.per_user),
+        ];
+        for (key, rule) in keys {
+            let entry = state.entries.entry(key).or_insert(Entry {
                 failures: 0,
                 last_failure: now,
                 blocked_until: None,
             });
-            if now - entry.last_failure >= self.limits.forget_after {
+            if now - entry.last_failure >= forget {
                 entry.failures = 0;
             }
             entry.failures += 1;
@@ -138,12 +174,17 @@ impl Throttle {
         }
     }
 
-    /// A correct password clears the username's count (the address keeps its own: one valid
-    /// account must not reset the limit on guessing others).
-    pub fn succeeded(&self, username: &str) {
-        if let Ok(mut entries) = self.entries.lock() {
-            entries.remove(&Key::User(username.to_lowercase()));
+    /// A correct password clears the pair's count and remembers the pair, so that its address's
+    /// wait no longer applies to it. The address and username keep their counts: one valid
+    /// account must not reset the limits on guessing others.
+    pub fn succeeded(&self, username: &str, ip: Option<&str>) {
+        let Ok(mut state) = self.state.lock() else { return };
+        let (name, ip) = (username.to_lowercase(), address(ip));
+        state.entries.remove(&Key::Pair(name.clone(), ip.clone()));
+        if state.known_good.len() >= MAX_KEYS {
+            state.known_good.clear();
         }
+        state.known_good.insert((name, ip));
     }
 }
 
@@ -151,18 +192,19 @@ impl Throttle {
 mod tests {
     use super::*;
 
+    fn rule(free: u32, first: u64, max: u64) -> Rule {
+        Rule {
+            free,
+            first_wait: Duration::from_secs(first),
+            max_wait: Duration::from_secs(max),
+        }
+    }
+
     fn quick() -> Limits {
         Limits {
-            per_user: Rule {
-                free: 2,
-                first_wait: Duration::from_secs(1),
-                max_wait: Duration::from_secs(4),
-            },
-            per_ip: Rule {
-                free: 3,
-                first_wait: Duration::from_secs(10),
-                max_wait: Duration::from_secs(60),
-            },
+            per_pair: rule(2, 1, 4),
+            per_ip: rule(3, 10, 60),
+            per_user: rule(4, 30, 60),
             forget_after: Duration::from_secs(3600),
         }
     }
@@ -176,33 +218,64 @@ mod tests {
     }
 
     #[test]
-    fn waits_start_after_the_free_failures_double_and_are_capped() {
-        let t = Throttle::new(quick());
+    fn one_address_guessing_one_account_waits_longer_each_time() {
+        let t = Throttle::new(Limits {
+            per_ip: rule(100, 1, 1),
+            per_user: rule(100, 1, 1),
+            ..quick()
+        });
         for _ in 0..2 {
             assert_eq!(retry(&t, "Alice", "10.0.0.1"), None);
             t.failed("Alice", Some("10.0.0.1"));
         }
-        assert_eq!(retry(&t, "alice", "10.0.0.2"), None, "free failures, any address");
-        t.failed("alice", Some("10.0.0.2"));
-        assert_eq!(retry(&t, "ALICE", "10.0.0.3"), Some(1), "usernames match without case");
+        t.failed("alice", Some("10.0.0.1"));
+        assert_eq!(retry(&t, "ALICE", "10.0.0.1"), Some(1), "usernames match without case");
         let mut waits = Vec::new();
         for _ in 0..4 {
-            t.failed("alice", Some("10.0.0.9"));
-            waits.push(retry(&t, "alice", "10.0.0.4").unwrap());
+            t.failed("alice", Some("10.0.0.1"));
+            waits.push(retry(&t, "alice", "10.0.0.1").unwrap());
         }
         assert_eq!(waits, vec![2, 4, 4, 4], "doubling, capped at max_wait");
-        assert_eq!(retry(&t, "bob", "10.0.0.1"), None, "other users are not affected");
-        t.succeeded("alice");
-        assert_eq!(retry(&t, "alice", "10.0.0.1"), None, "a success clears the username");
+        assert_eq!(retry(&t, "alice", "10.0.0.2"), None, "another address is not affected");
+        assert_eq!(retry(&t, "bob", "10.0.0.1"), None, "another user is not affected");
     }
 
     #[test]
-    fn one_address_trying_many_usernames_is_slowed() {
+    fn failures_elsewhere_never_lock_the_owner_out() {
         let t = Throttle::new(quick());
-        for n in 0..4 {
-            t.failed(&format!("user{n}"), Some("192.0.2.7"));
+        for _ in 0..1000 {
+            t.failed("superadmin", Some("192.0.2.1"));
         }
-        assert_eq!(retry(&t, "someone-else", "192.0.2.7"), Some(10));
-        assert_eq!(retry(&t, "someone-else", "192.0.2.8"), None);
+        assert!(
+            retry(&t, "superAdmin", "192.0.2.1").is_some(),
+            "the guessing address waits"
+        );
+        assert_eq!(
+            retry(&t, "superAdmin", "198.51.100.7"),
+            None,
+            "a clean address does not"
+        );
+        // A botnet address that has failed once waits for the account under attack.
+        t.failed("superadmin", Some("203.0.113.9"));
+        assert_eq!(retry(&t, "superAdmin", "203.0.113.9"), Some(60));
+    }
+
+    #[test]
+    fn a_shared_address_keeps_letting_its_known_users_in() {
+        let t = Throttle::new(quick());
+        t.succeeded("cashier", Some("192.0.2.7"));
+        for n in 0..30 {
+            t.failed(&format!("random{n}"), Some("192.0.2.7"));
+        }
+        assert!(
+            retry(&t, "someone-new", "192.0.2.7").is_some(),
+            "guessing names is slowed"
+        );
+        assert_eq!(
+            retry(&t, "cashier", "192.0.2.7"),
+            None,
+            "a user known at the address is not"
+        );
+        assert_eq!(retry(&t, "someone-new", "192.0.2.8"), None, "other addresses are not");
     }
 }

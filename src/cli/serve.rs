@@ -88,7 +88,8 @@ pub struct ServeArgs {
     /// An extra CA certificate to trust for the ACME directory's own HTTPS (private or test CAs).
     #[arg(long, env = "ORDER_SYSTEM_ACME_CA_ROOT")]
     acme_ca_root: Option<PathBuf>,
-    /// At most this many open HTTPS connections.
+    /// At most this many open connections, on HTTP and on HTTPS each; past it a new one takes
+    /// the place of the longest-idle connection, or is refused if all are busy.
     #[arg(long, env = "ORDER_SYSTEM_MAX_CONNECTIONS", default_value_t = 4096)]
     max_connections: usize,
     /// Open the web UI in the desktop's browser once the server is ready (a trial on a PC).
@@ -97,6 +98,11 @@ pub struct ServeArgs {
     /// Networks allowed to read /metrics without a token (CIDRs, repeatable; default loopback).
     #[arg(long, env = "ORDER_SYSTEM_METRICS_ALLOW", value_delimiter = ',')]
     metrics_allow: Vec<ipnet::IpNet>,
+    /// Also answer requests for this host name (repeatable), e.g. the name the shop's other
+    /// computers use or a reverse proxy's; IP addresses, localhost, --domain names and this
+    /// machine's name are answered anyway. Others get 421 (DNS-rebinding protection).
+    #[arg(long = "allowed-host", env = "ORDER_SYSTEM_ALLOWED_HOSTS", value_delimiter = ',')]
+    allowed_hosts: Vec<String>,
     /// A bearer token that opens /metrics from anywhere.
     #[arg(long, env = "ORDER_SYSTEM_METRICS_TOKEN", hide_env_values = true)]
     metrics_token: Option<String>,
@@ -139,14 +145,11 @@ fn to_config(data_dir: &Path, bcrypt_cost: u32, args: ServeArgs) -> anyhow::Resu
         config.http = "0.0.0.0:80".parse()?;
     }
     let default_https = if acme { "0.0.0.0:443" } else { "127.0.0.1:8443" };
+    config.limits.max_connections = args.max_connections.max(1);
     config.https = match (source, args.https) {
         (Some(source), addr) => Some(tls::HttpsConfig {
             addr: addr.unwrap_or_else(|| default_https.parse().expect("valid address")),
             source,
-            limits: tls::serve::Limits {
-                max_connections: args.max_connections.max(1),
-                ..Default::default()
-            },
         }),
         (None, Some(_)) => bail!("--https needs a certificate: --tls-cert and --tls-key, or --tls-self-signed"),
         (None, None) => None,
@@ -161,6 +164,7 @@ fn to_config(data_dir: &Path, bcrypt_cost: u32, args: ServeArgs) -> anyhow::Resu
     }
     config.metrics_access = access;
     config.open_browser = args.open;
+    config.allowed_hosts = args.allowed_hosts;
     Ok(config)
 }
 

@@ -8,11 +8,10 @@ use crate::db::constraint::on_unique;
 use crate::db::{Conditions, not_found_as};
 use crate::error::{AppError, AppResult};
 use crate::http::list::Paging;
-use crate::money::Money;
 
 const SELECT: &str = "SELECT c.id, c.name, c.phone, c.email, c.address, c.note, c.user_id, u.username, c.is_archived,
         (SELECT COUNT(*) FROM orders o WHERE o.customer_id = c.id),
-        (SELECT COALESCE(SUM(o.total_amount_minor), 0) FROM orders o WHERE o.customer_id = c.id AND o.status <> 'cancelled'),
+        (SELECT COALESCE(exact_sum(o.total_amount_minor), 0) FROM orders o WHERE o.customer_id = c.id AND o.status <> 'cancelled'),
         (SELECT MAX(o.created_at) FROM orders o WHERE o.customer_id = c.id),
         c.created_at, c.updated_at
     FROM customers c LEFT JOIN users u ON u.id = c.user_id";
@@ -29,7 +28,7 @@ fn customer_from_row(r: &Row) -> rusqlite::Result<Customer> {
         username: r.get(7)?,
         is_archived: r.get(8)?,
         order_count: r.get(9)?,
-        lifetime_total: Money::from_minor(r.get(10)?),
+        lifetime_total: r.get(10)?,
         last_order_at: r.get(11)?,
         created_at: r.get(12)?,
         updated_at: r.get(13)?,

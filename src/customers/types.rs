@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::error::AppError;
-use crate::money::Money;
+use crate::money::Total;
 use crate::orders::types::Order;
 use crate::validate::{nullable, optional_text, required_text};
 
@@ -23,7 +23,7 @@ pub struct Customer {
     /// All orders, cancelled ones included.
     pub order_count: i64,
     /// The sum of the customer's orders that were not cancelled.
-    pub lifetime_total: Money,
+    pub lifetime_total: Total,
     pub last_order_at: Option<String>,
     pub created_at: String,
     pub updated_at: String,

@@ -76,6 +76,7 @@ pub fn open_read_only(path: &Path) -> AppResult<Connection> {
 
 fn configure(conn: &Connection) -> AppResult<()> {
     conn.busy_timeout(BUSY_TIMEOUT)?;
+    super::functions::register(conn)?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
     // Lists use `LIMIT ? OFFSET ?`; without the query planner stability guarantee SQLite
     // re-plans such statements whenever the bound values change.

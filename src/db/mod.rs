@@ -10,6 +10,7 @@ mod checkpointer;
 pub mod conditions;
 mod connection;
 pub mod constraint;
+pub mod functions;
 pub mod metrics;
 pub mod migrations;
 mod readers;
@@ -143,6 +144,19 @@ impl Db {
         self.inner.checkpointer.close();
         self.inner.writer.close();
     }
+}
+
+/// Reads a TEXT column holding one of a closed set of values (a role, a status). Anything else
+/// is an error naming the column's meaning and the value: a corrupt row fails loudly (a logged
+/// 500, a failed `check`) instead of silently becoming some default.
+pub fn text_enum<T>(
+    value: rusqlite::types::ValueRef<'_>,
+    what: &str,
+    parse: impl Fn(&str) -> Option<T>,
+) -> rusqlite::types::FromSqlResult<T> {
+    let text = value.as_str()?;
+    parse(text)
+        .ok_or_else(|| rusqlite::types::FromSqlError::Other(format!("unknown {what} {text:?} in the database").into()))
 }
 
 /// Maps the "no row" case of a single-row query to a 404 for `what`.

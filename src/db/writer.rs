@@ -78,7 +78,8 @@ impl Generations {
 
     fn touch(&self, sql_table: &str) {
         let table = match sql_table {
-            "users" => Table::Users,
+            // A revoked bearer token changes what the users cache must answer.
+            "users" | "revoked_tokens" => Table::Users,
             "products" => Table::Products,
             _ => return,
         };

@@ -41,9 +41,9 @@ pub struct Product {
 /// in agreement.
 pub fn insert_products(conn: &Connection, rng: &mut Rng, count: u64, at: &str) -> AppResult<Vec<Product>> {
     let mut insert = conn.prepare_cached(
-        "INSERT INTO products (sku, name, description, price_minor, stock_quantity, low_stock_threshold, status,
+        "INSERT INTO products (sku, sku_key, name, description, price_minor, stock_quantity, low_stock_threshold, status,
                                created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, NULL, 'active', ?, ?)",
+         VALUES (?, ?, ?, ?, ?, ?, NULL, 'active', ?, ?)",
     )?;
     let mut ledger = conn.prepare_cached(
         "INSERT INTO inventory_movements (product_id, quantity_delta, balance_after, reason, note, created_at)
@@ -60,7 +60,8 @@ pub fn insert_products(conn: &Connection, rng: &mut Rng, count: u64, at: &str) -
             1..=3 => rng.i64(1..10),
             _ => rng.i64(20..500),
         };
-        insert.execute(params![sku, name, description, price_minor, stock, at, at])?;
+        let key = crate::products::types::sku_key(&sku);
+        insert.execute(params![sku, key, name, description, price_minor, stock, at, at])?;
         let id = conn.last_insert_rowid();
         if stock > 0 {
             ledger.execute(params![id, stock, stock, at])?;

@@ -2,9 +2,11 @@
 //! embedded UI.
 
 pub mod errors;
+pub mod hosts;
 pub mod json;
 pub mod list;
 pub mod openapi;
+pub mod serve;
 pub mod static_files;
 pub mod threads;
 

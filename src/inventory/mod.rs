@@ -54,17 +54,24 @@ impl Reason {
         }
     }
 
-    pub fn from_db(s: &str) -> Reason {
-        match s {
+    pub fn from_db(s: &str) -> Option<Reason> {
+        Some(match s {
             "initial" => Reason::Initial,
             "order" => Reason::Order,
             "cancel" => Reason::Cancel,
             "order_edit" => Reason::OrderEdit,
+            "correction" => Reason::Correction,
             "restock" => Reason::Restock,
             "damage" => Reason::Damage,
             "count" => Reason::CountCorrection,
-            _ => Reason::Correction,
-        }
+            _ => return None,
+        })
+    }
+}
+
+impl rusqlite::types::FromSql for Reason {
+    fn column_result(value: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
+        crate::db::text_enum(value, "stock movement reason", Reason::from_db)
     }
 }
 

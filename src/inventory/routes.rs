@@ -45,6 +45,7 @@ async fn adjust_stock(
     responses(
         (status = 200, description = "A page of movements", body = Page<Movement>),
         (status = 404, description = "No such product", body = ErrorBody),
+        (status = 422, description = "Bad paging or sort (created_at or id)", body = ErrorBody),
     ))]
 async fn list_movements(
     State(state): State<AppState>,
@@ -52,11 +53,12 @@ async fn list_movements(
     ApiQuery(params): ApiQuery<ListParams>,
 ) -> AppResult<Json<Page<Movement>>> {
     let paging = Paging::try_from(params)?;
+    let order_by = paging.order_by(store::MOVEMENT_SORTS, true)?;
     let page = state
         .db
         .read(move |conn| {
             products::store::get(conn, id)?;
-            let (items, total) = store::movements(conn, id, &paging)?;
+            let (items, total) = store::movements(conn, id, &paging, &order_by)?;
             Ok(Page::new(items, total, &paging))
         })
         .await?;

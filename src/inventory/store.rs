@@ -90,26 +90,33 @@ pub struct Movement {
     pub created_at: String,
 }
 
-/// A product's ledger, newest first.
-pub fn movements(conn: &Connection, product_id: i64, paging: &Paging) -> AppResult<(Vec<Movement>, i64)> {
+/// The orders `sort` may ask of the ledger: by time, which is the order of ids.
+pub const MOVEMENT_SORTS: &[(&str, &str)] = &[("created_at", "m.id"), ("id", "m.id")];
+
+/// A product's ledger, in `order_by` (from [`MOVEMENT_SORTS`]; newest first by default).
+pub fn movements(
+    conn: &Connection,
+    product_id: i64,
+    paging: &Paging,
+    order_by: &str,
+) -> AppResult<(Vec<Movement>, i64)> {
     let total: i64 = conn
         .prepare_cached("SELECT COUNT(*) FROM inventory_movements WHERE product_id = ?")?
         .query_row([product_id], |r| r.get(0))?;
     let items = conn
-        .prepare_cached(
+        .prepare_cached(&format!(
             "SELECT m.id, m.quantity_delta, m.balance_after, m.reason, m.order_id, o.order_number, m.user_id, u.username,
                     m.note, m.created_at
              FROM inventory_movements m
              LEFT JOIN orders o ON o.id = m.order_id LEFT JOIN users u ON u.id = m.user_id
-             WHERE m.product_id = ? ORDER BY m.id DESC LIMIT ? OFFSET ?",
-        )?
+             WHERE m.product_id = ? ORDER BY {order_by} LIMIT ? OFFSET ?"
+        ))?
         .query_map(params![product_id, paging.limit(), paging.offset()], |r| {
-            let reason: String = r.get(3)?;
             Ok(Movement {
                 id: r.get(0)?,
                 quantity_delta: r.get(1)?,
                 balance_after: r.get(2)?,
-                reason: Reason::from_db(&reason),
+                reason: r.get(3)?,
                 order_id: r.get(4)?,
                 order_number: r.get(5)?,
                 user_id: r.get(6)?,

@@ -55,39 +55,65 @@ fn validate_lines(items: &[NewOrderItem]) -> AppResult<Vec<(i64, i64)>> {
     Ok(lines)
 }
 
-/// Builds order lines. Products already on the order keep the price captured when they were
-/// ordered; new ones take today's price and must be active.
+/// Builds order lines. When a pending order is edited (`kept` are its lines), the units it
+/// already had keep the price captured when they were ordered, first lines first; units added
+/// beyond them are priced at today's price, on a line of their own when that price differs,
+/// and only an active product may gain units (an archived one may stay or shrink).
 fn price_lines(conn: &Connection, lines: &[(i64, i64)], kept: &[OrderItem]) -> AppResult<(Vec<OrderItem>, Money)> {
-    let mut items = Vec::with_capacity(lines.len());
-    let mut total = Money::ZERO;
+    let mut priced: Vec<(usize, String, String, i64, Money)> = Vec::with_capacity(lines.len());
     for (i, (product_id, quantity)) in lines.iter().enumerate() {
         let field = format!("items[{i}].product_id");
-        let (name, sku, price) = match kept.iter().find(|k| k.product_id == *product_id) {
-            Some(k) => (k.product_name.clone(), k.sku.clone(), k.unit_price),
-            None => {
-                let (name, sku, price, status) = products::store::for_order_line(conn, *product_id)?
-                    .ok_or_else(|| AppError::validation(&field, "no such product"))?;
-                if status != ProductStatus::Active {
-                    return Err(AppError::validation(
-                        &field,
-                        format!("{name} is archived and cannot be ordered"),
-                    ));
-                }
-                (name, sku, price)
+        let mut left = *quantity;
+        let mut had = 0;
+        for k in kept.iter().filter(|k| k.product_id == *product_id) {
+            had += k.quantity;
+            let take = left.min(k.quantity);
+            if take > 0 {
+                priced.push((i, k.product_name.clone(), k.sku.clone(), take, k.unit_price));
+                left -= take;
             }
-        };
+        }
+        if left == 0 {
+            continue;
+        }
+        let (name, sku, price, status) = products::store::for_order_line(conn, *product_id)?
+            .ok_or_else(|| AppError::validation(&field, "no such product"))?;
+        if status != ProductStatus::Active {
+            let message = if had > 0 {
+                format!("{name} is archived: its quantity may stay at {had} or shrink, not grow")
+            } else {
+                format!("{name} is archived and cannot be ordered")
+            };
+            return Err(AppError::validation(&field, message));
+        }
+        match priced.last_mut() {
+            Some(last) if last.0 == i && last.4 == price => last.3 += left,
+            _ => priced.push((i, name, sku, left, price)),
+        }
+    }
+    let mut items = Vec::with_capacity(priced.len());
+    let mut total = Money::ZERO;
+    for (i, name, sku, quantity, price) in priced {
+        let field = format!("items[{i}].product_id");
+        let product_id = lines[i].0;
         let line_total = price
-            .times(*quantity)
+            .times(quantity)
             .ok_or_else(|| AppError::validation(&field, "line total is too large"))?;
         total = total
             .checked_add(line_total)
-            .ok_or_else(|| AppError::validation("items", "order total is too large"))?;
+            .filter(|t| *t <= Money::MAX_ORDER_TOTAL)
+            .ok_or_else(|| {
+                AppError::validation(
+                    "items",
+                    format!("an order's total may be at most {}", Money::MAX_ORDER_TOTAL),
+                )
+            })?;
         items.push(OrderItem {
             id: 0,
-            product_id: *product_id,
+            product_id,
             product_name: name,
             sku,
-            quantity: *quantity,
+            quantity,
             unit_price: price,
             line_total,
         });
@@ -253,7 +279,8 @@ pub async fn get_for(db: &Db, viewer: &CurrentUser, id: i64) -> AppResult<OrderD
 }
 
 /// Edits a pending order's items and note. Stock moves by the difference, with `order_edit`
-/// ledger rows, in the same transaction; lines already on the order keep their captured price.
+/// ledger rows, in the same transaction; units already on the order keep their captured price
+/// and added units take today's (see [`price_lines`]).
 pub async fn edit(db: &Db, actor: &CurrentUser, id: i64, patch: OrderPatch) -> AppResult<OrderDetail> {
     let lines = patch.items.as_deref().map(validate_lines).transpose()?;
     let note = patch

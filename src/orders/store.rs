@@ -16,11 +16,10 @@ const ORDER_COLUMNS: &str = "o.id, o.order_number, o.status, o.customer_id, c.na
 const ORDER_FROM: &str = "orders o LEFT JOIN customers c ON c.id = o.customer_id LEFT JOIN users u ON u.id = o.user_id";
 
 fn order_from_row(row: &Row) -> rusqlite::Result<Order> {
-    let status: String = row.get(2)?;
     Ok(Order {
         id: row.get(0)?,
         order_number: row.get(1)?,
-        status: OrderStatus::parse(&status).unwrap_or(OrderStatus::Pending),
+        status: row.get(2)?,
         customer_id: row.get(3)?,
         customer_name: row.get(4)?,
         user_id: row.get(5)?,
@@ -149,11 +148,9 @@ pub fn history(conn: &Connection, order_id: i64) -> AppResult<Vec<StatusChange>>
              FROM order_status_history h LEFT JOIN users u ON u.id = h.user_id WHERE h.order_id = ? ORDER BY h.id",
         )?
         .query_map([order_id], |r| {
-            let from: Option<String> = r.get(0)?;
-            let to: String = r.get(1)?;
             Ok(StatusChange {
-                from_status: from.as_deref().and_then(OrderStatus::parse),
-                to_status: OrderStatus::parse(&to).unwrap_or(OrderStatus::Pending),
+                from_status: r.get(0)?,
+                to_status: r.get(1)?,
                 user_id: r.get(2)?,
                 username: r.get(3)?,
                 created_at: r.get(4)?,
@@ -381,14 +378,7 @@ pub fn for_each_line(
 pub fn totals_by_status(conn: &Connection) -> AppResult<Vec<(OrderStatus, i64, Money)>> {
     let rows = conn
         .prepare_cached("SELECT status, order_count, total_amount_minor FROM order_status_totals")?
-        .query_map([], |r| {
-            let status: String = r.get(0)?;
-            Ok((
-                OrderStatus::parse(&status).unwrap_or(OrderStatus::Pending),
-                r.get(1)?,
-                Money::from_minor(r.get(2)?),
-            ))
-        })?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, Money::from_minor(r.get(2)?))))?
         .collect::<Result<Vec<_>, _>>()?;
     Ok(rows)
 }

@@ -55,6 +55,12 @@ impl OrderStatus {
     }
 }
 
+impl rusqlite::types::FromSql for OrderStatus {
+    fn column_result(value: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
+        crate::db::text_enum(value, "order status", OrderStatus::parse)
+    }
+}
+
 #[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct Order {
     pub id: i64,

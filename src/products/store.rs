@@ -5,7 +5,7 @@ use std::sync::LazyLock;
 use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, Row, params, params_from_iter};
 
-use super::types::{Product, ProductStatus};
+use super::types::{Product, ProductStatus, sku_key};
 use crate::db::constraint::on_unique;
 use crate::db::{Conditions, not_found_as};
 use crate::error::{AppError, AppResult};
@@ -30,7 +30,6 @@ fn columns() -> &'static str {
 }
 
 fn product_from_row(row: &Row) -> rusqlite::Result<Product> {
-    let status: String = row.get(7)?;
     Ok(Product {
         id: row.get(0)?,
         sku: row.get(1)?,
@@ -40,7 +39,7 @@ fn product_from_row(row: &Row) -> rusqlite::Result<Product> {
         stock_quantity: row.get(5)?,
         low_stock_threshold: row.get(6)?,
         is_low_stock: row.get(10)?,
-        status: ProductStatus::parse(&status),
+        status: row.get(7)?,
         created_at: row.get(8)?,
         updated_at: row.get(9)?,
     })
@@ -59,13 +58,7 @@ pub fn for_order_line(conn: &Connection, id: i64) -> AppResult<Option<(String, S
     Ok(conn
         .prepare_cached("SELECT name, sku, price_minor, status FROM products WHERE id = ?")?
         .query_row([id], |r| {
-            let status: String = r.get(3)?;
-            Ok((
-                r.get(0)?,
-                r.get(1)?,
-                Money::from_minor(r.get(2)?),
-                ProductStatus::parse(&status),
-            ))
+            Ok((r.get(0)?, r.get(1)?, Money::from_minor(r.get(2)?), r.get(3)?))
         })
         .optional()?)
 }
@@ -73,21 +66,24 @@ pub fn for_order_line(conn: &Connection, id: i64) -> AppResult<Option<(String, S
 /// Inserts a product with zero stock; the caller records its initial stock in the ledger.
 pub fn insert(conn: &Connection, p: &Product) -> AppResult<i64> {
     conn.prepare_cached(
-        "INSERT INTO products (sku, name, description, price_minor, stock_quantity, low_stock_threshold, status, created_at, updated_at)
-         VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?)",
+        "INSERT INTO products (sku, sku_key, name, description, price_minor, stock_quantity, low_stock_threshold, status, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?, ?)",
     )?
-    .execute(params![p.sku, p.name, p.description, p.price.minor(), p.low_stock_threshold, p.status.as_str(), p.created_at, p.updated_at])
+    .execute(params![p.sku, sku_key(&p.sku), p.name, p.description, p.price.minor(), p.low_stock_threshold, p.status.as_str(), p.created_at, p.updated_at])
     .map_err(on_unique("products.sku", || sku_taken(&p.sku)))?;
     Ok(conn.last_insert_rowid())
 }
 
-/// Writes back every field but the stock, which only the ledger moves.
+/// Writes back every field but the stock, which only the ledger moves. The SKU's key is set
+/// only when the SKU changes: a product whose key was left empty because it looked like
+/// another's (see db::normalize) can still be edited, and gets its key once renamed.
 pub fn update(conn: &Connection, p: &Product) -> AppResult<()> {
     conn.prepare_cached(
-        "UPDATE products SET sku = ?, name = ?, description = ?, price_minor = ?, low_stock_threshold = ?, status = ?, updated_at = ?
-         WHERE id = ?",
+        "UPDATE products SET sku_key = CASE WHEN sku = ?1 THEN sku_key ELSE ?2 END, sku = ?1, name = ?3, description = ?4,
+                price_minor = ?5, low_stock_threshold = ?6, status = ?7, updated_at = ?8
+         WHERE id = ?9",
     )?
-    .execute(params![p.sku, p.name, p.description, p.price.minor(), p.low_stock_threshold, p.status.as_str(), p.updated_at, p.id])
+    .execute(params![p.sku, sku_key(&p.sku), p.name, p.description, p.price.minor(), p.low_stock_threshold, p.status.as_str(), p.updated_at, p.id])
     .map_err(on_unique("products.sku", || sku_taken(&p.sku)))?;
     Ok(())
 }
@@ -172,7 +168,7 @@ pub fn for_each(conn: &Connection, mut each: impl FnMut(&Product) -> AppResult<(
 pub fn id_by_sku(conn: &Connection, sku: &str) -> AppResult<Option<i64>> {
     use rusqlite::OptionalExtension;
     Ok(conn
-        .prepare_cached("SELECT id FROM products WHERE sku = ?")?
-        .query_row([sku], |r| r.get(0))
+        .prepare_cached("SELECT id FROM products WHERE sku_key = ?1 OR (sku_key IS NULL AND sku = ?2)")?
+        .query_row([sku_key(sku), sku.to_owned()], |r| r.get(0))
         .optional()?)
 }

@@ -24,12 +24,18 @@ impl ProductStatus {
         }
     }
 
-    pub fn parse(s: &str) -> ProductStatus {
-        if s == "archived" {
-            ProductStatus::Archived
-        } else {
-            ProductStatus::Active
+    pub fn parse(s: &str) -> Option<ProductStatus> {
+        match s {
+            "active" => Some(ProductStatus::Active),
+            "archived" => Some(ProductStatus::Archived),
+            _ => None,
         }
+    }
+}
+
+impl rusqlite::types::FromSql for ProductStatus {
+    fn column_result(value: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
+        crate::db::text_enum(value, "product status", ProductStatus::parse)
     }
 }
 
@@ -80,13 +86,20 @@ pub struct ProductPatch {
     pub status: Option<ProductStatus>,
 }
 
-/// A stock-keeping unit: 1 to 64 visible characters, no spaces.
+/// A stock-keeping unit: 1 to 64 visible characters, no spaces, in its NFKC spelling (a
+/// full-width "ＮＦ-550" is stored as "NF-550"). Two SKUs are the same when their
+/// [`sku_key`]s are: `nf-550` and `NF-550` are one product.
 pub fn parse_sku(raw: &str) -> Result<String, AppError> {
-    let sku = required_text("sku", raw, 64)?;
+    let sku = required_text("sku", &crate::validate::identifier(raw), 64)?;
     if sku.chars().any(char::is_whitespace) {
         return Err(AppError::validation("sku", "must not contain spaces"));
     }
     Ok(sku)
+}
+
+/// What SKUs are matched by, whatever their case or width.
+pub fn sku_key(sku: &str) -> String {
+    crate::validate::identifier_key(sku)
 }
 
 pub fn parse_name(raw: &str) -> Result<String, AppError> {
@@ -96,6 +109,12 @@ pub fn parse_name(raw: &str) -> Result<String, AppError> {
 pub fn check_price(price: Money) -> Result<Money, AppError> {
     if price.is_negative() {
         return Err(AppError::validation("price", "must not be negative"));
+    }
+    if price > Money::MAX_PRICE {
+        return Err(AppError::validation(
+            "price",
+            format!("must be at most {}", Money::MAX_PRICE),
+        ));
     }
     Ok(price)
 }

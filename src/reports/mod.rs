@@ -12,7 +12,7 @@ use utoipa::ToSchema;
 use crate::clock;
 use crate::error::{AppError, AppResult};
 use crate::http::list::DateRange;
-use crate::money::Money;
+use crate::money::Total;
 
 /// The longest range a report covers.
 const MAX_DAYS: u64 = 3700;
@@ -99,12 +99,12 @@ pub struct SalesRow {
     /// 2026-11-28, 2026-W48 or 2026-11.
     pub period: String,
     pub orders: i64,
-    pub revenue: Money,
+    pub revenue: Total,
 }
 
 /// Buckets 15-minute UTC slots into the shop's periods, with a row (maybe zero) for every
 /// period of the span, so a chart has no gaps.
-pub fn bucket(slots: &[(String, i64, Money)], span: &Span, grouping: Grouping, tz: Tz) -> AppResult<Vec<SalesRow>> {
+pub fn bucket(slots: &[(String, i64, Total)], span: &Span, grouping: Grouping, tz: Tz) -> AppResult<Vec<SalesRow>> {
     let mut rows: Vec<SalesRow> = Vec::new();
     let mut day = span.first_day;
     while day <= span.last_day {
@@ -113,7 +113,7 @@ pub fn bucket(slots: &[(String, i64, Money)], span: &Span, grouping: Grouping, t
             rows.push(SalesRow {
                 period: name,
                 orders: 0,
-                revenue: Money::ZERO,
+                revenue: Total::ZERO,
             });
         }
         day = day.succ_opt().ok_or_else(|| AppError::internal("date overflow"))?;
@@ -125,10 +125,7 @@ pub fn bucket(slots: &[(String, i64, Money)], span: &Span, grouping: Grouping, t
         let name = period(at.with_timezone(&tz).date_naive(), grouping);
         if let Some(row) = rows.iter_mut().find(|r| r.period == name) {
             row.orders += orders;
-            row.revenue = row
-                .revenue
-                .checked_add(*revenue)
-                .ok_or_else(|| AppError::internal("revenue overflow"))?;
+            row.revenue = row.revenue.plus(*revenue);
         }
     }
     Ok(rows)
@@ -152,8 +149,8 @@ mod tests {
         );
         // 2026-11-27T16:15Z is 00:15 on the 28th in Shanghai.
         let slots = vec![
-            ("2026-11-27T15:45".to_owned(), 2, Money::from_minor(100)),
-            ("2026-11-27T16:15".to_owned(), 1, Money::from_minor(50)),
+            ("2026-11-27T15:45".to_owned(), 2, Total::from_minor(100)),
+            ("2026-11-27T16:15".to_owned(), 1, Total::from_minor(50)),
         ];
         let rows = bucket(&slots, &span, Grouping::Day, tz).unwrap();
         assert_eq!(
@@ -162,12 +159,12 @@ mod tests {
                 SalesRow {
                     period: "2026-11-27".into(),
                     orders: 2,
-                    revenue: Money::from_minor(100)
+                    revenue: Total::from_minor(100)
                 },
                 SalesRow {
                     period: "2026-11-28".into(),
                     orders: 1,
-                    revenue: Money::from_minor(50)
+                    revenue: Total::from_minor(50)
                 },
             ]
         );

@@ -12,7 +12,7 @@ use crate::app::AppState;
 use crate::error::{AppError, AppResult, ErrorBody};
 use crate::http::json::ApiQuery;
 use crate::http::list::DateRange;
-use crate::money::Money;
+use crate::money::Total;
 use crate::orders::types::OrderStatus;
 use crate::products;
 use crate::products::types::Product;
@@ -57,7 +57,7 @@ pub struct SalesReport {
     /// One row per period, zero when nothing sold.
     pub rows: Vec<SalesRow>,
     pub total_orders: i64,
-    pub total_revenue: Money,
+    pub total_revenue: Total,
 }
 
 /// Sales (orders that were not cancelled) per day, week or month; by default the last 30 days.
@@ -80,7 +80,7 @@ async fn sales(
     let slots = state.db.read(move |conn| store::sales_slots(conn, &from, &to)).await?;
     let rows = bucket(&slots, &span, group, tz)?;
     let total_orders = rows.iter().map(|r| r.orders).sum();
-    let total_revenue = rows.iter().try_fold(Money::ZERO, |acc, r| acc.checked_add(r.revenue));
+    let total_revenue = rows.iter().fold(Total::ZERO, |acc, r| acc.plus(r.revenue));
     Ok(Json(SalesReport {
         group,
         first_day: span.first_day.to_string(),
@@ -88,7 +88,7 @@ async fn sales(
         currency_code: settings.currency_code.clone(),
         rows,
         total_orders,
-        total_revenue: total_revenue.ok_or_else(|| AppError::internal("revenue overflow"))?,
+        total_revenue,
     }))
 }
 
@@ -99,7 +99,7 @@ pub struct ProductSalesRow {
     pub name: String,
     pub quantity: i64,
     pub orders: i64,
-    pub revenue: Money,
+    pub revenue: Total,
 }
 
 /// Best-selling products over a range (default: the last 30 days), by revenue.
@@ -138,7 +138,7 @@ async fn sales_by_product(
 pub struct StatusRow {
     pub status: OrderStatus,
     pub count: i64,
-    pub total_amount: Money,
+    pub total_amount: Total,
 }
 
 /// Orders created in a range (default: the last 30 days) per status, every status listed.
@@ -165,7 +165,7 @@ async fn orders_by_status(
                 StatusRow {
                     status,
                     count: f.map_or(0, |f| f.1),
-                    total_amount: f.map_or(Money::ZERO, |f| f.2),
+                    total_amount: f.map_or(Total::ZERO, |f| f.2),
                 }
             })
             .collect(),
@@ -177,7 +177,7 @@ pub struct CustomerRow {
     pub customer_id: i64,
     pub name: String,
     pub orders: i64,
-    pub revenue: Money,
+    pub revenue: Total,
 }
 
 /// The customers who bought the most over a range (default: the last 30 days).

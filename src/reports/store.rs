@@ -1,23 +1,24 @@
-//! The SQL of reports. Every total is summed from integer minor units.
+//! The SQL of reports. Every total is summed from integer minor units, with `exact_sum` (see
+//! db::functions), so no total overflows.
 
 use rusqlite::{Connection, params};
 
 use crate::error::AppResult;
-use crate::money::Money;
+use crate::money::Total;
 use crate::orders::types::OrderStatus;
 
 /// Sales per 15-minute UTC slot ("2026-11-28T05:15"), so that the caller can bucket them into
 /// the shop's days, weeks or months whatever its time zone's offset (all are multiples of 15
 /// minutes). Cancelled orders are not sales.
-pub fn sales_slots(conn: &Connection, from: &str, to: &str) -> AppResult<Vec<(String, i64, Money)>> {
+pub fn sales_slots(conn: &Connection, from: &str, to: &str) -> AppResult<Vec<(String, i64, Total)>> {
     let rows = conn
         .prepare_cached(
             "SELECT substr(created_at, 1, 14) || printf('%02d', (CAST(substr(created_at, 15, 2) AS INTEGER) / 15) * 15) AS slot,
-                    COUNT(*), SUM(total_amount_minor)
+                    COUNT(*), exact_sum(total_amount_minor)
              FROM orders WHERE created_at >= ? AND created_at < ? AND status <> 'cancelled'
              GROUP BY slot ORDER BY slot",
         )?
-        .query_map(params![from, to], |r| Ok((r.get(0)?, r.get(1)?, Money::from_minor(r.get(2)?))))?
+        .query_map(params![from, to], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
         .collect::<Result<Vec<_>, _>>()?;
     Ok(rows)
 }
@@ -27,17 +28,20 @@ pub struct ProductSales {
     pub sku: String,
     pub name: String,
     pub quantity: i64,
-    pub revenue: Money,
+    pub revenue: Total,
     pub orders: i64,
 }
 
+/// Rank by revenue. `exact_sum` answers TEXT past 64 bits, and TEXT sorts after every INTEGER
+/// in SQLite, so the ranking compares the sums as numbers (REAL): only the order comes from it,
+/// never an amount.
 pub fn sales_by_product(conn: &Connection, from: &str, to: &str, limit: i64) -> AppResult<Vec<ProductSales>> {
     let rows = conn
         .prepare_cached(
-            "SELECT i.product_id, p.sku, p.name, SUM(i.quantity), SUM(i.line_total_minor), COUNT(DISTINCT i.order_id)
+            "SELECT i.product_id, p.sku, p.name, SUM(i.quantity), exact_sum(i.line_total_minor) AS revenue, COUNT(DISTINCT i.order_id)
              FROM orders o JOIN order_items i ON i.order_id = o.id JOIN products p ON p.id = i.product_id
              WHERE o.created_at >= ? AND o.created_at < ? AND o.status <> 'cancelled'
-             GROUP BY i.product_id ORDER BY SUM(i.line_total_minor) DESC, i.product_id LIMIT ?",
+             GROUP BY i.product_id ORDER BY CAST(revenue AS REAL) DESC, i.product_id LIMIT ?",
         )?
         .query_map(params![from, to, limit], |r| {
             Ok(ProductSales {
@@ -45,7 +49,7 @@ pub fn sales_by_product(conn: &Connection, from: &str, to: &str, limit: i64) -> 
                 sku: r.get(1)?,
                 name: r.get(2)?,
                 quantity: r.get(3)?,
-                revenue: Money::from_minor(r.get(4)?),
+                revenue: r.get(4)?,
                 orders: r.get(5)?,
             })
         })?
@@ -53,20 +57,13 @@ pub fn sales_by_product(conn: &Connection, from: &str, to: &str, limit: i64) -> 
     Ok(rows)
 }
 
-pub fn by_status(conn: &Connection, from: &str, to: &str) -> AppResult<Vec<(OrderStatus, i64, Money)>> {
+pub fn by_status(conn: &Connection, from: &str, to: &str) -> AppResult<Vec<(OrderStatus, i64, Total)>> {
     let rows = conn
         .prepare_cached(
-            "SELECT status, COUNT(*), SUM(total_amount_minor) FROM orders
+            "SELECT status, COUNT(*), exact_sum(total_amount_minor) FROM orders
              WHERE created_at >= ? AND created_at < ? GROUP BY status",
         )?
-        .query_map(params![from, to], |r| {
-            let status: String = r.get(0)?;
-            Ok((
-                OrderStatus::parse(&status).unwrap_or(OrderStatus::Pending),
-                r.get(1)?,
-                Money::from_minor(r.get(2)?),
-            ))
-        })?
+        .query_map(params![from, to], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
         .collect::<Result<Vec<_>, _>>()?;
     Ok(rows)
 }
@@ -75,23 +72,23 @@ pub struct CustomerSales {
     pub customer_id: i64,
     pub name: String,
     pub orders: i64,
-    pub revenue: Money,
+    pub revenue: Total,
 }
 
 pub fn top_customers(conn: &Connection, from: &str, to: &str, limit: i64) -> AppResult<Vec<CustomerSales>> {
     let rows = conn
         .prepare_cached(
-            "SELECT o.customer_id, c.name, COUNT(*), SUM(o.total_amount_minor)
+            "SELECT o.customer_id, c.name, COUNT(*), exact_sum(o.total_amount_minor) AS revenue
              FROM orders o JOIN customers c ON c.id = o.customer_id
              WHERE o.created_at >= ? AND o.created_at < ? AND o.status <> 'cancelled'
-             GROUP BY o.customer_id ORDER BY SUM(o.total_amount_minor) DESC, o.customer_id LIMIT ?",
+             GROUP BY o.customer_id ORDER BY CAST(revenue AS REAL) DESC, o.customer_id LIMIT ?",
         )?
         .query_map(params![from, to, limit], |r| {
             Ok(CustomerSales {
                 customer_id: r.get(0)?,
                 name: r.get(1)?,
                 orders: r.get(2)?,
-                revenue: Money::from_minor(r.get(3)?),
+                revenue: r.get(3)?,
             })
         })?
         .collect::<Result<Vec<_>, _>>()?;

@@ -3,9 +3,11 @@
 use rusqlite::{Connection, params};
 
 use super::Settings;
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 
-/// The stored settings over the defaults; a stored value that no longer parses keeps the default.
+/// The stored settings over the defaults. A stored value that does not parse is an error that
+/// names it: the server refuses to start and `check` reports it, rather than quietly using
+/// another time zone or threshold than the shop chose.
 pub fn load(conn: &Connection) -> AppResult<Settings> {
     let mut settings = Settings::default();
     let mut stmt = conn.prepare_cached("SELECT key, value FROM settings")?;
@@ -16,15 +18,24 @@ pub fn load(conn: &Connection) -> AppResult<Settings> {
             "business_name" => settings.business_name = value,
             "currency_code" => settings.currency_code = value,
             "currency_symbol" => settings.currency_symbol = value,
-            "time_zone" if value.parse::<chrono_tz::Tz>().is_ok() => settings.time_zone = value,
+            "time_zone" => {
+                value.parse::<chrono_tz::Tz>().map_err(|_| corrupt(&key, &value))?;
+                settings.time_zone = value
+            }
             "order_number_prefix" => settings.order_number_prefix = value,
             "default_low_stock_threshold" => {
-                settings.default_low_stock_threshold = value.parse().unwrap_or(settings.default_low_stock_threshold)
+                settings.default_low_stock_threshold = value.parse().map_err(|_| corrupt(&key, &value))?
             }
             _ => {}
         }
     }
     Ok(settings)
+}
+
+fn corrupt(key: &str, value: &str) -> AppError {
+    AppError::Internal(format!(
+        "the setting {key} holds {value:?}, which is not valid; fix it in the settings table"
+    ))
 }
 
 pub fn save(conn: &Connection, s: &Settings, now: &str) -> AppResult<()> {

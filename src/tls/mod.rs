@@ -6,7 +6,6 @@ pub mod acme;
 pub mod certs;
 pub mod redirect;
 pub mod self_signed;
-pub mod serve;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -32,7 +31,6 @@ pub enum Source {
 pub struct HttpsConfig {
     pub addr: SocketAddr,
     pub source: Source,
-    pub limits: serve::Limits,
 }
 
 /// Uses the ring provider everywhere in the process (tests call this too).

@@ -10,6 +10,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use rustls_acme::ResolvesServerCertAcme;
 
+use crate::http::hosts::strip_port;
+
 /// The redirecting router; with ACME, it also answers http-01 challenges.
 pub fn router(https_port: u16, acme: Option<Arc<ResolvesServerCertAcme>>) -> Router {
     let mut router = Router::new();
@@ -46,25 +48,4 @@ fn redirect(headers: &HeaderMap, uri: &Uri, https_port: u16) -> Response {
         response.headers_mut().insert(header::LOCATION, v);
     }
     response
-}
-
-/// "shop.example:80" → "shop.example"; "[::1]:80" → "[::1]".
-fn strip_port(host: &str) -> &str {
-    if let Some(end) = host.rfind(']') {
-        return &host[..=end];
-    }
-    host.rsplit_once(':').map_or(host, |(h, _)| h)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::strip_port;
-
-    #[test]
-    fn hosts_lose_their_port() {
-        assert_eq!(strip_port("shop.example:80"), "shop.example");
-        assert_eq!(strip_port("shop.example"), "shop.example");
-        assert_eq!(strip_port("[::1]:8080"), "[::1]");
-        assert_eq!(strip_port("127.0.0.1:8080"), "127.0.0.1");
-    }
 }

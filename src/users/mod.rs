@@ -218,6 +218,10 @@ pub async fn update(db: &Db, actor: Actor<'_>, id: i64, patch: UserPatch) -> App
         }
         let now = clock::now();
         store::update(conn, &user, &now)?;
+        if before.is_active && !user.is_active {
+            // For good: re-enabling the account later must not revive these sessions.
+            store::end_sessions(conn, id)?;
+        }
         let after = store::get(conn, id)?;
         audit::store::record(
             conn,

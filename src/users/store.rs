@@ -2,7 +2,7 @@
 
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
-use super::types::{Role, User};
+use super::types::{Role, User, Username};
 use crate::db::constraint::{Kind, on_constraint, on_unique};
 use crate::db::not_found_as;
 use crate::error::{AppError, AppResult};
@@ -12,13 +12,12 @@ const COLUMNS: &str = "id, username, email, full_name, role, is_active, must_cha
                        last_login_at, created_at, updated_at";
 
 fn user_from_row(row: &Row) -> rusqlite::Result<User> {
-    let role: String = row.get(4)?;
     Ok(User {
         id: row.get(0)?,
         username: row.get(1)?,
         email: row.get(2)?,
         full_name: row.get(3)?,
-        role: Role::parse(&role).unwrap_or(Role::Customer),
+        role: row.get(4)?,
         is_active: row.get(5)?,
         must_change_password: row.get(6)?,
         last_login_at: row.get(7)?,
@@ -35,25 +34,32 @@ pub struct AuthRow {
     pub is_active: bool,
     pub must_change_password: bool,
     pub token_version: i64,
+    /// Ids of this user's bearer tokens that were signed out before they expired.
+    pub revoked_tokens: Vec<String>,
 }
 
-pub fn auth_row(conn: &Connection, id: i64) -> AppResult<Option<AuthRow>> {
+pub fn auth_row(conn: &Connection, id: i64, now: &str) -> AppResult<Option<AuthRow>> {
     let mut stmt = conn.prepare_cached(
         "SELECT username, role, is_active, must_change_password, token_version FROM users WHERE id = ?",
     )?;
     let row = stmt
         .query_row([id], |r| {
-            let role: String = r.get(1)?;
             Ok(AuthRow {
                 username: r.get(0)?,
-                role: Role::parse(&role).unwrap_or(Role::Customer),
+                role: r.get(1)?,
                 is_active: r.get(2)?,
                 must_change_password: r.get(3)?,
                 token_version: r.get(4)?,
+                revoked_tokens: Vec::new(),
             })
         })
         .optional()?;
-    Ok(row)
+    let Some(mut row) = row else { return Ok(None) };
+    row.revoked_tokens = conn
+        .prepare_cached("SELECT jti FROM revoked_tokens WHERE user_id = ? AND expires_at > ?")?
+        .query_map(params![id, now], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    Ok(Some(row))
 }
 
 /// The stored credentials behind a username (case-insensitive).
@@ -117,11 +123,12 @@ pub struct NewUserRow<'a> {
 
 pub fn insert(conn: &Connection, u: &NewUserRow) -> AppResult<i64> {
     let mut stmt = conn.prepare_cached(
-        "INSERT INTO users (username, email, full_name, role, password_hash, must_change_password, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO users (username, username_key, email, full_name, role, password_hash, must_change_password, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )?;
     stmt.execute(params![
         u.username,
+        Username::key(u.username),
         u.email,
         u.full_name,
         u.role.as_str(),
@@ -155,6 +162,14 @@ pub fn update(conn: &Connection, user: &User, now: &str) -> AppResult<()> {
         now,
         user.id
     ])?;
+    Ok(())
+}
+
+/// Bumps the token version: every token and session issued so far stops working, and stays
+/// stopped whatever happens to the account later (disabling, then enabling it again).
+pub fn end_sessions(conn: &Connection, id: i64) -> AppResult<()> {
+    conn.prepare_cached("UPDATE users SET token_version = token_version + 1 WHERE id = ?")?
+        .execute([id])?;
     Ok(())
 }
 

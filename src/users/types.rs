@@ -40,6 +40,12 @@ impl Role {
     }
 }
 
+impl rusqlite::types::FromSql for Role {
+    fn column_result(value: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
+        crate::db::text_enum(value, "role", Role::parse)
+    }
+}
+
 /// A user as the API shows it (never with the password hash).
 #[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct User {
@@ -60,11 +66,18 @@ pub struct User {
 pub struct Username(String);
 
 impl Username {
-    /// The canonical spelling of a name as typed: trimmed, then NFKC, so "ａｄｍｉｎ" (fullwidth)
-    /// is "admin" and a composed "é" equals "e" + accent. Sign-in looks names up this way too.
+    /// The canonical spelling of a name as typed: NFKC with invisible characters removed
+    /// (see `validate::identifier`), so "ａｄｍｉｎ" (fullwidth) is "admin" and a composed "é"
+    /// equals "e" + accent. Sign-in looks names up this way too.
     pub fn normalize(raw: &str) -> String {
-        use unicode_normalization::UnicodeNormalization;
-        raw.trim().nfkc().collect()
+        crate::validate::identifier(raw)
+    }
+
+    /// What makes two names the same account: their UTS #39 skeleton in lower case, so
+    /// "аdmin" (Cyrillic а), "ADMIN" and "admin" are one name. Stored as `users.username_key`
+    /// under a unique index.
+    pub fn key(name: &str) -> String {
+        unicode_security::skeleton(&Self::normalize(name).to_lowercase()).collect()
     }
 
     pub fn parse(raw: &str) -> Result<Self, AppError> {
@@ -81,6 +94,19 @@ impl Username {
             return Err(AppError::validation(
                 "username",
                 "may contain only letters, digits, _ - . @",
+            ));
+        }
+        // One script, or Latin with Chinese, Japanese or Korean (UTS #39 "highly
+        // restrictive"): a Cyrillic or Greek letter among Latin ones is a disguise.
+        use unicode_security::{RestrictionLevel, RestrictionLevelDetection};
+        let letters: String = name.chars().filter(|c| c.is_alphanumeric()).collect();
+        if !letters
+            .as_str()
+            .check_restriction_level(RestrictionLevel::HighlyRestrictive)
+        {
+            return Err(AppError::validation(
+                "username",
+                "must not mix alphabets (such as Latin with Cyrillic or Greek letters)",
             ));
         }
         Ok(Self(name.to_owned()))

@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use common::TestServer;
 use common::process::free_port;
 use order_system::tls::acme::AcmeSettings;
-use order_system::tls::{HttpsConfig, Source, serve::Limits};
+use order_system::tls::{HttpsConfig, Source};
 
 /// What a test waits for in the certificate a handshake gets.
 type Check = Box<dyn Fn(&Option<Vec<u8>>) -> bool + Send>;
@@ -106,7 +106,6 @@ async fn certificates_are_issued_renewed_cached_and_survive_a_missing_ca() {
             directory: env["ACME_DIRECTORY"].clone(),
             ca_root: Some(env["PEBBLE_CA_ROOT"].clone().into()),
         }),
-        limits: Limits::default(),
     };
     let data = dir.path().join("data");
     let start = |https: HttpsConfig, data: std::path::PathBuf| async move {

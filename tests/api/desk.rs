@@ -284,7 +284,8 @@ async fn pending_orders_can_be_edited_with_exact_stock() {
         )
         .await;
     let url = format!("/api/orders/{}", order["id"]);
-    // A's price changes; the order keeps the captured 10.00 for A.
+    // A's price changes: the two units already ordered keep the captured 10.00, the three
+    // added ones are at today's 99.00, on a line of their own.
     srv.patch(&format!("/api/products/{}", a["id"]), &admin, json!({"price": "99.00"}))
         .await;
 
@@ -292,7 +293,23 @@ async fn pending_orders_can_be_edited_with_exact_stock() {
         .patch(&url, &admin, json!({"items": [{"product_id": a["id"], "quantity": 5}, {"product_id": c["id"], "quantity": 1}], "note": "改单"}))
         .await;
     assert_eq!(status, StatusCode::OK, "{edited}");
-    assert_eq!(edited["total_amount"], "55.00", "5 × 10.00 (captured) + 1 × 5.00");
+    assert_eq!(
+        edited["total_amount"], "322.00",
+        "2 × 10.00 (captured) + 3 × 99.00 + 1 × 5.00"
+    );
+    let lines: Vec<(i64, String)> = edited["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["product_id"] == a["id"])
+        .map(|i| {
+            (
+                i["quantity"].as_i64().unwrap(),
+                i["unit_price"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(lines, vec![(2, "10.00".to_owned()), (3, "99.00".to_owned())]);
     assert_eq!(edited["note"], "改单");
     let stock = |p: &Value| {
         let id = p["id"].as_i64().unwrap();
@@ -343,6 +360,51 @@ async fn pending_orders_can_be_edited_with_exact_stock() {
         )
         .unwrap();
     assert_eq!(edits, 3, "A +3 taken, B 3 back, C 1 taken");
+}
+
+#[tokio::test]
+async fn an_archived_product_on_a_pending_order_may_stay_or_shrink_but_not_grow() {
+    let srv = TestServer::start().await;
+    let admin = srv.admin().await;
+    let p = srv.product(&admin, "OLD", "3.00", 10).await;
+    let other = srv.product(&admin, "NEW", "1.00", 10).await;
+    let (_, order) = srv
+        .post(
+            "/api/orders",
+            &admin,
+            json!({"items": [{"product_id": p["id"], "quantity": 3}]}),
+        )
+        .await;
+    let url = format!("/api/orders/{}", order["id"]);
+    let (status, _) = srv
+        .patch(
+            &format!("/api/products/{}", p["id"]),
+            &admin,
+            json!({"status": "archived"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, body) = srv
+        .patch(&url, &admin, json!({"items": [{"product_id": p["id"], "quantity": 4}]}))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("may stay at 3 or shrink"),
+        "{body}"
+    );
+    let (status, body) = srv
+        .patch(
+            &url,
+            &admin,
+            json!({"items": [{"product_id": p["id"], "quantity": 2}, {"product_id": other["id"], "quantity": 1}]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["total_amount"], "7.00");
+    srv.assert_ledger_consistent();
 }
 
 #[tokio::test]

@@ -9,7 +9,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use common::TestServer;
-use order_system::tls::{HttpsConfig, Source, serve::Limits};
+use order_system::http::serve::Limits;
+use order_system::tls::{HttpsConfig, Source};
 use reqwest::{StatusCode, header};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
@@ -55,11 +56,10 @@ impl Ca {
     }
 }
 
-fn https(source: Source, limits: Limits) -> HttpsConfig {
+fn https(source: Source) -> HttpsConfig {
     HttpsConfig {
         addr: "127.0.0.1:0".parse().unwrap(),
         source,
-        limits,
     }
 }
 
@@ -96,7 +96,8 @@ async fn https_serves_h2_with_hsts_and_http_redirects() {
     let (cert, key, _) = ca.leaf(dir.path(), "a", false);
     let srv = TestServer::start_with(|c| {
         c.admin_password = Some(common::ADMIN_PASSWORD.into());
-        c.https = Some(https(Source::Files { cert, key }, Limits::default()));
+        c.https = Some(https(Source::Files { cert, key }));
+        c.allowed_hosts = vec!["shop.example".into()];
     })
     .await;
     let port = srv.server().https_addr.unwrap().port();
@@ -157,6 +158,14 @@ async fn https_serves_h2_with_hsts_and_http_redirects() {
         resp.headers()[header::LOCATION],
         format!("https://shop.example:{port}/")
     );
+    // A name the server was not told about is not redirected to (DNS rebinding).
+    let resp = client
+        .get(format!("http://localhost:{http_port}/"))
+        .header(header::HOST, "evil.example")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::MISDIRECTED_REQUEST);
 
     // TLS 1.1 is refused, TLS 1.2 accepted (openssl's client, allowed to try old versions).
     let s_client = |version: &'static str| {
@@ -195,13 +204,10 @@ async fn certificate_files_reload_without_dropping_connections() {
     let (cert, key, first) = ca.leaf(dir.path(), "a", false);
     let srv = TestServer::start_with(|c| {
         c.admin_password = Some(common::ADMIN_PASSWORD.into());
-        c.https = Some(https(
-            Source::Files {
-                cert: cert.clone(),
-                key: key.clone(),
-            },
-            Limits::default(),
-        ));
+        c.https = Some(https(Source::Files {
+            cert: cert.clone(),
+            key: key.clone(),
+        }));
     })
     .await;
     let port = srv.server().https_addr.unwrap().port();
@@ -262,7 +268,7 @@ async fn bad_certificates_are_clear_startup_errors() {
         (key.clone(), key.clone(), "good.key"),
     ];
     for (c, k, needle) in cases {
-        let config = https(Source::Files { cert: c, key: k }, Limits::default());
+        let config = https(Source::Files { cert: c, key: k });
         let err = order_system::tls::prepare(&config, dir.path())
             .map(|_| ())
             .expect_err("refused")
@@ -296,7 +302,7 @@ async fn bad_certificates_are_clear_startup_errors() {
 async fn a_self_signed_trial_certificate_is_made_once() {
     let srv = TestServer::start_with(|c| {
         c.admin_password = Some(common::ADMIN_PASSWORD.into());
-        c.https = Some(https(Source::SelfSigned, Limits::default()));
+        c.https = Some(https(Source::SelfSigned));
     })
     .await;
     let tls_dir = srv.data_dir().join("tls");
@@ -332,10 +338,12 @@ async fn slow_clients_are_cut_off_and_connections_are_capped() {
         max_connections: 3,
         handshake_timeout: Duration::from_secs(1),
         header_timeout: Duration::from_secs(1),
+        ..Limits::default()
     };
     let srv = TestServer::start_with(|c| {
         c.admin_password = Some(common::ADMIN_PASSWORD.into());
-        c.https = Some(https(Source::Files { cert, key }, limits));
+        c.https = Some(https(Source::Files { cert, key }));
+        c.limits = limits;
     })
     .await;
     let port = srv.server().https_addr.unwrap().port();
@@ -373,25 +381,40 @@ async fn slow_clients_are_cut_off_and_connections_are_capped() {
     assert!(read.is_ok(), "the slow client was cut off");
     assert!(!String::from_utf8_lossy(&out).contains("200 OK"));
 
-    // Past the connection cap, new connections are closed at once.
+    // At the cap, a new connection takes the place of an idle one...
+    let connect = || async {
+        let tcp = tokio::net::TcpStream::connect(("127.0.0.1", port)).await.unwrap();
+        connector
+            .connect(rustls_pki_types::ServerName::try_from("localhost").unwrap(), tcp)
+            .await
+    };
     let mut held = Vec::new();
     for _ in 0..3 {
-        let tcp = tokio::net::TcpStream::connect(("127.0.0.1", port)).await.unwrap();
-        held.push(
-            connector
-                .connect(rustls_pki_types::ServerName::try_from("localhost").unwrap(), tcp)
-                .await
-                .unwrap(),
-        );
+        held.push(connect().await.unwrap());
     }
-    let tcp = tokio::net::TcpStream::connect(("127.0.0.1", port)).await.unwrap();
-    let refused = tokio::time::timeout(
-        Duration::from_secs(3),
-        connector.connect(rustls_pki_types::ServerName::try_from("localhost").unwrap(), tcp),
-    )
-    .await;
-    assert!(matches!(refused, Ok(Err(_))), "the fourth connection is refused");
+    let mut fourth = connect().await.expect("an idle connection made room");
+    fourth
+        .write_all(b"GET /health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+        .await
+        .unwrap();
+    let mut answer = Vec::new();
+    fourth.read_to_end(&mut answer).await.unwrap();
+    assert!(String::from_utf8_lossy(&answer).starts_with("HTTP/1.1 200"));
     drop(held);
+    // ...but when every connection has a request in flight (a body still on its way), the
+    // next one is refused.
+    let mut busy = Vec::new();
+    for _ in 0..3 {
+        let mut tls = connect().await.unwrap();
+        tls.write_all(b"POST /api/auth/login HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{")
+            .await
+            .unwrap();
+        busy.push(tls);
+    }
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let refused = tokio::time::timeout(Duration::from_secs(3), connect()).await;
+    assert!(matches!(refused, Ok(Err(_))), "the fourth connection is refused");
+    drop(busy);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

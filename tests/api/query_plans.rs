@@ -89,8 +89,8 @@ fn run_every_query(conn: &Connection) {
     let no_filter = customers::store::CustomerFilter { archived: None };
     customers::store::list(conn, &no_filter, &paging(None), "c.created_at DESC, c.id DESC").unwrap();
     customers::store::list(conn, &no_filter, &paging(Some("李")), "c.name ASC, c.id ASC").unwrap();
-    inventory::store::movements(conn, 3, &paging(None)).unwrap();
-    audit::store::list(conn, &Default::default(), &paging(None)).unwrap();
+    inventory::store::movements(conn, 3, &paging(None), "m.id DESC").unwrap();
+    audit::store::list(conn, &Default::default(), &paging(None), "id DESC").unwrap();
     users::store::list(
         conn,
         &users::store::UserFilter {
@@ -165,6 +165,7 @@ fn list_and_report_queries_use_indexes_on_a_demo_shop() {
     let path = dir.path().join("order-system.db");
     order_system::db::migrations::apply(&path).unwrap();
     let mut conn = Connection::open(&path).unwrap();
+    order_system::db::functions::register(&conn).unwrap();
     conn.execute(
         "INSERT INTO users (username, role, password_hash, created_at, updated_at)
          VALUES ('superAdmin', 'superadmin', 'x', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z')",

@@ -130,19 +130,81 @@ async fn the_first_superadmin_can_do_nothing_but_change_the_password() {
 }
 
 fn quick_limits() -> Limits {
+    let rule = |free| Rule {
+        free,
+        first_wait: Duration::from_secs(1),
+        max_wait: Duration::from_secs(2),
+    };
     Limits {
-        per_user: Rule {
-            free: 3,
-            first_wait: Duration::from_secs(1),
-            max_wait: Duration::from_secs(2),
-        },
-        per_ip: Rule {
-            free: 1000,
-            first_wait: Duration::from_secs(1),
-            max_wait: Duration::from_secs(2),
-        },
+        per_pair: rule(3),
+        per_ip: rule(1000),
+        per_user: rule(1000),
         forget_after: Duration::from_secs(3600),
     }
+}
+
+/// A client whose connections come from another loopback address (Linux answers all of
+/// 127.0.0.0/8), to stand for a second machine.
+fn client_from(ip: &str) -> reqwest::Client {
+    reqwest::Client::builder()
+        .local_address(ip.parse::<std::net::IpAddr>().unwrap())
+        .timeout(Duration::from_secs(30))
+        .build()
+        .unwrap()
+}
+
+async fn login_from(client: &reqwest::Client, srv: &TestServer, name: &str, password: &str) -> StatusCode {
+    client
+        .post(format!("{}/api/auth/login", srv.url))
+        .json(&json!({"username": name, "password": password}))
+        .send()
+        .await
+        .unwrap()
+        .status()
+}
+
+#[tokio::test]
+async fn a_thousand_failures_from_one_address_do_not_lock_the_owner_out_elsewhere() {
+    // The real limits: nobody can keep superAdmin locked by failing on purpose.
+    let srv = TestServer::start().await;
+    let attacker = client_from("127.0.0.3");
+    let mut refused = 0;
+    for _ in 0..1000 {
+        match login_from(&attacker, &srv, "superAdmin", "not-the-password").await {
+            StatusCode::TOO_MANY_REQUESTS => refused += 1,
+            status => assert_eq!(status, StatusCode::UNAUTHORIZED),
+        }
+    }
+    assert!(
+        refused >= 990,
+        "the guessing address is slowed: {refused} of 1000 refused"
+    );
+    let owner = client_from("127.0.0.4");
+    assert_eq!(
+        login_from(&owner, &srv, "superAdmin", ADMIN_PASSWORD).await,
+        StatusCode::OK,
+        "the right password from another address works"
+    );
+    // Many names from one address (a shop's NAT): a user who signed in there before still can.
+    let (_, _) = srv.user_token(&srv.admin().await, "cashier", "staff").await;
+    let shop = client_from("127.0.0.5");
+    assert_eq!(
+        login_from(&shop, &srv, "cashier", "cashier-pass-123").await,
+        StatusCode::OK
+    );
+    for n in 0..30 {
+        login_from(&shop, &srv, &format!("random-{n}"), "not-the-password").await;
+    }
+    assert_eq!(
+        login_from(&shop, &srv, "someone-new", "not-the-password").await,
+        StatusCode::TOO_MANY_REQUESTS,
+        "guessing names from one address is slowed"
+    );
+    assert_eq!(
+        login_from(&shop, &srv, "cashier", "cashier-pass-123").await,
+        StatusCode::OK,
+        "but not for the users known there"
+    );
 }
 
 #[tokio::test]
