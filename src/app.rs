@@ -176,6 +176,9 @@ pub async fn prepare(config: &Config) -> anyhow::Result<Prepared> {
         .backup_dir
         .clone()
         .unwrap_or_else(|| data_dir.default_backup_dir());
+    // What interrupted backups and restores left behind (none can be running: we hold the lock).
+    backup::clean_stale_partials(&backup_dir);
+    crate::backup::restore::clean_staging(&data_dir);
     let applied = {
         let (path, dir) = (db_path.clone(), backup_dir.clone());
         tokio::task::spawn_blocking(move || migrate_with_backup(&path, &dir)).await?
@@ -195,6 +198,8 @@ pub async fn prepare(config: &Config) -> anyhow::Result<Prepared> {
         .await
         .context("cannot set up the superAdmin account")?;
     let settings = SharedSettings::new(db.read(settings::store::load).await?);
+    let reloaded = settings.clone();
+    db.on_outside_change(move |conn| reloaded.reload(|| settings::store::load(conn)));
     let metrics = Arc::new(Metrics::new(&db));
     let state = AppState(Arc::new(Shared {
         metrics,

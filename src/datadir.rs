@@ -90,6 +90,66 @@ impl DataDir {
         Ok(())
     }
 
+    /// Refuses a file a command would write (`backup --out`, `export --out`) that is, or would
+    /// land, inside the data dir: the database, its WAL, the secret or anything beside them.
+    /// Only the database itself writes there. Symlinks and `..` are resolved, and a hard link
+    /// elsewhere to a file in the data dir is recognised by its device and inode.
+    pub fn refuse_output(&self, target: &Path) -> anyhow::Result<()> {
+        use std::os::unix::fs::MetadataExt;
+        let root = fs::canonicalize(&self.root).with_context(|| format!("cannot resolve {}", self.root.display()))?;
+        let refuse = |why: String| {
+            anyhow::anyhow!(
+                "refusing to write {}: {why}; write it outside the data directory",
+                target.display()
+            )
+        };
+        let meta = fs::symlink_metadata(target).ok();
+        if meta.as_ref().is_some_and(|m| m.file_type().is_symlink()) && fs::metadata(target).is_err() {
+            return Err(refuse("it is a symbolic link to nowhere".into()));
+        }
+        // A path that does not exist yet: its nearest existing ancestor, resolved, with the
+        // rest of the path after it.
+        let resolved = match fs::canonicalize(target) {
+            Ok(path) => path,
+            Err(_) => {
+                let mut rest = Vec::new();
+                let mut at = target;
+                loop {
+                    match fs::canonicalize(if at.as_os_str().is_empty() { Path::new(".") } else { at }) {
+                        Ok(found) => break rest.iter().rev().fold(found, |p, part| p.join(part)),
+                        Err(_) => {
+                            rest.push(
+                                at.file_name()
+                                    .ok_or_else(|| refuse("it names no file".into()))?
+                                    .to_owned(),
+                            );
+                            at = at.parent().unwrap_or(Path::new("."));
+                        }
+                    }
+                }
+            }
+        };
+        if resolved.starts_with(&root) {
+            let what = match resolved.strip_prefix(&root).ok().and_then(|p| p.to_str()) {
+                Some(DB_FILE) => "it is the live database".to_owned(),
+                Some(name) if name.starts_with(DB_FILE) => format!("it is the database's {name}"),
+                Some(SECRET_FILE) => "it is the token secret".to_owned(),
+                _ => format!("it is inside the data directory {}", root.display()),
+            };
+            return Err(refuse(what));
+        }
+        if let Ok(found) = fs::metadata(&resolved) {
+            let id = (found.dev(), found.ino());
+            if let Some(same) = find_file(&root, id) {
+                return Err(refuse(format!(
+                    "it is another name (a hard link) for {}",
+                    same.display()
+                )));
+            }
+        }
+        Ok(())
+    }
+
     /// The token secret kept in the data dir, generated (64 random bytes, hex) on first use.
     pub fn load_or_create_secret(&self) -> anyhow::Result<String> {
         let path = self.root.join(SECRET_FILE);
@@ -115,4 +175,20 @@ impl DataDir {
         file.sync_all()?;
         Ok(secret)
     }
+}
+
+/// A file under `dir` with this (device, inode), if any.
+fn find_file(dir: &Path, id: (u64, u64)) -> Option<PathBuf> {
+    use std::os::unix::fs::MetadataExt;
+    for entry in fs::read_dir(dir).ok()?.flatten() {
+        let Ok(meta) = entry.metadata() else { continue };
+        if meta.is_dir() {
+            if let Some(found) = find_file(&entry.path(), id) {
+                return Some(found);
+            }
+        } else if (meta.dev(), meta.ino()) == id {
+            return Some(entry.path());
+        }
+    }
+    None
 }

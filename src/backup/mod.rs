@@ -63,9 +63,18 @@ pub fn create(db_path: &Path, dir: &Path, reason: &str) -> AppResult<BackupInfo>
 fn create_named(db_path: &Path, dir: &Path, name: &str, reason: &str) -> AppResult<BackupInfo> {
     let started = Instant::now();
     make_private_dir(dir)?;
+    clean_stale_partials(dir);
     let final_path = dir.join(name);
-    let tmp = dir.join(format!(".{name}.partial"));
-    let _ = fs::remove_file(&tmp);
+    let tmp = dir.join(format!(".{name}{PARTIAL}"));
+    // Locked while it is written, so a cleaner elsewhere (another process's backup, a start)
+    // can tell a copy in progress from one a killed backup left behind. VACUUM INTO accepts
+    // an existing empty file.
+    let in_progress = fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&tmp)
+        .map_err(io_error)?;
+    in_progress.lock().map_err(io_error)?;
     let result = (|| {
         let source = Connection::open_with_flags(
             db_path,
@@ -93,6 +102,7 @@ fn create_named(db_path: &Path, dir: &Path, name: &str, reason: &str) -> AppResu
         }
     };
     fs::rename(&tmp, &final_path).map_err(io_error)?;
+    drop(in_progress);
     sync_dir(dir)?;
     let info = BackupInfo {
         name: name.to_owned(),
@@ -105,6 +115,34 @@ fn create_named(db_path: &Path, dir: &Path, name: &str, reason: &str) -> AppResu
     };
     write_sidecar(dir, &info)?;
     Ok(info)
+}
+
+/// The ending of a backup still being written (a hidden file: `.NAME.partial`).
+const PARTIAL: &str = ".partial";
+
+/// Deletes the hidden partial copies that killed backups left in `dir` (each would otherwise
+/// take a database's size forever, unlisted). A partial that another backup is still writing
+/// is locked, and kept.
+pub fn clean_stale_partials(dir: &Path) {
+    let Ok(entries) = fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if !(name.starts_with(&format!(".{PREFIX}")) && name.ends_with(PARTIAL)) {
+            continue;
+        }
+        let path = entry.path();
+        let Ok(file) = fs::OpenOptions::new().write(true).open(&path) else {
+            continue;
+        };
+        if file.try_lock().is_ok() {
+            match fs::remove_file(&path) {
+                Ok(()) => tracing::info!(file = %path.display(), "deleted the partial copy of an interrupted backup"),
+                Err(err) => {
+                    tracing::warn!(file = %path.display(), error = %err, "cannot delete an interrupted backup's partial copy")
+                }
+            }
+        }
+    }
 }
 
 fn sidecar(dir: &Path, name: &str) -> PathBuf {

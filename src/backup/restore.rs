@@ -22,6 +22,15 @@ pub struct RestoreReport {
     pub migrated: Vec<i32>,
 }
 
+fn staging(data_dir: &DataDir) -> std::path::PathBuf {
+    data_dir.root().join(format!("{DB_FILE}.restoring"))
+}
+
+/// Deletes the copy an interrupted restore left; call with the data dir's lock held.
+pub fn clean_staging(data_dir: &DataDir) {
+    let _ = fs::remove_file(staging(data_dir));
+}
+
 pub fn restore(data_dir: &DataDir, file: &Path, backup_dir: &Path) -> AppResult<RestoreReport> {
     let _lock = data_dir.try_lock()?;
     let check = store::check_file(file)
@@ -54,6 +63,9 @@ pub fn restore(data_dir: &DataDir, file: &Path, backup_dir: &Path) -> AppResult<
             format!("{} is not an order-system database", file.display()),
         ));
     }
+    let conn = rusqlite::Connection::open_with_flags(file, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+    crate::db::schema::refuse_if_foreign(&conn, check.schema_version, &file.display().to_string())?;
+    drop(conn);
 
     let db_path = data_dir.db_path();
     let pre_restore_backup = if db_path.exists() {
@@ -66,7 +78,7 @@ pub fn restore(data_dir: &DataDir, file: &Path, backup_dir: &Path) -> AppResult<
         None
     };
 
-    let staging = data_dir.root().join(format!("{DB_FILE}.restoring"));
+    let staging = staging(data_dir);
     fs::copy(file, &staging).map_err(io_error)?;
     fs::File::open(&staging).and_then(|f| f.sync_all()).map_err(io_error)?;
     for suffix in ["-wal", "-shm"] {

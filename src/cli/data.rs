@@ -128,6 +128,11 @@ pub async fn export(data_dir: &Path, bcrypt_cost: u32, args: ExportArgs) -> anyh
         date_from: from,
         date_to: to,
     };
+    if let Some(path) = &out {
+        let dir = DataDir::prepare(data_dir)?;
+        dir.refuse_output(path)?;
+        dir.refuse_output(&path.with_extension("csv.partial"))?;
+    }
     let db = open_db(data_dir, &PasswordHasher::new(bcrypt_cost)).await?;
     let settings = db.read(settings::store::load).await?;
     let tz = settings.tz();
@@ -226,6 +231,9 @@ fn existing(data_dir: &Path) -> anyhow::Result<DataDir> {
 
 pub async fn backup(data_dir: &Path, out: Option<PathBuf>, backup_dir: Option<PathBuf>) -> anyhow::Result<()> {
     let dir = existing(data_dir)?;
+    if let Some(file) = &out {
+        dir.refuse_output(file)?;
+    }
     let info = tokio::task::spawn_blocking(move || -> anyhow::Result<crate::backup::BackupInfo> {
         let db = dir.db_path();
         match out {

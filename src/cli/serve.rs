@@ -92,6 +92,19 @@ pub struct ServeArgs {
     /// the place of the longest-idle connection, or is refused if all are busy.
     #[arg(long, env = "ORDER_SYSTEM_MAX_CONNECTIONS", default_value_t = 4096)]
     max_connections: usize,
+    /// Seconds a client has to send a request's headers; for HTTP/1.1 also how long a
+    /// keep-alive connection may sit idle between requests.
+    #[arg(long, env = "ORDER_SYSTEM_HEADER_TIMEOUT", default_value_t = 10,
+          value_parser = clap::value_parser!(u64).range(1..=3600))]
+    header_timeout: u64,
+    /// Seconds a connection may go without a request in flight (HTTP/2 keep-alive).
+    #[arg(long, env = "ORDER_SYSTEM_IDLE_TIMEOUT", default_value_t = 60,
+          value_parser = clap::value_parser!(u64).range(1..=3600))]
+    idle_timeout: u64,
+    /// Seconds a request body may stop arriving before the request gets 408.
+    #[arg(long, env = "ORDER_SYSTEM_BODY_TIMEOUT", default_value_t = 10,
+          value_parser = clap::value_parser!(u64).range(1..=3600))]
+    body_timeout: u64,
     /// Open the web UI in the desktop's browser once the server is ready (a trial on a PC).
     #[arg(long, env = "ORDER_SYSTEM_OPEN")]
     open: bool,
@@ -145,7 +158,13 @@ fn to_config(data_dir: &Path, bcrypt_cost: u32, args: ServeArgs) -> anyhow::Resu
         config.http = "0.0.0.0:80".parse()?;
     }
     let default_https = if acme { "0.0.0.0:443" } else { "127.0.0.1:8443" };
-    config.limits.max_connections = args.max_connections.max(1);
+    config.limits = crate::http::serve::Limits {
+        max_connections: args.max_connections.max(1),
+        header_timeout: Duration::from_secs(args.header_timeout),
+        idle_timeout: Duration::from_secs(args.idle_timeout),
+        body_timeout: Duration::from_secs(args.body_timeout),
+        ..Default::default()
+    };
     config.https = match (source, args.https) {
         (Some(source), addr) => Some(tls::HttpsConfig {
             addr: addr.unwrap_or_else(|| default_https.parse().expect("valid address")),

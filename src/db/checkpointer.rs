@@ -1,9 +1,16 @@
-//! Moves WAL checkpoints off the writer.
+//! Moves WAL checkpoints off the writer, and keeps the WAL file small.
 //!
 //! By default SQLite checkpoints inside whichever commit pushes the WAL past 1000 pages, so
 //! every thousandth write waits for the database file to be updated and fsynced. Here the
 //! writer never checkpoints (`wal_autocheckpoint=0`); this thread runs a PASSIVE checkpoint,
 //! which waits for no reader or writer, a few times a second on its own connection.
+//!
+//! A WAL file keeps the size of its biggest burst: SQLite reuses it from the start rather than
+//! shrinking it. The writer truncates it to [`WAL_SIZE_LIMIT`] when it starts over
+//! (`journal_size_limit`, writer.rs), which needs a next write; and once a checkpoint has
+//! copied everything and the file is still bigger than that, this thread empties it with a
+//! TRUNCATE checkpoint that waits for nobody (busy_timeout 0: if a reader or the writer is
+//! active it just tries again next time).
 
 use std::sync::mpsc;
 use std::thread::JoinHandle;
@@ -14,6 +21,9 @@ use crate::error::{AppError, AppResult};
 
 const EVERY: Duration = Duration::from_millis(250);
 
+/// The size the WAL is brought back to after a burst.
+pub const WAL_SIZE_LIMIT: i64 = 16 << 20;
+
 pub struct Checkpointer {
     stop: std::sync::Mutex<Option<mpsc::Sender<()>>>,
     thread: std::sync::Mutex<Option<JoinHandle<()>>>,
@@ -22,13 +32,31 @@ pub struct Checkpointer {
 impl Checkpointer {
     pub fn start(options: &DbOptions) -> AppResult<Self> {
         let conn = open_read_write(&options.path)?;
+        conn.busy_timeout(Duration::ZERO)?;
+        let wal = {
+            let mut p = options.path.clone().into_os_string();
+            p.push("-wal");
+            std::path::PathBuf::from(p)
+        };
         let (tx, rx) = mpsc::channel::<()>();
         let thread = std::thread::Builder::new()
             .name("db-checkpoint".into())
             .spawn(move || {
                 while let Err(mpsc::RecvTimeoutError::Timeout) = rx.recv_timeout(EVERY) {
-                    if let Err(err) = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(())) {
-                        tracing::warn!(error = %err, "WAL checkpoint failed; it will be retried");
+                    let checkpoint = |mode: &str| {
+                        conn.query_row(&format!("PRAGMA wal_checkpoint({mode})"), [], |r| {
+                            Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, i64>(2)?))
+                        })
+                    };
+                    match checkpoint("PASSIVE") {
+                        Ok((0, log, done)) if log > 0 && log == done => {
+                            let size = std::fs::metadata(&wal).map_or(0, |m| m.len() as i64);
+                            if size > WAL_SIZE_LIMIT {
+                                let _ = checkpoint("TRUNCATE");
+                            }
+                        }
+                        Ok(_) => {}
+                        Err(err) => tracing::warn!(error = %err, "WAL checkpoint failed; it will be retried"),
                     }
                 }
             })

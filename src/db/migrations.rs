@@ -103,9 +103,15 @@ pub fn pending(path: &Path) -> AppResult<Vec<i32>> {
 /// Applies migrations up to and including `version` only; for tests of upgrades from an old schema.
 pub fn apply_up_to(path: &Path, version: i32) -> AppResult<Vec<i32>> {
     let mut conn = open_read_write(path)?;
+    apply_to(&mut conn, version)
+}
+
+/// Applies migrations up to and including `version` to `conn` (also an in-memory reference,
+/// see [`super::schema`]).
+pub fn apply_to(conn: &mut Connection, version: i32) -> AppResult<Vec<i32>> {
     let report = embedded::migrations::runner()
         .set_target(refinery::Target::Version(version))
-        .run(&mut conn)
+        .run(conn)
         .map_err(|e| AppError::Internal(format!("migration failed: {e}")))?;
     Ok(report.applied_migrations().iter().map(|m| m.version()).collect())
 }

@@ -14,7 +14,9 @@ pub mod functions;
 pub mod metrics;
 pub mod migrations;
 mod readers;
+pub mod schema;
 pub mod stamped;
+mod watcher;
 mod writer;
 
 use std::path::{Path, PathBuf};
@@ -55,6 +57,8 @@ struct Inner {
     writer: writer::WriterHandle,
     readers: readers::ReaderPool,
     checkpointer: checkpointer::Checkpointer,
+    watcher: watcher::Watcher,
+    generations: Arc<writer::Generations>,
     path: PathBuf,
     metrics: Arc<DbMetrics>,
 }
@@ -63,14 +67,18 @@ impl Db {
     /// Opens the database (which must already be migrated) and starts its threads.
     pub fn open(options: &DbOptions) -> AppResult<Self> {
         let metrics = Arc::new(DbMetrics::default());
-        let writer = writer::WriterHandle::start(options, metrics.clone())?;
+        let generations = Arc::new(writer::Generations::default());
+        let writer = writer::WriterHandle::start(options, metrics.clone(), generations.clone())?;
         let readers = readers::ReaderPool::start(options, metrics.clone())?;
         let checkpointer = checkpointer::Checkpointer::start(options)?;
+        let watcher = watcher::Watcher::start(&options.path, generations.clone())?;
         Ok(Self {
             inner: Arc::new(Inner {
                 writer,
                 readers,
                 checkpointer,
+                watcher,
+                generations,
                 path: options.path.clone(),
                 metrics,
             }),
@@ -123,9 +131,16 @@ impl Db {
         self.inner.writer.alive()
     }
 
-    /// Bumped after every transaction that changed the table's rows (see [`writer`]).
+    /// Bumped after every transaction of ours that changed the table's rows (see [`writer`]),
+    /// and after any commit by another process (see [`watcher`]).
     pub fn generation(&self, table: Table) -> u64 {
-        self.inner.writer.generation(table)
+        self.inner.generations.get(table)
+    }
+
+    /// Runs `hook` (on the watcher's thread, with its read-only connection) whenever another
+    /// connection has committed, e.g. to reload what this process keeps in memory.
+    pub fn on_outside_change(&self, hook: impl Fn(&Connection) + Send + 'static) {
+        self.inner.watcher.add_hook(Box::new(hook));
     }
 
     pub fn writer_stats(&self) -> WriterStats {
@@ -141,6 +156,7 @@ impl Db {
     /// Other clones of the handle stop working: their requests get a 503.
     pub fn close(&self) {
         self.inner.readers.close();
+        self.inner.watcher.close();
         self.inner.checkpointer.close();
         self.inner.writer.close();
     }

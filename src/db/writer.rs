@@ -93,24 +93,32 @@ impl Generations {
             }
         }
     }
+
+    /// Some other connection committed something (see [`super::watcher`]): every table may
+    /// have changed.
+    pub fn bump_all(&self) {
+        for counter in &self.counters {
+            counter.fetch_add(1, Ordering::SeqCst);
+        }
+    }
 }
 
 pub struct WriterHandle {
     tx: flume::Sender<Msg>,
-    generations: Arc<Generations>,
     alive: Arc<AtomicBool>,
     counters: Arc<Counters>,
     thread: std::sync::Mutex<Option<JoinHandle<()>>>,
 }
 
 impl WriterHandle {
-    pub fn start(options: &DbOptions, metrics: Arc<DbMetrics>) -> AppResult<Self> {
+    pub fn start(options: &DbOptions, metrics: Arc<DbMetrics>, generations: Arc<Generations>) -> AppResult<Self> {
         let conn = open_read_write(&options.path)?;
-        // Checkpoints run on their own thread (see checkpointer.rs), never inside a commit.
+        // Checkpoints run on their own thread (see checkpointer.rs), never inside a commit; when
+        // this connection starts the WAL over, it cuts the file back to the limit.
         conn.pragma_update(None, "wal_autocheckpoint", 0)?;
+        conn.pragma_update(None, "journal_size_limit", super::checkpointer::WAL_SIZE_LIMIT)?;
         // A change to a watched table bumps its generation once the transaction ends, so the
         // in-memory caches (auth::cache, products::cache) know their entries are stale.
-        let generations = Arc::new(Generations::default());
         let hook = generations.clone();
         conn.update_hook(Some(move |_, _: &str, table: &str, _| hook.touch(table)))?;
         let bump = generations.clone();
@@ -129,16 +137,10 @@ impl WriterHandle {
             .map_err(AppError::internal)?;
         Ok(Self {
             tx,
-            generations,
             alive,
             counters,
             thread: std::sync::Mutex::new(Some(thread)),
         })
-    }
-
-    /// Changes whenever a committed (or rolled back) transaction touched the table.
-    pub fn generation(&self, table: Table) -> u64 {
-        self.generations.get(table)
     }
 
     pub fn alive(&self) -> bool {

@@ -28,19 +28,41 @@ pub struct CheckReport {
     pub status_total_mismatches: Vec<StatusTotalMismatch>,
     /// (day, status) rows of the daily totals that differ from their orders.
     pub daily_total_mismatches: i64,
+    /// How the schema differs from what the migrations make for its version (extra
+    /// triggers or views, missing tables, changed columns).
+    pub schema_differences: Vec<String>,
+    /// Records whose SKU or username looks like an earlier one's (see keys.rs). Reported for a
+    /// person to resolve; they do not make the check fail.
+    pub look_alikes: Vec<keys::LookAlike>,
 }
 
 pub fn check(conn: &Connection) -> AppResult<CheckReport> {
     let file = file_check(conn)?;
+    let schema_differences = crate::db::schema::differences(conn, file.schema_version)?;
+    if !schema_differences.is_empty() {
+        // The invariants' queries assume our schema; on another one they prove nothing.
+        return Ok(CheckReport {
+            ok: false,
+            file,
+            stock_mismatches: Vec::new(),
+            total_mismatches: Vec::new(),
+            status_total_mismatches: Vec::new(),
+            daily_total_mismatches: 0,
+            schema_differences,
+            look_alikes: Vec::new(),
+        });
+    }
     let stock_mismatches = store::stock_mismatches(conn)?;
     let total_mismatches = store::total_mismatches(conn)?;
     let status_total_mismatches = store::status_total_mismatches(conn)?;
     let daily_total_mismatches = store::daily_total_mismatches(conn)?;
+    let look_alikes = keys::look_alikes(conn)?;
     let ok = file.is_ok()
         && stock_mismatches.is_empty()
         && total_mismatches.is_empty()
         && status_total_mismatches.is_empty()
-        && daily_total_mismatches == 0;
+        && daily_total_mismatches == 0
+        && schema_differences.is_empty();
     Ok(CheckReport {
         ok,
         file,
@@ -48,6 +70,8 @@ pub fn check(conn: &Connection) -> AppResult<CheckReport> {
         total_mismatches,
         status_total_mismatches,
         daily_total_mismatches,
+        schema_differences,
+        look_alikes,
     })
 }
 
@@ -90,6 +114,25 @@ impl CheckReport {
             "daily totals:       {} mismatch(es)",
             self.daily_total_mismatches
         ));
+        out.push(format!(
+            "schema:             {} difference(s)",
+            self.schema_differences.len()
+        ));
+        for d in &self.schema_differences {
+            out.push(format!("  {d}"));
+        }
+        if !self.look_alikes.is_empty() {
+            out.push(format!(
+                "look-alikes:        {} record(s) to rename (not an error)",
+                self.look_alikes.len()
+            ));
+            for l in &self.look_alikes {
+                out.push(format!(
+                    "  {} {} ({:?}) looks like {} {} ({:?})",
+                    l.kind, l.id, l.value, l.kind, l.like_id, l.like_value
+                ));
+            }
+        }
         out.push(if self.ok {
             "OK: no problems found".into()
         } else {

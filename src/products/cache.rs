@@ -21,7 +21,7 @@ pub type Stamp = (u64, u64);
 pub type PageCache = StampedCache<String, Stamp, Bytes>;
 
 pub fn new() -> PageCache {
-    StampedCache::new(512, None)
+    StampedCache::new(512)
 }
 
 /// (Seen by staff, product id) → (stamp, JSON body): single products, read on every product
@@ -30,5 +30,5 @@ pub fn new() -> PageCache {
 pub type ProductCache = StampedCache<(bool, i64), Stamp, Bytes>;
 
 pub fn new_products() -> ProductCache {
-    StampedCache::new(4096, None)
+    StampedCache::new(4096)
 }

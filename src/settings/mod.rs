@@ -142,6 +142,19 @@ impl SharedSettings {
         self.versions.fetch_add(1, Ordering::SeqCst) + 1
     }
 
+    /// After another process committed: the settings as `load` reads them now. The version is
+    /// taken before reading, so a change this process commits meanwhile (numbered later) wins;
+    /// if it was numbered earlier but committed after the read, the watcher sees that commit
+    /// too and reloads again.
+    pub fn reload(&self, load: impl FnOnce() -> Result<Settings, AppError>) {
+        let version = self.next_version();
+        match load() {
+            Ok(settings) if settings != *self.get() => self.set(settings, version),
+            Ok(_) => {}
+            Err(err) => tracing::warn!(error = %err, "cannot reload the settings changed by another process"),
+        }
+    }
+
     pub fn set(&self, settings: Settings, version: u64) {
         if let Ok(mut current) = self.current.write()
             && version > current.0

@@ -8,7 +8,6 @@ use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
-use tokio::sync::mpsc;
 use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -81,16 +80,19 @@ async fn export_customers(State(state): State<AppState>) -> Response {
 
 /// Streams an export from a connection of its own on a blocking thread, through a small
 /// channel: memory stays flat however many rows there are, and a slow download holds no
-/// shared reader.
+/// shared reader. A client that stops reading for the body timeout is given up on, so its
+/// read snapshot cannot keep WAL checkpoints from completing.
 fn stream(state: &AppState, kind: Kind, filter: OrderFilter) -> Response {
     let settings = state.settings.get();
     let (tz, currency) = (settings.tz(), settings.currency_code.clone());
-    let (tx, rx) = mpsc::channel::<io::Result<Bytes>>(8);
+    let (tx, rx) = flume::bounded::<io::Result<Bytes>>(8);
     let db = state.db.clone();
+    let stall = state.body_timeout;
     tokio::task::spawn_blocking(move || {
         let writer = ChannelWriter {
             tx: tx.clone(),
             buf: Vec::with_capacity(CHUNK),
+            stall,
         };
         let result = db
             .open_private_reader()
@@ -98,12 +100,10 @@ fn stream(state: &AppState, kind: Kind, filter: OrderFilter) -> Response {
         if let Err(err) = result {
             tracing::warn!(error = %err, export = kind.name(), "export stopped");
             // An error after the first bytes can only cut the download short, never pass as complete.
-            let _ = tx.blocking_send(Err(io::Error::other(err.to_string())));
+            let _ = tx.send_timeout(Err(io::Error::other(err.to_string())), stall);
         }
     });
-    let body = Body::from_stream(futures_util::stream::unfold(rx, |mut rx| async move {
-        rx.recv().await.map(|item| (item, rx))
-    }));
+    let body = Body::from_stream(rx.into_stream());
     let day = chrono::Utc::now().with_timezone(&tz).format("%Y%m%d");
     let disposition = format!("attachment; filename=\"{}-{day}.csv\"", kind.name());
     let mut response = body.into_response();
@@ -121,10 +121,12 @@ fn stream(state: &AppState, kind: Kind, filter: OrderFilter) -> Response {
 
 const CHUNK: usize = 64 * 1024;
 
-/// Hands the export to the HTTP body in 64 KiB chunks; blocks while the client is slow.
+/// Hands the export to the HTTP body in 64 KiB chunks; blocks while the client is slow, and
+/// fails once it has not taken a chunk for `stall`.
 struct ChannelWriter {
-    tx: mpsc::Sender<io::Result<Bytes>>,
+    tx: flume::Sender<io::Result<Bytes>>,
     buf: Vec<u8>,
+    stall: std::time::Duration,
 }
 
 impl Write for ChannelWriter {
@@ -141,9 +143,14 @@ impl Write for ChannelWriter {
             return Ok(());
         }
         let chunk = Bytes::from(std::mem::replace(&mut self.buf, Vec::with_capacity(CHUNK)));
-        self.tx
-            .blocking_send(Ok(chunk))
-            .map_err(|_| io::Error::new(io::ErrorKind::BrokenPipe, "the client went away"))
+        self.tx.send_timeout(Ok(chunk), self.stall).map_err(|err| match err {
+            flume::SendTimeoutError::Timeout(_) => {
+                io::Error::new(io::ErrorKind::TimedOut, "the client stopped reading")
+            }
+            flume::SendTimeoutError::Disconnected(_) => {
+                io::Error::new(io::ErrorKind::BrokenPipe, "the client went away")
+            }
+        })
     }
 }
 

@@ -51,6 +51,32 @@ fn migrate_applies_then_reports_status() {
     );
 }
 
+/// The `user` command while the server runs: the server sees the change at once, though its
+/// token checks are cached in memory.
+#[tokio::test]
+async fn a_password_set_from_the_command_line_ends_tokens_on_the_running_server() {
+    let srv = crate::common::TestServer::start().await;
+    let admin = srv.admin().await;
+    let (_, token) = srv.user_token(&admin, "night-shift", "staff").await;
+    assert_eq!(
+        srv.get("/api/auth/me", &token).await.0,
+        200,
+        "the token is cached as good"
+    );
+    let out = run(
+        &srv.data_dir(),
+        &["user", "set-password", "night-shift"],
+        Some("brand-new-pass-1\n"),
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let started = std::time::Instant::now();
+    while srv.get("/api/auth/me", &token).await.0 != 401 {
+        assert!(started.elapsed() < Duration::from_secs(1), "the old token still works");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert_eq!(srv.login("night-shift", "brand-new-pass-1").await.0, 200);
+}
+
 #[test]
 fn user_commands_read_passwords_from_stdin() {
     let dir = tempfile::tempdir().unwrap();

@@ -90,10 +90,10 @@ pub fn serve_on(data: &Path, port: u16, args: &[&str], extra_env: &[(&str, &str)
     }
 }
 
-/// `order-system check` on a data dir: (passed, its report).
+/// `order-system check` on a data dir: (passed, its report and any error).
 pub fn check(data: &Path) -> (bool, String) {
     let out = run(data, &["check"], None);
-    (out.status.success(), text(&out.stdout))
+    (out.status.success(), text(&out.stdout) + &text(&out.stderr))
 }
 
 /// A client for talking to a served binary: rustls with the server's provider, a 10 s limit.
