@@ -16,6 +16,7 @@ mod data_safety;
 mod db;
 mod desk;
 mod faults;
+mod foundations;
 mod http;
 mod https;
 mod limits;

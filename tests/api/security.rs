@@ -52,6 +52,75 @@ async fn call(srv: &TestServer, method: &Method, template: &str, token: Option<&
     req.send().await.unwrap().status()
 }
 
+const POLICIES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/api/policies.txt");
+
+fn policy_name(policy: Policy) -> &'static str {
+    match policy {
+        Policy::Public => "public",
+        Policy::Pending => "pending",
+        Policy::User => "user",
+        Policy::Staff => "staff",
+        Policy::Admin => "admin",
+    }
+}
+
+/// tests/api/policies.txt: one "METHOD PATH POLICY" line per route, reviewed like code.
+fn reviewed_policies() -> Vec<(Method, String, Policy)> {
+    let all = [
+        Policy::Public,
+        Policy::Pending,
+        Policy::User,
+        Policy::Staff,
+        Policy::Admin,
+    ];
+    std::fs::read_to_string(POLICIES)
+        .unwrap()
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .map(|l| {
+            let parts: Vec<&str> = l.split_whitespace().collect();
+            let policy = all.into_iter().find(|p| policy_name(*p) == parts[2]).expect(l);
+            (parts[0].parse().unwrap(), parts[1].to_owned(), policy)
+        })
+        .collect()
+}
+
+fn snapshot_lines(routes: &[(Method, String, Policy)]) -> Vec<String> {
+    let mut lines: Vec<String> = routes
+        .iter()
+        .map(|(m, p, pol)| format!("{m} {p} {}", policy_name(*pol)))
+        .collect();
+    lines.sort_by(|a, b| {
+        let key = |l: &str| l.split_whitespace().nth(1).map(|p| p.to_owned()).unwrap_or_default();
+        key(a).cmp(&key(b)).then(a.cmp(b))
+    });
+    lines
+}
+
+/// A changed policy must show in review: the server's policies (from the handlers'
+/// annotations) must equal the committed snapshot. To accept a deliberate change, run the
+/// tests with UPDATE_POLICIES=1 and commit the file.
+#[test]
+fn route_policies_match_the_reviewed_snapshot() {
+    let (_, doc) = order_system::app::api();
+    let table = PolicyTable::from_openapi(&doc).unwrap();
+    let actual: Vec<(Method, String, Policy)> =
+        table.iter().map(|(m, p, pol)| (m.clone(), p.to_owned(), pol)).collect();
+    let actual = snapshot_lines(&actual);
+    if std::env::var_os("UPDATE_POLICIES").is_some() {
+        let header = "# Who may call each route: METHOD PATH POLICY (public, pending, user, staff, admin).\n\
+                      # Reviewed like code; tests/api/security.rs checks the server against it.\n";
+        std::fs::write(POLICIES, format!("{header}{}\n", actual.join("\n"))).unwrap();
+    }
+    let reviewed = snapshot_lines(&reviewed_policies());
+    let added: Vec<&String> = actual.iter().filter(|l| !reviewed.contains(l)).collect();
+    let removed: Vec<&String> = reviewed.iter().filter(|l| !actual.contains(l)).collect();
+    assert!(
+        added.is_empty() && removed.is_empty(),
+        "route policies differ from tests/api/policies.txt (UPDATE_POLICIES=1 rewrites it)\n  the server: {added:?}\n  the snapshot: {removed:?}"
+    );
+}
+
 #[tokio::test]
 async fn every_route_refuses_the_anonymous_and_the_too_weak_and_admits_the_rest() {
     let srv = TestServer::start().await;
@@ -77,10 +146,9 @@ async fn every_route_refuses_the_anonymous_and_the_too_weak_and_admits_the_rest(
         ("superadmin", superadmin.as_str()),
     ];
 
-    let (_, doc) = order_system::app::api();
-    let table = PolicyTable::from_openapi(&doc).unwrap();
-    let mut routes: Vec<(Method, String, Policy)> =
-        table.iter().map(|(m, p, pol)| (m.clone(), p.to_owned(), pol)).collect();
+    // The expected policy of each route comes from the reviewed snapshot, not from the
+    // annotations the server enforces (which the next test compares with it).
+    let mut routes = reviewed_policies();
     // Signing out and password changes last, so they cannot disturb the other checks.
     routes.sort_by_key(|(m, p, _)| (p.contains("/auth/"), p.clone(), m.to_string()));
     let mut checked = 0;
