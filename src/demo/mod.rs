@@ -1,6 +1,11 @@
 //! Demo data: a believable shop (Chinese and English names, a year of orders) for a desktop
 //! trial and for the load benchmark. Written straight into an empty database in large
 //! transactions, so a million orders take seconds, not the hours the API would need.
+//!
+//! A run killed half-way resumes where it stopped when started again with the same plan:
+//! each chunk of orders commits with the run's progress (a `demo_data_run` settings row), and
+//! each chunk draws from its own seeded generator, so the resumed shop is the one an
+//! uninterrupted run makes.
 
 mod names;
 mod store;
@@ -13,7 +18,7 @@ use crate::error::{AppError, AppResult};
 use crate::settings;
 
 /// How big a shop to make.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Plan {
     pub products: u64,
     pub customers: u64,
@@ -37,41 +42,69 @@ const CHUNK: u64 = 10_000;
 /// Refuses a database that already has products, customers or orders: demo data must never
 /// mix with a real shop's.
 pub fn generate(conn: &mut Connection, plan: Plan, mut progress: impl FnMut(u64)) -> AppResult<Summary> {
-    if store::has_business_data(conn)? {
-        return Err(AppError::Conflict {
-            code: "not_empty",
-            message: "demo-data only fills an empty database; use a new --data-dir".into(),
-            details: serde_json::Value::Null,
-        });
-    }
     if plan.products == 0 || (plan.orders > 0 && plan.customers == 0) {
         return Err(AppError::validation(
             "products",
             "demo data needs products, and customers for its orders",
         ));
     }
-    let mut rng = fastrand::Rng::with_seed(plan.seed);
     let settings = settings::store::load(conn)?;
     let (tz, prefix) = (settings.tz(), settings.order_number_prefix.clone());
-    let now = Utc::now();
-    let start = now - Duration::days(365);
     let owner = store::superadmin_id(conn)?;
-
-    let tx = conn.transaction()?;
-    let products = store::insert_products(&tx, &mut rng, plan.products, &clock::format(start))?;
-    store::insert_customers(&tx, &mut rng, plan.customers, &clock::format(start))?;
-    tx.commit()?;
-
+    let run = match store::unfinished_run(conn)? {
+        Some(run) if run.plan == plan => run,
+        Some(run) => {
+            let p = run.plan;
+            return Err(AppError::Conflict {
+                code: "demo_interrupted",
+                message: format!(
+                    "an interrupted demo-data run is in this database; finish it with the same plan: \
+                     demo-data --orders {} --products {} --customers {} --seed {} (or use a new --data-dir)",
+                    p.orders, p.products, p.customers, p.seed
+                ),
+                details: serde_json::Value::Null,
+            });
+        }
+        None if store::has_business_data(conn)? => {
+            return Err(AppError::Conflict {
+                code: "not_empty",
+                message: "demo-data only fills an empty database; use a new --data-dir".into(),
+                details: serde_json::Value::Null,
+            });
+        }
+        None => {
+            let run = store::Run {
+                plan,
+                started_at: clock::now(),
+                written: 0,
+            };
+            let start = clock::format(run.start()?);
+            let mut rng = fastrand::Rng::with_seed(plan.seed);
+            let tx = conn.transaction()?;
+            store::insert_products(&tx, &mut rng, plan.products, &start)?;
+            store::insert_customers(&tx, &mut rng, plan.customers, &start)?;
+            store::save_run(&tx, &run)?;
+            tx.commit()?;
+            run
+        }
+    };
+    let products = store::products(conn)?;
+    let now = run.now()?;
+    let start = run.start()?;
     let mut summary = Summary {
         products: plan.products,
         customers: plan.customers,
-        ..Summary::default()
+        orders: run.written,
+        order_items: store::order_item_count(conn)?,
     };
-    let mut counters = store::DayCounters::default();
+    let mut counters = store::DayCounters::load(conn)?;
     let span_ms = (now - start).num_milliseconds().max(1) as u64;
-    let mut written = 0;
+    let mut written = run.written;
+    progress(written);
     while written < plan.orders {
         let n = CHUNK.min(plan.orders - written);
+        // Each chunk its own generator: a resumed run makes the orders an unbroken one would.
+        let mut rng = fastrand::Rng::with_seed(plan.seed ^ (written / CHUNK + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15));
         let tx = conn.transaction()?;
         for i in written..written + n {
             // Evenly spread in time, oldest first, so ids and dates rise together as in real use.
@@ -81,14 +114,16 @@ pub fn generate(conn: &mut Connection, plan: Plan, mut progress: impl FnMut(u64)
             let number = format!("{prefix}-{day}-{:04}", counters.next(&day));
             summary.order_items += store::insert_order(&tx, &order, &number)?;
         }
-        tx.commit()?;
         written += n;
+        store::save_counters(&tx, &counters)?;
+        store::save_run(&tx, &store::Run { written, ..run.clone() })?;
+        tx.commit()?;
         summary.orders = written;
         progress(written);
     }
     let tx = conn.transaction()?;
-    store::save_counters(&tx, &counters)?;
-    store::record_audit(&tx, &summary, &clock::format(now))?;
+    store::record_audit(&tx, &summary, &clock::now())?;
+    store::finish_run(&tx)?;
     tx.commit()?;
     Ok(summary)
 }

@@ -20,6 +20,72 @@ pub fn has_business_data(conn: &Connection) -> AppResult<bool> {
     )?)
 }
 
+/// A run's plan and progress, kept in the settings table until it finishes.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+pub struct Run {
+    pub plan: super::Plan,
+    /// When the run began: its orders span the year before.
+    pub started_at: String,
+    /// Orders written and committed so far.
+    pub written: u64,
+}
+
+impl Run {
+    pub fn now(&self) -> AppResult<DateTime<Utc>> {
+        DateTime::parse_from_rfc3339(&self.started_at)
+            .map(|t| t.with_timezone(&Utc))
+            .map_err(|e| crate::error::AppError::internal(format!("demo run start {:?}: {e}", self.started_at)))
+    }
+
+    pub fn start(&self) -> AppResult<DateTime<Utc>> {
+        Ok(self.now()? - Duration::days(365))
+    }
+}
+
+const RUN_KEY: &str = "demo_data_run";
+
+pub fn unfinished_run(conn: &Connection) -> AppResult<Option<Run>> {
+    use rusqlite::OptionalExtension;
+    let json: Option<String> = conn
+        .query_row("SELECT value FROM settings WHERE key = ?", [RUN_KEY], |r| r.get(0))
+        .optional()?;
+    json.map(|j| serde_json::from_str(&j).map_err(crate::error::AppError::internal))
+        .transpose()
+}
+
+pub fn save_run(conn: &Connection, run: &Run) -> AppResult<()> {
+    let json = serde_json::to_string(run).map_err(crate::error::AppError::internal)?;
+    conn.prepare_cached(
+        "INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+    )?
+    .execute(params![RUN_KEY, json, clock::now()])?;
+    Ok(())
+}
+
+pub fn finish_run(conn: &Connection) -> AppResult<()> {
+    conn.execute("DELETE FROM settings WHERE key = ?", [RUN_KEY])?;
+    Ok(())
+}
+
+/// The products orders are made of, as the first transaction of the run inserted them.
+pub fn products(conn: &Connection) -> AppResult<Vec<Product>> {
+    let mut stmt = conn.prepare("SELECT id, sku, name, price_minor FROM products ORDER BY id")?;
+    let rows = stmt.query_map([], |r| {
+        Ok(Product {
+            id: r.get(0)?,
+            sku: r.get(1)?,
+            name: r.get(2)?,
+            price_minor: r.get(3)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+pub fn order_item_count(conn: &Connection) -> AppResult<u64> {
+    Ok(conn.query_row("SELECT COUNT(*) FROM order_items", [], |r| r.get::<_, i64>(0))? as u64)
+}
+
 pub fn superadmin_id(conn: &Connection) -> AppResult<i64> {
     Ok(conn.query_row(
         "SELECT id FROM users WHERE role = 'superadmin' ORDER BY id LIMIT 1",
@@ -39,7 +105,7 @@ pub struct Product {
 /// Products with their stock: most well stocked, some low (for the low-stock report), a few
 /// sold out. Each stock level has its 'initial' ledger row, so `check` finds stock and ledger
 /// in agreement.
-pub fn insert_products(conn: &Connection, rng: &mut Rng, count: u64, at: &str) -> AppResult<Vec<Product>> {
+pub fn insert_products(conn: &Connection, rng: &mut Rng, count: u64, at: &str) -> AppResult<()> {
     let mut insert = conn.prepare_cached(
         "INSERT INTO products (sku, sku_key, name, description, price_minor, stock_quantity, low_stock_threshold, status,
                                created_at, updated_at)
@@ -49,7 +115,6 @@ pub fn insert_products(conn: &Connection, rng: &mut Rng, count: u64, at: &str) -
         "INSERT INTO inventory_movements (product_id, quantity_delta, balance_after, reason, note, created_at)
          VALUES (?, ?, ?, 'initial', 'demo data', ?)",
     )?;
-    let mut all = Vec::with_capacity(count as usize);
     for n in 1..=count {
         let (name, description) = names::product(rng);
         let sku = format!("DEMO-{n:06}");
@@ -66,14 +131,8 @@ pub fn insert_products(conn: &Connection, rng: &mut Rng, count: u64, at: &str) -
         if stock > 0 {
             ledger.execute(params![id, stock, stock, at])?;
         }
-        all.push(Product {
-            id,
-            sku,
-            name,
-            price_minor,
-        });
     }
-    Ok(all)
+    Ok(())
 }
 
 pub fn insert_customers(conn: &Connection, rng: &mut Rng, count: u64, at: &str) -> AppResult<()> {
@@ -192,6 +251,13 @@ pub fn insert_order(conn: &Connection, o: &DemoOrder, number: &str) -> AppResult
 pub struct DayCounters(BTreeMap<String, i64>);
 
 impl DayCounters {
+    /// The sequences saved so far (a resumed run goes on from them).
+    pub fn load(conn: &Connection) -> AppResult<Self> {
+        let mut stmt = conn.prepare("SELECT day, last FROM order_number_counters")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(Self(rows.collect::<Result<_, _>>()?))
+    }
+
     pub fn next(&mut self, day: &str) -> i64 {
         let last = self.0.entry(day.to_owned()).or_insert(0);
         *last += 1;

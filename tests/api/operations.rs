@@ -326,6 +326,64 @@ fn sigterm_under_load_finishes_in_flight_requests_without_5xx() {
 }
 
 #[test]
+fn demo_data_killed_half_way_finishes_when_run_again() {
+    use std::io::{BufRead, BufReader};
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("demo");
+    let args = [
+        "demo-data",
+        "--orders",
+        "200000",
+        "--products",
+        "50",
+        "--customers",
+        "100",
+    ];
+    let mut child = cmd(&data)
+        .args(args)
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    // Killed (SIGKILL) once a few chunks are committed.
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let first = lines.next().expect("a progress line").unwrap();
+    assert!(first.contains("of 200000 orders"), "{first}");
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let count = |sql: &str| -> i64 {
+        rusqlite::Connection::open(data.join("order-system.db"))
+            .unwrap()
+            .query_row(sql, [], |r| r.get(0))
+            .unwrap()
+    };
+    let partial = count("SELECT count(*) FROM orders");
+    assert!(partial > 0 && partial < 200_000, "{partial} orders before the kill");
+    // Another plan is refused, naming the one that finishes the run.
+    let other = run(&data, &["demo-data", "--orders", "10"], None);
+    assert_eq!(other.status.code(), Some(1));
+    assert!(
+        text(&other.stderr).contains("--orders 200000 --products 50 --customers 100"),
+        "{}",
+        text(&other.stderr)
+    );
+    // The same plan finishes it.
+    let out = run(&data, &args, None);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(count("SELECT count(*) FROM orders"), 200_000);
+    assert_eq!(count("SELECT count(*) FROM products"), 50);
+    assert_eq!(count("SELECT count(DISTINCT order_number) FROM orders"), 200_000);
+    assert_eq!(count("SELECT count(*) FROM settings WHERE key = 'demo_data_run'"), 0);
+    let check = run(&data, &["check"], None);
+    assert!(check.status.success(), "{}", text(&check.stdout));
+    let again = run(&data, &args, None);
+    assert!(
+        text(&again.stderr).contains("empty database"),
+        "a finished run is not run twice"
+    );
+}
+
+#[test]
 fn demo_data_fills_an_empty_database_once_and_real_orders_continue_after_it() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("demo");
