@@ -17,3 +17,29 @@ CREATE TABLE revoked_tokens (
     expires_at TEXT    NOT NULL
 );
 CREATE INDEX revoked_tokens_user ON revoked_tokens (user_id, expires_at);
+
+-- CSV imports as jobs a client can follow (GET /api/imports/jobs/{id}): validated and
+-- prepared off the writer, then applied in one transaction that also marks the job done, so
+-- the outcome is known however the request that started it ended. One file is imported once:
+-- the same bytes again are recognised (unless the earlier attempt failed).
+CREATE TABLE import_jobs (
+    id            INTEGER PRIMARY KEY,
+    kind          TEXT    NOT NULL CHECK (kind IN ('products', 'customers')),
+    file_sha256   TEXT    NOT NULL,
+    file_name     TEXT,
+    dry_run       INTEGER NOT NULL CHECK (dry_run IN (0, 1)),
+    status        TEXT    NOT NULL CHECK (status IN ('validating', 'writing', 'done', 'failed')),
+    rows_total    INTEGER,
+    created       INTEGER NOT NULL DEFAULT 0,
+    updated       INTEGER NOT NULL DEFAULT 0,
+    unchanged     INTEGER NOT NULL DEFAULT 0,
+    error_code    TEXT,
+    error_message TEXT,
+    error_details TEXT,
+    user_id       INTEGER REFERENCES users (id) ON DELETE SET NULL,
+    username      TEXT,
+    created_at    TEXT    NOT NULL,
+    finished_at   TEXT
+);
+CREATE UNIQUE INDEX import_jobs_once ON import_jobs (kind, file_sha256) WHERE dry_run = 0 AND status <> 'failed';
+CREATE INDEX import_jobs_created_at ON import_jobs (created_at);

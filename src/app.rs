@@ -64,6 +64,8 @@ pub struct Shared {
     pub one_product: products::cache::ProductCache,
     /// How long a request body may stop arriving (see http::serve::limit_body).
     pub body_timeout: Duration,
+    /// CSV imports running in this process.
+    pub imports: Arc<transfer::jobs::Jobs>,
 }
 
 /// Where backups go and how the latest ones went.
@@ -197,6 +199,13 @@ pub async fn prepare(config: &Config) -> anyhow::Result<Prepared> {
     let bootstrap = users::bootstrap(&db, &auth.hasher, config.admin_password.as_deref())
         .await
         .context("cannot set up the superAdmin account")?;
+    let interrupted = transfer::jobs::interrupt_unfinished(&db).await?;
+    if interrupted > 0 {
+        tracing::warn!(
+            jobs = interrupted,
+            "imports that a stop interrupted were marked failed; nothing of them was imported"
+        );
+    }
     let settings = SharedSettings::new(db.read(settings::store::load).await?);
     let reloaded = settings.clone();
     db.on_outside_change(move |conn| reloaded.reload(|| settings::store::load(conn)));
@@ -206,6 +215,7 @@ pub async fn prepare(config: &Config) -> anyhow::Result<Prepared> {
         metrics_access: Arc::new(config.metrics_access.clone()),
         product_pages: products::cache::new(),
         body_timeout: config.limits.body_timeout,
+        imports: Arc::default(),
         one_product: products::cache::new_products(),
         db,
         auth,

@@ -154,7 +154,7 @@ impl AppError {
         }
     }
 
-    fn details(&self) -> Value {
+    pub fn details(&self) -> Value {
         match self {
             Self::Validation { field, .. } => json!({ "field": field }),
             Self::Conflict { details, .. } | Self::Unprocessable { details, .. } => details.clone(),

@@ -14,7 +14,8 @@ use crate::error::AppError;
 use crate::http::list::DateRange;
 use crate::orders::store::OrderFilter;
 use crate::orders::types::OrderStatus;
-use crate::transfer::export::Kind;
+use crate::transfer::export::Kind as ExportKindOf;
+use crate::transfer::jobs::{ImportJob, Jobs, Kind, Upload};
 use crate::{settings, transfer, users};
 
 #[derive(Args)]
@@ -150,9 +151,9 @@ pub async fn export(data_dir: &Path, bcrypt_cost: u32, args: ExportArgs) -> anyh
         to,
     };
     let kind = match what {
-        ExportKind::Orders => Kind::Orders,
-        ExportKind::Products => Kind::Products,
-        ExportKind::Customers => Kind::Customers,
+        ExportKind::Orders => ExportKindOf::Orders,
+        ExportKind::Products => ExportKindOf::Products,
+        ExportKind::Customers => ExportKindOf::Customers,
     };
     let currency = settings.currency_code.clone();
     let reader = db.clone();
@@ -182,18 +183,27 @@ pub async fn import(data_dir: &Path, bcrypt_cost: u32, args: ImportArgs) -> anyh
     let file = file.as_path();
     let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
     let db = open_db(data_dir, &PasswordHasher::new(bcrypt_cost)).await?;
-    let who = Who::command_line();
-    let result = match what {
-        ImportKind::Products => transfer::import::products(&db, who, bytes, dry_run).await,
-        ImportKind::Customers => transfer::import::customers(&db, who, bytes, dry_run).await,
+    let upload = Upload {
+        kind: match what {
+            ImportKind::Products => Kind::Products,
+            ImportKind::Customers => Kind::Customers,
+        },
+        bytes,
+        dry_run,
+        file_name: file.file_name().map(|n| n.to_string_lossy().into_owned()),
     };
+    let jobs = std::sync::Arc::new(Jobs::default());
+    let result = run_import(&db, &jobs, upload).await;
     close(db).await?;
     match result {
         Ok(r) => {
             let verb = if r.dry_run { "would import" } else { "imported" };
             println!(
                 "{verb} {} rows: {} created, {} updated, {} unchanged",
-                r.rows, r.created, r.updated, r.unchanged
+                r.rows.unwrap_or(0),
+                r.created,
+                r.updated,
+                r.unchanged
             );
             Ok(())
         }
@@ -212,6 +222,29 @@ pub async fn import(data_dir: &Path, bcrypt_cost: u32, args: ImportArgs) -> anyh
             bail!("{}: {message}", file.display())
         }
         Err(err) => Err(err.into()),
+    }
+}
+
+/// Runs an import job here, with a line of progress on a terminal now and then.
+async fn run_import(db: &Db, jobs: &std::sync::Arc<Jobs>, upload: Upload) -> Result<ImportJob, AppError> {
+    let id = transfer::jobs::start(db, jobs, Who::command_line(), upload).await?;
+    let tty = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    loop {
+        let job = transfer::jobs::wait(db, jobs, id, std::time::Duration::from_secs(2)).await?;
+        if job.status.finished() {
+            if tty {
+                eprint!("\r\x1b[K");
+            }
+            return job.outcome();
+        }
+        if tty {
+            eprint!(
+                "\r\x1b[K  {}: {} rows checked, {} written",
+                job.status.as_str(),
+                job.rows_checked,
+                job.rows_written
+            );
+        }
     }
 }
 

@@ -1,18 +1,21 @@
 //! Reading product and customer CSV files. Every row is checked first and every problem is
 //! reported by line and column; only a file without problems is imported, in one transaction.
+//! The steps are separate so that only the last holds the writer (see jobs.rs): [`parse`]
+//! (no database), [`plan`] (a read-only connection), [`apply`] (the write transaction).
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicI64, Ordering};
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::json;
 use utoipa::ToSchema;
 
 use super::export::{CUSTOMER_COLUMNS, PRODUCT_COLUMNS};
-use crate::audit::Who;
+use super::jobs::Kind;
+use crate::audit::{self, Event, Who};
 use crate::clock;
 use crate::customers;
 use crate::customers::types::{CustomerFields, NewCustomer};
-use crate::db::Db;
 use crate::error::{AppError, AppResult};
 use crate::money::Money;
 use crate::products::types::{NewProduct, Product, ProductStatus};
@@ -21,16 +24,6 @@ use crate::products::{self, ValidPatch};
 /// The most problems listed in one answer; the count covers them all.
 const MAX_LISTED_ERRORS: usize = 100;
 pub const MAX_IMPORT_BYTES: usize = 64 * 1024 * 1024;
-
-/// What an import did (or, in a dry run, would do).
-#[derive(Debug, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
-pub struct ImportReport {
-    pub dry_run: bool,
-    pub rows: usize,
-    pub created: usize,
-    pub updated: usize,
-    pub unchanged: usize,
-}
 
 /// One problem in the file. Line 1 is the header.
 #[derive(Debug, Serialize, ToSchema)]
@@ -139,7 +132,7 @@ fn cell<'a>(record: &'a csv::StringRecord, cols: &HashMap<String, usize>, name: 
 }
 
 /// A row of a product file: a product to create, or the changes to one with that SKU.
-struct ProductRow {
+pub struct ProductRow {
     line: u64,
     new: Product,
     /// Which optional columns the file has, so absent ones leave existing products alone.
@@ -149,7 +142,133 @@ struct ProductRow {
     has_description: bool,
 }
 
-fn parse_products(text: &str) -> AppResult<Vec<ProductRow>> {
+/// The checked rows of a file.
+pub enum Rows {
+    Products(Vec<ProductRow>),
+    Customers(Vec<CustomerFields>),
+}
+
+/// Reads and checks every row of a file; `checked` counts them as it goes.
+pub fn parse(kind: Kind, bytes: &[u8], checked: &AtomicI64) -> AppResult<Rows> {
+    let text = decode(bytes)?;
+    Ok(match kind {
+        Kind::Products => Rows::Products(parse_products(text, checked)?),
+        Kind::Customers => Rows::Customers(parse_customers(text, checked)?),
+    })
+}
+
+/// The rows with what they would do to the database as it is now: (created, updated,
+/// unchanged). The counts are a forecast (a dry run's answer); [`apply`] decides again inside
+/// its transaction.
+pub struct Plan {
+    rows: Rows,
+    counts: (i64, i64, i64),
+}
+
+impl Plan {
+    pub fn len(&self) -> usize {
+        match &self.rows {
+            Rows::Products(r) => r.len(),
+            Rows::Customers(r) => r.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    pub fn counts(&self) -> (i64, i64, i64) {
+        self.counts
+    }
+}
+
+pub fn plan(conn: &rusqlite::Connection, rows: Rows) -> AppResult<Plan> {
+    let counts = match &rows {
+        Rows::Customers(r) => (r.len() as i64, 0, 0),
+        Rows::Products(r) => {
+            let mut counts = (0, 0, 0);
+            for row in r {
+                match products::store::id_by_sku(conn, &row.new.sku)? {
+                    None => counts.0 += 1,
+                    Some(id) if unchanged(&products::store::get(conn, id)?, &row.patch()) => counts.2 += 1,
+                    Some(_) => counts.1 += 1,
+                }
+            }
+            counts
+        }
+    };
+    Ok(Plan { rows, counts })
+}
+
+/// Imports the rows, all in the caller's transaction; returns (created, updated, unchanged).
+/// `written` counts rows as they go. Products are matched by SKU and updated, or created,
+/// each change audited; customers are all new, with one audit row for the import.
+pub fn apply(
+    conn: &rusqlite::Connection,
+    who: &Who,
+    job_id: i64,
+    plan: Plan,
+    written: &AtomicI64,
+    now: &str,
+) -> AppResult<(i64, i64, i64)> {
+    let mut counts = (0, 0, 0);
+    match plan.rows {
+        Rows::Products(rows) => {
+            for row in rows {
+                let at_line = |e: AppError| line_error(row.line, e);
+                match products::store::id_by_sku(conn, &row.new.sku)? {
+                    None => {
+                        products::insert_with_stock(conn, who, &row.new, now).map_err(at_line)?;
+                        counts.0 += 1;
+                    }
+                    Some(id) => {
+                        let patch = row.patch();
+                        if unchanged(&products::store::get(conn, id)?, &patch) {
+                            counts.2 += 1;
+                        } else {
+                            products::apply_patch(conn, who, id, patch, now).map_err(at_line)?;
+                            counts.1 += 1;
+                        }
+                    }
+                }
+                written.fetch_add(1, Ordering::Relaxed);
+            }
+        }
+        Rows::Customers(rows) => {
+            for fields in &rows {
+                customers::store::insert(conn, fields, now)?;
+                written.fetch_add(1, Ordering::Relaxed);
+            }
+            counts.0 = rows.len() as i64;
+            let event = Event {
+                action: "customer.import",
+                entity_type: "import",
+                entity_id: Some(job_id),
+                before: None,
+                after: Some(json!({ "customers_created": rows.len() }).to_string()),
+            };
+            audit::store::record(conn, who, &event, now)?;
+        }
+    }
+    Ok(counts)
+}
+
+impl ProductRow {
+    /// The changes this row makes to an existing product: only the columns the file has.
+    fn patch(&self) -> ValidPatch {
+        ValidPatch {
+            name: Some(self.new.name.clone()),
+            price: Some(self.new.price),
+            stock: self.has_stock.then_some(self.new.stock_quantity),
+            threshold: self.has_threshold.then_some(self.new.low_stock_threshold),
+            status: self.has_status.then_some(self.new.status),
+            description: self.has_description.then(|| self.new.description.clone()),
+            sku: None,
+        }
+    }
+}
+
+fn parse_products(text: &str, checked: &AtomicI64) -> AppResult<Vec<ProductRow>> {
     const REQUIRED: [&str; 3] = ["sku", "name", "price"];
     const IMPORTABLE: [&str; 7] = [
         "sku",
@@ -177,6 +296,7 @@ fn parse_products(text: &str) -> AppResult<Vec<ProductRow>> {
             }
         };
         let line = record.position().map_or(0, |p| p.line());
+        checked.fetch_add(1, Ordering::Relaxed);
         let c = |name| cell(&record, &cols, name);
         let mut bad = false;
         let mut check = |ok: Result<(), AppError>| {
@@ -256,55 +376,6 @@ fn parse_products(text: &str) -> AppResult<Vec<ProductRow>> {
     Ok(rows)
 }
 
-/// Imports a product file: products are matched by SKU and updated, or created. With
-/// `dry_run`, everything is checked against the database and nothing is written.
-pub async fn products(db: &Db, who: Who, bytes: Vec<u8>, dry_run: bool) -> AppResult<ImportReport> {
-    let rows = parse_products(decode(&bytes)?)?;
-    let job = move |conn: &rusqlite::Connection| {
-        let now = clock::now();
-        let mut report = ImportReport {
-            dry_run,
-            rows: rows.len(),
-            created: 0,
-            updated: 0,
-            unchanged: 0,
-        };
-        for row in rows {
-            let at_line = |e: AppError| line_error(row.line, e);
-            match products::store::id_by_sku(conn, &row.new.sku)? {
-                None => {
-                    products::insert_with_stock(conn, &who, &row.new, &now).map_err(at_line)?;
-                    report.created += 1;
-                }
-                Some(id) => {
-                    let current = products::store::get(conn, id)?;
-                    let patch = ValidPatch {
-                        name: Some(row.new.name.clone()),
-                        price: Some(row.new.price),
-                        stock: row.has_stock.then_some(row.new.stock_quantity),
-                        threshold: row.has_threshold.then_some(row.new.low_stock_threshold),
-                        status: row.has_status.then_some(row.new.status),
-                        description: row.has_description.then(|| row.new.description.clone()),
-                        sku: None,
-                    };
-                    if unchanged(&current, &patch) {
-                        report.unchanged += 1;
-                    } else {
-                        products::apply_patch(conn, &who, id, patch, &now).map_err(at_line)?;
-                        report.updated += 1;
-                    }
-                }
-            }
-        }
-        Ok(report)
-    };
-    if dry_run {
-        db.rehearse(job).await
-    } else {
-        db.write(job).await
-    }
-}
-
 fn unchanged(p: &Product, patch: &ValidPatch) -> bool {
     patch.name.as_ref().is_none_or(|v| *v == p.name)
         && patch.price.is_none_or(|v| v == p.price)
@@ -329,7 +400,7 @@ fn line_error(line: u64, err: AppError) -> AppError {
     }
 }
 
-fn parse_customers(text: &str) -> AppResult<Vec<CustomerFields>> {
+fn parse_customers(text: &str, checked: &AtomicI64) -> AppResult<Vec<CustomerFields>> {
     const IMPORTABLE: [&str; 5] = ["name", "phone", "email", "address", "note"];
     let mut rdr = reader(text);
     let header = rdr.headers().map_err(csv_error)?.clone();
@@ -345,6 +416,7 @@ fn parse_customers(text: &str) -> AppResult<Vec<CustomerFields>> {
             }
         };
         let line = record.position().map_or(0, |p| p.line());
+        checked.fetch_add(1, Ordering::Relaxed);
         let c = |name| cell(&record, &cols, name).map(str::to_owned);
         let input = NewCustomer {
             name: c("name").unwrap_or_default(),
@@ -361,29 +433,6 @@ fn parse_customers(text: &str) -> AppResult<Vec<CustomerFields>> {
     }
     problems.into_result()?;
     Ok(rows)
-}
-
-/// Imports a customer file: every row becomes a new customer.
-pub async fn customers(db: &Db, who: Who, bytes: Vec<u8>, dry_run: bool) -> AppResult<ImportReport> {
-    let rows = parse_customers(decode(&bytes)?)?;
-    let job = move |conn: &rusqlite::Connection| {
-        let now = clock::now();
-        for fields in &rows {
-            customers::insert(conn, &who, fields, &now)?;
-        }
-        Ok(ImportReport {
-            dry_run,
-            rows: rows.len(),
-            created: rows.len(),
-            updated: 0,
-            unchanged: 0,
-        })
-    };
-    if dry_run {
-        db.rehearse(job).await
-    } else {
-        db.write(job).await
-    }
 }
 
 fn csv_message(err: &csv::Error) -> String {

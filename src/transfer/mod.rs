@@ -5,4 +5,6 @@
 
 pub mod export;
 pub mod import;
+pub mod jobs;
 pub mod routes;
+mod store;

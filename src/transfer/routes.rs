@@ -4,8 +4,10 @@ use std::io::{self, Write};
 
 use axum::Json;
 use axum::body::{Body, Bytes};
-use axum::extract::{DefaultBodyLimit, State};
-use axum::http::{HeaderValue, header};
+use std::time::Duration;
+
+use axum::extract::{DefaultBodyLimit, Path, State};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -13,7 +15,8 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::export::{self, Kind};
-use super::import::{self, ImportReport, MAX_IMPORT_BYTES};
+use super::import::MAX_IMPORT_BYTES;
+use super::jobs::{self, ImportJob, Upload};
 use crate::app::AppState;
 use crate::audit::Who;
 use crate::auth::CurrentUser;
@@ -22,11 +25,14 @@ use crate::http::json::ApiQuery;
 use crate::http::list::DateRange;
 use crate::orders::store::OrderFilter;
 use crate::orders::types::OrderStatus;
+use crate::validate::optional_text;
 
 pub fn router() -> OpenApiRouter<AppState> {
     let imports = OpenApiRouter::new()
         .routes(routes!(import_products))
         .routes(routes!(import_customers))
+        .routes(routes!(import_job))
+        .routes(routes!(import_jobs))
         .layer(DefaultBodyLimit::max(MAX_IMPORT_BYTES));
     OpenApiRouter::new()
         .routes(routes!(export_orders))
@@ -159,15 +165,56 @@ impl Write for ChannelWriter {
 pub struct ImportParams {
     /// Check the whole file against the database and report, writing nothing.
     pub dry_run: Option<bool>,
+    /// The file's name, shown in the list of imports.
+    pub file_name: Option<String>,
+}
+
+/// How long an upload waits for its import to end before answering 202 with the job.
+const WAIT: Duration = Duration::from_secs(2);
+
+/// Starts an import job, and answers with its outcome when it ends within [`WAIT`]: 200 with
+/// the job, or the error it failed with; otherwise 202 with the job, to follow at its URL.
+async fn import(
+    state: AppState,
+    actor: CurrentUser,
+    kind: jobs::Kind,
+    p: ImportParams,
+    body: Bytes,
+) -> AppResult<Response> {
+    let file_name = p
+        .file_name
+        .map(|n| optional_text("file_name", Some(&n), 200))
+        .transpose()?
+        .flatten();
+    let upload = Upload {
+        kind,
+        bytes: body.to_vec(),
+        dry_run: p.dry_run.unwrap_or(false),
+        file_name,
+    };
+    let id = jobs::start(&state.db, &state.imports, Who::from(&actor), upload).await?;
+    let job = jobs::wait(&state.db, &state.imports, id, WAIT).await?;
+    if !job.status.finished() {
+        let location = format!("/api/imports/jobs/{id}");
+        let mut response = (StatusCode::ACCEPTED, Json(job)).into_response();
+        if let Ok(v) = HeaderValue::from_str(&location) {
+            response.headers_mut().insert(header::LOCATION, v);
+        }
+        return Ok(response);
+    }
+    Ok(Json(job.outcome()?).into_response())
 }
 
 /// Import products from CSV (the columns of the products export; sku, name and price are
-/// required). Products are matched by SKU and updated, or created. Every row is checked
-/// first: one bad row and nothing is imported.
+/// required). Products are matched by SKU (whatever its case or width) and updated, or
+/// created. Every row is checked first: one bad row and nothing is imported. Runs as a job:
+/// a large file answers 202 at once, with the job to follow; the same file again is refused.
 #[utoipa::path(post, path = "/api/imports/products", tag = "transfer", security(("bearer" = ["admin"])),
     params(ImportParams), request_body(content = String, content_type = "text/csv"),
     responses(
-        (status = 200, description = "Imported (or, in a dry run, what would be)", body = ImportReport),
+        (status = 200, description = "Imported (or, in a dry run, what would be)", body = ImportJob),
+        (status = 202, description = "Still running: follow the job at Location", body = ImportJob),
+        (status = 409, description = "This file was imported already (already_imported), or a row clashes", body = ErrorBody),
         (status = 413, description = "File over 64 MiB", body = ErrorBody),
         (status = 422, description = "Problems by line and column (invalid_csv), or not UTF-8 (bad_encoding)", body = ErrorBody),
     ))]
@@ -176,18 +223,19 @@ async fn import_products(
     actor: CurrentUser,
     ApiQuery(p): ApiQuery<ImportParams>,
     body: Bytes,
-) -> AppResult<Json<ImportReport>> {
-    import::products(&state.db, Who::from(&actor), body.to_vec(), p.dry_run.unwrap_or(false))
-        .await
-        .map(Json)
+) -> AppResult<Response> {
+    import(state, actor, jobs::Kind::Products, p, body).await
 }
 
 /// Import customers from CSV (name required; phone, email, address, note). Every row
 /// becomes a new customer. Every row is checked first: one bad row and nothing is imported.
+/// Runs as a job, like the product import.
 #[utoipa::path(post, path = "/api/imports/customers", tag = "transfer", security(("bearer" = ["admin"])),
     params(ImportParams), request_body(content = String, content_type = "text/csv"),
     responses(
-        (status = 200, description = "Imported (or, in a dry run, what would be)", body = ImportReport),
+        (status = 200, description = "Imported (or, in a dry run, what would be)", body = ImportJob),
+        (status = 202, description = "Still running: follow the job at Location", body = ImportJob),
+        (status = 409, description = "This file was imported already (already_imported)", body = ErrorBody),
         (status = 413, description = "File over 64 MiB", body = ErrorBody),
         (status = 422, description = "Problems by line and column (invalid_csv), or not UTF-8 (bad_encoding)", body = ErrorBody),
     ))]
@@ -196,8 +244,24 @@ async fn import_customers(
     actor: CurrentUser,
     ApiQuery(p): ApiQuery<ImportParams>,
     body: Bytes,
-) -> AppResult<Json<ImportReport>> {
-    import::customers(&state.db, Who::from(&actor), body.to_vec(), p.dry_run.unwrap_or(false))
-        .await
-        .map(Json)
+) -> AppResult<Response> {
+    import(state, actor, jobs::Kind::Customers, p, body).await
+}
+
+/// One import job: its progress while it runs, its report or error once it has ended.
+#[utoipa::path(get, path = "/api/imports/jobs/{id}", tag = "transfer", security(("bearer" = ["admin"])),
+    params(("id" = i64, Path, description = "Job id")),
+    responses(
+        (status = 200, description = "The job", body = ImportJob),
+        (status = 404, description = "No such job", body = ErrorBody),
+    ))]
+async fn import_job(State(state): State<AppState>, Path(id): Path<i64>) -> AppResult<Json<ImportJob>> {
+    jobs::get(&state.db, &state.imports, id).await.map(Json)
+}
+
+/// The latest 50 imports, newest first.
+#[utoipa::path(get, path = "/api/imports/jobs", tag = "transfer", security(("bearer" = ["admin"])),
+    responses((status = 200, description = "Recent import jobs", body = Vec<ImportJob>)))]
+async fn import_jobs(State(state): State<AppState>) -> AppResult<Json<Vec<ImportJob>>> {
+    jobs::recent(&state.db, 50).await.map(Json)
 }

@@ -2,7 +2,7 @@
 //! that must not quietly become something else, and lists that refuse what they cannot do.
 
 use reqwest::{Method, StatusCode, header};
-use serde_json::{Value, json};
+use serde_json::json;
 
 use crate::common::{TestServer, code};
 
@@ -136,15 +136,14 @@ async fn look_alike_skus_and_usernames_are_one_record() {
     assert_eq!(status, StatusCode::CREATED);
     assert_eq!(body["sku"], "NF-552", "stored in its NFKC spelling");
     // An import matches the same way: this row updates NF-550, it creates nothing.
-    let res = srv
-        .client
-        .post(format!("{}/api/imports/products", srv.url))
-        .bearer_auth(&admin)
-        .body("sku,name,price\nｎｆ-５５０,改价,2.00\n")
-        .send()
-        .await
-        .unwrap();
-    let report: Value = res.json().await.unwrap();
+    let (_, report) = crate::common::import_csv(
+        &srv.client,
+        &srv.url,
+        &admin,
+        "/api/imports/products",
+        "sku,name,price\nｎｆ-５５０,改价,2.00\n",
+    )
+    .await;
     assert_eq!(
         (report["created"].as_i64(), report["updated"].as_i64()),
         (Some(0), Some(1)),

@@ -245,7 +245,7 @@ async fn openapi_documents_every_route_with_a_policy() {
         "AuditEntry",
         "Settings",
         "SalesReport",
-        "ImportReport",
+        "ImportJob",
         "Movement",
     ] {
         assert!(

@@ -9,17 +9,7 @@ use reqwest::{StatusCode, header};
 use serde_json::{Value, json};
 
 async fn upload(srv: &TestServer, token: &str, path: &str, body: impl Into<reqwest::Body>) -> (StatusCode, Value) {
-    let resp = srv
-        .client
-        .post(format!("{}{path}", srv.url))
-        .bearer_auth(token)
-        .header(header::CONTENT_TYPE, "text/csv")
-        .body(body)
-        .send()
-        .await
-        .unwrap();
-    let status = resp.status();
-    (status, resp.json().await.unwrap_or(Value::Null))
+    common::import_csv(&srv.client, &srv.url, token, path, body).await
 }
 
 async fn download(srv: &TestServer, token: &str, path: &str) -> (reqwest::header::HeaderMap, String) {
@@ -49,7 +39,7 @@ async fn product_import_matches_by_sku_and_is_all_or_nothing() {
     let (status, report) = upload(&srv, &admin, "/api/imports/products?dry_run=true", file).await;
     assert_eq!(status, StatusCode::OK, "{report}");
     assert_eq!(
-        report,
+        common::import_report(&report),
         json!({"dry_run": true, "rows": 3, "created": 2, "updated": 1, "unchanged": 0})
     );
     assert_eq!(
@@ -89,9 +79,17 @@ async fn product_import_matches_by_sku_and_is_all_or_nothing() {
     );
     srv.assert_ledger_consistent();
 
-    // The same file again changes nothing.
-    let (_, report) = upload(&srv, &admin, "/api/imports/products", file).await;
-    assert_eq!(report["unchanged"], 3);
+    // The same file again is recognised, and not imported twice.
+    let (status, body) = upload(&srv, &admin, "/api/imports/products", file).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    assert_eq!(code(&body), "already_imported");
+    assert_eq!(
+        body["error"]["details"]["job"]["created"], 2,
+        "it names the earlier import: {body}"
+    );
+    // A file with the same rows but other bytes is a new import, and changes nothing.
+    let (_, report) = upload(&srv, &admin, "/api/imports/products", format!("{file}\n")).await;
+    assert_eq!(report["unchanged"], 3, "{report}");
 
     // One bad row anywhere: nothing at all is imported, and the problem is located.
     let bad = "sku,name,price\nGOOD-1,好的,1.00\nBAD-1,坏的,1.234\nBAD-2,,2\nGOOD-1,重复,3\n";
@@ -339,4 +337,145 @@ async fn export_and_import_from_the_command_line() {
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("line 2, column name: must not be empty"), "{err}");
     assert!(err.trim_end().lines().last().unwrap().starts_with("error: "), "{err}");
+}
+
+fn customers_csv(rows: usize, tag: &str) -> String {
+    let mut csv = String::from("name,phone,address\n");
+    for i in 0..rows {
+        csv.push_str(&format!("{tag}顾客{i},139{:08},某市某区某路{i}号\n", i % 100_000_000));
+    }
+    csv
+}
+
+/// A big import runs as a job beside the shop: the upload answers at once, orders keep being
+/// taken meanwhile, the job reports progress and its end, the same file is not imported twice,
+/// and an import cut off by a crash leaves nothing and says so.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_big_import_runs_as_a_job_beside_the_shop() {
+    use common::process::{create_product, http_client, serve_on, sign_in};
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let port = common::process::free_port();
+    let mut served = serve_on(&data, port, &["--admin-password", common::ADMIN_PASSWORD], &[]);
+    let (client, url) = (http_client(), served.url.clone());
+    let token = sign_in(&client, &url, common::ADMIN_PASSWORD).await;
+    let pid = create_product(&client, &url, &token, "JOB-1", "作业").await;
+    let csv = customers_csv(300_000, "甲");
+    let started = Instant::now();
+    let res = client
+        .post(format!("{url}/api/imports/customers"))
+        .bearer_auth(&token)
+        .body(csv.clone())
+        .timeout(std::time::Duration::from_secs(30))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::ACCEPTED, "a big file is a job to follow");
+    let location = res.headers()[header::LOCATION].to_str().unwrap().to_owned();
+    eprintln!("upload answered 202 after {:?}", started.elapsed());
+    // Orders meanwhile: none refused, none waiting anywhere near the request timeout.
+    let (mut slowest, mut orders, mut progress) = (std::time::Duration::ZERO, 0, Vec::new());
+    loop {
+        let at = Instant::now();
+        let res = client
+            .post(format!("{url}/api/orders"))
+            .bearer_auth(&token)
+            .json(&json!({"items": [{"product_id": pid, "quantity": 1}]}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::CREATED, "an order during the import");
+        slowest = slowest.max(at.elapsed());
+        orders += 1;
+        let job: Value = client
+            .get(format!("{url}{location}"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        progress.push((
+            job["status"].as_str().unwrap().to_owned(),
+            job["rows_checked"].as_i64().unwrap(),
+        ));
+        if job["status"] == "done" {
+            assert_eq!(job["created"], 300_000, "{job}");
+            break;
+        }
+        assert_ne!(job["status"], "failed", "{job}");
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(300),
+            "the import never ended"
+        );
+    }
+    eprintln!(
+        "300,000-row import: {:?}; {orders} orders meanwhile, the slowest {slowest:?}; progress {:?}",
+        started.elapsed(),
+        progress.iter().step_by((progress.len() / 8).max(1)).collect::<Vec<_>>()
+    );
+    assert!(
+        slowest < std::time::Duration::from_secs(20),
+        "an order waited {slowest:?}"
+    );
+    assert!(
+        progress.iter().any(|(s, n)| s == "validating" && *n > 0) || progress.len() < 3,
+        "progress is reported"
+    );
+    // The same file again: recognised.
+    let (status, body) = common::import_csv(&client, &url, &token, "/api/imports/customers", csv).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    assert_eq!(code(&body), "already_imported");
+
+    // A crash in the middle of the next import: nothing of it stays, and the job says so.
+    let count = || -> i64 {
+        rusqlite::Connection::open(data.join("order-system.db"))
+            .unwrap()
+            .query_row("SELECT COUNT(*) FROM customers", [], |r| r.get(0))
+            .unwrap()
+    };
+    let before = count();
+    let res = client
+        .post(format!("{url}/api/imports/customers"))
+        .bearer_auth(&token)
+        .body(customers_csv(300_000, "乙"))
+        .send()
+        .await
+        .unwrap();
+    let job: Value = res.json().await.unwrap();
+    loop {
+        let now: Value = client
+            .get(format!("{url}/api/imports/jobs/{}", job["id"]))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        if now["rows_written"].as_i64().unwrap_or(0) > 1000 || now["status"] == "done" {
+            assert_eq!(now["status"], "writing", "killed while writing");
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    served.child.kill().unwrap();
+    served.child.wait().unwrap();
+    assert_eq!(count(), before, "nothing of the cut-off import was committed");
+    let served = serve_on(&data, port, &[], &[]);
+    let token = sign_in(&client, &served.url, common::ADMIN_PASSWORD).await;
+    let after: Value = client
+        .get(format!("{}/api/imports/jobs/{}", served.url, job["id"]))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(after["status"], "failed", "{after}");
+    assert_eq!(after["error"]["code"], "interrupted", "{after}");
+    let (ok, report) = common::process::check(&data);
+    assert!(ok, "{report}");
 }

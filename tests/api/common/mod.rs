@@ -195,3 +195,58 @@ impl TestServer {
 pub fn code(body: &Value) -> &str {
     body["error"]["code"].as_str().unwrap_or_default()
 }
+
+/// Uploads a CSV file to an import route (`path` may carry `?dry_run=true`) and, when the server
+/// answers 202, follows the job until it ends: returns the final status and body (the job, or
+/// the error the upload got).
+pub async fn import_csv(
+    client: &reqwest::Client,
+    base: &str,
+    token: &str,
+    path: &str,
+    body: impl Into<reqwest::Body>,
+) -> (StatusCode, Value) {
+    let resp = client
+        .post(format!("{base}{path}"))
+        .bearer_auth(token)
+        .header(reqwest::header::CONTENT_TYPE, "text/csv")
+        .timeout(Duration::from_secs(600))
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    let status = resp.status();
+    let value: Value = resp.json().await.unwrap_or(Value::Null);
+    if status != StatusCode::ACCEPTED {
+        return (status, value);
+    }
+    let url = format!("{base}/api/imports/jobs/{}", value["id"]);
+    loop {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        let job: Value = client
+            .get(&url)
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        match job["status"].as_str() {
+            Some("done") => return (StatusCode::OK, job),
+            Some("failed") => return (StatusCode::UNPROCESSABLE_ENTITY, json!({ "error": job["error"] })),
+            _ => {}
+        }
+    }
+}
+
+/// What an import job reports, without its bookkeeping.
+pub fn import_report(job: &Value) -> Value {
+    json!({
+        "dry_run": job["dry_run"],
+        "rows": job["rows"],
+        "created": job["created"],
+        "updated": job["updated"],
+        "unchanged": job["unchanged"],
+    })
+}
