@@ -117,6 +117,10 @@ impl WriterHandle {
         // this connection starts the WAL over, it cuts the file back to the limit.
         conn.pragma_update(None, "wal_autocheckpoint", 0)?;
         conn.pragma_update(None, "journal_size_limit", super::checkpointer::WAL_SIZE_LIMIT)?;
+        // Another process (a CLI import while the server runs) may hold the write lock for
+        // seconds; queued requests would rather wait for it, as long as a request may take,
+        // than fail as busy after the 5 s every other connection waits.
+        conn.busy_timeout(WAIT_FOR_LOCK)?;
         // A change to a watched table bumps its generation once the transaction ends, so the
         // in-memory caches (auth::cache, products::cache) know their entries are stale.
         let hook = generations.clone();
@@ -194,6 +198,9 @@ impl WriterHandle {
 fn stopped() -> AppError {
     AppError::Unavailable("the database writer has stopped".into())
 }
+
+/// How long the writer waits for another process's write lock.
+const WAIT_FOR_LOCK: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// The most write requests committed together in one transaction.
 const MAX_BATCH: usize = 64;
