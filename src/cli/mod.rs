@@ -125,12 +125,11 @@ pub fn main() -> ExitCode {
     if let Some(file) = &parsed.file {
         tracing::debug!(path = %file.path.display(), keys = file.applied.len(), "read the config file");
     }
-    let mut builder = tokio::runtime::Builder::new_multi_thread();
-    if matches!(cli.command, Command::Serve(_)) {
-        // Requests have their own threads (http::threads); this runtime keeps only start-up,
-        // background work and the stop, for which one worker is plenty.
-        builder.worker_threads(1);
-    }
+    // Requests have their own threads (http::threads) and the database its own; this runtime
+    // keeps only start-up, the accept loops, background work and the stop, for which the main
+    // thread is plenty. Start-up's blocking threads go once idle for a second.
+    let mut builder = tokio::runtime::Builder::new_current_thread();
+    builder.thread_keep_alive(std::time::Duration::from_secs(1));
     let runtime = match builder.enable_all().build() {
         Ok(rt) => rt,
         Err(err) => return fail(anyhow::anyhow!("cannot start the async runtime: {err}")),

@@ -1,4 +1,5 @@
-//! Moves WAL checkpoints off the writer, and keeps the WAL file small.
+//! The database's background thread: moves WAL checkpoints off the writer, keeps the WAL
+//! file small, and notices commits by other processes (see watcher.rs), on one connection.
 //!
 //! By default SQLite checkpoints inside whichever commit pushes the WAL past 1000 pages, so
 //! every thousandth write waits for the database file to be updated and fsynced. Here the
@@ -16,6 +17,7 @@ use std::sync::mpsc;
 use std::thread::JoinHandle;
 use std::time::Duration;
 
+use super::watcher::{self, Watch};
 use super::{DbOptions, open_read_write};
 use crate::error::{AppError, AppResult};
 
@@ -30,9 +32,23 @@ pub struct Checkpointer {
 }
 
 impl Checkpointer {
-    pub fn start(options: &DbOptions) -> AppResult<Self> {
+    pub fn start(
+        options: &DbOptions,
+        watch: impl FnOnce(&rusqlite::Connection) -> Watch + Send + 'static,
+    ) -> AppResult<Self> {
         let conn = open_read_write(&options.path)?;
         conn.busy_timeout(Duration::ZERO)?;
+        // This connection reads nothing but the WAL's header: no lookaside buffers for it.
+        // SAFETY: set right after opening, before any statement exists on the connection.
+        unsafe {
+            rusqlite::ffi::sqlite3_db_config(
+                conn.handle(),
+                rusqlite::ffi::SQLITE_DBCONFIG_LOOKASIDE,
+                std::ptr::null_mut::<std::ffi::c_void>(),
+                0 as std::ffi::c_int,
+                0 as std::ffi::c_int,
+            );
+        }
         let wal = {
             let mut p = options.path.clone().into_os_string();
             p.push("-wal");
@@ -40,9 +56,17 @@ impl Checkpointer {
         };
         let (tx, rx) = mpsc::channel::<()>();
         let thread = std::thread::Builder::new()
-            .name("db-checkpoint".into())
+            .name("db-background".into())
             .spawn(move || {
-                while let Err(mpsc::RecvTimeoutError::Timeout) = rx.recv_timeout(EVERY) {
+                let mut watch = watch(&conn);
+                let per_checkpoint = (EVERY.as_millis() / watcher::EVERY.as_millis()).max(1);
+                let mut tick = 0u128;
+                while let Err(mpsc::RecvTimeoutError::Timeout) = rx.recv_timeout(watcher::EVERY) {
+                    watch.poll(&conn);
+                    tick += 1;
+                    if !tick.is_multiple_of(per_checkpoint) {
+                        continue;
+                    }
                     let checkpoint = |mode: &str| {
                         conn.query_row(&format!("PRAGMA wal_checkpoint({mode})"), [], |r| {
                             Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, i64>(2)?))

@@ -57,7 +57,7 @@ struct Inner {
     writer: writer::WriterHandle,
     readers: readers::ReaderPool,
     checkpointer: checkpointer::Checkpointer,
-    watcher: watcher::Watcher,
+    hooks: watcher::Hooks,
     generations: Arc<writer::Generations>,
     path: PathBuf,
     metrics: Arc<DbMetrics>,
@@ -70,14 +70,16 @@ impl Db {
         let generations = Arc::new(writer::Generations::default());
         let writer = writer::WriterHandle::start(options, metrics.clone(), generations.clone())?;
         let readers = readers::ReaderPool::start(options, metrics.clone())?;
-        let checkpointer = checkpointer::Checkpointer::start(options)?;
-        let watcher = watcher::Watcher::start(&options.path, generations.clone())?;
+        let hooks = watcher::Hooks::default();
+        let (watched, shared) = (generations.clone(), hooks.clone());
+        let checkpointer =
+            checkpointer::Checkpointer::start(options, move |conn| watcher::Watch::new(conn, watched, shared))?;
         Ok(Self {
             inner: Arc::new(Inner {
                 writer,
                 readers,
                 checkpointer,
-                watcher,
+                hooks,
                 generations,
                 path: options.path.clone(),
                 metrics,
@@ -137,10 +139,10 @@ impl Db {
         self.inner.generations.get(table)
     }
 
-    /// Runs `hook` (on the watcher's thread, with its read-only connection) whenever another
+    /// Runs `hook` (on the background thread, with its connection) whenever another
     /// connection has committed, e.g. to reload what this process keeps in memory.
     pub fn on_outside_change(&self, hook: impl Fn(&Connection) + Send + 'static) {
-        self.inner.watcher.add_hook(Box::new(hook));
+        self.inner.hooks.add(Box::new(hook));
     }
 
     pub fn writer_stats(&self) -> WriterStats {
@@ -156,7 +158,6 @@ impl Db {
     /// Other clones of the handle stop working: their requests get a 503.
     pub fn close(&self) {
         self.inner.readers.close();
-        self.inner.watcher.close();
         self.inner.checkpointer.close();
         self.inner.writer.close();
     }

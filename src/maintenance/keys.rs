@@ -58,15 +58,7 @@ const KEYED: [Keyed; 2] = [
 pub fn fill(conn: &Connection) -> AppResult<Vec<LookAlike>> {
     let mut found = Vec::new();
     for k in &KEYED {
-        let rows: Vec<(i64, String)> = conn
-            .prepare(&format!(
-                "SELECT id, {col} FROM {t} WHERE {key} IS NULL ORDER BY id",
-                col = k.column,
-                t = k.table,
-                key = k.key_column
-            ))?
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-            .collect::<Result<_, _>>()?;
+        let rows = keyless(conn, k)?;
         let mut set = conn.prepare(&format!("UPDATE {} SET {} = ? WHERE id = ?", k.table, k.key_column))?;
         for (id, value) in rows {
             let key = (k.key)(&value);
@@ -86,21 +78,27 @@ pub fn fill(conn: &Connection) -> AppResult<Vec<LookAlike>> {
 pub fn look_alikes(conn: &Connection) -> AppResult<Vec<LookAlike>> {
     let mut found = Vec::new();
     for k in &KEYED {
-        let rows: Vec<(i64, String)> = conn
-            .prepare(&format!(
-                "SELECT id, {col} FROM {t} WHERE {key} IS NULL ORDER BY id LIMIT 1000",
-                col = k.column,
-                t = k.table,
-                key = k.key_column
-            ))?
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-            .collect::<Result<_, _>>()?;
-        for (id, value) in rows {
+        for (id, value) in keyless(conn, k)?.into_iter().take(1000) {
             let key = (k.key)(&value);
             found.push(look_alike(conn, k, id, value, &key)?);
         }
     }
     Ok(found)
+}
+
+/// (id, identifier) of the rows without a key, oldest first.
+fn keyless(conn: &Connection, k: &Keyed) -> AppResult<Vec<(i64, String)>> {
+    let sql = format!(
+        "SELECT id, {col} FROM {t} WHERE {key} IS NULL ORDER BY id",
+        col = k.column,
+        t = k.table,
+        key = k.key_column
+    );
+    let rows = conn
+        .prepare(&sql)?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<_, _>>()?;
+    Ok(rows)
 }
 
 fn look_alike(conn: &Connection, k: &Keyed, id: i64, value: String, key: &str) -> AppResult<LookAlike> {
