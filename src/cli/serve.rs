@@ -195,8 +195,11 @@ pub async fn serve(data_dir: &Path, bcrypt_cost: u32, args: ServeArgs) -> anyhow
     announce(&config, &server, &url);
     let watchdog = super::readiness::ready(&server);
     // Here, on the thread that started the server: mimalloc frees only the calling thread's
-    // cached pages, and start-up allocated on this one. The serving threads trim their own.
+    // cached pages, and start-up allocated on this one. The serving threads trim their own;
+    // this thread trims again whenever the server goes quiet (after start-up's helper threads
+    // have left, and after the accept loops' own bursts).
     crate::memory::release_free_memory();
+    let trimmer = tokio::spawn(crate::memory::trim_when_idle());
     if config.open_browser
         && let Err(err) = open::that_detached(&url)
     {
@@ -206,6 +209,7 @@ pub async fn serve(data_dir: &Path, bcrypt_cost: u32, args: ServeArgs) -> anyhow
     if let Some(task) = watchdog {
         task.abort();
     }
+    trimmer.abort();
     super::readiness::stopping();
     tracing::info!("stopping: finishing in-flight requests");
     server.stop().await?;
