@@ -134,3 +134,67 @@ mod tests {
         assert_eq!(optional_text("note", Some("\u{200B}"), 50).unwrap(), None);
     }
 }
+
+/// The key a name sorts by, as Chinese lists are sorted: the letters first, with Chinese
+/// characters as their pinyin and everything in lower case, then the tones, to order
+/// homophones ("金龙鱼" → "jinlongyu 122", "Alice" → "alice "). Kept beside the name
+/// (`name_sort` columns) so lists sort by it with an index; it is ASCII for Chinese and Latin
+/// names, so every database orders it alike.
+pub fn sort_key(name: &str) -> String {
+    use pinyin::ToPinyin;
+    let (mut letters, mut tones) = (String::with_capacity(name.len() * 2), String::new());
+    for (c, p) in name.chars().zip(name.to_pinyin()) {
+        match p {
+            Some(p) => {
+                letters.push_str(p.plain());
+                tones.push(
+                    p.with_tone_num_end()
+                        .chars()
+                        .last()
+                        .filter(char::is_ascii_digit)
+                        .unwrap_or('5'),
+                );
+            }
+            None => letters.extend(c.to_lowercase()),
+        }
+    }
+    letters.push(' ');
+    letters.push_str(&tones);
+    letters
+}
+
+/// A phone number's digits, without a +86 / 0086 country prefix, so "+86 139-0011-2233" and
+/// "13900112233" are found by each other. None when there are no digits.
+pub fn phone_digits(phone: &str) -> Option<String> {
+    let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
+    let national = if digits.len() == 13 && digits.starts_with("86") {
+        &digits[2..]
+    } else if digits.len() == 15 && digits.starts_with("0086") {
+        &digits[4..]
+    } else {
+        &digits
+    };
+    (!national.is_empty()).then(|| national.to_owned())
+}
+
+#[cfg(test)]
+mod key_tests {
+    use super::*;
+
+    #[test]
+    fn chinese_names_sort_by_pinyin() {
+        let mut names = vec!["张三", "李四", "阿姨", "王五", "Bob", "alice", "赵六"];
+        names.sort_by_key(|n| sort_key(n));
+        assert_eq!(names, vec!["alice", "阿姨", "Bob", "李四", "王五", "张三", "赵六"]);
+        assert_eq!(sort_key("金龙鱼"), "jinlongyu 122");
+        assert!(sort_key("中") < sort_key("重"), "homophones by tone");
+    }
+
+    #[test]
+    fn phone_numbers_compare_by_their_national_digits() {
+        assert_eq!(phone_digits("+86 139-0011-2233").as_deref(), Some("13900112233"));
+        assert_eq!(phone_digits("0086 13900112233").as_deref(), Some("13900112233"));
+        assert_eq!(phone_digits("(021) 6234-5678").as_deref(), Some("02162345678"));
+        assert_eq!(phone_digits("n/a"), None);
+    }
+}

@@ -14,7 +14,7 @@ use crate::error::AppError;
 use crate::http::list::DateRange;
 use crate::orders::store::OrderFilter;
 use crate::orders::types::OrderStatus;
-use crate::transfer::export::Kind as ExportKindOf;
+use crate::transfer::export::{Export, Format, Lang};
 use crate::transfer::jobs::{ImportJob, Jobs, Kind, Upload};
 use crate::{settings, transfer, users};
 
@@ -34,6 +34,9 @@ pub struct ExportArgs {
     /// Orders only: created on or before this date, or before this time.
     #[arg(long)]
     to: Option<String>,
+    /// The language of headers and values: en (as imports expect) or zh-CN.
+    #[arg(long, default_value = "en", value_parser = ["en", "zh-CN"])]
+    lang: String,
 }
 
 #[derive(Args)]
@@ -57,7 +60,10 @@ pub fn parse_days(s: &str) -> Result<u32, String> {
 
 #[derive(Clone, Copy, clap::ValueEnum)]
 pub enum ExportKind {
+    /// One row per order, with its total.
     Orders,
+    /// One row per order line, with its line total (no order total).
+    OrderLines,
     Products,
     Customers,
 }
@@ -124,6 +130,7 @@ pub async fn export(data_dir: &Path, bcrypt_cost: u32, args: ExportArgs) -> anyh
         status,
         from,
         to,
+        lang,
     } = args;
     let range = DateRange {
         date_from: from,
@@ -150,27 +157,34 @@ pub async fn export(data_dir: &Path, bcrypt_cost: u32, args: ExportArgs) -> anyh
         from,
         to,
     };
-    let kind = match what {
-        ExportKind::Orders => ExportKindOf::Orders,
-        ExportKind::Products => ExportKindOf::Products,
-        ExportKind::Customers => ExportKindOf::Customers,
+    let export = match what {
+        ExportKind::Orders => Export::Orders(filter),
+        ExportKind::OrderLines => Export::OrderLines(filter),
+        ExportKind::Products => Export::Products(Default::default()),
+        ExportKind::Customers => Export::Customers(Default::default()),
     };
+    let lang = if lang == "zh-CN" { Lang::Chinese } else { Lang::English };
     let currency = settings.currency_code.clone();
     let reader = db.clone();
     tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
         let conn = reader.open_private_reader()?;
+        let format = Format {
+            lang,
+            tz,
+            currency: &currency,
+        };
         match out {
             Some(path) => {
                 // Written beside the target and renamed, so a half-written file never has its name.
                 let tmp = path.with_extension("csv.partial");
                 let file = std::fs::File::create(&tmp).with_context(|| format!("cannot create {}", tmp.display()))?;
                 let mut buffered = std::io::BufWriter::new(file);
-                transfer::export::write(&conn, kind, &filter, tz, &currency, &mut buffered)?;
+                transfer::export::write(&conn, &export, None, &format, &mut buffered)?;
                 buffered.into_inner().map_err(|e| e.into_error())?.sync_all()?;
                 std::fs::rename(&tmp, &path).with_context(|| format!("cannot write {}", path.display()))?;
                 eprintln!("wrote {}", path.display());
             }
-            None => transfer::export::write(&conn, kind, &filter, tz, &currency, std::io::stdout().lock())?,
+            None => transfer::export::write(&conn, &export, None, &format, std::io::stdout().lock())?,
         }
         Ok(())
     })

@@ -228,7 +228,7 @@ fn announce(config: &Config, server: &app::Server, url: &str) {
     );
     println!("  API docs: {url}/api/docs");
     match server.prepared_bootstrap {
-        Bootstrap::CreatedWithDefault => println!(
+        Bootstrap::CreatedWithDefault | Bootstrap::StillDefault => println!(
             "  First sign-in: open {url} and sign in as superAdmin with password admin123;\n  \
              you will be asked to choose a new password before anything else."
         ),

@@ -10,7 +10,7 @@ use crate::audit::{self, Event, Who};
 use crate::auth::CurrentUser;
 use crate::clock;
 use crate::db::Db;
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 use crate::http::list::Paging;
 use crate::orders;
 use crate::orders::store::OrderFilter;
@@ -41,6 +41,9 @@ pub async fn update(db: &Db, actor: &CurrentUser, id: i64, patch: CustomerPatch)
         let now = clock::now();
         let before = store::get(conn, id)?;
         let fields = patch.apply(&CustomerFields::from(&before))?;
+        if let Some(login) = fields.user_id.filter(|l| before.user_id != Some(*l)) {
+            take_login(conn, &who, login, id, &now)?;
+        }
         store::update(conn, id, &fields, &now)?;
         let after = store::get(conn, id)?;
         audit::store::record(
@@ -52,6 +55,87 @@ pub async fn update(db: &Db, actor: &CurrentUser, id: i64, patch: CustomerPatch)
         Ok(after)
     })
     .await
+}
+
+/// Before a login is linked to customer `to`: if it is linked to a record made for it when it
+/// first ordered, that record is folded into `to` (its orders move; it goes), so one person
+/// has one record. A login linked to another of the shop's own records stays a conflict.
+fn take_login(conn: &rusqlite::Connection, who: &Who, login: i64, to: i64, now: &str) -> AppResult<()> {
+    let Some((from, true)) = store::made_for_login(conn, login)? else {
+        return Ok(());
+    };
+    let folded = store::get(conn, from)?;
+    let moved = store::fold_into(conn, from, to, now)?;
+    let event = Event {
+        action: "customer.merge",
+        entity_type: "customer",
+        entity_id: Some(to),
+        before: Some(serde_json::to_string(&folded).map_err(AppError::internal)?),
+        after: Some(serde_json::json!({ "merged_from": from, "orders_moved": moved }).to_string()),
+    };
+    audit::store::record(conn, who, &event, now)
+}
+
+/// Links a customer login to a customer record, or (None) unlinks it: the users page's side
+/// of the link the customer page sets with `user_id`.
+pub fn link_login(
+    conn: &rusqlite::Connection,
+    who: &Who,
+    login: i64,
+    customer: Option<i64>,
+    now: &str,
+) -> AppResult<()> {
+    let current = store::id_for_user(conn, login)?;
+    if current == customer {
+        return Ok(());
+    }
+    match customer {
+        None => {
+            let id = current.ok_or_else(|| AppError::internal("no linked customer"))?;
+            let before = store::get(conn, id)?;
+            let fields = CustomerFields {
+                user_id: None,
+                ..CustomerFields::from(&before)
+            };
+            store::update(conn, id, &fields, now)?;
+            let after = store::get(conn, id)?;
+            audit::store::record(
+                conn,
+                who,
+                &Event::changed("customer.update", "customer", id, &before, &after),
+                now,
+            )
+        }
+        Some(id) => {
+            let before = store::get(conn, id)?;
+            take_login(conn, who, login, id, now)?;
+            if let Some(other) = store::id_for_user(conn, login)? {
+                // Linked to another of the shop's own records: move the link.
+                let held = store::get(conn, other)?;
+                store::update(
+                    conn,
+                    other,
+                    &CustomerFields {
+                        user_id: None,
+                        ..CustomerFields::from(&held)
+                    },
+                    now,
+                )?;
+            }
+            let fields = CustomerFields {
+                user_id: Some(login),
+                ..CustomerFields::from(&before)
+            };
+            store::update(conn, id, &fields, now)?;
+            let after = store::get(conn, id)?;
+            audit::store::record(
+                conn,
+                who,
+                &Event::changed("customer.update", "customer", id, &before, &after),
+                now,
+            )
+        }
+    }
 }
 
 pub async fn set_archived(db: &Db, actor: &CurrentUser, id: i64, archived: bool) -> AppResult<Customer> {

@@ -35,12 +35,13 @@ pub struct CustomerFilters {
 
 const SORTS: &[(&str, &str)] = &[
     ("created_at", "c.created_at"),
-    ("name", "c.name"),
+    ("name", "c.name_sort"),
     ("updated_at", "c.updated_at"),
     ("id", "c.id"),
 ];
 
-/// List customers; `q` searches name, phone and email.
+/// List customers; `q` searches name, phone (also by its digits alone), email and address;
+/// names sort by pinyin.
 #[utoipa::path(get, path = "/api/customers", tag = "customers", security(("bearer" = ["staff"])),
     params(ListParams, CustomerFilters),
     responses(

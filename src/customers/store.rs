@@ -8,6 +8,8 @@ use crate::db::constraint::on_unique;
 use crate::db::{Conditions, not_found_as};
 use crate::error::{AppError, AppResult};
 use crate::http::list::Paging;
+use crate::maintenance::derived::digits;
+use crate::validate::{phone_digits, sort_key};
 
 const SELECT: &str = "SELECT c.id, c.name, c.phone, c.email, c.address, c.note, c.user_id, u.username, c.is_archived,
         (SELECT COUNT(*) FROM orders o WHERE o.customer_id = c.id),
@@ -44,9 +46,21 @@ pub fn get(conn: &Connection, id: i64) -> AppResult<Customer> {
 pub fn insert(conn: &Connection, f: &CustomerFields, now: &str) -> AppResult<i64> {
     check_login(conn, f.user_id)?;
     conn.prepare_cached(
-        "INSERT INTO customers (name, phone, email, address, note, user_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO customers (name, name_sort, phone, phone_digits, email, address, note, user_id, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )?
-    .execute(params![f.name, f.phone, f.email, f.address, f.note, f.user_id, now, now])
+    .execute(params![
+        f.name,
+        sort_key(&f.name),
+        f.phone,
+        f.phone.as_deref().map(digits),
+        f.email,
+        f.address,
+        f.note,
+        f.user_id,
+        now,
+        now
+    ])
     .map_err(on_unique("customers.user_id", login_taken))?;
     Ok(conn.last_insert_rowid())
 }
@@ -54,9 +68,22 @@ pub fn insert(conn: &Connection, f: &CustomerFields, now: &str) -> AppResult<i64
 pub fn update(conn: &Connection, id: i64, f: &CustomerFields, now: &str) -> AppResult<()> {
     check_login(conn, f.user_id)?;
     conn.prepare_cached(
-        "UPDATE customers SET name = ?, phone = ?, email = ?, address = ?, note = ?, user_id = ?, updated_at = ? WHERE id = ?",
+        "UPDATE customers SET name = ?, name_sort = ?, phone = ?, phone_digits = ?, email = ?, address = ?, note = ?,
+                user_id = ?, updated_at = ?
+         WHERE id = ?",
     )?
-    .execute(params![f.name, f.phone, f.email, f.address, f.note, f.user_id, now, id])
+    .execute(params![
+        f.name,
+        sort_key(&f.name),
+        f.phone,
+        f.phone.as_deref().map(digits),
+        f.email,
+        f.address,
+        f.note,
+        f.user_id,
+        now,
+        id
+    ])
     .map_err(on_unique("customers.user_id", login_taken))?;
     Ok(())
 }
@@ -95,21 +122,36 @@ pub fn delete(conn: &Connection, id: i64) -> AppResult<()> {
     Ok(())
 }
 
+#[derive(Default)]
 pub struct CustomerFilter {
     pub archived: Option<bool>,
 }
 
-pub fn list(conn: &Connection, f: &CustomerFilter, paging: &Paging, order_by: &str) -> AppResult<(Vec<Customer>, i64)> {
+/// The list's filter and search (as typed) as a WHERE clause; exports use it too.
+fn conditions(f: &CustomerFilter, search: Option<&str>) -> Conditions {
     let mut w = Conditions::default();
-    if let Some(pattern) = paging.like_pattern() {
+    if let Some(pattern) = search.map(crate::http::list::like_pattern) {
+        // The phone by its digits too, whatever the spaces, dashes or +86 on either side.
+        let digits = search
+            .and_then(phone_digits)
+            .map_or(Value::Null, |d| Value::Text(format!("%{d}%")));
         w.add(
-            "(c.name LIKE ? ESCAPE '\\' OR c.phone LIKE ? ESCAPE '\\' OR c.email LIKE ? ESCAPE '\\')",
-            [0, 1, 2].map(|_| Value::Text(pattern.clone())),
+            "(c.name LIKE ? ESCAPE '\\' OR c.phone LIKE ? ESCAPE '\\' OR c.email LIKE ? ESCAPE '\\' \
+              OR c.address LIKE ? ESCAPE '\\' OR c.phone_digits LIKE ?)",
+            [0, 1, 2, 3]
+                .map(|_| Value::Text(pattern.clone()))
+                .into_iter()
+                .chain([digits]),
         );
     }
     if let Some(archived) = f.archived {
         w.add("c.is_archived = ?", [Value::Integer(archived.into())]);
     }
+    w
+}
+
+pub fn list(conn: &Connection, f: &CustomerFilter, paging: &Paging, order_by: &str) -> AppResult<(Vec<Customer>, i64)> {
+    let w = conditions(f, paging.search.as_deref());
     let where_sql = w.sql();
     let total: i64 = conn
         .prepare_cached(&format!("SELECT COUNT(*) FROM customers c {where_sql}"))?
@@ -138,11 +180,36 @@ pub fn ensure_for_user(conn: &Connection, user_id: i64, now: &str) -> AppResult<
         return Ok(id);
     }
     conn.prepare_cached(
-        "INSERT INTO customers (name, email, user_id, created_at, updated_at)
-         SELECT COALESCE(full_name, username), email, id, ?2, ?2 FROM users WHERE id = ?1",
+        "INSERT INTO customers (name, email, user_id, made_for_login, created_at, updated_at)
+         SELECT COALESCE(full_name, username), email, id, 1, ?2, ?2 FROM users WHERE id = ?1",
     )?
     .execute(params![user_id, now])?;
-    Ok(conn.last_insert_rowid())
+    let id = conn.last_insert_rowid();
+    let name: String = conn
+        .prepare_cached("SELECT name FROM customers WHERE id = ?")?
+        .query_row([id], |r| r.get(0))?;
+    conn.prepare_cached("UPDATE customers SET name_sort = ? WHERE id = ?")?
+        .execute(params![sort_key(&name), id])?;
+    Ok(id)
+}
+
+/// The record a login is linked to, if it is one made for the login (see V9) rather than the
+/// shop's own: (id, orders it holds).
+pub fn made_for_login(conn: &Connection, user_id: i64) -> AppResult<Option<(i64, bool)>> {
+    Ok(conn
+        .prepare_cached("SELECT id, made_for_login FROM customers WHERE user_id = ?")?
+        .query_row([user_id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?)
+}
+
+/// Moves every order of customer `from` to `to`, and deletes `from`; returns the orders moved.
+pub fn fold_into(conn: &Connection, from: i64, to: i64, now: &str) -> AppResult<usize> {
+    let moved = conn
+        .prepare_cached("UPDATE orders SET customer_id = ?, updated_at = ? WHERE customer_id = ?")?
+        .execute(params![to, now, from])?;
+    conn.prepare_cached("DELETE FROM customers WHERE id = ?")?
+        .execute([from])?;
+    Ok(moved)
 }
 
 /// True if the customer exists and is not archived.
@@ -155,9 +222,16 @@ pub fn is_active(conn: &Connection, id: i64) -> AppResult<bool> {
 }
 
 /// Calls `each` for every customer, by id, reading row by row.
-pub fn for_each(conn: &Connection, mut each: impl FnMut(&Customer) -> AppResult<()>) -> AppResult<()> {
-    let mut stmt = conn.prepare(&format!("{SELECT} ORDER BY c.id"))?;
-    let mut rows = stmt.query([])?;
+/// Calls `each` for every customer the filter and search select, by name, row by row.
+pub fn for_each(
+    conn: &Connection,
+    f: &CustomerFilter,
+    search: Option<&str>,
+    mut each: impl FnMut(&Customer) -> AppResult<()>,
+) -> AppResult<()> {
+    let w = conditions(f, search);
+    let mut stmt = conn.prepare(&format!("{SELECT} {} ORDER BY c.name_sort, c.id", w.sql()))?;
+    let mut rows = stmt.query(params_from_iter(w.values()))?;
     while let Some(row) = rows.next()? {
         each(&customer_from_row(row)?)?;
     }

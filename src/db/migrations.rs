@@ -30,7 +30,26 @@ pub fn apply_on(conn: &mut Connection) -> AppResult<Vec<i32>> {
         .run(conn)
         .map_err(|e| AppError::Internal(format!("migration failed: {e}")))?;
     fill_keys(conn)?;
+    fill_derived(conn)?;
     Ok(report.applied_migrations().iter().map(|m| m.version()).collect())
+}
+
+/// What V9 cannot do in SQL: the sort keys, phone digits and reversed order numbers of rows
+/// older than it (see maintenance::derived).
+fn fill_derived(conn: &Connection) -> AppResult<()> {
+    let has_columns: bool = conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM pragma_table_info('orders') WHERE name = 'number_reversed')",
+        [],
+        |r| r.get(0),
+    )?;
+    if has_columns {
+        let started = std::time::Instant::now();
+        let filled = crate::maintenance::derived::fill(conn)?;
+        if filled > 0 {
+            tracing::info!(rows = filled, took = ?started.elapsed(), "filled the sort keys and search columns of older rows");
+        }
+    }
+    Ok(())
 }
 
 /// What V8 cannot do in SQL: the look-alike keys of rows older than it (see

@@ -35,8 +35,20 @@ impl ReaderPool {
                 .name(format!("db-reader-{i}"))
                 .spawn(move || {
                     // `None` is the stop signal: each thread takes exactly one.
-                    while let Ok(Some(job)) = rx.recv() {
-                        job(&conn);
+                    let mut shrunk = true;
+                    loop {
+                        match rx.recv_timeout(super::IDLE) {
+                            Ok(Some(job)) => {
+                                job(&conn);
+                                shrunk = false;
+                            }
+                            Err(flume::RecvTimeoutError::Timeout) if !shrunk => {
+                                super::release_cache(&conn);
+                                shrunk = true;
+                            }
+                            Err(flume::RecvTimeoutError::Timeout) => {}
+                            Ok(None) | Err(flume::RecvTimeoutError::Disconnected) => break,
+                        }
                     }
                     drop(conn);
                 })

@@ -207,12 +207,20 @@ const MAX_BATCH: usize = 64;
 
 fn run(conn: Connection, rx: flume::Receiver<Msg>, counters: &Counters, metrics: &DbMetrics, after_commit: &dyn Fn()) {
     let mut batch: Vec<Job> = Vec::with_capacity(MAX_BATCH);
-    let mut stopping = false;
+    let (mut stopping, mut shrunk) = (false, true);
     while !stopping {
-        match rx.recv() {
+        match rx.recv_timeout(super::IDLE) {
             Ok(Msg::Job(job)) => batch.push(job),
-            Ok(Msg::Stop) | Err(_) => break,
+            Err(flume::RecvTimeoutError::Timeout) => {
+                if !shrunk {
+                    super::release_cache(&conn);
+                    shrunk = true;
+                }
+                continue;
+            }
+            Ok(Msg::Stop) | Err(flume::RecvTimeoutError::Disconnected) => break,
         }
+        shrunk = false;
         while batch.len() < MAX_BATCH {
             match rx.try_recv() {
                 Ok(Msg::Job(job)) => batch.push(job),

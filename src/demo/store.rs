@@ -107,9 +107,9 @@ pub struct Product {
 /// in agreement.
 pub fn insert_products(conn: &Connection, rng: &mut Rng, count: u64, at: &str) -> AppResult<()> {
     let mut insert = conn.prepare_cached(
-        "INSERT INTO products (sku, sku_key, name, description, price_minor, stock_quantity, low_stock_threshold, status,
-                               created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, NULL, 'active', ?, ?)",
+        "INSERT INTO products (sku, sku_key, name, name_sort, description, price_minor, stock_quantity, low_stock_threshold,
+                               status, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, NULL, 'active', ?, ?)",
     )?;
     let mut ledger = conn.prepare_cached(
         "INSERT INTO inventory_movements (product_id, quantity_delta, balance_after, reason, note, created_at)
@@ -126,7 +126,8 @@ pub fn insert_products(conn: &Connection, rng: &mut Rng, count: u64, at: &str) -
             _ => rng.i64(20..500),
         };
         let key = crate::products::types::sku_key(&sku);
-        insert.execute(params![sku, key, name, description, price_minor, stock, at, at])?;
+        let sort = crate::validate::sort_key(&name);
+        insert.execute(params![sku, key, name, sort, description, price_minor, stock, at, at])?;
         let id = conn.last_insert_rowid();
         if stock > 0 {
             ledger.execute(params![id, stock, stock, at])?;
@@ -137,11 +138,16 @@ pub fn insert_products(conn: &Connection, rng: &mut Rng, count: u64, at: &str) -
 
 pub fn insert_customers(conn: &Connection, rng: &mut Rng, count: u64, at: &str) -> AppResult<()> {
     let mut insert = conn.prepare_cached(
-        "INSERT INTO customers (name, phone, email, address, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT INTO customers (name, name_sort, phone, phone_digits, email, address, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
     )?;
     for n in 1..=count {
         let p = names::customer(rng, n);
-        insert.execute(params![p.name, p.phone, p.email, p.address, at, at])?;
+        let (sort, digits) = (
+            crate::validate::sort_key(&p.name),
+            crate::maintenance::derived::digits(&p.phone),
+        );
+        insert.execute(params![p.name, sort, p.phone, digits, p.email, p.address, at, at])?;
     }
     Ok(())
 }
@@ -208,11 +214,12 @@ pub fn insert_order(conn: &Connection, o: &DemoOrder, number: &str) -> AppResult
     let total: i64 = o.lines.iter().map(|(p, q)| p.price_minor * q).sum();
     let (created, updated) = (clock::format(o.created_at), clock::format(o.updated_at));
     conn.prepare_cached(
-        "INSERT INTO orders (order_number, user_id, customer_id, status, total_amount_minor, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO orders (order_number, number_reversed, user_id, customer_id, status, total_amount_minor, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
     )?
     .execute(params![
         number,
+        crate::maintenance::derived::reversed(number),
         o.user_id,
         o.customer_id,
         o.status,

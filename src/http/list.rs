@@ -44,10 +44,7 @@ impl Paging {
 
     /// The search text as a LIKE pattern, with LIKE's wildcards escaped (ESCAPE '\').
     pub fn like_pattern(&self) -> Option<String> {
-        self.search.as_ref().map(|q| {
-            let escaped = q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
-            format!("%{escaped}%")
-        })
+        self.search.as_deref().map(like_pattern)
     }
 
     /// Resolves `sort` against the columns a list allows; the first entry is the default.
@@ -106,6 +103,12 @@ impl TryFrom<ListParams> for Paging {
     }
 }
 
+/// Text to find anywhere, as a LIKE pattern with LIKE's wildcards escaped (ESCAPE '\').
+pub fn like_pattern(text: &str) -> String {
+    let escaped = text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
 /// One page of a list.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Page<T> {
@@ -123,6 +126,16 @@ impl<T> Page<T> {
             total,
             page: paging.page,
             per_page: paging.per_page,
+        }
+    }
+
+    /// The same page with every item turned into another shape.
+    pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
+        Page {
+            items: self.items.into_iter().map(f).collect(),
+            total: self.total,
+            page: self.page,
+            per_page: self.per_page,
         }
     }
 }

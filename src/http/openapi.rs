@@ -14,9 +14,11 @@ use utoipa::{Modify, OpenApi};
             Money is an exact decimal string (\"19.90\"); times are UTC RFC 3339. \
             Errors are `{\"error\":{\"code\",\"message\",\"details\"}}`. \
             The scopes of the bearer requirement name the weakest role a route admits: \
-            pending (any signed-in user, even before the first password change), user, staff, admin, superadmin."
+            pending (any signed-in user, even before the first password change), user, staff, admin."
     ),
     modifiers(&BearerScheme),
+    // Shapes no handler names as its declared body, but some answers have.
+    components(schemas(crate::products::types::CatalogueProduct)),
     tags(
         (name = "auth", description = "Signing in"),
         (name = "users", description = "Accounts (admins)"),

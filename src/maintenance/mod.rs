@@ -2,6 +2,7 @@
 //! invariants) and the clean-up of old cancelled orders, the original system's maintenance
 //! SQL made safe.
 
+pub mod derived;
 pub mod keys;
 pub mod routes;
 pub mod store;

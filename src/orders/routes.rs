@@ -39,8 +39,8 @@ const SORTS: &[(&str, &str)] = &[
     ("id", "o.id"),
 ];
 
-/// List orders, newest first; `q` searches order number and customer name. Customers see
-/// only their own orders.
+/// List orders, newest first; `q` searches the order number (its start, or its last digits),
+/// the customer's name and phone. Customers see only their own orders.
 #[utoipa::path(get, path = "/api/orders", tag = "orders", security(("bearer" = ["user"])),
     params(ListParams, OrderFilters, DateRange),
     responses(

@@ -7,7 +7,9 @@ use super::types::{Order, OrderItem, OrderStatus, StatusChange};
 use crate::db::{Conditions, not_found_as};
 use crate::error::AppResult;
 use crate::http::list::Paging;
+use crate::maintenance::derived::reversed;
 use crate::money::Money;
+use crate::validate::phone_digits;
 
 const ORDER_COLUMNS: &str = "o.id, o.order_number, o.status, o.customer_id, c.name, o.user_id, u.username, \
                              o.total_amount_minor, o.note, o.created_at, o.updated_at";
@@ -56,10 +58,19 @@ pub struct NewOrderRow<'a> {
 
 pub fn insert(conn: &Connection, o: &NewOrderRow) -> AppResult<i64> {
     conn.prepare_cached(
-        "INSERT INTO orders (order_number, user_id, customer_id, status, total_amount_minor, note, created_at, updated_at)
-         VALUES (?, ?, ?, 'pending', ?, ?, ?, ?)",
+        "INSERT INTO orders (order_number, number_reversed, user_id, customer_id, status, total_amount_minor, note, created_at, updated_at)
+         VALUES (?, ?, ?, ?, 'pending', ?, ?, ?, ?)",
     )?
-    .execute(params![o.order_number, o.user_id, o.customer_id, o.total.minor(), o.note, o.now, o.now])?;
+    .execute(params![
+        o.order_number,
+        reversed(o.order_number),
+        o.user_id,
+        o.customer_id,
+        o.total.minor(),
+        o.note,
+        o.now,
+        o.now
+    ])?;
     Ok(conn.last_insert_rowid())
 }
 
@@ -177,9 +188,14 @@ struct Search {
 }
 
 fn search_of(paging: &Paging) -> Option<Search> {
+    search_for(paging.search.as_deref())
+}
+
+fn search_for(text: Option<&str>) -> Option<Search> {
+    let text = text?;
     Some(Search {
-        text: paging.search.clone()?,
-        like: paging.like_pattern()?,
+        text: text.to_owned(),
+        like: crate::http::list::like_pattern(text),
     })
 }
 
@@ -209,10 +225,24 @@ fn where_clause(f: &OrderFilter, search: Option<Search>) -> Conditions {
         };
         let (typed, typed_end) = prefix_range(search.text.clone());
         let (upper, upper_end) = prefix_range(search.text.to_uppercase());
+        // The number's last digits ("0002") by the reversed number's index; the customer's
+        // phone by its digits, whatever the spaces, dashes or +86.
+        let (tail, tail_end) = prefix_range(reversed(&search.text.to_uppercase()));
+        let phone = phone_digits(&search.text).map_or(Value::Null, |d| Value::Text(format!("%{d}%")));
         w.add(
             "(o.order_number >= ? AND o.order_number < ? OR o.order_number >= ? AND o.order_number < ? \
-              OR o.customer_id IN (SELECT id FROM customers WHERE name LIKE ? ESCAPE '\\'))",
-            [typed, typed_end, upper, upper_end, Value::Text(search.like)],
+              OR o.number_reversed >= ? AND o.number_reversed < ? \
+              OR o.customer_id IN (SELECT id FROM customers WHERE name LIKE ? ESCAPE '\\' OR phone_digits LIKE ?))",
+            [
+                typed,
+                typed_end,
+                upper,
+                upper_end,
+                tail,
+                tail_end,
+                Value::Text(search.like),
+                phone,
+            ],
         );
     }
     w
@@ -345,12 +375,35 @@ pub fn recent(conn: &Connection, limit: i64) -> AppResult<Vec<Order>> {
 
 /// Calls `each` for every line of every matching order, oldest order first, reading row by
 /// row so memory stays flat however many orders there are.
+/// Calls `each` for every order the filters and search select, oldest first, row by row.
+pub fn for_each(
+    conn: &Connection,
+    f: &OrderFilter,
+    search: Option<&str>,
+    mut each: impl FnMut(&Order, i64) -> AppResult<()>,
+) -> AppResult<()> {
+    let w = where_clause(f, search_for(search));
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {ORDER_COLUMNS}, (SELECT COUNT(*) FROM order_items i WHERE i.order_id = o.id)
+         FROM {ORDER_FROM} {} ORDER BY o.id",
+        w.sql()
+    ))?;
+    let mut rows = stmt.query(params_from_iter(w.values()))?;
+    while let Some(row) = rows.next()? {
+        let order = order_from_row(row)?;
+        each(&order, row.get(11)?)?;
+    }
+    Ok(())
+}
+
+/// Calls `each` for every line of the orders the filters and search select, row by row.
 pub fn for_each_line(
     conn: &Connection,
     f: &OrderFilter,
+    search: Option<&str>,
     mut each: impl FnMut(&Order, &OrderItem) -> AppResult<()>,
 ) -> AppResult<()> {
-    let w = where_clause(f, None);
+    let w = where_clause(f, search_for(search));
     let mut stmt = conn.prepare(&format!(
         "SELECT {ORDER_COLUMNS}, i.id, i.product_id, i.product_name, i.sku, i.quantity, i.unit_price_minor, i.line_total_minor
          FROM {ORDER_FROM} JOIN order_items i ON i.order_id = o.id {} ORDER BY o.id, i.id",

@@ -11,7 +11,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::store::{self, ProductFilter};
-use super::types::{NewProduct, Product, ProductPatch, ProductStatus};
+use super::types::{CatalogueProduct, NewProduct, Product, ProductPatch, ProductStatus};
 use crate::app::AppState;
 use crate::auth::CurrentUser;
 use crate::db::Table;
@@ -38,7 +38,7 @@ pub struct ProductFilters {
 
 const SORTS: &[(&str, &str)] = &[
     ("created_at", "created_at"),
-    ("name", "name"),
+    ("name", "name_sort"),
     ("sku", "sku"),
     ("price", "price_minor"),
     ("stock_quantity", "stock_quantity"),
@@ -50,7 +50,7 @@ const SORTS: &[(&str, &str)] = &[
 #[utoipa::path(get, path = "/api/products", tag = "products", security(("bearer" = ["user"])),
     params(ListParams, ProductFilters),
     responses(
-        (status = 200, description = "A page of products", body = Page<Product>),
+        (status = 200, description = "A page of products; customers get Page<CatalogueProduct>, without exact stock or SKUs unless the shop shows them", body = Page<Product>),
         (status = 422, description = "Bad paging or filter", body = ErrorBody),
     ))]
 async fn list_products(
@@ -79,7 +79,12 @@ async fn list_products(
         store::list(conn, &filter, paging, order_by)
     })
     .await?;
-    let body = json_bytes(&page)?;
+    let body = if viewer.is_staff() {
+        json_bytes(&page)?
+    } else {
+        let show = state.settings.get().show_stock_to_customers;
+        json_bytes(&page.map(|p| CatalogueProduct::of(p, show)))?
+    };
     if key.len() <= super::cache::MAX_KEY {
         state.product_pages.put(key, generation, body.clone());
     }
@@ -128,7 +133,15 @@ async fn get_product(State(state): State<AppState>, viewer: CurrentUser, Path(id
     if let Some(body) = state.one_product.get(&key, &stamp) {
         return Ok(json_body(body));
     }
-    let body = json_bytes(&super::get_for(&state.db, &viewer, id).await?)?;
+    let product = super::get_for(&state.db, &viewer, id).await?;
+    let body = if viewer.is_staff() {
+        json_bytes(&product)?
+    } else {
+        json_bytes(&CatalogueProduct::of(
+            product,
+            state.settings.get().show_stock_to_customers,
+        ))?
+    };
     state.one_product.put(key, stamp, body.clone());
     Ok(json_body(body))
 }

@@ -11,6 +11,7 @@ use crate::db::{Conditions, not_found_as};
 use crate::error::{AppError, AppResult};
 use crate::http::list::Paging;
 use crate::money::Money;
+use crate::validate::sort_key;
 
 /// The low-stock rule in SQL: below the product's own threshold, or else the shop's default
 /// from the settings table (read by the statement itself, so no caller has to pass it).
@@ -66,10 +67,10 @@ pub fn for_order_line(conn: &Connection, id: i64) -> AppResult<Option<(String, S
 /// Inserts a product with zero stock; the caller records its initial stock in the ledger.
 pub fn insert(conn: &Connection, p: &Product) -> AppResult<i64> {
     conn.prepare_cached(
-        "INSERT INTO products (sku, sku_key, name, description, price_minor, stock_quantity, low_stock_threshold, status, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?, ?)",
+        "INSERT INTO products (sku, sku_key, name, name_sort, description, price_minor, stock_quantity, low_stock_threshold, status, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?)",
     )?
-    .execute(params![p.sku, sku_key(&p.sku), p.name, p.description, p.price.minor(), p.low_stock_threshold, p.status.as_str(), p.created_at, p.updated_at])
+    .execute(params![p.sku, sku_key(&p.sku), p.name, sort_key(&p.name), p.description, p.price.minor(), p.low_stock_threshold, p.status.as_str(), p.created_at, p.updated_at])
     .map_err(on_unique("products.sku", || sku_taken(&p.sku)))?;
     Ok(conn.last_insert_rowid())
 }
@@ -80,10 +81,10 @@ pub fn insert(conn: &Connection, p: &Product) -> AppResult<i64> {
 pub fn update(conn: &Connection, p: &Product) -> AppResult<()> {
     conn.prepare_cached(
         "UPDATE products SET sku_key = CASE WHEN sku = ?1 THEN sku_key ELSE ?2 END, sku = ?1, name = ?3, description = ?4,
-                price_minor = ?5, low_stock_threshold = ?6, status = ?7, updated_at = ?8
+                price_minor = ?5, low_stock_threshold = ?6, status = ?7, updated_at = ?8, name_sort = ?10
          WHERE id = ?9",
     )?
-    .execute(params![p.sku, sku_key(&p.sku), p.name, p.description, p.price.minor(), p.low_stock_threshold, p.status.as_str(), p.updated_at, p.id])
+    .execute(params![p.sku, sku_key(&p.sku), p.name, p.description, p.price.minor(), p.low_stock_threshold, p.status.as_str(), p.updated_at, p.id, sort_key(&p.name)])
     .map_err(on_unique("products.sku", || sku_taken(&p.sku)))?;
     Ok(())
 }
@@ -102,9 +103,10 @@ pub struct ProductFilter {
     pub low_stock: Option<bool>,
 }
 
-pub fn list(conn: &Connection, f: &ProductFilter, paging: &Paging, order_by: &str) -> AppResult<(Vec<Product>, i64)> {
+/// The list's filters and search (a LIKE pattern) as a WHERE clause; exports use it too.
+fn conditions(f: &ProductFilter, like: Option<String>) -> Conditions {
     let mut w = Conditions::default();
-    if let Some(pattern) = paging.like_pattern() {
+    if let Some(pattern) = like {
         w.add(
             "(name LIKE ? ESCAPE '\\' OR sku LIKE ? ESCAPE '\\')",
             [Value::Text(pattern.clone()), Value::Text(pattern)],
@@ -116,6 +118,11 @@ pub fn list(conn: &Connection, f: &ProductFilter, paging: &Paging, order_by: &st
     if let Some(low) = f.low_stock {
         w.add(format!("({LOW_STOCK}) = ?"), [Value::Integer(low.into())]);
     }
+    w
+}
+
+pub fn list(conn: &Connection, f: &ProductFilter, paging: &Paging, order_by: &str) -> AppResult<(Vec<Product>, i64)> {
+    let w = conditions(f, paging.like_pattern());
     let where_sql = w.sql();
     let total: i64 = conn
         .prepare_cached(&format!("SELECT COUNT(*) FROM products {where_sql}"))?
@@ -154,10 +161,30 @@ pub fn count(conn: &Connection) -> AppResult<i64> {
         .query_row([], |r| r.get(0))?)
 }
 
-/// Calls `each` for every product, by id, reading row by row.
-pub fn for_each(conn: &Connection, mut each: impl FnMut(&Product) -> AppResult<()>) -> AppResult<()> {
-    let mut stmt = conn.prepare(&format!("SELECT {} FROM products ORDER BY id", columns()))?;
-    let mut rows = stmt.query([])?;
+/// How many active products are below their low-stock threshold.
+pub fn low_stock_count(conn: &Connection) -> AppResult<i64> {
+    Ok(conn
+        .prepare_cached(&format!(
+            "SELECT COUNT(*) FROM products WHERE status = 'active' AND {LOW_STOCK}"
+        ))?
+        .query_row([], |r| r.get(0))?)
+}
+
+/// Calls `each` for every product the filters and search (a LIKE pattern) select, by name,
+/// reading row by row.
+pub fn for_each(
+    conn: &Connection,
+    f: &ProductFilter,
+    like: Option<String>,
+    mut each: impl FnMut(&Product) -> AppResult<()>,
+) -> AppResult<()> {
+    let w = conditions(f, like);
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {} FROM products {} ORDER BY name_sort, id",
+        columns(),
+        w.sql()
+    ))?;
+    let mut rows = stmt.query(params_from_iter(w.values()))?;
     while let Some(row) = rows.next()? {
         each(&product_from_row(row)?)?;
     }

@@ -55,6 +55,33 @@ pub struct Product {
     pub updated_at: String,
 }
 
+/// A product as a customer sees it: whether it is in stock, and its SKU and exact stock only
+/// when the shop's settings show them (`show_stock_to_customers`).
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct CatalogueProduct {
+    pub id: i64,
+    pub name: String,
+    pub description: Option<String>,
+    pub price: Money,
+    pub in_stock: bool,
+    pub sku: Option<String>,
+    pub stock_quantity: Option<i64>,
+}
+
+impl CatalogueProduct {
+    pub fn of(p: Product, show_stock: bool) -> Self {
+        Self {
+            id: p.id,
+            name: p.name,
+            description: p.description,
+            price: p.price,
+            in_stock: p.stock_quantity > 0,
+            sku: show_stock.then_some(p.sku),
+            stock_quantity: show_stock.then_some(p.stock_quantity),
+        }
+    }
+}
+
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewProduct {

@@ -1,6 +1,7 @@
 //! Reports: sales per day, week or month and per product, orders by status, top customers,
 //! low stock. Periods are the shop's calendar (its time zone, from the settings).
 
+pub mod csv;
 pub mod routes;
 pub mod store;
 

@@ -1,12 +1,13 @@
 //! /api/reports: sales, products, statuses, customers, low stock.
 
-use axum::Json;
 use axum::extract::State;
+use axum::response::Response;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use super::csv::{FormatParams, Row, respond};
 use super::{Grouping, SalesRow, bucket, span, store};
 use crate::app::AppState;
 use crate::error::{AppError, AppResult, ErrorBody};
@@ -16,6 +17,7 @@ use crate::money::Total;
 use crate::orders::types::OrderStatus;
 use crate::products;
 use crate::products::types::Product;
+use crate::transfer::export::Lang;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -60,18 +62,20 @@ pub struct SalesReport {
     pub total_revenue: Total,
 }
 
-/// Sales (orders that were not cancelled) per day, week or month; by default the last 30 days.
+/// Sales (confirmed, shipped and completed orders) per day, week or month; by default the
+/// last 30 days.
 #[utoipa::path(get, path = "/api/reports/sales", tag = "reports", security(("bearer" = ["staff"])),
-    params(SalesParams, DateRange),
+    params(SalesParams, DateRange, FormatParams),
     responses(
-        (status = 200, description = "Sales per period", body = SalesReport),
+        (status = 200, description = "Sales per period (or, with format=csv, the rows as a file)", body = SalesReport),
         (status = 422, description = "Bad range or grouping", body = ErrorBody),
     ))]
 async fn sales(
     State(state): State<AppState>,
     ApiQuery(p): ApiQuery<SalesParams>,
     ApiQuery(range): ApiQuery<DateRange>,
-) -> AppResult<Json<SalesReport>> {
+    ApiQuery(f): ApiQuery<FormatParams>,
+) -> AppResult<Response> {
     let settings = state.settings.get();
     let tz = settings.tz();
     let span = span(&range, tz)?;
@@ -81,7 +85,7 @@ async fn sales(
     let rows = bucket(&slots, &span, group, tz)?;
     let total_orders = rows.iter().map(|r| r.orders).sum();
     let total_revenue = rows.iter().fold(Total::ZERO, |acc, r| acc.plus(r.revenue));
-    Ok(Json(SalesReport {
+    let report = SalesReport {
         group,
         first_day: span.first_day.to_string(),
         last_day: span.last_day.to_string(),
@@ -89,7 +93,16 @@ async fn sales(
         rows,
         total_orders,
         total_revenue,
-    }))
+    };
+    respond(&f, "sales", &report, &report.rows)
+}
+
+impl Row for SalesRow {
+    const HEADERS: &'static [(&'static str, &'static str)] =
+        &[("period", "时段"), ("orders", "订单数"), ("revenue", "销售额")];
+    fn cells(&self, _: Lang) -> Vec<String> {
+        vec![self.period.clone(), self.orders.to_string(), self.revenue.to_string()]
+    }
 }
 
 #[derive(Serialize, ToSchema)]
@@ -104,34 +117,54 @@ pub struct ProductSalesRow {
 
 /// Best-selling products over a range (default: the last 30 days), by revenue.
 #[utoipa::path(get, path = "/api/reports/products", tag = "reports", security(("bearer" = ["staff"])),
-    params(LimitParams, DateRange),
+    params(LimitParams, DateRange, FormatParams),
     responses(
-        (status = 200, description = "Products by revenue", body = Vec<ProductSalesRow>),
+        (status = 200, description = "Products by revenue (or, with format=csv, a file)", body = Vec<ProductSalesRow>),
         (status = 422, description = "Bad range or limit", body = ErrorBody),
     ))]
 async fn sales_by_product(
     State(state): State<AppState>,
     ApiQuery(p): ApiQuery<LimitParams>,
     ApiQuery(range): ApiQuery<DateRange>,
-) -> AppResult<Json<Vec<ProductSalesRow>>> {
+    ApiQuery(f): ApiQuery<FormatParams>,
+) -> AppResult<Response> {
     let span = span(&range, state.settings.get().tz())?;
     let limit = limit(&p)?;
     let rows = state
         .db
         .read(move |conn| store::sales_by_product(conn, &span.from, &span.to, limit))
         .await?;
-    Ok(Json(
-        rows.into_iter()
-            .map(|r| ProductSalesRow {
-                product_id: r.product_id,
-                sku: r.sku,
-                name: r.name,
-                quantity: r.quantity,
-                orders: r.orders,
-                revenue: r.revenue,
-            })
-            .collect(),
-    ))
+    let rows: Vec<ProductSalesRow> = rows
+        .into_iter()
+        .map(|r| ProductSalesRow {
+            product_id: r.product_id,
+            sku: r.sku,
+            name: r.name,
+            quantity: r.quantity,
+            orders: r.orders,
+            revenue: r.revenue,
+        })
+        .collect();
+    respond(&f, "products", &rows, &rows)
+}
+
+impl Row for ProductSalesRow {
+    const HEADERS: &'static [(&'static str, &'static str)] = &[
+        ("sku", "SKU"),
+        ("name", "商品"),
+        ("quantity", "数量"),
+        ("orders", "订单数"),
+        ("revenue", "销售额"),
+    ];
+    fn cells(&self, _: Lang) -> Vec<String> {
+        vec![
+            self.sku.clone(),
+            self.name.clone(),
+            self.quantity.to_string(),
+            self.orders.to_string(),
+            self.revenue.to_string(),
+        ]
+    }
 }
 
 #[derive(Serialize, ToSchema)]
@@ -143,33 +176,45 @@ pub struct StatusRow {
 
 /// Orders created in a range (default: the last 30 days) per status, every status listed.
 #[utoipa::path(get, path = "/api/reports/orders-by-status", tag = "reports", security(("bearer" = ["staff"])),
-    params(DateRange),
+    params(DateRange, FormatParams),
     responses(
-        (status = 200, description = "Orders per status", body = Vec<StatusRow>),
+        (status = 200, description = "Orders per status (or, with format=csv, a file)", body = Vec<StatusRow>),
         (status = 422, description = "Bad range", body = ErrorBody),
     ))]
 async fn orders_by_status(
     State(state): State<AppState>,
     ApiQuery(range): ApiQuery<DateRange>,
-) -> AppResult<Json<Vec<StatusRow>>> {
+    ApiQuery(f): ApiQuery<FormatParams>,
+) -> AppResult<Response> {
     let span = span(&range, state.settings.get().tz())?;
     let found = state
         .db
         .read(move |conn| store::by_status(conn, &span.from, &span.to))
         .await?;
-    Ok(Json(
-        OrderStatus::ALL
-            .into_iter()
-            .map(|status| {
-                let f = found.iter().find(|(s, _, _)| *s == status);
-                StatusRow {
-                    status,
-                    count: f.map_or(0, |f| f.1),
-                    total_amount: f.map_or(Total::ZERO, |f| f.2),
-                }
-            })
-            .collect(),
-    ))
+    let rows: Vec<StatusRow> = OrderStatus::ALL
+        .into_iter()
+        .map(|status| {
+            let found = found.iter().find(|(s, _, _)| *s == status);
+            StatusRow {
+                status,
+                count: found.map_or(0, |f| f.1),
+                total_amount: found.map_or(Total::ZERO, |f| f.2),
+            }
+        })
+        .collect();
+    respond(&f, "orders-by-status", &rows, &rows)
+}
+
+impl Row for StatusRow {
+    const HEADERS: &'static [(&'static str, &'static str)] =
+        &[("status", "状态"), ("count", "订单数"), ("total_amount", "金额")];
+    fn cells(&self, lang: Lang) -> Vec<String> {
+        vec![
+            lang.order_status(self.status).to_owned(),
+            self.count.to_string(),
+            self.total_amount.to_string(),
+        ]
+    }
 }
 
 #[derive(Serialize, ToSchema)]
@@ -182,48 +227,80 @@ pub struct CustomerRow {
 
 /// The customers who bought the most over a range (default: the last 30 days).
 #[utoipa::path(get, path = "/api/reports/top-customers", tag = "reports", security(("bearer" = ["staff"])),
-    params(LimitParams, DateRange),
+    params(LimitParams, DateRange, FormatParams),
     responses(
-        (status = 200, description = "Customers by revenue", body = Vec<CustomerRow>),
+        (status = 200, description = "Customers by revenue (or, with format=csv, a file)", body = Vec<CustomerRow>),
         (status = 422, description = "Bad range or limit", body = ErrorBody),
     ))]
 async fn top_customers(
     State(state): State<AppState>,
     ApiQuery(p): ApiQuery<LimitParams>,
     ApiQuery(range): ApiQuery<DateRange>,
-) -> AppResult<Json<Vec<CustomerRow>>> {
+    ApiQuery(f): ApiQuery<FormatParams>,
+) -> AppResult<Response> {
     let span = span(&range, state.settings.get().tz())?;
     let limit = limit(&p)?;
     let rows = state
         .db
         .read(move |conn| store::top_customers(conn, &span.from, &span.to, limit))
         .await?;
-    Ok(Json(
-        rows.into_iter()
-            .map(|r| CustomerRow {
-                customer_id: r.customer_id,
-                name: r.name,
-                orders: r.orders,
-                revenue: r.revenue,
-            })
-            .collect(),
-    ))
+    let rows: Vec<CustomerRow> = rows
+        .into_iter()
+        .map(|r| CustomerRow {
+            customer_id: r.customer_id,
+            name: r.name,
+            orders: r.orders,
+            revenue: r.revenue,
+        })
+        .collect();
+    respond(&f, "top-customers", &rows, &rows)
+}
+
+impl Row for CustomerRow {
+    const HEADERS: &'static [(&'static str, &'static str)] =
+        &[("customer", "客户"), ("orders", "订单数"), ("revenue", "销售额")];
+    fn cells(&self, _: Lang) -> Vec<String> {
+        vec![self.name.clone(), self.orders.to_string(), self.revenue.to_string()]
+    }
 }
 
 /// Active products below their low-stock threshold, lowest stock first.
 #[utoipa::path(get, path = "/api/reports/low-stock", tag = "reports", security(("bearer" = ["staff"])),
-    params(LimitParams),
+    params(LimitParams, FormatParams),
     responses(
-        (status = 200, description = "Low-stock products", body = Vec<Product>),
+        (status = 200, description = "Low-stock products (or, with format=csv, a file)", body = Vec<Product>),
         (status = 422, description = "Bad limit", body = ErrorBody),
     ))]
-async fn low_stock(State(state): State<AppState>, ApiQuery(p): ApiQuery<LimitParams>) -> AppResult<Json<Vec<Product>>> {
+async fn low_stock(
+    State(state): State<AppState>,
+    ApiQuery(p): ApiQuery<LimitParams>,
+    ApiQuery(f): ApiQuery<FormatParams>,
+) -> AppResult<Response> {
     let limit = limit(&LimitParams {
         limit: Some(p.limit.unwrap_or(200)),
     })?;
-    state
+    let rows = state
         .db
         .read(move |conn| products::store::low_stock(conn, limit))
-        .await
-        .map(Json)
+        .await?;
+    respond(&f, "low-stock", &rows, &rows)
+}
+
+impl Row for Product {
+    const HEADERS: &'static [(&'static str, &'static str)] = &[
+        ("sku", "SKU"),
+        ("name", "名称"),
+        ("stock_quantity", "库存"),
+        ("low_stock_threshold", "低库存阈值"),
+        ("status", "状态"),
+    ];
+    fn cells(&self, lang: Lang) -> Vec<String> {
+        vec![
+            self.sku.clone(),
+            self.name.clone(),
+            self.stock_quantity.to_string(),
+            self.low_stock_threshold.map(|t| t.to_string()).unwrap_or_default(),
+            lang.product_status(self.status).to_owned(),
+        ]
+    }
 }

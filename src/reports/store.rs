@@ -9,13 +9,14 @@ use crate::orders::types::OrderStatus;
 
 /// Sales per 15-minute UTC slot ("2026-11-28T05:15"), so that the caller can bucket them into
 /// the shop's days, weeks or months whatever its time zone's offset (all are multiples of 15
-/// minutes). Cancelled orders are not sales.
+/// minutes). Sales are confirmed, shipped and completed orders: a pending order may still be
+/// cancelled, and a cancelled one is no sale.
 pub fn sales_slots(conn: &Connection, from: &str, to: &str) -> AppResult<Vec<(String, i64, Total)>> {
     let rows = conn
         .prepare_cached(
             "SELECT substr(created_at, 1, 14) || printf('%02d', (CAST(substr(created_at, 15, 2) AS INTEGER) / 15) * 15) AS slot,
                     COUNT(*), exact_sum(total_amount_minor)
-             FROM orders WHERE created_at >= ? AND created_at < ? AND status <> 'cancelled'
+             FROM orders WHERE created_at >= ? AND created_at < ? AND status IN ('confirmed', 'shipped', 'completed')
              GROUP BY slot ORDER BY slot",
         )?
         .query_map(params![from, to], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
@@ -40,7 +41,7 @@ pub fn sales_by_product(conn: &Connection, from: &str, to: &str, limit: i64) -> 
         .prepare_cached(
             "SELECT i.product_id, p.sku, p.name, SUM(i.quantity), exact_sum(i.line_total_minor) AS revenue, COUNT(DISTINCT i.order_id)
              FROM orders o JOIN order_items i ON i.order_id = o.id JOIN products p ON p.id = i.product_id
-             WHERE o.created_at >= ? AND o.created_at < ? AND o.status <> 'cancelled'
+             WHERE o.created_at >= ? AND o.created_at < ? AND o.status IN ('confirmed', 'shipped', 'completed')
              GROUP BY i.product_id ORDER BY CAST(revenue AS REAL) DESC, i.product_id LIMIT ?",
         )?
         .query_map(params![from, to, limit], |r| {
@@ -80,7 +81,7 @@ pub fn top_customers(conn: &Connection, from: &str, to: &str, limit: i64) -> App
         .prepare_cached(
             "SELECT o.customer_id, c.name, COUNT(*), exact_sum(o.total_amount_minor) AS revenue
              FROM orders o JOIN customers c ON c.id = o.customer_id
-             WHERE o.created_at >= ? AND o.created_at < ? AND o.status <> 'cancelled'
+             WHERE o.created_at >= ? AND o.created_at < ? AND o.status IN ('confirmed', 'shipped', 'completed')
              GROUP BY o.customer_id ORDER BY CAST(revenue AS REAL) DESC, o.customer_id LIMIT ?",
         )?
         .query_map(params![from, to, limit], |r| {
@@ -93,4 +94,16 @@ pub fn top_customers(conn: &Connection, from: &str, to: &str, limit: i64) -> App
         })?
         .collect::<Result<Vec<_>, _>>()?;
     Ok(rows)
+}
+
+/// Orders created in a range, and the sales among them: (orders, sale orders, revenue).
+pub fn day_summary(conn: &Connection, from: &str, to: &str) -> AppResult<(i64, i64, Total)> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT COUNT(*),
+                    COALESCE(SUM(status IN ('confirmed', 'shipped', 'completed')), 0),
+                    exact_sum(CASE WHEN status IN ('confirmed', 'shipped', 'completed') THEN total_amount_minor END)
+             FROM orders WHERE created_at >= ? AND created_at < ?",
+        )?
+        .query_row(params![from, to], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?)
 }

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::error::AppError;
-use crate::validate::required_text;
+use crate::validate::{nullable, optional_text, required_text};
 
 #[derive(Clone, Debug, PartialEq, Serialize, ToSchema)]
 pub struct Settings {
@@ -27,6 +27,12 @@ pub struct Settings {
     pub order_number_prefix: String,
     /// Stock below this is low, for products without a threshold of their own.
     pub default_low_stock_threshold: i64,
+    /// The shop's address and phone, printed on its documents.
+    pub business_address: Option<String>,
+    pub business_phone: Option<String>,
+    /// Whether customers see how many of a product are in stock, and its SKU; otherwise only
+    /// "in stock" or "out of stock".
+    pub show_stock_to_customers: bool,
 }
 
 impl Default for Settings {
@@ -38,6 +44,9 @@ impl Default for Settings {
             time_zone: "Asia/Shanghai".into(),
             order_number_prefix: "SO".into(),
             default_low_stock_threshold: 10,
+            business_address: None,
+            business_phone: None,
+            show_stock_to_customers: false,
         }
     }
 }
@@ -95,6 +104,16 @@ impl Settings {
             }
             next.default_low_stock_threshold = threshold;
         }
+        if let Some(address) = patch.business_address {
+            next.business_address = optional_text("business_address", address.as_deref(), 300)?;
+        }
+        if let Some(phone) = patch.business_phone {
+            next.business_phone = crate::customers::types::parse_phone(phone.as_deref())
+                .map_err(|_| AppError::validation("business_phone", "may contain only digits, spaces and + - ( )"))?;
+        }
+        if let Some(show) = patch.show_stock_to_customers {
+            next.show_stock_to_customers = show;
+        }
         Ok(next)
     }
 }
@@ -108,6 +127,13 @@ pub struct SettingsPatch {
     pub time_zone: Option<String>,
     pub order_number_prefix: Option<String>,
     pub default_low_stock_threshold: Option<i64>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    pub business_address: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    pub business_phone: Option<Option<String>>,
+    pub show_stock_to_customers: Option<bool>,
 }
 
 /// The settings every request reads; replaced whole after each committed change.

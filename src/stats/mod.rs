@@ -9,10 +9,13 @@ use utoipa_axum::routes;
 
 use crate::app::AppState;
 use crate::error::{AppResult, ErrorBody};
-use crate::money::Money;
+use chrono::Utc;
+
+use crate::clock;
+use crate::money::{Money, Total};
 use crate::orders::types::{Order, OrderStatus};
 use crate::products::types::Product;
-use crate::{orders, products, users};
+use crate::{orders, products, reports, users};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(stats))
@@ -33,8 +36,36 @@ pub struct StatusTotal {
     pub total_amount: Money,
 }
 
+/// How today (the shop's day) is going.
+#[derive(Serialize, ToSchema)]
+pub struct Today {
+    /// Orders taken today, whatever their status.
+    pub orders: i64,
+    /// Of those, the sales: confirmed, shipped or completed.
+    pub sale_orders: i64,
+    /// Their revenue.
+    pub sales: Total,
+}
+
+/// What a new shop has still to do, for the getting-started list of an empty dashboard.
+#[derive(Serialize, ToSchema)]
+pub struct GettingStarted {
+    /// The shop's name has been changed from the default.
+    pub shop_named: bool,
+    pub has_products: bool,
+    pub has_orders: bool,
+}
+
 #[derive(Serialize, ToSchema)]
 pub struct Stats {
+    pub today: Today,
+    /// Pending orders, waiting to be confirmed.
+    pub to_confirm: i64,
+    /// Confirmed orders, waiting to be shipped.
+    pub to_ship: i64,
+    /// Active products below their low-stock threshold.
+    pub low_stock_count: i64,
+    pub getting_started: GettingStarted,
     pub totals: Totals,
     /// Every status, with zero for those without orders.
     pub orders_by_status: Vec<StatusTotal>,
@@ -51,9 +82,16 @@ pub struct Stats {
         (status = 403, description = "Staff only", body = ErrorBody),
     ))]
 async fn stats(State(state): State<AppState>) -> AppResult<Json<Stats>> {
+    let settings = state.settings.get();
+    let tz = settings.tz();
+    let today = Utc::now().with_timezone(&tz).format("%Y-%m-%d").to_string();
+    let bound = |b| clock::parse_bound(&today, b, tz).ok_or_else(|| crate::error::AppError::internal("no such day"));
+    let (from, to) = (bound(clock::Bound::From)?, bound(clock::Bound::To)?);
+    let shop_named = settings.business_name != crate::settings::Settings::default().business_name;
     let stats = state
         .db
-        .read(|conn| {
+        .read(move |conn| {
+            let (orders_today, sale_orders, sales) = reports::store::day_summary(conn, &from, &to)?;
             let by_status = orders::store::totals_by_status(conn)?;
             let orders_by_status: Vec<StatusTotal> = OrderStatus::ALL
                 .into_iter()
@@ -72,11 +110,31 @@ async fn stats(State(state): State<AppState>) -> AppResult<Json<Stats>> {
                 .find(|s| s.status == OrderStatus::Completed)
                 .map_or(0, |s| s.count);
             let recent_orders = orders::store::recent(conn, 10)?;
+            let count_of = |status| {
+                orders_by_status
+                    .iter()
+                    .find(|s| s.status == status)
+                    .map_or(0, |s| s.count)
+            };
+            let product_count = products::store::count(conn)?;
             Ok(Stats {
+                today: Today {
+                    orders: orders_today,
+                    sale_orders,
+                    sales,
+                },
+                to_confirm: count_of(OrderStatus::Pending),
+                to_ship: count_of(OrderStatus::Confirmed),
+                low_stock_count: products::store::low_stock_count(conn)?,
+                getting_started: GettingStarted {
+                    shop_named,
+                    has_products: product_count > 0,
+                    has_orders: order_count > 0,
+                },
                 totals: Totals {
                     users: users::store::count(conn)?,
                     orders: order_count,
-                    products: products::store::count(conn)?,
+                    products: product_count,
                     completed_orders: completed,
                 },
                 orders_by_status,

@@ -1,5 +1,10 @@
-//! Writing CSV files that Excel opens correctly: UTF-8 with a BOM, times in the shop's time
-//! zone, and text cells that start like a formula neutralised.
+//! Writing CSV files that Excel opens correctly: UTF-8 with a BOM, headers and status values in
+//! the shop's language, times in the shop's time zone, and text cells that start like a
+//! formula neutralised.
+//!
+//! Orders come as two files, so that a sum in a spreadsheet never counts an amount twice:
+//! `orders.csv`, one row per order with its total, and `order-lines.csv`, one row per line with
+//! its line total and no order total.
 
 use std::io::Write;
 
@@ -9,71 +14,141 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 use crate::clock::local_display;
+use crate::customers::store::CustomerFilter;
 use crate::error::{AppError, AppResult};
 use crate::orders::store::OrderFilter;
+use crate::orders::types::OrderStatus;
+use crate::products::store::ProductFilter;
+use crate::products::types::ProductStatus;
 use crate::{customers, orders, products};
 
-/// What to export.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, ToSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum Kind {
-    Orders,
-    Products,
-    Customers,
+/// What to export, with the list's filters.
+pub enum Export {
+    Orders(OrderFilter),
+    OrderLines(OrderFilter),
+    Products(ProductFilter),
+    Customers(CustomerFilter),
 }
 
-impl Kind {
-    pub fn name(self) -> &'static str {
+impl Export {
+    pub fn name(&self) -> &'static str {
         match self {
-            Kind::Orders => "orders",
-            Kind::Products => "products",
-            Kind::Customers => "customers",
+            Export::Orders(_) => "orders",
+            Export::OrderLines(_) => "order-lines",
+            Export::Products(_) => "products",
+            Export::Customers(_) => "customers",
         }
     }
 }
 
-pub const PRODUCT_COLUMNS: [&str; 10] = [
-    "sku",
-    "name",
-    "price",
-    "stock_quantity",
-    "low_stock_threshold",
-    "status",
-    "description",
-    "is_low_stock",
-    "created_at",
-    "updated_at",
+/// The language of a file's headers and values: the UI asks for its own; scripts get English,
+/// the names imports expect.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, ToSchema)]
+pub enum Lang {
+    #[serde(rename = "zh-CN")]
+    Chinese,
+    #[default]
+    #[serde(rename = "en")]
+    English,
+}
+
+/// Column headers: (English, Chinese). The English ones are the names imports expect (and
+/// imports take the Chinese ones too).
+pub const PRODUCT_COLUMNS: [(&str, &str); 10] = [
+    ("sku", "SKU"),
+    ("name", "名称"),
+    ("price", "价格"),
+    ("stock_quantity", "库存"),
+    ("low_stock_threshold", "低库存阈值"),
+    ("status", "状态"),
+    ("description", "描述"),
+    ("is_low_stock", "库存偏低"),
+    ("created_at", "创建时间"),
+    ("updated_at", "更新时间"),
 ];
 
-pub const CUSTOMER_COLUMNS: [&str; 11] = [
-    "name",
-    "phone",
-    "email",
-    "address",
-    "note",
-    "id",
-    "username",
-    "order_count",
-    "lifetime_total",
-    "last_order_at",
-    "created_at",
+pub const CUSTOMER_COLUMNS: [(&str, &str); 11] = [
+    ("name", "姓名"),
+    ("phone", "电话"),
+    ("email", "邮箱"),
+    ("address", "地址"),
+    ("note", "备注"),
+    ("id", "编号"),
+    ("username", "登录名"),
+    ("order_count", "订单数"),
+    ("lifetime_total", "累计金额"),
+    ("last_order_at", "最近下单"),
+    ("created_at", "创建时间"),
 ];
 
-const ORDER_COLUMNS: [&str; 13] = [
-    "order_number",
-    "created_at",
-    "status",
-    "customer",
-    "created_by",
-    "order_total",
-    "note",
-    "sku",
-    "product_name",
-    "quantity",
-    "unit_price",
-    "line_total",
-    "currency",
+const ORDER_COLUMNS: [(&str, &str); 9] = [
+    ("order_number", "订单号"),
+    ("created_at", "下单时间"),
+    ("status", "状态"),
+    ("customer", "客户"),
+    ("created_by", "开单人"),
+    ("lines", "行数"),
+    ("order_total", "订单金额"),
+    ("note", "备注"),
+    ("currency", "币种"),
 ];
+
+const LINE_COLUMNS: [(&str, &str); 10] = [
+    ("order_number", "订单号"),
+    ("created_at", "下单时间"),
+    ("status", "状态"),
+    ("customer", "客户"),
+    ("sku", "SKU"),
+    ("product_name", "商品名称"),
+    ("quantity", "数量"),
+    ("unit_price", "单价"),
+    ("line_total", "小计"),
+    ("currency", "币种"),
+];
+
+impl Lang {
+    fn headers<const N: usize>(self, columns: [(&'static str, &'static str); N]) -> Vec<&'static str> {
+        columns
+            .iter()
+            .map(|(en, zh)| if self == Lang::English { *en } else { *zh })
+            .collect()
+    }
+
+    pub fn order_status(self, s: OrderStatus) -> &'static str {
+        match self {
+            Lang::English => s.as_str(),
+            Lang::Chinese => match s {
+                OrderStatus::Pending => "待确认",
+                OrderStatus::Confirmed => "已确认",
+                OrderStatus::Shipped => "已发货",
+                OrderStatus::Completed => "已完成",
+                OrderStatus::Cancelled => "已取消",
+            },
+        }
+    }
+
+    pub fn product_status(self, s: ProductStatus) -> &'static str {
+        match (self, s) {
+            (Lang::English, s) => s.as_str(),
+            (Lang::Chinese, ProductStatus::Active) => "在售",
+            (Lang::Chinese, ProductStatus::Archived) => "已下架",
+        }
+    }
+
+    fn yes_no(self, b: bool) -> &'static str {
+        match (self, b) {
+            (Lang::English, b) => {
+                if b {
+                    "true"
+                } else {
+                    "false"
+                }
+            }
+            (Lang::Chinese, true) => "是",
+            (Lang::Chinese, false) => "否",
+        }
+    }
+}
 
 /// A text cell that a spreadsheet would run as a formula (= + - @, or a leading tab or
 /// carriage return) gets a leading apostrophe, so it is shown as text.
@@ -88,41 +163,49 @@ fn text(cell: &Option<String>) -> String {
     cell.as_deref().map(|c| neutralise(c).into_owned()).unwrap_or_default()
 }
 
-/// Writes one export to `out`: BOM, header, rows.
+/// How a file is written: in which language, time zone and currency.
+pub struct Format<'a> {
+    pub lang: Lang,
+    pub tz: Tz,
+    pub currency: &'a str,
+}
+
+/// Writes one export to `out`: BOM, header, rows. `search` is the list's `q`.
 pub fn write(
     conn: &Connection,
-    kind: Kind,
-    filter: &OrderFilter,
-    tz: Tz,
-    currency: &str,
+    export: &Export,
+    search: Option<&str>,
+    format: &Format,
     out: impl Write,
 ) -> AppResult<()> {
     let mut out = out;
     out.write_all("\u{feff}".as_bytes()).map_err(io)?;
     let mut csv = csv::Writer::from_writer(out);
-    let time = |t: &str| local_display(t, tz);
-    match kind {
-        Kind::Products => {
-            csv.write_record(PRODUCT_COLUMNS).map_err(io)?;
-            products::store::for_each(conn, |p| {
+    let (lang, currency) = (format.lang, format.currency);
+    let time = |t: &str| local_display(t, format.tz);
+    match export {
+        Export::Products(filter) => {
+            csv.write_record(lang.headers(PRODUCT_COLUMNS)).map_err(io)?;
+            let like = search.map(crate::http::list::like_pattern);
+            products::store::for_each(conn, filter, like, |p| {
                 csv.write_record([
                     neutralise(&p.sku).into_owned(),
                     neutralise(&p.name).into_owned(),
                     p.price.to_string(),
                     p.stock_quantity.to_string(),
                     p.low_stock_threshold.map(|t| t.to_string()).unwrap_or_default(),
-                    p.status.as_str().to_owned(),
+                    lang.product_status(p.status).to_owned(),
                     text(&p.description),
-                    p.is_low_stock.to_string(),
+                    lang.yes_no(p.is_low_stock).to_owned(),
                     time(&p.created_at),
                     time(&p.updated_at),
                 ])
                 .map_err(io)
             })?;
         }
-        Kind::Customers => {
-            csv.write_record(CUSTOMER_COLUMNS).map_err(io)?;
-            customers::store::for_each(conn, |c| {
+        Export::Customers(filter) => {
+            csv.write_record(lang.headers(CUSTOMER_COLUMNS)).map_err(io)?;
+            customers::store::for_each(conn, filter, search, |c| {
                 csv.write_record([
                     neutralise(&c.name).into_owned(),
                     text(&c.phone),
@@ -139,17 +222,31 @@ pub fn write(
                 .map_err(io)
             })?;
         }
-        Kind::Orders => {
-            csv.write_record(ORDER_COLUMNS).map_err(io)?;
-            orders::store::for_each_line(conn, filter, |o, i| {
+        Export::Orders(filter) => {
+            csv.write_record(lang.headers(ORDER_COLUMNS)).map_err(io)?;
+            orders::store::for_each(conn, filter, search, |o, lines| {
                 csv.write_record([
                     o.order_number.clone(),
                     time(&o.created_at),
-                    o.status.as_str().to_owned(),
+                    lang.order_status(o.status).to_owned(),
                     text(&o.customer_name),
                     neutralise(&o.created_by).into_owned(),
+                    lines.to_string(),
                     o.total_amount.to_string(),
                     text(&o.note),
+                    currency.to_owned(),
+                ])
+                .map_err(io)
+            })?;
+        }
+        Export::OrderLines(filter) => {
+            csv.write_record(lang.headers(LINE_COLUMNS)).map_err(io)?;
+            orders::store::for_each_line(conn, filter, search, |o, i| {
+                csv.write_record([
+                    o.order_number.clone(),
+                    time(&o.created_at),
+                    lang.order_status(o.status).to_owned(),
+                    text(&o.customer_name),
                     neutralise(&i.sku).into_owned(),
                     neutralise(&i.product_name).into_owned(),
                     i.quantity.to_string(),

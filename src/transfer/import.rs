@@ -80,23 +80,28 @@ fn decode(bytes: &[u8]) -> AppResult<&str> {
 }
 
 /// Maps column names to positions, checking that every required column is there and that
-/// no column is unknown or repeated. Columns our own export adds are accepted and ignored.
+/// no column is unknown or repeated. Columns our own export adds are accepted and ignored, and
+/// so are the Chinese headers of a Chinese export (`exported` pairs each English name with it).
 fn columns(
     header: &csv::StringRecord,
     required: &[&str],
     importable: &[&str],
-    export_only: &[&str],
+    exported: &[(&str, &str)],
 ) -> AppResult<HashMap<String, usize>> {
     let mut problems = Problems(Vec::new(), 0);
     let mut map = HashMap::new();
     let mut seen = std::collections::HashSet::new();
     for (i, name) in header.iter().enumerate() {
-        let name = name.trim().to_lowercase();
+        let typed = name.trim();
+        let name = exported
+            .iter()
+            .find(|(_, zh)| *zh == typed)
+            .map_or_else(|| typed.to_lowercase(), |(en, _)| (*en).to_owned());
         if !seen.insert(name.clone()) {
             problems.add(1, Some(&name), "this column appears twice");
         } else if importable.contains(&name.as_str()) {
             map.insert(name, i);
-        } else if !export_only.contains(&name.as_str()) {
+        } else if !exported.iter().any(|(en, _)| *en == name) {
             problems.add(
                 1,
                 Some(&name),
@@ -322,8 +327,8 @@ fn parse_products(text: &str, checked: &AtomicI64) -> AppResult<Vec<ProductRow>>
         let threshold = int("low_stock_threshold");
         let status = match c("status") {
             None | Some("") => Ok(None),
-            Some("active") => Ok(Some(ProductStatus::Active)),
-            Some("archived") => Ok(Some(ProductStatus::Archived)),
+            Some("active" | "在售") => Ok(Some(ProductStatus::Active)),
+            Some("archived" | "已下架") => Ok(Some(ProductStatus::Archived)),
             Some(_) => Err(AppError::validation("status", "must be active or archived")),
         };
         let (Ok(price), Ok(stock), Ok(threshold), Ok(status)) =

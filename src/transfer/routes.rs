@@ -14,17 +14,21 @@ use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::export::{self, Kind};
+use super::export::{self, Export, Format, Lang};
 use super::import::MAX_IMPORT_BYTES;
 use super::jobs::{self, ImportJob, Upload};
 use crate::app::AppState;
 use crate::audit::Who;
 use crate::auth::CurrentUser;
-use crate::error::{AppResult, ErrorBody};
+use crate::customers::routes::CustomerFilters;
+use crate::customers::store::CustomerFilter;
+use crate::error::{AppError, AppResult, ErrorBody};
 use crate::http::json::ApiQuery;
 use crate::http::list::DateRange;
 use crate::orders::store::OrderFilter;
 use crate::orders::types::OrderStatus;
+use crate::products::routes::ProductFilters;
+use crate::products::store::ProductFilter;
 use crate::validate::optional_text;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -36,9 +40,20 @@ pub fn router() -> OpenApiRouter<AppState> {
         .layer(DefaultBodyLimit::max(MAX_IMPORT_BYTES));
     OpenApiRouter::new()
         .routes(routes!(export_orders))
+        .routes(routes!(export_order_lines))
         .routes(routes!(export_products))
         .routes(routes!(export_customers))
         .merge(imports)
+}
+
+/// What every export takes besides its list's filters.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ExportParams {
+    /// The language of headers and values: zh-CN or en (the default, as imports expect).
+    pub lang: Option<Lang>,
+    /// The list's search, as on its page.
+    pub q: Option<String>,
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -48,49 +63,107 @@ pub struct ExportOrderFilters {
     pub customer_id: Option<i64>,
 }
 
-/// All orders with their items, one row per item (UTF-8 CSV with a BOM, for Excel).
+fn order_filter(state: &AppState, f: ExportOrderFilters, range: DateRange) -> AppResult<OrderFilter> {
+    let (from, to) = range.resolve(state.settings.get().tz())?;
+    Ok(OrderFilter {
+        status: f.status,
+        customer_id: f.customer_id,
+        from,
+        to,
+    })
+}
+
+/// Orders, one row each with its total (UTF-8 CSV with a BOM, for Excel); their lines are in
+/// order-lines.csv. Takes the order list's filters and search.
 #[utoipa::path(get, path = "/api/exports/orders.csv", tag = "transfer", security(("bearer" = ["staff"])),
-    params(ExportOrderFilters, DateRange),
+    params(ExportParams, ExportOrderFilters, DateRange),
     responses(
         (status = 200, description = "The CSV file, streamed", content_type = "text/csv", body = String),
         (status = 422, description = "Bad filter", body = ErrorBody),
     ))]
 async fn export_orders(
     State(state): State<AppState>,
+    ApiQuery(p): ApiQuery<ExportParams>,
     ApiQuery(f): ApiQuery<ExportOrderFilters>,
     ApiQuery(range): ApiQuery<DateRange>,
 ) -> AppResult<Response> {
-    let (from, to) = range.resolve(state.settings.get().tz())?;
-    let filter = OrderFilter {
-        status: f.status,
-        customer_id: f.customer_id,
-        from,
-        to,
-    };
-    Ok(stream(&state, Kind::Orders, filter))
+    let filter = order_filter(&state, f, range)?;
+    stream(&state, Export::Orders(filter), p)
 }
 
-/// All products (UTF-8 CSV with a BOM); the file can be edited and imported back.
+/// The lines of orders, one row each with its line total and no order total, so that sums
+/// in a spreadsheet count every amount once. Takes the order list's filters and search.
+#[utoipa::path(get, path = "/api/exports/order-lines.csv", tag = "transfer", security(("bearer" = ["staff"])),
+    params(ExportParams, ExportOrderFilters, DateRange),
+    responses(
+        (status = 200, description = "The CSV file, streamed", content_type = "text/csv", body = String),
+        (status = 422, description = "Bad filter", body = ErrorBody),
+    ))]
+async fn export_order_lines(
+    State(state): State<AppState>,
+    ApiQuery(p): ApiQuery<ExportParams>,
+    ApiQuery(f): ApiQuery<ExportOrderFilters>,
+    ApiQuery(range): ApiQuery<DateRange>,
+) -> AppResult<Response> {
+    let filter = order_filter(&state, f, range)?;
+    stream(&state, Export::OrderLines(filter), p)
+}
+
+/// Products (UTF-8 CSV with a BOM), with the product list's filters and search; the file can
+/// be edited and imported back.
 #[utoipa::path(get, path = "/api/exports/products.csv", tag = "transfer", security(("bearer" = ["staff"])),
-    responses((status = 200, description = "The CSV file, streamed", content_type = "text/csv", body = String)))]
-async fn export_products(State(state): State<AppState>) -> Response {
-    stream(&state, Kind::Products, OrderFilter::default())
+    params(ExportParams, ProductFilters),
+    responses(
+        (status = 200, description = "The CSV file, streamed", content_type = "text/csv", body = String),
+        (status = 422, description = "Bad filter", body = ErrorBody),
+    ))]
+async fn export_products(
+    State(state): State<AppState>,
+    ApiQuery(p): ApiQuery<ExportParams>,
+    ApiQuery(f): ApiQuery<ProductFilters>,
+) -> AppResult<Response> {
+    let filter = ProductFilter {
+        status: f.status,
+        low_stock: f.low_stock,
+    };
+    stream(&state, Export::Products(filter), p)
 }
 
-/// All customers with their order totals (UTF-8 CSV with a BOM).
+/// Customers with their order totals (UTF-8 CSV with a BOM), with the customer list's filter
+/// and search.
 #[utoipa::path(get, path = "/api/exports/customers.csv", tag = "transfer", security(("bearer" = ["staff"])),
-    responses((status = 200, description = "The CSV file, streamed", content_type = "text/csv", body = String)))]
-async fn export_customers(State(state): State<AppState>) -> Response {
-    stream(&state, Kind::Customers, OrderFilter::default())
+    params(ExportParams, CustomerFilters),
+    responses(
+        (status = 200, description = "The CSV file, streamed", content_type = "text/csv", body = String),
+        (status = 422, description = "Bad filter", body = ErrorBody),
+    ))]
+async fn export_customers(
+    State(state): State<AppState>,
+    ApiQuery(p): ApiQuery<ExportParams>,
+    ApiQuery(f): ApiQuery<CustomerFilters>,
+) -> AppResult<Response> {
+    let filter = CustomerFilter {
+        archived: Some(f.archived.unwrap_or(false)),
+    };
+    stream(&state, Export::Customers(filter), p)
 }
 
 /// Streams an export from a connection of its own on a blocking thread, through a small
 /// channel: memory stays flat however many rows there are, and a slow download holds no
 /// shared reader. A client that stops reading for the body timeout is given up on, so its
 /// read snapshot cannot keep WAL checkpoints from completing.
-fn stream(state: &AppState, kind: Kind, filter: OrderFilter) -> Response {
+fn stream(state: &AppState, export: Export, p: ExportParams) -> AppResult<Response> {
+    let search = p.q.map(|q| q.trim().to_owned()).filter(|q| !q.is_empty());
+    if search.as_ref().is_some_and(|q| q.chars().count() > 200) {
+        return Err(AppError::validation("q", "must be at most 200 characters"));
+    }
     let settings = state.settings.get();
-    let (tz, currency) = (settings.tz(), settings.currency_code.clone());
+    let (tz, currency, lang) = (
+        settings.tz(),
+        settings.currency_code.clone(),
+        p.lang.unwrap_or_default(),
+    );
+    let name = export.name();
     let (tx, rx) = flume::bounded::<io::Result<Bytes>>(8);
     let db = state.db.clone();
     let stall = state.body_timeout;
@@ -100,18 +173,23 @@ fn stream(state: &AppState, kind: Kind, filter: OrderFilter) -> Response {
             buf: Vec::with_capacity(CHUNK),
             stall,
         };
+        let format = Format {
+            lang,
+            tz,
+            currency: &currency,
+        };
         let result = db
             .open_private_reader()
-            .and_then(|conn| export::write(&conn, kind, &filter, tz, &currency, writer));
+            .and_then(|conn| export::write(&conn, &export, search.as_deref(), &format, writer));
         if let Err(err) = result {
-            tracing::warn!(error = %err, export = kind.name(), "export stopped");
+            tracing::warn!(error = %err, export = name, "export stopped");
             // An error after the first bytes can only cut the download short, never pass as complete.
             let _ = tx.send_timeout(Err(io::Error::other(err.to_string())), stall);
         }
     });
     let body = Body::from_stream(rx.into_stream());
     let day = chrono::Utc::now().with_timezone(&tz).format("%Y%m%d");
-    let disposition = format!("attachment; filename=\"{}-{day}.csv\"", kind.name());
+    let disposition = format!("attachment; filename=\"{name}-{day}.csv\"");
     let mut response = body.into_response();
     let headers = response.headers_mut();
     headers.insert(
@@ -122,7 +200,7 @@ fn stream(state: &AppState, kind: Kind, filter: OrderFilter) -> Response {
         headers.insert(header::CONTENT_DISPOSITION, v);
     }
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    response
+    Ok(response)
 }
 
 const CHUNK: usize = 64 * 1024;

@@ -28,6 +28,9 @@ pub enum Bootstrap {
     Existing,
     /// Created with the well-known first password, to be changed at first sign-in.
     CreatedWithDefault,
+    /// It exists and still has the first password (a first start that failed half-way, or a
+    /// shop that never signed in): the sign-in hint is shown again.
+    StillDefault,
     /// Created (or, while still unchanged, set) with the password given up front.
     SetFromFlag,
 }
@@ -43,6 +46,10 @@ pub async fn bootstrap(db: &Db, hasher: &PasswordHasher, admin_password: Option<
         None => SUPERADMIN_INITIAL_PASSWORD.to_owned(),
     };
     match existing {
+        // Must-change and never signed in: nobody has used the first password yet.
+        Some(user) if user.must_change_password && user.last_login_at.is_none() && admin_password.is_none() => {
+            Ok(Bootstrap::StillDefault)
+        }
         Some(user) if !(user.must_change_password && admin_password.is_some()) => Ok(Bootstrap::Existing),
         Some(user) => {
             let hash = hasher.hash(&password).await?;
@@ -166,6 +173,11 @@ pub struct UserPatch {
     pub role: Option<Role>,
     /// false disables the account: its tokens stop working at once.
     pub is_active: Option<bool>,
+    /// A customer login only: the customer record its orders go to (null unlinks it). A record
+    /// made for the login when it first ordered is folded into the one linked here.
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<i64>)]
+    pub customer_id: Option<Option<i64>>,
 }
 
 pub async fn update(db: &Db, actor: Actor<'_>, id: i64, patch: UserPatch) -> AppResult<User> {
@@ -218,6 +230,15 @@ pub async fn update(db: &Db, actor: Actor<'_>, id: i64, patch: UserPatch) -> App
         }
         let now = clock::now();
         store::update(conn, &user, &now)?;
+        if let Some(customer) = patch.customer_id {
+            if user.role != Role::Customer {
+                return Err(AppError::validation(
+                    "customer_id",
+                    "only a customer login can be linked to a customer",
+                ));
+            }
+            crate::customers::link_login(conn, &who, id, customer, &now)?;
+        }
         if before.is_active && !user.is_active {
             // For good: re-enabling the account later must not revive these sessions.
             store::end_sessions(conn, id)?;

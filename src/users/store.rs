@@ -9,7 +9,8 @@ use crate::error::{AppError, AppResult};
 use crate::http::list::Paging;
 
 const COLUMNS: &str = "id, username, email, full_name, role, is_active, must_change_password, \
-                       last_login_at, created_at, updated_at";
+                       last_login_at, created_at, updated_at, \
+                       (SELECT c.id FROM customers c WHERE c.user_id = users.id)";
 
 fn user_from_row(row: &Row) -> rusqlite::Result<User> {
     Ok(User {
@@ -23,6 +24,7 @@ fn user_from_row(row: &Row) -> rusqlite::Result<User> {
         last_login_at: row.get(7)?,
         created_at: row.get(8)?,
         updated_at: row.get(9)?,
+        customer_id: row.get(10)?,
     })
 }
 

@@ -59,6 +59,9 @@ pub struct User {
     pub last_login_at: Option<String>,
     pub created_at: String,
     pub updated_at: String,
+    /// For a customer login: the customer record its orders go to, once linked (or made when
+    /// it first ordered).
+    pub customer_id: Option<i64>,
 }
 
 /// A login name: 3 to 50 letters, digits, `_`, `-`, `.` or `@` (Chinese letters included).

@@ -174,8 +174,9 @@ fn first_serve_creates_a_private_data_dir_and_stops_cleanly() {
 
     // A second start reuses the secret and the database, and SIGINT stops it too.
     let secret = std::fs::read_to_string(data.join("jwt-secret")).unwrap();
+    // Nobody has signed in yet, so the first sign-in is explained again.
     let mut again = serve(&data, &[]);
-    assert!(again.banner.contains("Sign in with your account"), "{}", again.banner);
+    assert!(again.banner.contains("First sign-in"), "{}", again.banner);
     assert_eq!(std::fs::read_to_string(data.join("jwt-secret")).unwrap(), secret);
     signal(&again.child, "-INT");
     assert!(wait_exit(&mut again.child, Duration::from_secs(10)).success());

@@ -259,7 +259,7 @@ async fn prices_and_orders_are_capped_and_reports_sum_past_64_bits() {
         .await;
     assert_eq!(status, StatusCode::CREATED);
     conn.execute_batch(
-        "UPDATE orders SET total_amount_minor = 6000000000000000000;
+        "UPDATE orders SET total_amount_minor = 6000000000000000000, status = 'confirmed';
          UPDATE order_items SET line_total_minor = 6000000000000000000;",
     )
     .unwrap();

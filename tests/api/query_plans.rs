@@ -73,6 +73,8 @@ fn run_every_query(conn: &Connection) {
         }
         orders::store::list(conn, f, &paging(Some("SO-20260315-00")), sorts[0]).unwrap();
         orders::store::list(conn, f, &paging(Some("王")), sorts[0]).unwrap();
+        orders::store::list(conn, f, &paging(Some("0002")), sorts[0]).unwrap();
+        orders::store::list(conn, f, &paging(Some("139 0011")), sorts[0]).unwrap();
     }
     orders::store::totals_by_status(conn).unwrap();
     orders::store::recent(conn, 10).unwrap();
@@ -83,6 +85,7 @@ fn run_every_query(conn: &Connection) {
     reports::store::sales_by_product(conn, f, t, 20).unwrap();
     reports::store::by_status(conn, f, t).unwrap();
     reports::store::top_customers(conn, f, t, 20).unwrap();
+    reports::store::day_summary(conn, f, t).unwrap();
     products::store::list(conn, &Default::default(), &paging(None), "created_at DESC, id DESC").unwrap();
     products::store::list(conn, &Default::default(), &paging(Some("茶")), "name ASC, id ASC").unwrap();
     products::store::low_stock(conn, 20).unwrap();

@@ -230,15 +230,47 @@ async fn customer_import_and_exports_open_in_excel() {
         .to_string();
     let row = lines[1];
     assert!(row.contains(&local_today), "times in the shop's zone: {row}");
+    assert_eq!(
+        lines[0],
+        "order_number,created_at,status,customer,created_by,lines,order_total,note,currency"
+    );
     assert!(
-        row.contains(",pending,张三,superAdmin,19.80,'@home,X-1,\"'+SUM(1,2)\",2,9.90,19.80,CNY"),
-        "{row}"
+        row.contains(",pending,张三,superAdmin,1,19.80,'@home,CNY"),
+        "one row per order: {row}"
+    );
+    // Its lines are a file of their own, without the order's total: sums count nothing twice.
+    let (_, csv) = download(&srv, &admin, "/api/exports/order-lines.csv?status=pending").await;
+    let lines: Vec<&str> = csv.trim_start_matches('\u{feff}').lines().collect();
+    assert_eq!(
+        lines[0],
+        "order_number,created_at,status,customer,sku,product_name,quantity,unit_price,line_total,currency"
+    );
+    assert!(
+        lines[1].ends_with(",pending,张三,X-1,\"'+SUM(1,2)\",2,9.90,19.80,CNY"),
+        "{}",
+        lines[1]
+    );
+    // For people: headers and statuses in Chinese, and the list's search.
+    let (_, csv) = download(&srv, &admin, "/api/exports/orders.csv?lang=zh-CN&q=%E5%BC%A0").await;
+    let lines: Vec<&str> = csv.trim_start_matches('\u{feff}').lines().collect();
+    assert_eq!(lines[0], "订单号,下单时间,状态,客户,开单人,行数,订单金额,备注,币种");
+    assert!(lines[1].contains(",待确认,张三,"), "{}", lines[1]);
+    let (_, csv) = download(&srv, &admin, "/api/exports/orders.csv?q=nobody-matches").await;
+    assert_eq!(
+        csv.trim_start_matches('\u{feff}').lines().count(),
+        1,
+        "the search filters the file"
     );
     let (_, csv) = download(&srv, &admin, "/api/exports/orders.csv?status=cancelled").await;
     assert_eq!(csv.trim_start_matches('\u{feff}').lines().count(), 1, "header only");
 
-    // The products export imports back unchanged.
+    // The products export imports back unchanged, in either language.
     let (_, csv) = download(&srv, &admin, "/api/exports/products.csv").await;
+    let (status, report) = upload(&srv, &admin, "/api/imports/products", csv).await;
+    assert_eq!(status, StatusCode::OK, "{report}");
+    assert_eq!(report["unchanged"], 1, "{report}");
+    let (_, csv) = download(&srv, &admin, "/api/exports/products.csv?lang=zh-CN").await;
+    assert!(csv.contains("SKU,名称,价格,库存") && csv.contains(",在售,"), "{csv}");
     let (status, report) = upload(&srv, &admin, "/api/imports/products", csv).await;
     assert_eq!(status, StatusCode::OK, "{report}");
     assert_eq!(report["unchanged"], 1, "{report}");
