@@ -54,7 +54,7 @@ pub fn parse(mut argv: Vec<OsString>) -> anyhow::Result<Parsed> {
     let first = Cli::command().try_get_matches_from(&argv).unwrap_or_else(|e| e.exit());
     let path = match first.get_one::<PathBuf>("config") {
         Some(path) => Some(path.clone()),
-        None if matches!(first.subcommand_name(), Some("version")) => None,
+        None if matches!(first.subcommand_name(), Some("version" | "openapi")) => None,
         None => Some(PathBuf::from(DEFAULT_PATH)).filter(|p| p.exists()),
     };
     let Some(path) = path else {

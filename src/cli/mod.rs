@@ -100,6 +100,8 @@ enum Command {
     DemoData(demo::DemoArgs),
     /// Print the version and the schema version this binary expects.
     Version,
+    /// Print the API's OpenAPI document (what /api/openapi.json serves), for generating clients.
+    Openapi,
 }
 
 #[derive(Subcommand)]
@@ -164,6 +166,11 @@ async fn run(cli: Cli, file: Option<config_file::Loaded>, report: config_file::R
             dry_run,
         } => data::cleanup(data_dir, cli.bcrypt_cost, cancelled_older_than, dry_run).await,
         Command::DemoData(args) => demo::run(data_dir, cli.bcrypt_cost, args).await,
+        Command::Openapi => {
+            let (_, doc) = crate::app::api();
+            println!("{}", serde_json::to_string_pretty(&doc)?);
+            Ok(())
+        }
         Command::Version => {
             println!(
                 "order-system {} (schema version {})",

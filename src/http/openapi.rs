@@ -18,7 +18,11 @@ use utoipa::{Modify, OpenApi};
     ),
     modifiers(&BearerScheme),
     // Shapes no handler names as its declared body, but some answers have.
-    components(schemas(crate::products::types::CatalogueProduct)),
+    components(schemas(
+        crate::products::types::CatalogueProduct,
+        crate::transfer::export::Lang,
+        crate::reports::csv::Format
+    )),
     tags(
         (name = "auth", description = "Signing in"),
         (name = "users", description = "Accounts (admins)"),

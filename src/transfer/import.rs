@@ -30,6 +30,8 @@ pub const MAX_IMPORT_BYTES: usize = 64 * 1024 * 1024;
 pub struct RowError {
     pub line: u64,
     pub column: Option<String>,
+    /// The cell's text as the file has it (at most 100 characters), when one cell is at fault.
+    pub value: Option<String>,
     pub message: String,
 }
 
@@ -37,19 +39,32 @@ struct Problems(Vec<RowError>, usize);
 
 impl Problems {
     fn add(&mut self, line: u64, column: Option<&str>, message: impl Into<String>) {
+        self.add_with_value(line, column, None, message);
+    }
+
+    fn add_with_value(&mut self, line: u64, column: Option<&str>, value: Option<&str>, message: impl Into<String>) {
         self.1 += 1;
         if self.0.len() < MAX_LISTED_ERRORS {
             self.0.push(RowError {
                 line,
                 column: column.map(str::to_owned),
+                value: value.map(|v| v.chars().take(100).collect()),
                 message: message.into(),
             });
         }
     }
 
     fn add_error(&mut self, line: u64, err: AppError) {
+        self.add_cell_error(line, err, |_| None);
+    }
+
+    /// A row's error, with the text of the cell it blames (`cell` looks a column up).
+    fn add_cell_error(&mut self, line: u64, err: AppError, cell: impl Fn(&str) -> Option<String>) {
         match err {
-            AppError::Validation { field, message } => self.add(line, Some(&field), message),
+            AppError::Validation { field, message } => {
+                let value = cell(&field);
+                self.add_with_value(line, Some(&field), value.as_deref(), message)
+            }
             other => self.add(line, None, other.to_string()),
         }
     }
@@ -306,7 +321,7 @@ fn parse_products(text: &str, checked: &AtomicI64) -> AppResult<Vec<ProductRow>>
         let mut bad = false;
         let mut check = |ok: Result<(), AppError>| {
             if let Err(e) = ok {
-                problems.add_error(line, e);
+                problems.add_cell_error(line, e, |field| cell(&record, &cols, field).map(str::to_owned));
                 bad = true;
             }
         };
@@ -433,7 +448,7 @@ fn parse_customers(text: &str, checked: &AtomicI64) -> AppResult<Vec<CustomerFie
         };
         match input.validate() {
             Ok(fields) => rows.push(fields),
-            Err(e) => problems.add_error(line, e),
+            Err(e) => problems.add_cell_error(line, e, |field| cell(&record, &cols, field).map(str::to_owned)),
         }
     }
     problems.into_result()?;
