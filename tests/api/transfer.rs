@@ -180,7 +180,7 @@ async fn customer_import_and_exports_open_in_excel() {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(
         body["error"]["details"]["errors"][0],
-        json!({"line": 3, "column": "email", "message": "must be an email address like name@example.com"})
+        json!({"line": 3, "column": "email", "value": "not-email", "message": "must be an email address like name@example.com"})
     );
 
     let p = srv
