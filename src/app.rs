@@ -66,6 +66,8 @@ pub struct Shared {
     pub body_timeout: Duration,
     /// CSV imports running in this process.
     pub imports: Arc<transfer::jobs::Jobs>,
+    /// On while a backup is being restored: every API request gets 503.
+    pub maintenance: Arc<http::maintenance::Maintenance>,
 }
 
 /// Where backups go and how the latest ones went.
@@ -101,6 +103,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
 pub fn router(state: AppState) -> anyhow::Result<Router> {
     let (api, doc) = api();
     let body_timeout = state.body_timeout;
+    let maintenance = state.maintenance.clone();
     let metrics = state.metrics.clone();
     let scrape = Router::new()
         .route("/metrics", axum::routing::get(observe::routes::metrics))
@@ -129,6 +132,10 @@ pub fn router(state: AppState) -> anyhow::Result<Router> {
         }))
         .layer(middleware::map_response(errors::json_errors))
         .layer(middleware::from_fn_with_state(body_timeout, serve::limit_body))
+        .layer(middleware::from_fn_with_state(
+            maintenance,
+            http::maintenance::refuse_while_on,
+        ))
         .layer(DefaultBodyLimit::max(MAX_JSON_BODY))
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
@@ -216,6 +223,7 @@ pub async fn prepare(config: &Config) -> anyhow::Result<Prepared> {
         product_pages: products::cache::new(),
         body_timeout: config.limits.body_timeout,
         imports: Arc::default(),
+        maintenance: Arc::default(),
         one_product: products::cache::new_products(),
         db,
         auth,

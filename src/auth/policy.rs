@@ -35,6 +35,7 @@ pub enum Policy {
     User,
     Staff,
     Admin,
+    Superadmin,
 }
 
 impl Policy {
@@ -44,6 +45,7 @@ impl Policy {
             "user" => Policy::User,
             "staff" => Policy::Staff,
             "admin" => Policy::Admin,
+            "superadmin" => Policy::Superadmin,
             _ => return None,
         })
     }
@@ -55,6 +57,7 @@ impl Policy {
             Policy::Pending | Policy::User => Some(Role::Customer),
             Policy::Staff => Some(Role::Staff),
             Policy::Admin => Some(Role::Admin),
+            Policy::Superadmin => Some(Role::Superadmin),
         }
     }
 }

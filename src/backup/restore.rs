@@ -12,7 +12,7 @@ use crate::datadir::{DB_FILE, DataDir};
 use crate::db::{migrations, open_read_write};
 use crate::error::{AppError, AppResult};
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct RestoreReport {
     pub restored_from: String,
     /// Where the database it replaced was kept, if there was one.
@@ -33,6 +33,12 @@ pub fn clean_staging(data_dir: &DataDir) {
 
 pub fn restore(data_dir: &DataDir, file: &Path, backup_dir: &Path) -> AppResult<RestoreReport> {
     let _lock = data_dir.try_lock()?;
+    restore_locked(data_dir, file, backup_dir)
+}
+
+/// [`restore`] by a process that holds the data dir's lock itself (the server, in maintenance
+/// mode, with its database closed).
+pub fn restore_locked(data_dir: &DataDir, file: &Path, backup_dir: &Path) -> AppResult<RestoreReport> {
     let check = store::check_file(file)
         .map_err(|e| AppError::validation("file", format!("{} is not a readable database: {e}", file.display())))?;
     if !check.is_ok() {

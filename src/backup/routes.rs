@@ -11,14 +11,80 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use super::restore::RestoreReport;
 use super::{BackupInfo, BackupStatus, valid_name};
 use crate::app::AppState;
+use crate::audit::{self, Event, Who};
+use crate::auth::CurrentUser;
+use crate::clock;
+use crate::datadir::DataDir;
 use crate::error::{AppError, AppResult, ErrorBody};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_backups, create_backup))
         .routes(routes!(download_backup, delete_backup))
+        .routes(routes!(restore_backup))
+}
+
+/// Replace the database with a backup, while the server runs (superAdmin). The server stops
+/// taking requests (503 with Retry-After, "maintenance") while it finishes the writes under
+/// way, keeps the current database as a pre-restore backup, checks the backup (integrity,
+/// schema) and swaps it in, then goes on serving it. A backup that fails its checks is
+/// refused and the current database goes on as it was.
+#[utoipa::path(post, path = "/api/backups/{name}/restore", tag = "backups", security(("bearer" = ["superadmin"])),
+    params(("name" = String, Path, description = "Backup file name")),
+    responses(
+        (status = 200, description = "Restored; the server serves the backup's data now", body = RestoreReport),
+        (status = 404, description = "No such backup", body = ErrorBody),
+        (status = 409, description = "Another restore is under way (maintenance)", body = ErrorBody),
+        (status = 422, description = "The file fails its checks; nothing changed", body = ErrorBody),
+    ))]
+async fn restore_backup(
+    State(state): State<AppState>,
+    actor: CurrentUser,
+    Path(name): Path<String>,
+) -> AppResult<Json<RestoreReport>> {
+    if !valid_name(&name) || !state.backups.dir.join(&name).is_file() {
+        return Err(AppError::not_found("backup"));
+    }
+    let _maintenance = state.maintenance.begin()?;
+    state.db.close();
+    let (db_path, file, backups) = (
+        state.db.path().to_path_buf(),
+        state.backups.dir.join(&name),
+        state.backups.dir.clone(),
+    );
+    let restored = tokio::task::spawn_blocking(move || -> AppResult<RestoreReport> {
+        let root = db_path
+            .parent()
+            .ok_or_else(|| AppError::internal("the database has no directory"))?;
+        let data_dir = DataDir::prepare(root).map_err(AppError::internal)?;
+        super::restore::restore_locked(&data_dir, &file, &backups)
+    })
+    .await
+    .map_err(AppError::internal)?;
+    // Whatever happened, the server goes on: with the backup's data, or with what it had.
+    state.db.reopen()?;
+    let report = restored?;
+    let settings = state.db.read(crate::settings::store::load).await?;
+    state.settings.set(settings, state.settings.next_version());
+    let who = Who::from(&actor);
+    let after = serde_json::to_string(&report).map_err(AppError::internal)?;
+    state
+        .db
+        .write(move |conn| {
+            let event = Event {
+                action: "backup.restore",
+                entity_type: "database",
+                entity_id: None,
+                before: None,
+                after: Some(after),
+            };
+            audit::store::record(conn, &who, &event, &clock::now())
+        })
+        .await?;
+    Ok(Json(report))
 }
 
 #[derive(Serialize, ToSchema)]

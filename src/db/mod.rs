@@ -50,45 +50,74 @@ impl DbOptions {
 /// A cheap-to-clone handle to the writer and the readers.
 #[derive(Clone)]
 pub struct Db {
-    inner: Arc<Inner>,
+    shared: Arc<Shared>,
 }
 
-struct Inner {
+/// What outlives a restore: the caches' generations, the outside-change hooks, the metrics.
+struct Shared {
+    lasting: Lasting,
+    /// The running threads; replaced whole when a restore swaps the file under them.
+    threads: std::sync::RwLock<Arc<Threads>>,
+}
+
+struct Lasting {
+    options: DbOptions,
+    generations: Arc<writer::Generations>,
+    hooks: watcher::Hooks,
+    metrics: Arc<DbMetrics>,
+}
+
+struct Threads {
     writer: writer::WriterHandle,
     readers: readers::ReaderPool,
     checkpointer: checkpointer::Checkpointer,
-    hooks: watcher::Hooks,
-    generations: Arc<writer::Generations>,
-    path: PathBuf,
-    metrics: Arc<DbMetrics>,
+}
+
+impl Threads {
+    fn start(s: &Lasting) -> AppResult<Self> {
+        let writer = writer::WriterHandle::start(&s.options, s.metrics.clone(), s.generations.clone())?;
+        let readers = readers::ReaderPool::start(&s.options, s.metrics.clone())?;
+        let (watched, hooks) = (s.generations.clone(), s.hooks.clone());
+        let checkpointer =
+            checkpointer::Checkpointer::start(&s.options, move |conn| watcher::Watch::new(conn, watched, hooks))?;
+        Ok(Self {
+            writer,
+            readers,
+            checkpointer,
+        })
+    }
+
+    fn close(&self) {
+        self.readers.close();
+        self.checkpointer.close();
+        self.writer.close();
+    }
 }
 
 impl Db {
     /// Opens the database (which must already be migrated) and starts its threads.
     pub fn open(options: &DbOptions) -> AppResult<Self> {
-        let metrics = Arc::new(DbMetrics::default());
-        let generations = Arc::new(writer::Generations::default());
-        let writer = writer::WriterHandle::start(options, metrics.clone(), generations.clone())?;
-        let readers = readers::ReaderPool::start(options, metrics.clone())?;
-        let hooks = watcher::Hooks::default();
-        let (watched, shared) = (generations.clone(), hooks.clone());
-        let checkpointer =
-            checkpointer::Checkpointer::start(options, move |conn| watcher::Watch::new(conn, watched, shared))?;
+        let lasting = Lasting {
+            options: options.clone(),
+            generations: Arc::default(),
+            hooks: watcher::Hooks::default(),
+            metrics: Arc::default(),
+        };
+        let threads = std::sync::RwLock::new(Arc::new(Threads::start(&lasting)?));
         Ok(Self {
-            inner: Arc::new(Inner {
-                writer,
-                readers,
-                checkpointer,
-                hooks,
-                generations,
-                path: options.path.clone(),
-                metrics,
-            }),
+            shared: Arc::new(Shared { lasting, threads }),
         })
     }
 
+    fn threads(&self) -> Arc<Threads> {
+        match self.shared.threads.read() {
+            Ok(t) => t.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
     pub fn path(&self) -> &Path {
-        &self.inner.path
+        &self.shared.lasting.options.path
     }
 
     /// Runs `f` on a read-only connection.
@@ -97,7 +126,7 @@ impl Db {
         T: Send + 'static,
         F: FnOnce(&Connection) -> AppResult<T> + Send + 'static,
     {
-        self.inner.readers.run(f).await
+        self.threads().readers.run(f).await
     }
 
     /// Runs `f` inside the writer's transaction and answers once its commit is durable.
@@ -109,7 +138,7 @@ impl Db {
         T: Send + 'static,
         F: FnOnce(&Connection) -> AppResult<T> + Send + 'static,
     {
-        self.inner.writer.run(f, true).await
+        self.threads().writer.run(f, true).await
     }
 
     /// Runs `f` like [`Db::write`], then rolls its changes back whatever it returns: a dry run
@@ -119,47 +148,58 @@ impl Db {
         T: Send + 'static,
         F: FnOnce(&Connection) -> AppResult<T> + Send + 'static,
     {
-        self.inner.writer.run(f, false).await
+        self.threads().writer.run(f, false).await
     }
 
     /// A new read-only connection of its own, for long reads such as exports that should not
     /// hold one of the shared readers. Use it on a blocking thread.
     pub fn open_private_reader(&self) -> AppResult<Connection> {
-        connection::open_read_only(&self.inner.path)
+        connection::open_read_only(self.path())
     }
 
     /// True while the writer thread is running and able to take requests.
     pub fn writer_alive(&self) -> bool {
-        self.inner.writer.alive()
+        self.threads().writer.alive()
     }
 
     /// Bumped after every transaction of ours that changed the table's rows (see [`writer`]),
     /// and after any commit by another process (see [`watcher`]).
     pub fn generation(&self, table: Table) -> u64 {
-        self.inner.generations.get(table)
+        self.shared.lasting.generations.get(table)
     }
 
     /// Runs `hook` (on the background thread, with its connection) whenever another
     /// connection has committed, e.g. to reload what this process keeps in memory.
     pub fn on_outside_change(&self, hook: impl Fn(&Connection) + Send + 'static) {
-        self.inner.hooks.add(Box::new(hook));
+        self.shared.lasting.hooks.add(Box::new(hook));
     }
 
     pub fn writer_stats(&self) -> WriterStats {
-        self.inner.writer.stats()
+        self.threads().writer.stats()
     }
 
     pub fn metrics(&self) -> &DbMetrics {
-        &self.inner.metrics
+        &self.shared.lasting.metrics
     }
 
     /// Finishes queued writes, stops all threads and closes every connection.
     ///
     /// Other clones of the handle stop working: their requests get a 503.
     pub fn close(&self) {
-        self.inner.readers.close();
-        self.inner.checkpointer.close();
-        self.inner.writer.close();
+        self.threads().close();
+    }
+
+    /// Starts the threads again on the file now at the path (after [`Db::close`] and a restore
+    /// swapped the file): every handle works again, and every cache's generation moves on, so
+    /// nothing read from the old file is served.
+    pub fn reopen(&self) -> AppResult<()> {
+        let threads = Arc::new(Threads::start(&self.shared.lasting)?);
+        match self.shared.threads.write() {
+            Ok(mut t) => *t = threads,
+            Err(poisoned) => *poisoned.into_inner() = threads,
+        }
+        self.shared.lasting.generations.bump_all();
+        Ok(())
     }
 }
 

@@ -5,6 +5,7 @@ pub mod errors;
 pub mod hosts;
 pub mod json;
 pub mod list;
+pub mod maintenance;
 pub mod openapi;
 pub mod serve;
 pub mod static_files;

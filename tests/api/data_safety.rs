@@ -341,3 +341,101 @@ async fn an_import_into_a_large_database_is_not_a_full_disk() {
     assert_eq!(status, StatusCode::OK, "{job}");
     assert_eq!(job["created"], 500);
 }
+
+/// A restore from the UI's side: the server restores under itself, with maintenance mode, and
+/// goes on serving the backup's data; a backup that fails its checks changes nothing.
+#[tokio::test]
+async fn a_backup_is_restored_while_the_server_runs() {
+    let srv = TestServer::start().await;
+    let admin = srv.admin().await;
+    let p = srv.product(&admin, "BACK-1", "1.00", 50).await;
+    let order = |n: i64| {
+        let srv = &srv;
+        let admin = admin.clone();
+        let body = json!({"items": [{"product_id": p["id"], "quantity": n}]});
+        async move { srv.post("/api/orders", &admin, body).await.1 }
+    };
+    order(1).await;
+    let (status, backup) = srv.post("/api/backups", &admin, json!({})).await;
+    assert_eq!(status, StatusCode::CREATED, "{backup}");
+    let name = backup["name"].as_str().unwrap().to_owned();
+    order(2).await;
+    srv.patch(&format!("/api/products/{}", p["id"]), &admin, json!({"price": "9.99"}))
+        .await;
+    let (_, before) = srv.get("/api/products?q=BACK", &admin).await;
+    assert_eq!(before["items"][0]["price"], "9.99", "cached now");
+    let (_, admin_only) = srv.user_token(&admin, "deputy", "admin").await;
+    let url = format!("/api/backups/{name}/restore");
+    assert_eq!(
+        srv.post(&url, &admin_only, json!({})).await.0,
+        StatusCode::FORBIDDEN,
+        "superAdmin only"
+    );
+
+    // Readers meanwhile get answers or 503 (maintenance), nothing else.
+    let readers: Vec<_> = (0..4)
+        .map(|_| {
+            let (client, base, token) = (srv.client.clone(), srv.url.clone(), admin.clone());
+            tokio::spawn(async move {
+                let mut seen = Vec::new();
+                for _ in 0..30 {
+                    let res = client
+                        .get(format!("{base}/api/orders"))
+                        .bearer_auth(&token)
+                        .send()
+                        .await
+                        .unwrap();
+                    seen.push((res.status().as_u16(), res.headers().get("retry-after").is_some()));
+                }
+                seen
+            })
+        })
+        .collect();
+    let (status, report) = srv.post(&url, &admin, json!({})).await;
+    assert_eq!(status, StatusCode::OK, "{report}");
+    assert!(report["pre_restore_backup"].as_str().unwrap().contains("pre-restore"));
+    for r in readers {
+        for (status, retry) in r.await.unwrap() {
+            assert!(status == 200 || (status == 503 && retry), "{status}");
+        }
+    }
+    let (_, orders) = srv.get("/api/orders", &admin).await;
+    assert_eq!(orders["total"], 1, "the backup's data");
+    let (_, after) = srv.get("/api/products?q=BACK", &admin).await;
+    assert_eq!(
+        after["items"][0]["price"], "1.00",
+        "no page from before the restore is served"
+    );
+    let (_, trail) = srv.get("/api/audit?action=backup.restore", &admin).await;
+    assert_eq!(trail["total"], 1);
+    srv.assert_ledger_consistent();
+
+    // A tampered backup in the directory is refused, and the shop goes on as it was.
+    let tampered = srv
+        .data_dir()
+        .join("backups")
+        .join("order-system-20260101-000000-000-manual.db");
+    std::fs::copy(srv.data_dir().join("backups").join(&name), &tampered).unwrap();
+    rusqlite::Connection::open(&tampered)
+        .unwrap()
+        .execute_batch("CREATE TRIGGER cheap AFTER INSERT ON orders BEGIN UPDATE products SET price_minor = 1; END;")
+        .unwrap();
+    let (status, body) = srv
+        .post(
+            "/api/backups/order-system-20260101-000000-000-manual.db/restore",
+            &admin,
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("an extra trigger cheap"),
+        "{body}"
+    );
+    let (_, orders) = srv.get("/api/orders", &admin).await;
+    assert_eq!(orders["total"], 1);
+    assert_eq!(order(1).await["status"], "pending", "writes work again");
+}

@@ -29,6 +29,7 @@ fn required_rank(policy: Policy) -> u8 {
         Policy::Pending | Policy::User => 1,
         Policy::Staff => 2,
         Policy::Admin => 3,
+        Policy::Superadmin => 4,
     }
 }
 
@@ -61,6 +62,7 @@ fn policy_name(policy: Policy) -> &'static str {
         Policy::User => "user",
         Policy::Staff => "staff",
         Policy::Admin => "admin",
+        Policy::Superadmin => "superadmin",
     }
 }
 
@@ -72,6 +74,7 @@ fn reviewed_policies() -> Vec<(Method, String, Policy)> {
         Policy::User,
         Policy::Staff,
         Policy::Admin,
+        Policy::Superadmin,
     ];
     std::fs::read_to_string(POLICIES)
         .unwrap()
@@ -108,7 +111,7 @@ fn route_policies_match_the_reviewed_snapshot() {
         table.iter().map(|(m, p, pol)| (m.clone(), p.to_owned(), pol)).collect();
     let actual = snapshot_lines(&actual);
     if std::env::var_os("UPDATE_POLICIES").is_some() {
-        let header = "# Who may call each route: METHOD PATH POLICY (public, pending, user, staff, admin).\n\
+        let header = "# Who may call each route: METHOD PATH POLICY (public, pending, user, staff, admin, superadmin).\n\
                       # Reviewed like code; tests/api/security.rs checks the server against it.\n";
         std::fs::write(POLICIES, format!("{header}{}\n", actual.join("\n"))).unwrap();
     }

@@ -138,6 +138,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/backups/{name}/restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Replace the database with a backup, while the server runs (superAdmin). The server stops
+         *     taking requests (503 with Retry-After, "maintenance") while it finishes the writes under
+         *     way, keeps the current database as a pre-restore backup, checks the backup (integrity,
+         *     schema) and swaps it in, then goes on serving it. A backup that fails its checks is
+         *     refused and the current database goes on as it was.
+         */
+        post: operations["restore_backup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/customers": {
         parameters: {
             query?: never;
@@ -1484,6 +1507,15 @@ export interface components {
             must_change_password?: boolean | null;
             password: string;
         };
+        RestoreReport: {
+            /** Format: int32 */
+            backup_schema_version: number;
+            /** @description Migrations applied to bring the restored database up to date. */
+            migrated: number[];
+            /** @description Where the database it replaced was kept, if there was one. */
+            pre_restore_backup?: string | null;
+            restored_from: string;
+        };
         /**
          * @description What a user may do. Ordered by power: a check for `Staff` admits admins too.
          * @enum {string}
@@ -2200,6 +2232,59 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             /** @description No such backup */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    restore_backup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Backup file name */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Restored; the server serves the backup's data now */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RestoreReport"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description No such backup */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Another restore is under way (maintenance) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The file fails its checks; nothing changed */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
