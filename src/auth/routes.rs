@@ -18,8 +18,8 @@ use super::service::{self, NewCookie, Origin, TokenResponse};
 use crate::app::AppState;
 use crate::error::{AppError, AppResult, ErrorBody};
 use crate::http::json::ApiJson;
+use crate::users::Me;
 use crate::users::store;
-use crate::users::types::User;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -124,12 +124,13 @@ async fn end_session(State(state): State<AppState>, user: CurrentUser) -> AppRes
 /// The signed-in user.
 #[utoipa::path(get, path = "/api/auth/me", tag = "auth", security(("bearer" = ["pending"])),
     responses(
-        (status = 200, description = "The signed-in user", body = User),
+        (status = 200, description = "The signed-in user", body = Me),
         (status = 401, description = "Not signed in", body = ErrorBody),
     ))]
-async fn me(State(state): State<AppState>, user: CurrentUser) -> AppResult<Json<User>> {
+async fn me(State(state): State<AppState>, user: CurrentUser) -> AppResult<Json<Me>> {
     let id = user.id;
-    state.db.read(move |conn| store::get(conn, id)).await.map(Json)
+    let found = state.db.read(move |conn| store::get(conn, id)).await?;
+    Ok(Json(Me::new(found, &user)))
 }
 
 #[derive(Deserialize, ToSchema)]

@@ -23,7 +23,9 @@ use crate::products;
 use crate::products::types::ProductStatus;
 use crate::settings::Settings;
 use crate::validate::optional_text;
-use types::{NewOrder, NewOrderItem, Order, OrderDetail, OrderItem, OrderPatch, OrderStatus, StatusChange};
+use types::{
+    NewOrder, NewOrderItem, Order, OrderActions, OrderDetail, OrderItem, OrderPatch, OrderStatus, StatusChange,
+};
 
 const MAX_LINES: usize = 200;
 const MAX_QUANTITY: i64 = 100_000;
@@ -291,7 +293,7 @@ pub async fn edit(db: &Db, actor: &CurrentUser, id: i64, patch: OrderPatch) -> A
     db.write(move |conn| {
         let before = detail(conn, id)?;
         check_visible(conn, &actor, &before.order)?;
-        if before.order.status != OrderStatus::Pending {
+        if !OrderActions::for_role(before.order.status, actor.role).editable {
             return Err(AppError::conflict(
                 "order_not_editable",
                 format!(
@@ -353,8 +355,11 @@ pub async fn change_status(db: &Db, actor: &CurrentUser, id: i64, to: OrderStatu
     db.write(move |conn| {
         let order = store::get(conn, id)?;
         check_visible(conn, &actor, &order)?;
-        let own_pending_cancel = to == OrderStatus::Cancelled && order.status == OrderStatus::Pending;
-        if !(actor.is_staff() || own_pending_cancel) {
+        if order.status.can_become(to)
+            && !OrderActions::for_role(order.status, actor.role)
+                .transitions
+                .contains(&to)
+        {
             return Err(AppError::forbidden(
                 "customers can only cancel their own pending orders",
             ));

@@ -10,7 +10,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::store::{self, OrderFilter};
-use super::types::{NewOrder, Order, OrderDetail, OrderPatch, OrderStatus, StatusUpdate};
+use super::types::{NewOrder, Order, OrderPatch, OrderStatus, OrderView, StatusUpdate};
 use crate::app::AppState;
 use crate::auth::CurrentUser;
 use crate::error::{AppResult, ErrorBody};
@@ -78,7 +78,7 @@ async fn list_orders(
 #[utoipa::path(post, path = "/api/orders", tag = "orders", security(("bearer" = ["user"])), request_body = NewOrder,
     params(("Idempotency-Key" = Option<String>, Header, description = "Retry safely: the same key and body return the original order")),
     responses(
-        (status = 201, description = "Created, status pending (or the original order, for a repeated Idempotency-Key)", body = OrderDetail),
+        (status = 201, description = "Created, status pending (or the original order, for a repeated Idempotency-Key)", body = OrderView),
         (status = 403, description = "A customer ordering for someone else", body = ErrorBody),
         (status = 409, description = "Not enough stock (insufficient_stock)", body = ErrorBody),
         (status = 422, description = "Invalid input; details.field names the field", body = ErrorBody),
@@ -95,7 +95,7 @@ async fn create_order(
     if !replayed {
         state.metrics.orders_created.inc();
     }
-    let mut response = (StatusCode::CREATED, Json(order)).into_response();
+    let mut response = (StatusCode::CREATED, Json(OrderView::new(order, actor.role))).into_response();
     if replayed {
         response
             .headers_mut()
@@ -108,15 +108,16 @@ async fn create_order(
 #[utoipa::path(get, path = "/api/orders/{id}", tag = "orders", security(("bearer" = ["user"])),
     params(("id" = i64, Path, description = "Order id")),
     responses(
-        (status = 200, description = "The order", body = OrderDetail),
+        (status = 200, description = "The order", body = OrderView),
         (status = 404, description = "No such order (or not the caller's)", body = ErrorBody),
     ))]
 async fn get_order(
     State(state): State<AppState>,
     viewer: CurrentUser,
     Path(id): Path<i64>,
-) -> AppResult<Json<OrderDetail>> {
-    super::get_for(&state.db, &viewer, id).await.map(Json)
+) -> AppResult<Json<OrderView>> {
+    let detail = super::get_for(&state.db, &viewer, id).await?;
+    Ok(Json(OrderView::new(detail, viewer.role)))
 }
 
 /// Edit a pending order: its items (replacing all lines) and note. Stock moves by the
@@ -124,7 +125,7 @@ async fn get_order(
 #[utoipa::path(patch, path = "/api/orders/{id}", tag = "orders", security(("bearer" = ["staff"])),
     params(("id" = i64, Path, description = "Order id")), request_body = OrderPatch,
     responses(
-        (status = 200, description = "Edited", body = OrderDetail),
+        (status = 200, description = "Edited", body = OrderView),
         (status = 404, description = "No such order", body = ErrorBody),
         (status = 409, description = "Not pending (order_not_editable), or not enough stock", body = ErrorBody),
         (status = 422, description = "Invalid input", body = ErrorBody),
@@ -134,8 +135,9 @@ async fn edit_order(
     actor: CurrentUser,
     Path(id): Path<i64>,
     ApiJson(patch): ApiJson<OrderPatch>,
-) -> AppResult<Json<OrderDetail>> {
-    super::edit(&state.db, &actor, id, patch).await.map(Json)
+) -> AppResult<Json<OrderView>> {
+    let detail = super::edit(&state.db, &actor, id, patch).await?;
+    Ok(Json(OrderView::new(detail, actor.role)))
 }
 
 /// Move an order along pending → confirmed → shipped → completed, or cancel a pending or
@@ -143,7 +145,7 @@ async fn edit_order(
 #[utoipa::path(post, path = "/api/orders/{id}/status", tag = "orders", security(("bearer" = ["user"])),
     params(("id" = i64, Path, description = "Order id")), request_body = StatusUpdate,
     responses(
-        (status = 200, description = "Status changed", body = OrderDetail),
+        (status = 200, description = "Status changed", body = OrderView),
         (status = 403, description = "Customers may only cancel their own pending orders", body = ErrorBody),
         (status = 404, description = "No such order", body = ErrorBody),
         (status = 409, description = "Not allowed from the current status (invalid_transition)", body = ErrorBody),
@@ -154,6 +156,7 @@ async fn change_status(
     actor: CurrentUser,
     Path(id): Path<i64>,
     ApiJson(body): ApiJson<StatusUpdate>,
-) -> AppResult<Json<OrderDetail>> {
-    super::change_status(&state.db, &actor, id, body.status).await.map(Json)
+) -> AppResult<Json<OrderView>> {
+    let detail = super::change_status(&state.db, &actor, id, body.status).await?;
+    Ok(Json(OrderView::new(detail, actor.role)))
 }

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::money::Money;
+use crate::users::types::Role;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "lowercase")]
@@ -107,6 +108,52 @@ pub struct OrderDetail {
     pub order: Order,
     pub items: Vec<OrderItem>,
     pub status_history: Vec<StatusChange>,
+}
+
+/// What the viewer may do with an order now. The server enforces the same rules, so the UI
+/// offers exactly the buttons that will work instead of keeping its own copy of the workflow.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ToSchema)]
+pub struct OrderActions {
+    /// The statuses the viewer may move the order to.
+    pub transitions: Vec<OrderStatus>,
+    /// Whether the viewer may change its lines and note.
+    pub editable: bool,
+}
+
+impl OrderActions {
+    /// Staff follow the workflow and edit pending orders; a customer may only cancel their
+    /// own pending order.
+    pub fn for_role(status: OrderStatus, role: Role) -> Self {
+        if role.is_staff() {
+            return Self {
+                transitions: status.next_allowed().to_vec(),
+                editable: status == OrderStatus::Pending,
+            };
+        }
+        let transitions = match status {
+            OrderStatus::Pending => vec![OrderStatus::Cancelled],
+            _ => Vec::new(),
+        };
+        Self {
+            transitions,
+            editable: false,
+        }
+    }
+}
+
+/// An order as one viewer sees it: the order and what they may do with it.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct OrderView {
+    #[serde(flatten)]
+    pub detail: OrderDetail,
+    pub actions: OrderActions,
+}
+
+impl OrderView {
+    pub fn new(detail: OrderDetail, viewer: Role) -> Self {
+        let actions = OrderActions::for_role(detail.order.status, viewer);
+        Self { detail, actions }
+    }
 }
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]

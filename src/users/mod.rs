@@ -4,7 +4,7 @@ pub mod routes;
 pub mod store;
 pub mod types;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::audit::{self, Event, Who};
@@ -161,6 +161,80 @@ fn check_can_manage(actor: Actor<'_>, target: &User) -> AppResult<()> {
     Ok(())
 }
 
+/// What the signed-in admin may do to one account, worked out by the same checks the changes
+/// run, so the UI shows only the controls that will work.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ToSchema)]
+pub struct UserActions {
+    /// Change its email and full name.
+    pub edit: bool,
+    /// The roles it may be given; empty when its role cannot be changed by this admin.
+    pub roles: Vec<Role>,
+    /// Disable or enable it.
+    pub disable: bool,
+    pub reset_password: bool,
+    pub delete: bool,
+    /// Link it to a customer record (customer logins only).
+    pub link_customer: bool,
+}
+
+impl UserActions {
+    pub fn for_actor(actor: &CurrentUser, target: &User) -> Self {
+        let manage = check_can_manage(Some(actor), target).is_ok();
+        // One's own role, activity and password go through other doors (or none).
+        let others = manage && actor.id != target.id && target.role != Role::Superadmin;
+        let roles = [Role::Customer, Role::Staff, Role::Admin]
+            .into_iter()
+            .filter(|r| others && check_role_grant(Some(actor), *r).is_ok())
+            .collect();
+        Self {
+            edit: manage,
+            roles,
+            disable: others,
+            reset_password: others,
+            delete: others,
+            link_customer: others && target.role == Role::Customer,
+        }
+    }
+}
+
+/// The signed-in user, with what their role lets them hand out.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct Me {
+    #[serde(flatten)]
+    pub user: User,
+    /// The roles this user may give a new account (empty for staff and customers, who manage
+    /// no accounts).
+    pub grantable_roles: Vec<Role>,
+}
+
+impl Me {
+    pub fn new(user: User, current: &CurrentUser) -> Self {
+        let grantable_roles = match current.role >= Role::Admin {
+            true => [Role::Customer, Role::Staff, Role::Admin]
+                .into_iter()
+                .filter(|r| check_role_grant(Some(current), *r).is_ok())
+                .collect(),
+            false => Vec::new(),
+        };
+        Self { user, grantable_roles }
+    }
+}
+
+/// An account as one admin sees it.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct UserView {
+    #[serde(flatten)]
+    pub user: User,
+    pub actions: UserActions,
+}
+
+impl UserView {
+    pub fn new(user: User, actor: &CurrentUser) -> Self {
+        let actions = UserActions::for_actor(actor, &user);
+        Self { user, actions }
+    }
+}
+
 #[derive(Deserialize, ToSchema, Default)]
 #[serde(deny_unknown_fields)]
 pub struct UserPatch {
@@ -267,6 +341,14 @@ pub async fn reset_password(
 ) -> AppResult<User> {
     let target = db.read(move |conn| store::get(conn, id)).await?;
     check_can_manage(actor, &target)?;
+    if actor.is_some_and(|a| a.id == id) {
+        // Changing one's own password asks for the current one, at POST /api/auth/password.
+        return Err(AppError::conflict(
+            "own_account",
+            "change your own password under your account, with your current password",
+            serde_json::json!({}),
+        ));
+    }
     if actor.is_some() && target.role == Role::Superadmin {
         return Err(AppError::forbidden(
             "the superAdmin password can only be changed by superAdmin (POST /api/auth/password)",

@@ -8,8 +8,8 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::types::{Role, User};
-use super::{NewUser, UserPatch, store};
+use super::types::Role;
+use super::{NewUser, UserPatch, UserView, store};
 use crate::app::AppState;
 use crate::auth::CurrentUser;
 use crate::error::{AppResult, ErrorBody};
@@ -42,14 +42,15 @@ const SORTS: &[(&str, &str)] = &[
 #[utoipa::path(get, path = "/api/users", tag = "users", security(("bearer" = ["admin"])),
     params(ListParams, UserFilters),
     responses(
-        (status = 200, description = "A page of users", body = Page<User>),
+        (status = 200, description = "A page of users", body = Page<UserView>),
         (status = 422, description = "Bad paging or filter", body = ErrorBody),
     ))]
 async fn list_users(
     State(state): State<AppState>,
+    actor: CurrentUser,
     ApiQuery(params): ApiQuery<ListParams>,
     ApiQuery(filters): ApiQuery<UserFilters>,
-) -> AppResult<Json<Page<User>>> {
+) -> AppResult<Json<Page<UserView>>> {
     let filter = store::UserFilter {
         role: filters.role,
         is_active: filters.is_active,
@@ -58,13 +59,13 @@ async fn list_users(
         store::list(conn, &filter, paging, order_by)
     })
     .await
-    .map(Json)
+    .map(|page| Json(page.map(|user| UserView::new(user, &actor))))
 }
 
 /// Create a user. By default they choose their own password at first sign-in.
 #[utoipa::path(post, path = "/api/users", tag = "users", security(("bearer" = ["admin"])), request_body = NewUser,
     responses(
-        (status = 201, description = "Created", body = User),
+        (status = 201, description = "Created", body = UserView),
         (status = 403, description = "Only the superadmin grants the admin role", body = ErrorBody),
         (status = 409, description = "Username taken", body = ErrorBody),
         (status = 422, description = "Invalid input", body = ErrorBody),
@@ -73,27 +74,28 @@ async fn create_user(
     State(state): State<AppState>,
     actor: CurrentUser,
     ApiJson(body): ApiJson<NewUser>,
-) -> AppResult<(StatusCode, Json<User>)> {
+) -> AppResult<(StatusCode, Json<UserView>)> {
     let user = super::create(&state.db, &state.auth.hasher, Some(&actor), body).await?;
-    Ok((StatusCode::CREATED, Json(user)))
+    Ok((StatusCode::CREATED, Json(UserView::new(user, &actor))))
 }
 
 /// One user.
 #[utoipa::path(get, path = "/api/users/{id}", tag = "users", security(("bearer" = ["admin"])),
     params(("id" = i64, Path, description = "User id")),
     responses(
-        (status = 200, description = "The user", body = User),
+        (status = 200, description = "The user", body = UserView),
         (status = 404, description = "No such user", body = ErrorBody),
     ))]
-async fn get_user(State(state): State<AppState>, Path(id): Path<i64>) -> AppResult<Json<User>> {
-    state.db.read(move |conn| store::get(conn, id)).await.map(Json)
+async fn get_user(State(state): State<AppState>, actor: CurrentUser, Path(id): Path<i64>) -> AppResult<Json<UserView>> {
+    let user = state.db.read(move |conn| store::get(conn, id)).await?;
+    Ok(Json(UserView::new(user, &actor)))
 }
 
 /// Change a user's details, role or whether the account is active.
 #[utoipa::path(patch, path = "/api/users/{id}", tag = "users", security(("bearer" = ["admin"])),
     params(("id" = i64, Path, description = "User id")), request_body = UserPatch,
     responses(
-        (status = 200, description = "Updated", body = User),
+        (status = 200, description = "Updated", body = UserView),
         (status = 403, description = "The superAdmin cannot be demoted or disabled", body = ErrorBody),
         (status = 404, description = "No such user", body = ErrorBody),
         (status = 409, description = "Not allowed on one's own account", body = ErrorBody),
@@ -104,8 +106,9 @@ async fn update_user(
     actor: CurrentUser,
     Path(id): Path<i64>,
     ApiJson(patch): ApiJson<UserPatch>,
-) -> AppResult<Json<User>> {
-    super::update(&state.db, Some(&actor), id, patch).await.map(Json)
+) -> AppResult<Json<UserView>> {
+    let user = super::update(&state.db, Some(&actor), id, patch).await?;
+    Ok(Json(UserView::new(user, &actor)))
 }
 
 /// Delete a user who has created no orders (disable the others).
@@ -134,7 +137,7 @@ pub struct ResetPassword {
 #[utoipa::path(post, path = "/api/users/{id}/password", tag = "users", security(("bearer" = ["admin"])),
     params(("id" = i64, Path, description = "User id")), request_body = ResetPassword,
     responses(
-        (status = 200, description = "Password set", body = User),
+        (status = 200, description = "Password set", body = UserView),
         (status = 403, description = "Not allowed for this account", body = ErrorBody),
         (status = 404, description = "No such user", body = ErrorBody),
         (status = 422, description = "The password breaks a rule", body = ErrorBody),
@@ -144,7 +147,7 @@ async fn reset_password(
     actor: CurrentUser,
     Path(id): Path<i64>,
     ApiJson(body): ApiJson<ResetPassword>,
-) -> AppResult<Json<User>> {
+) -> AppResult<Json<UserView>> {
     let must_change = body.must_change_password.unwrap_or(true);
     super::reset_password(
         &state.db,
@@ -155,5 +158,5 @@ async fn reset_password(
         must_change,
     )
     .await
-    .map(Json)
+    .map(|user| Json(UserView::new(user, &actor)))
 }

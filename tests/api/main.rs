@@ -22,6 +22,7 @@ mod http;
 mod https;
 mod limits;
 mod observe;
+mod offered;
 mod operations;
 mod orders;
 mod products;

@@ -1121,6 +1121,14 @@ export interface components {
             like_value: string;
             value: string;
         };
+        /** @description The signed-in user, with what their role lets them hand out. */
+        Me: components["schemas"]["User"] & {
+            /**
+             * @description The roles this user may give a new account (empty for staff and customers, who manage
+             *     no accounts).
+             */
+            grantable_roles: components["schemas"]["Role"][];
+        };
         /**
          * @description An amount in minor units. The type itself may be negative (a refund, a delta); callers that
          *     need a non-negative amount check it where the rule belongs.
@@ -1230,6 +1238,16 @@ export interface components {
              */
             user_id: number;
         };
+        /**
+         * @description What the viewer may do with an order now. The server enforces the same rules, so the UI
+         *     offers exactly the buttons that will work instead of keeping its own copy of the workflow.
+         */
+        OrderActions: {
+            /** @description Whether the viewer may change its lines and note. */
+            editable: boolean;
+            /** @description The statuses the viewer may move the order to. */
+            transitions: components["schemas"]["OrderStatus"][];
+        };
         /** @description An order with its lines and its history. */
         OrderDetail: components["schemas"]["Order"] & {
             items: components["schemas"]["OrderItem"][];
@@ -1257,6 +1275,10 @@ export interface components {
         };
         /** @enum {string} */
         OrderStatus: "pending" | "confirmed" | "shipped" | "completed" | "cancelled";
+        /** @description An order as one viewer sees it: the order and what they may do with it. */
+        OrderView: components["schemas"]["OrderDetail"] & {
+            actions: components["schemas"]["OrderActions"];
+        };
         /** @description One page of a list. */
         Page_AuditEntry: {
             items: {
@@ -1421,26 +1443,10 @@ export interface components {
             total: number;
         };
         /** @description One page of a list. */
-        Page_User: {
-            items: {
-                created_at: string;
-                /**
-                 * Format: int64
-                 * @description For a customer login: the customer record its orders go to, once linked (or made when
-                 *     it first ordered).
-                 */
-                customer_id?: number | null;
-                email?: string | null;
-                full_name?: string | null;
-                /** Format: int64 */
-                id: number;
-                is_active: boolean;
-                last_login_at?: string | null;
-                must_change_password: boolean;
-                role: components["schemas"]["Role"];
-                updated_at: string;
-                username: string;
-            }[];
+        Page_UserView: {
+            items: (components["schemas"]["User"] & {
+                actions: components["schemas"]["UserActions"];
+            })[];
             /** Format: int32 */
             page: number;
             /** Format: int32 */
@@ -1743,6 +1749,22 @@ export interface components {
             updated_at: string;
             username: string;
         };
+        /**
+         * @description What the signed-in admin may do to one account, worked out by the same checks the changes
+         *     run, so the UI shows only the controls that will work.
+         */
+        UserActions: {
+            delete: boolean;
+            /** @description Disable or enable it. */
+            disable: boolean;
+            /** @description Change its email and full name. */
+            edit: boolean;
+            /** @description Link it to a customer record (customer logins only). */
+            link_customer: boolean;
+            reset_password: boolean;
+            /** @description The roles it may be given; empty when its role cannot be changed by this admin. */
+            roles: components["schemas"]["Role"][];
+        };
         UserPatch: {
             /**
              * Format: int64
@@ -1755,6 +1777,10 @@ export interface components {
             /** @description false disables the account: its tokens stop working at once. */
             is_active?: boolean | null;
             role?: components["schemas"]["Role"] | null;
+        };
+        /** @description An account as one admin sees it. */
+        UserView: components["schemas"]["User"] & {
+            actions: components["schemas"]["UserActions"];
         };
     };
     responses: {
@@ -1940,7 +1966,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["User"];
+                    "application/json": components["schemas"]["Me"];
                 };
             };
             /** @description Not signed in */
@@ -3070,7 +3096,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["OrderDetail"];
+                    "application/json": components["schemas"]["OrderView"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -3124,7 +3150,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["OrderDetail"];
+                    "application/json": components["schemas"]["OrderView"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -3163,7 +3189,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["OrderDetail"];
+                    "application/json": components["schemas"]["OrderView"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -3222,7 +3248,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["OrderDetail"];
+                    "application/json": components["schemas"]["OrderView"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -3976,7 +4002,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Page_User"];
+                    "application/json": components["schemas"]["Page_UserView"];
                 };
             };
             401: components["responses"]["Unauthorized"];
@@ -4011,7 +4037,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["User"];
+                    "application/json": components["schemas"]["UserView"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -4065,7 +4091,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["User"];
+                    "application/json": components["schemas"]["UserView"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -4154,7 +4180,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["User"];
+                    "application/json": components["schemas"]["UserView"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -4221,7 +4247,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["User"];
+                    "application/json": components["schemas"]["UserView"];
                 };
             };
             400: components["responses"]["BadRequest"];
