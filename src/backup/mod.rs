@@ -54,10 +54,31 @@ pub fn valid_name(name: &str) -> bool {
 
 /// Takes a verified backup of the database at `db_path` into `dir`. Safe while the server
 /// runs: it reads a snapshot over its own read-only connection.
+///
+/// The name carries the time in the shop's time zone (read from the database being copied, so
+/// the CLI, the schedule and the API agree), matching the time the UI shows beside it.
 pub fn create(db_path: &Path, dir: &Path, reason: &str) -> AppResult<BackupInfo> {
-    let stamp = Utc::now().format("%Y%m%d-%H%M%S%.3f").to_string().replace('.', "-");
+    let tz = shop_time_zone(db_path);
+    let stamp = Utc::now()
+        .with_timezone(&tz)
+        .format("%Y%m%d-%H%M%S%.3f")
+        .to_string()
+        .replace('.', "-");
     let name = format!("{PREFIX}{stamp}-{reason}{SUFFIX}");
     create_named(db_path, dir, &name, reason)
+}
+
+/// The shop's time zone as the database says, or the default one for a database that cannot
+/// say (the copy that follows reports what is wrong with it).
+fn shop_time_zone(db_path: &Path) -> chrono_tz::Tz {
+    Connection::open_with_flags(
+        db_path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .ok()
+    .and_then(|conn| crate::settings::store::load(&conn).ok())
+    .unwrap_or_default()
+    .tz()
 }
 
 fn create_named(db_path: &Path, dir: &Path, name: &str, reason: &str) -> AppResult<BackupInfo> {
@@ -188,7 +209,9 @@ pub fn list(dir: &Path) -> AppResult<Vec<BackupInfo>> {
             ..info
         });
     }
-    out.sort_by(|a, b| b.name.cmp(&a.name));
+    // Newest first by when they were taken (names follow the shop's time zone, which can
+    // change or jump at daylight saving); unverified files without a record go last.
+    out.sort_by(|a, b| (&b.created_at, &b.name).cmp(&(&a.created_at, &a.name)));
     Ok(out)
 }
 

@@ -1,6 +1,7 @@
 //! Business settings: the shop's name, currency, time zone, order-number prefix and default
 //! low-stock threshold. Stored in the database, kept validated in memory for every request.
 
+pub mod logo;
 pub mod routes;
 pub mod store;
 
@@ -33,6 +34,9 @@ pub struct Settings {
     /// Whether customers see how many of a product are in stock, and its SKU; otherwise only
     /// "in stock" or "out of stock".
     pub show_stock_to_customers: bool,
+    /// When the logo (GET /api/settings/logo) last changed; none without a logo. Changed
+    /// through the logo routes, not by PATCH.
+    pub logo_updated_at: Option<String>,
 }
 
 impl Default for Settings {
@@ -47,6 +51,7 @@ impl Default for Settings {
             business_address: None,
             business_phone: None,
             show_stock_to_customers: false,
+            logo_updated_at: None,
         }
     }
 }

@@ -32,6 +32,7 @@ pub fn load(conn: &Connection) -> AppResult<Settings> {
             _ => {}
         }
     }
+    settings.logo_updated_at = super::logo::updated_at(conn)?;
     Ok(settings)
 }
 

@@ -278,3 +278,155 @@ async fn the_shop_keeps_its_address_and_phone() {
     let (_, s) = srv.get("/api/settings", &admin).await;
     assert_eq!(s["business_phone"], "0571-8888 6666");
 }
+
+#[tokio::test]
+async fn the_audit_log_names_things_and_lists_what_changed() {
+    let srv = TestServer::start().await;
+    let admin = srv.admin().await;
+    let p = srv.product(&admin, "AUD-1", "1.00", 10).await;
+    srv.patch(&format!("/api/products/{}", p["id"]), &admin, json!({"price": "2.50"}))
+        .await;
+    let (_, order) = srv
+        .post(
+            "/api/orders",
+            &admin,
+            json!({"items": [{"product_id": p["id"], "quantity": 1}]}),
+        )
+        .await;
+    srv.post(
+        &format!("/api/orders/{}/status", order["id"]),
+        &admin,
+        json!({"status": "confirmed"}),
+    )
+    .await;
+    let (_, c) = srv.post("/api/customers", &admin, json!({"name": "王五"})).await;
+    let (status, _) = srv
+        .call(
+            reqwest::Method::DELETE,
+            &format!("/api/customers/{}", c["id"]),
+            Some(&admin),
+            None,
+        )
+        .await;
+    assert!(status.is_success(), "{status}");
+
+    let entry = |action: &str| {
+        let (srv, admin, path) = (&srv, admin.clone(), format!("/api/audit?action={action}"));
+        async move { srv.get(&path, &admin).await.1["items"][0].clone() }
+    };
+    let moved = entry("order.status").await;
+    assert_eq!(moved["entity_label"], order["order_number"], "the number, not #id");
+    assert_eq!(
+        moved["changes"],
+        json!([{"field": "status", "from": "pending", "to": "confirmed"}])
+    );
+    let priced = entry("product.update").await;
+    assert_eq!(priced["entity_label"], "AUD-1");
+    let fields: Vec<&str> = priced["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["field"].as_str().unwrap())
+        .collect();
+    assert!(fields.contains(&"price"), "{priced}");
+    assert!(!fields.contains(&"updated_at"), "bookkeeping is left out: {priced}");
+    let gone = entry("customer.delete").await;
+    assert_eq!(gone["entity_label"], "王五", "kept from the entry once the row is gone");
+    assert!(gone["changes"].as_array().unwrap().iter().all(|c| c["to"].is_null()));
+}
+
+#[tokio::test]
+async fn backup_names_carry_the_shop_time() {
+    let srv = TestServer::start().await;
+    let admin = srv.admin().await;
+    // UTC+14 all year, so the name's day or hour differs from UTC's whatever the clock says.
+    let (status, body) = srv
+        .patch("/api/settings", &admin, json!({"time_zone": "Pacific/Kiritimati"}))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, first) = srv.post("/api/backups", &admin, json!({})).await;
+    assert_eq!(status, StatusCode::CREATED, "{first}");
+    let taken = chrono::DateTime::parse_from_rfc3339(first["created_at"].as_str().unwrap()).unwrap();
+    let local = taken.with_timezone(&chrono_tz::Pacific::Kiritimati);
+    let name = first["name"].as_str().unwrap();
+    assert!(
+        name.starts_with(&format!("order-system-{}", local.format("%Y%m%d-%H%M"))),
+        "{name} vs {local}"
+    );
+    // The list stays newest first when the zone moves back: by when, not by name.
+    srv.patch("/api/settings", &admin, json!({"time_zone": "Etc/GMT+12"}))
+        .await;
+    let (_, second) = srv.post("/api/backups", &admin, json!({})).await;
+    assert!(second["name"].as_str().unwrap() < name, "an earlier-looking name");
+    let (_, list) = srv.get("/api/backups", &admin).await;
+    let names: Vec<&str> = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, vec![second["name"].as_str().unwrap(), name]);
+}
+
+#[tokio::test]
+async fn the_shop_logo_is_uploaded_checked_and_served() {
+    let srv = TestServer::start().await;
+    let admin = srv.admin().await;
+    let (_, staff) = srv.user_token(&admin, "clerk", "staff").await;
+    let client = reqwest::Client::new();
+    let url = format!("{}/api/settings/logo", srv.url);
+    let put = |token: &str, body: Vec<u8>| {
+        client
+            .put(&url)
+            .bearer_auth(token)
+            .header("content-type", "image/png")
+            .body(body)
+            .send()
+    };
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    png.extend_from_slice(&[7u8; 1000]);
+
+    assert_eq!(client.get(&url).send().await.unwrap().status(), StatusCode::NOT_FOUND);
+    assert_eq!(put(&staff, png.clone()).await.unwrap().status(), StatusCode::FORBIDDEN);
+    let svg = put(
+        &admin,
+        b"<svg xmlns='http://www.w3.org/2000/svg' onload='alert(1)'/>".to_vec(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        svg.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a claimed type is not believed"
+    );
+    let mut big = png.clone();
+    big.resize(600 * 1024, 0);
+    assert_eq!(put(&admin, big).await.unwrap().status(), StatusCode::PAYLOAD_TOO_LARGE);
+
+    let saved = put(&admin, png.clone()).await.unwrap();
+    assert_eq!(saved.status(), StatusCode::OK);
+    let settings: Value = saved.json().await.unwrap();
+    assert!(settings["logo_updated_at"].is_string(), "{settings}");
+    let (_, read) = srv.get("/api/settings", &staff).await;
+    assert_eq!(
+        read["logo_updated_at"], settings["logo_updated_at"],
+        "every reader sees it"
+    );
+
+    let got = client.get(&url).send().await.unwrap();
+    assert_eq!(got.status(), StatusCode::OK, "public: the sign-in page shows it");
+    assert_eq!(got.headers()["content-type"], "image/png");
+    let etag = got.headers()["etag"].to_str().unwrap().to_owned();
+    assert_eq!(got.bytes().await.unwrap().to_vec(), png);
+    let again = client.get(&url).header("if-none-match", &etag).send().await.unwrap();
+    assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
+
+    let (_, trail) = srv.get("/api/audit?action=settings.logo", &admin).await;
+    assert_eq!(trail["total"], 1);
+    let (status, body) = srv
+        .call(reqwest::Method::DELETE, "/api/settings/logo", Some(&admin), None)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(body["logo_updated_at"].is_null());
+    assert_eq!(client.get(&url).send().await.unwrap().status(), StatusCode::NOT_FOUND);
+}

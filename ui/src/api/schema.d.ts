@@ -710,6 +710,31 @@ export interface paths {
         patch: operations["update_settings"];
         trace?: never;
     };
+    "/api/settings/logo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The shop's logo, for printed documents and the sign-in page (so it is public). Revalidated
+         *     by ETag; ask with `?v=` the settings' `logo_updated_at` to skip even that.
+         */
+        get: operations["get_logo"];
+        /**
+         * Upload the shop's logo (admins): the image file itself as the body, PNG, JPEG or WebP, at
+         *     most 512 KiB. The type is read from the file's first bytes.
+         */
+        put: operations["put_logo"];
+        post?: never;
+        /** Remove the shop's logo (admins). */
+        delete: operations["delete_logo"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/stats": {
         parameters: {
             query?: never;
@@ -824,8 +849,15 @@ export interface components {
             after?: Record<string, never> | null;
             at: string;
             before?: Record<string, never> | null;
+            /** @description The top-level fields that differ between before and after, by field name. */
+            changes: components["schemas"]["FieldChange"][];
             /** Format: int64 */
             entity_id?: number | null;
+            /**
+             * @description What people call the entity: an order's number, a product's SKU, a customer's name, a
+             *     username. Taken from the row as it is now, or from the entry itself once it is gone.
+             */
+            entity_label?: string | null;
             entity_type: string;
             /** Format: int64 */
             id: number;
@@ -1010,6 +1042,11 @@ export interface components {
             details: Record<string, never>;
             /** @description Human-readable explanation. */
             message: string;
+        };
+        FieldChange: {
+            field: string;
+            from?: Record<string, never> | null;
+            to?: Record<string, never> | null;
         };
         /** @description What checking a database file found. */
         FileCheck: {
@@ -1286,8 +1323,15 @@ export interface components {
                 after?: Record<string, never> | null;
                 at: string;
                 before?: Record<string, never> | null;
+                /** @description The top-level fields that differ between before and after, by field name. */
+                changes: components["schemas"]["FieldChange"][];
                 /** Format: int64 */
                 entity_id?: number | null;
+                /**
+                 * @description What people call the entity: an order's number, a product's SKU, a customer's name, a
+                 *     username. Taken from the row as it is now, or from the entry itself once it is gone.
+                 */
+                entity_label?: string | null;
                 entity_type: string;
                 /** Format: int64 */
                 id: number;
@@ -1560,6 +1604,11 @@ export interface components {
              * @description Stock below this is low, for products without a threshold of their own.
              */
             default_low_stock_threshold: number;
+            /**
+             * @description When the logo (GET /api/settings/logo) last changed; none without a logo. Changed
+             *     through the logo routes, not by PATCH.
+             */
+            logo_updated_at?: string | null;
             /** @description Order numbers look like PREFIX-20261128-0007. */
             order_number_prefix: string;
             /**
@@ -3915,6 +3964,117 @@ export interface operations {
             415: components["responses"]["UnsupportedMediaType"];
             /** @description Invalid value; details.field names it */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_logo: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The image */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/*": number[];
+                };
+            };
+            /** @description Unchanged since the ETag given */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The shop has no logo */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    put_logo: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "image/png": number[];
+            };
+        };
+        responses: {
+            /** @description Saved; the settings with the new logo_updated_at */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Settings"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description Larger than 512 KiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not a PNG, JPEG or WebP image */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    delete_logo: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed; the settings */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Settings"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description The shop has no logo */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
