@@ -79,6 +79,8 @@ pub struct SystemInfo {
     pub uptime_seconds: u64,
     pub data_dir: String,
     pub database: DatabaseInfo,
+    /// How many accounts there are (the System page shows it, not the dashboard).
+    pub users: i64,
 }
 
 /// Version, uptime, health and database size, for the admins' system page.
@@ -94,7 +96,9 @@ async fn system(State(state): State<AppState>) -> AppResult<Json<SystemInfo>> {
     let health = database_status(&state).await;
     let schema_version = state.db.read(crate::backup::store::schema_version).await?;
     let writes = state.db.writer_stats();
+    let users = state.db.read(crate::users::store::count).await?;
     Ok(Json(SystemInfo {
+        users,
         version: env!("CARGO_PKG_VERSION"),
         health,
         uptime_seconds: state.started.elapsed().as_secs(),

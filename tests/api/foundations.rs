@@ -344,6 +344,7 @@ async fn the_system_page_reads_the_schema_version_from_the_database() {
         system["database"]["schema_version"],
         order_system::db::migrations::latest_version()
     );
+    assert_eq!(system["users"], 1, "the user count lives on the System page");
     let conn = rusqlite::Connection::open(srv.db_path()).unwrap();
     conn.busy_timeout(std::time::Duration::from_secs(5)).unwrap();
     conn.execute(

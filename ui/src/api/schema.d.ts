@@ -1721,6 +1721,11 @@ export interface components {
             health: string;
             /** Format: int64 */
             uptime_seconds: number;
+            /**
+             * Format: int64
+             * @description How many accounts there are (the System page shows it, not the dashboard).
+             */
+            users: number;
             version: string;
         };
         /** @description How today (the shop's day) is going. */
