@@ -1,4 +1,16 @@
-import { ADMIN_PASSWORD, SUPERADMIN, addOrderLine, apiSignIn, expect, pickOption, signIn, signOut, test } from './fixtures';
+import {
+  ADMIN_PASSWORD,
+  SUPERADMIN,
+  addOrderLine,
+  api,
+  apiSignIn,
+  expect,
+  pickOption,
+  shot,
+  signIn,
+  signOut,
+  test,
+} from './fixtures';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -47,11 +59,16 @@ test('a customer sees the catalogue and only their own orders', async ({ page })
   await expect(page.locator('.ant-empty-description')).toHaveText('暂无数据');
 
   // Order from the catalogue.
+  // The shop shows no SKUs and no stock numbers to customers, only whether a product is in stock.
   await page.goto('/catalogue');
-  await page.locator('.ant-card', { hasText: 'TEA-001' }).getByRole('button', { name: '下单' }).click();
+  const tea = page.getByTestId('catalogue-card').filter({ hasText: '龙井茶 250g' });
+  await expect(tea.getByTestId('stock-tag')).toHaveText('有货');
+  await expect(page.getByTestId('catalogue')).not.toContainText('TEA-001');
+  await tea.getByRole('button', { name: '下单' }).click();
   await expect(page).toHaveURL(/\/orders\/new\?product=\d+/);
   await expect(page.getByTestId('customer-picker')).toHaveCount(0);
   await expect(page.getByTestId('order-total')).toHaveText('¥19.90');
+  await expect(page.getByTestId('order-lines')).not.toContainText('TEA-001');
   await page.getByRole('button', { name: '提交订单' }).click();
   await expect(page).toHaveURL(/\/orders\/\d+$/);
   await expect(page.locator('.page-header [data-status="pending"]')).toBeVisible();
@@ -76,4 +93,40 @@ test('a customer sees the catalogue and only their own orders', async ({ page })
   await page.getByRole('dialog').getByRole('button', { name: '取消订单' }).click();
   await expect(page.locator('.page-header [data-status="cancelled"]')).toBeVisible();
   await signOut(page);
+});
+
+test('a shop that shows its stock shows customers the SKU and the number; out of stock cannot be ordered', async ({
+  page,
+}) => {
+  await apiSignIn(page, SUPERADMIN, ADMIN_PASSWORD);
+  await api(page, 'PATCH', '/api/settings', { show_stock_to_customers: true });
+  const empty = await api<{ id: number }>(page, 'POST', '/api/products', {
+    sku: 'GONE-01',
+    name: '售罄的茶',
+    price: '5.00',
+    stock_quantity: 0,
+  });
+  try {
+    await apiSignIn(page, CUSTOMER.username, CUSTOMER.password);
+    await page.goto('/catalogue');
+    const tea = page.getByTestId('catalogue-card').filter({ hasText: '龙井茶 250g' });
+    await expect(tea).toContainText('TEA-001');
+    await expect(tea.getByTestId('stock-tag')).toHaveText(/^有货（\d+）$/);
+    const gone = page.getByTestId('catalogue-card').filter({ hasText: '售罄的茶' });
+    await expect(gone.getByTestId('stock-tag')).toHaveText('缺货');
+    await expect(gone.getByRole('button', { name: '下单' })).toBeDisabled();
+    await shot(page, 'catalogue-stock-shown-zh');
+
+    // The order form's product search says the same.
+    await page.goto('/orders/new');
+    await page.getByTestId('product-picker').click();
+    await page.getByTestId('product-picker').locator('input').fill('GONE-01');
+    const option = page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: '售罄的茶' });
+    await expect(option).toContainText('库存 0');
+    await expect(option).toHaveClass(/ant-select-item-option-disabled/);
+  } finally {
+    await apiSignIn(page, SUPERADMIN, ADMIN_PASSWORD);
+    await api(page, 'PATCH', '/api/settings', { show_stock_to_customers: false });
+    await api(page, 'POST', `/api/products/${empty.id}/archive`);
+  }
 });

@@ -48,6 +48,7 @@ test('screenshots of every main page in both languages', async ({ page }) => {
     await chooseLang(page, lang.label);
     const pages: [string, string][] = [
       ['dashboard', '/dashboard'],
+      ['reports', '/reports'],
       ['products', '/products'],
       ['product-detail', product],
       ['orders', '/orders'],

@@ -3,8 +3,8 @@
 // or logs an error (the browser's own "Failed to load resource" lines for the API's
 // expected 4xx answers aside).
 import { test as base, expect } from '@playwright/test';
-import type { Page } from '@playwright/test';
-import { mkdirSync } from 'node:fs';
+import type { Download, Page } from '@playwright/test';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -110,4 +110,68 @@ export async function addOrderLine(page: Page, sku: string, quantity: number): P
 /** The number shown in the stock cell of a product's detail page. */
 export async function stockOnDetail(page: Page): Promise<string> {
   return (await page.locator('.ant-descriptions [data-testid="stock-qty"]').first().innerText()).trim();
+}
+
+/** A JSON request as the signed-in browser makes it (with the CSRF header); returns the body. */
+export async function api<T = unknown>(page: Page, method: 'GET' | 'POST' | 'PATCH', path: string, data?: unknown): Promise<T> {
+  const res = await page.request.fetch(path, {
+    method,
+    headers: { 'X-Requested-With': 'order-system' },
+    data,
+  });
+  expect(res.ok(), `${method} ${path}: ${res.status()} ${await res.text()}`).toBe(true);
+  return (await res.json()) as T;
+}
+
+/** Creates an order through the API and moves it to `status` (pending stays as it is). */
+export async function apiOrder(
+  page: Page,
+  items: { product_id: number; quantity: number }[],
+  opts: { customer_id?: number; status?: 'pending' | 'confirmed' | 'shipped' | 'completed' } = {},
+): Promise<{ id: number; order_number: string }> {
+  const order = await api<{ id: number; order_number: string }>(page, 'POST', '/api/orders', {
+    items,
+    customer_id: opts.customer_id ?? null,
+  });
+  const path: string[] = [];
+  for (const s of ['confirmed', 'shipped', 'completed'] as const) {
+    if (opts.status === undefined || opts.status === 'pending') break;
+    path.push(s);
+    if (s === opts.status) break;
+  }
+  for (const status of path) await api(page, 'POST', `/api/orders/${order.id}/status`, { status });
+  return order;
+}
+
+/** The rows of a downloaded CSV file (UTF-8 with a BOM, RFC 4180 quoting). */
+export async function csvRows(download: Download): Promise<string[][]> {
+  expect(await download.failure()).toBeNull();
+  const text = readFileSync(await download.path(), 'utf8');
+  expect(text.startsWith('\ufeff'), 'the file starts with a BOM, for Excel').toBe(true);
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 1; i < text.length; i += 1) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i += 1;
+      } else if (c === '"') quoted = false;
+      else cell += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') {
+      row.push(cell);
+      cell = '';
+    } else if (c === '\n' || c === '\r') {
+      if (c === '\r' && text[i + 1] === '\n') i += 1;
+      row.push(cell);
+      rows.push(row);
+      row = [];
+      cell = '';
+    } else cell += c;
+  }
+  if (cell !== '' || row.length > 0) rows.push([...row, cell]);
+  return rows;
 }

@@ -15,6 +15,7 @@ const AppLayout = lazy(() => import('./layout/AppLayout'));
 const SignInPage = lazy(() => import('./pages/signin/SignInPage'));
 const ChangePasswordPage = lazy(() => import('./pages/signin/ChangePasswordPage'));
 const DashboardPage = lazy(() => import('./pages/dashboard/DashboardPage'));
+const ReportsPage = lazy(() => import('./pages/reports/ReportsPage'));
 const ProductsPage = lazy(() => import('./pages/products/ProductsPage'));
 const ProductDetailPage = lazy(() => import('./pages/products/ProductDetailPage'));
 const CataloguePage = lazy(() => import('./pages/catalogue/CataloguePage'));
@@ -62,6 +63,7 @@ export function AppRoutes() {
       >
         <Route index element={<Home />} />
         <Route path="dashboard" element={<Page min="staff">{<DashboardPage />}</Page>} />
+        <Route path="reports" element={<Page min="staff">{<ReportsPage />}</Page>} />
         <Route path="products" element={<Page min="staff">{<ProductsPage />}</Page>} />
         <Route path="products/:id" element={<Page min="staff">{<ProductDetailPage />}</Page>} />
         <Route path="catalogue" element={<Page>{<CataloguePage />}</Page>} />

@@ -75,6 +75,18 @@ describe('apiRequest', () => {
     expect(CSRF_VALUE).toBe('order-system');
   });
 
+  it('sends a file as it is, with its content type and the CSRF header', async () => {
+    const fn = stubFetch(() => jsonResponse(200, { id: 1 }));
+    const file = new Blob(['sku,name,price\n'], { type: 'text/csv' });
+    await apiRequest('/api/imports/products', { raw: { body: file, contentType: 'text/csv' }, query: { dry_run: true } });
+    const [url, init] = fn.mock.calls[0] ?? [];
+    expect(url).toBe('/api/imports/products?dry_run=true');
+    expect(init?.method).toBe('POST');
+    expect(init?.body).toBe(file);
+    expect(headersOf(fn)['Content-Type']).toBe('text/csv');
+    expect(headersOf(fn)[CSRF_HEADER]).toBe(CSRF_VALUE);
+  });
+
   it('sends cookies of this origin only and never an Authorization header', async () => {
     const fn = stubFetch(() => jsonResponse(200, {}));
     await apiRequest('/api/x', { method: 'POST', body: { a: 1 } });

@@ -105,6 +105,8 @@ export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 export interface RequestOptions {
   method?: Method;
   body?: unknown;
+  /** A body sent as it is (e.g. a CSV file) with its content type, instead of JSON. */
+  raw?: { body: Blob | string; contentType: string };
   query?: QueryParams;
   signal?: AbortSignal;
   /** A 401 is an answer, not an expired session (sign-in, the initial "who am I"). */
@@ -134,9 +136,11 @@ export function isStateChanging(method: Method): boolean {
 
 /** Performs a JSON request; resolves with the parsed body (undefined for 204) or throws ApiError. */
 export async function apiRequest<T>(path: string, opts: RequestOptions = {}): Promise<T> {
-  const method: Method = opts.method ?? (opts.body !== undefined ? 'POST' : 'GET');
+  const hasBody = opts.body !== undefined || opts.raw !== undefined;
+  const method: Method = opts.method ?? (hasBody ? 'POST' : 'GET');
   const headers: Record<string, string> = { Accept: 'application/json' };
-  if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
+  if (opts.raw) headers['Content-Type'] = opts.raw.contentType;
+  else if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
   if (isStateChanging(method)) headers[CSRF_HEADER] = CSRF_VALUE;
 
   let res: Response;
@@ -144,7 +148,7 @@ export async function apiRequest<T>(path: string, opts: RequestOptions = {}): Pr
     res = await fetch(buildUrl(path, opts.query), {
       method,
       headers,
-      body: opts.body !== undefined ? JSON.stringify(opts.body) : undefined,
+      body: opts.raw ? opts.raw.body : opts.body !== undefined ? JSON.stringify(opts.body) : undefined,
       signal: opts.signal,
       credentials: 'same-origin',
       cache: 'no-store',

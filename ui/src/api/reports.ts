@@ -1,8 +1,55 @@
-import { apiRequest } from './client';
-import type { SalesReport, Stats } from './types';
+import { apiRequest, buildUrl } from './client';
+import type { QueryParams } from './client';
+import type {
+  CustomerSalesRow,
+  FileLang,
+  Product,
+  ProductSalesRow,
+  SalesGrouping,
+  SalesReport,
+  Stats,
+  StatusRow,
+} from './types';
+
+/** A report's days, YYYY-MM-DD in the shop's time zone; without them the last 30 days. */
+export interface ReportRange extends QueryParams {
+  date_from?: string;
+  date_to?: string;
+}
+
+export interface SalesParams extends ReportRange {
+  group?: SalesGrouping;
+}
+
+export interface LimitParams extends ReportRange {
+  /** How many rows, 1 to 200 (the server's default is 10). */
+  limit?: number;
+}
+
+/** The reports under /api/reports/…, by their path. */
+export type ReportName = 'sales' | 'products' | 'top-customers' | 'orders-by-status' | 'low-stock';
+
+/**
+ * Where a report downloads as a CSV file for Excel, headers in the given language. A plain
+ * link works: it is a GET and the session cookie goes along.
+ */
+export function reportCsvUrl(name: ReportName, query: QueryParams, lang: FileLang): string {
+  return buildUrl(`/api/reports/${name}`, { ...query, format: 'csv', lang });
+}
 
 export const reportsApi = {
   stats: (signal?: AbortSignal) => apiRequest<Stats>('/api/stats', { signal }),
-  /** Revenue per day; by default the server covers the last 30 days. */
-  sales: (signal?: AbortSignal) => apiRequest<SalesReport>('/api/reports/sales', { query: { group: 'day' }, signal }),
+  /** Sales (confirmed, shipped and completed orders) per day, week or month. */
+  sales: (query: SalesParams, signal?: AbortSignal) => apiRequest<SalesReport>('/api/reports/sales', { query, signal }),
+  /** Best-selling products, by revenue. */
+  products: (query: LimitParams, signal?: AbortSignal) =>
+    apiRequest<ProductSalesRow[]>('/api/reports/products', { query, signal }),
+  topCustomers: (query: LimitParams, signal?: AbortSignal) =>
+    apiRequest<CustomerSalesRow[]>('/api/reports/top-customers', { query, signal }),
+  /** Orders created in the range, every status listed. */
+  ordersByStatus: (query: ReportRange, signal?: AbortSignal) =>
+    apiRequest<StatusRow[]>('/api/reports/orders-by-status', { query, signal }),
+  /** Active products below their low-stock threshold now, lowest stock first. */
+  lowStock: (query: { limit?: number }, signal?: AbortSignal) =>
+    apiRequest<Product[]>('/api/reports/low-stock', { query, signal }),
 };

@@ -1,4 +1,9 @@
 // The server's JSON shapes (see /api/openapi.json). Money is an exact decimal string.
+// Types whose shape comes straight from the server are aliases of the generated ones
+// (schema.d.ts, made from openapi.json); the rest are still written by hand.
+import type { components } from './schema';
+
+type Schemas = components['schemas'];
 
 export type Money = string;
 
@@ -217,33 +222,39 @@ export interface Settings {
   default_low_stock_threshold: number;
 }
 
-export interface StatusTotal {
-  status: OrderStatus;
-  count: number;
-  total_amount: Money;
-}
+export type StatusTotal = Schemas['StatusTotal'];
 
-export interface Stats {
-  totals: { users: number; orders: number; products: number; completed_orders: number };
-  orders_by_status: StatusTotal[];
-  recent_orders: Order[];
-  low_stock_products: Product[];
-}
+/** The dashboard: today, what waits, totals, recent orders, low stock, getting started. */
+export type Stats = Schemas['Stats'];
+export type GettingStarted = Schemas['GettingStarted'];
 
-export interface SalesRow {
-  period: string;
-  orders: number;
-  revenue: Money;
-}
+export type SalesGrouping = Schemas['Grouping'];
+export type SalesRow = Schemas['SalesRow'];
+export type SalesReport = Schemas['SalesReport'];
+/** Best-selling products (GET /api/reports/products). */
+export type ProductSalesRow = Schemas['ProductSalesRow'];
+/** Top customers (GET /api/reports/top-customers). */
+export type CustomerSalesRow = Schemas['CustomerRow'];
+/** Orders per status over a range (GET /api/reports/orders-by-status). */
+export type StatusRow = Schemas['StatusRow'];
 
-export interface SalesReport {
-  group: 'day' | 'week' | 'month';
-  first_day: string;
-  last_day: string;
-  currency_code: string;
-  rows: SalesRow[];
-  total_orders: number;
-  total_revenue: Money;
+/** A product as a customer sees it: SKU and exact stock only when the shop shows them. */
+export type CatalogueProduct = Schemas['CatalogueProduct'];
+
+/** The language of an exported file's headers and values. */
+export type FileLang = Schemas['Lang'];
+export type ImportKind = Schemas['Kind'];
+export type ImportStatus = Schemas['Status'];
+/** A CSV import: its progress while it runs, its counts or error once it has ended. */
+export type ImportJob = Schemas['ImportJob'];
+
+/** One problem of an import file (422 invalid_csv, details.errors). Line 1 is the header. */
+export interface ImportProblem {
+  line: number;
+  column?: string | null;
+  /** The cell's text as the file has it, when one cell is at fault. */
+  value?: string | null;
+  message: string;
 }
 
 export interface SystemInfo {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { activeNav, navFor } from './nav';
+import routes from '../routes.tsx?raw';
+import { NAV, activeNav, navFor } from './nav';
 
 const keys = (role: Parameters<typeof navFor>[0]) => navFor(role).map((n) => n.key);
 
@@ -9,11 +10,11 @@ describe('menus by role', () => {
   });
 
   it('staff run the desk but not the administration', () => {
-    expect(keys('staff')).toEqual(['dashboard', 'products', 'orders', 'newOrder', 'customers']);
+    expect(keys('staff')).toEqual(['dashboard', 'reports', 'products', 'orders', 'newOrder', 'customers']);
   });
 
   it('admins and the superadmin see everything but the catalogue', () => {
-    const all = ['dashboard', 'products', 'orders', 'newOrder', 'customers', 'users', 'audit', 'settings', 'system'];
+    const all = ['dashboard', 'reports', 'products', 'orders', 'newOrder', 'customers', 'users', 'audit', 'settings', 'system'];
     expect(keys('admin')).toEqual(all);
     expect(keys('superadmin')).toEqual(all);
   });
@@ -23,6 +24,15 @@ describe('menus by role', () => {
     expect(activeNav('/orders/new', items)).toBe('newOrder');
     expect(activeNav('/orders/12', items)).toBe('orders');
     expect(activeNav('/products/3', items)).toBe('products');
+    expect(activeNav('/reports', items)).toBe('reports');
     expect(activeNav('/nowhere', items)).toBeUndefined();
+  });
+
+  it('asks the same role of each menu entry as of its route', () => {
+    for (const n of NAV) {
+      const m = new RegExp(`path="${n.path.slice(1)}" element={<Page(?: min="(\\w+)")?>`).exec(routes);
+      expect(m, n.path).not.toBeNull();
+      expect(m?.[1] ?? 'customer', n.path).toBe(n.min);
+    }
   });
 });

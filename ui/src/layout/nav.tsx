@@ -1,6 +1,7 @@
 import {
   AppstoreOutlined,
   AuditOutlined,
+  BarChartOutlined,
   DashboardOutlined,
   FileTextOutlined,
   PlusCircleOutlined,
@@ -16,6 +17,7 @@ import { atLeast } from '../lib/roles';
 
 export type NavKey =
   | 'dashboard'
+  | 'reports'
   | 'catalogue'
   | 'products'
   | 'orders'
@@ -38,6 +40,7 @@ export interface NavItem {
 
 export const NAV: readonly NavItem[] = [
   { key: 'dashboard', path: '/dashboard', icon: <DashboardOutlined />, min: 'staff' },
+  { key: 'reports', path: '/reports', icon: <BarChartOutlined />, min: 'staff' },
   { key: 'catalogue', path: '/catalogue', icon: <ShopOutlined />, min: 'customer', max: 'customer' },
   { key: 'products', path: '/products', icon: <AppstoreOutlined />, min: 'staff' },
   { key: 'orders', path: '/orders', icon: <FileTextOutlined />, min: 'customer' },

@@ -88,3 +88,40 @@ describe('translateValidation', () => {
     expect(translateValidation('must be a valid IANA time zone', zh())).toBe('must be a valid IANA time zone');
   });
 });
+
+describe('import problems', () => {
+  it('translates the messages of a CSV import', () => {
+    const t = zh();
+    expect(translateValidation('this column appears twice', t)).toBe('此列出现了两次');
+    expect(translateValidation('unknown column; the columns are sku, name, price', t)).toBe(
+      '未知的列；可用的列为 sku, name, price',
+    );
+    expect(translateValidation('this required column is missing', t)).toBe('缺少这一必填列');
+    expect(translateValidation('SKU TEA-1 already appears on line 2', t)).toBe('SKU TEA-1 已在第 2 行出现过');
+    expect(translateValidation('must be a decimal amount like "19.90"', t)).toBe('必须是金额，例如 "19.90"');
+    expect(translateValidation('must have at most 2 decimal places', t)).toBe('最多 2 位小数');
+    expect(translateValidation('must be active or archived', t)).toContain('在售');
+    expect(translateValidation('this row has 4 cells but the header has 3', t)).toBe('此行有 4 个单元格，但表头有 3 个');
+    expect(translateValidation('must be at most 10000000.00', t)).toBe('不能超过 10000000.00');
+    expect(translateValidation('must be an email address like name@example.com', t)).toBe(
+      '必须是邮箱地址，例如 name@example.com',
+    );
+    expect(translateValidation('this row has 4 cells but the header has 3', en())).toBe(
+      'This row has 4 cells but the header has 3',
+    );
+  });
+
+  it('counts the problems of a refused file', () => {
+    const err = serverError(422, 'invalid_csv', 'the file has 3 problem(s); nothing was imported', {
+      error_count: 3,
+      errors: [],
+    });
+    expect(describeError(err, zh())).toBe('文件中有 3 处问题，未导入任何数据。');
+    expect(describeError(err, en())).toBe('Problems found in the file: 3. Nothing was imported.');
+    expect(describeError(serverError(422, 'invalid_csv', 'unreadable CSV: bad quote'), zh())).toBe(
+      '无法读取此 CSV 文件，未导入任何数据。',
+    );
+    expect(translateValidation('unreadable CSV: bad quote', zh())).toBe('无法读取的 CSV：bad quote');
+    expect(describeError(serverError(422, 'bad_encoding', 'x'), en())).toContain('CSV UTF-8');
+  });
+});

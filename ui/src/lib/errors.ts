@@ -34,6 +34,10 @@ export const KNOWN_ERROR_CODES = [
   'bad_request',
   'network_error',
   'bad_response',
+  'invalid_csv',
+  'bad_encoding',
+  'already_imported',
+  'interrupted',
 ] as const;
 export type KnownErrorCode = (typeof KNOWN_ERROR_CODES)[number];
 
@@ -64,6 +68,24 @@ const VALIDATION_RULES: Rule[] = [
   [/^must be after date_from$/, (_m, t) => t('validation.dateOrder')],
   [/^an order needs at least one item$/, (_m, t) => t('validation.needItems')],
   [/^(.+) is archived and cannot be ordered$/, (m, t) => t('validation.archivedProduct', { name: m[1] })],
+  [/^must be at most (\d+(?:\.\d+)?)$/, (m, t) => t('validation.atMost', { n: m[1] })],
+  [/^is too large$/, (_m, t) => t('validation.tooLarge')],
+  [/^must be a decimal amount like "([^"]*)"$/, (m, t) => t('validation.decimal', { example: m[1] })],
+  [/^must have at most (\d+) decimal places$/, (m, t) => t('validation.decimalPlaces', { n: m[1] })],
+  [/^must be an email address like (\S+)$/, (m, t) => t('validation.emailLike', { example: m[1] })],
+  [/^may contain only digits, spaces and (.+)$/, (m, t) => t('validation.phoneChars', { chars: m[1] })],
+  [/^must not contain text-direction control characters/, (_m, t) => t('validation.bidiChars')],
+  // CSV imports: the file's header and rows.
+  [/^this column appears twice$/, (_m, t) => t('validation.columnTwice')],
+  [/^unknown column; the columns are (.+)$/, (m, t) => t('validation.unknownColumn', { columns: m[1] })],
+  [/^this required column is missing$/, (_m, t) => t('validation.columnMissing')],
+  [/^SKU (.+) already appears on line (\d+)$/, (m, t) => t('validation.skuRepeated', { sku: m[1], line: m[2] })],
+  [/^must be active or archived$/, (_m, t) => t('validation.productStatus')],
+  [
+    /^this row has (\d+) cells but the header has (\d+)$/,
+    (m, t) => t('validation.cellCount', { cells: m[1], header: m[2] }),
+  ],
+  [/^unreadable CSV: (.+)$/, (m, t) => t('validation.unreadableCsv', { detail: m[1] })],
 ];
 
 /** One validation message from the server, translated when we know it. */
@@ -101,6 +123,11 @@ export function describeError(err: unknown, t: TFunction): string {
       requested: str(d['requested']),
       available: str(d['available']),
     });
+  }
+  if (err.code === 'invalid_csv') {
+    return typeof d['error_count'] === 'number'
+      ? t('errors.invalid_csv', { n: d['error_count'] })
+      : t('errors.invalid_csv_file');
   }
   if (err.code === 'too_many_requests' && typeof d['retry_after_secs'] === 'number') {
     return t('errors.too_many_requests_wait', { seconds: d['retry_after_secs'] });

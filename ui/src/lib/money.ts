@@ -79,3 +79,13 @@ export function moneyFormatter(locale: string, currencyCode: string): MoneyForma
 export function centsToChartNumber(text: string): number {
   return Number(centsOf(text)) / 100;
 }
+
+/** A total shared over n (e.g. revenue per order), rounded half up to the cent; null for none. */
+export function averageCents(total: string, n: number): bigint | null {
+  const cents = parseCents(total);
+  if (cents === null || !Number.isSafeInteger(n) || n <= 0) return null;
+  const d = BigInt(n);
+  const abs = cents < 0n ? -cents : cents;
+  const q = (abs * 2n + d) / (2n * d);
+  return cents < 0n ? -q : q;
+}

@@ -3,7 +3,8 @@ import {
   addLine,
   draftTotal,
   lineForField,
-  lineForSku,
+  inStock,
+  lineForStockError,
   lineFromProduct,
   linesFromOrder,
   overStock,
@@ -62,10 +63,47 @@ describe('order lines', () => {
 
   it('finds the line an error is about', () => {
     const lines = [tea, cup];
-    expect(lineForSku(lines, 'CUP-1')).toBe(2);
-    expect(lineForSku(lines, 42)).toBeUndefined();
+    expect(lineForStockError(lines, { product_id: 2, sku: 'CUP-1' })).toBe(2);
+    expect(lineForStockError(lines, { sku: 'CUP-1' })).toBe(2);
+    expect(lineForStockError(lines, { product_id: 9, sku: 42 })).toBeUndefined();
     expect(lineForField(lines, 'items[1].quantity')).toBe(2);
     expect(lineForField(lines, 'items[7].quantity')).toBeUndefined();
     expect(lineForField(lines, 'note')).toBeUndefined();
+  });
+});
+
+describe('products a customer orders', () => {
+  const hidden = { id: 3, name: '白茶', price: '30.00', description: null, in_stock: true, sku: null, stock_quantity: null };
+
+  it('makes lines without SKU or stock when the shop hides them', () => {
+    const line = lineFromProduct(hidden);
+    expect(line).toEqual({ productId: 3, name: '白茶', sku: null, unitPrice: '30.00', quantity: 1 });
+    expect(overStock({ ...line, quantity: 1000 })).toBe(false);
+    expect(lineForStockError([line], { product_id: 3, sku: 'WHITE-1' })).toBe(3);
+    expect(lineForStockError([line], { sku: 'WHITE-1' })).toBeUndefined();
+  });
+
+  it('keeps them when it shows them', () => {
+    const line = lineFromProduct({ ...hidden, sku: 'WHITE-1', stock_quantity: 2 });
+    expect(line.sku).toBe('WHITE-1');
+    expect(overStock({ ...line, quantity: 3 })).toBe(true);
+  });
+
+  it('tells whether there is stock, from in_stock or the number', () => {
+    expect(inStock(hidden)).toBe(true);
+    expect(inStock({ ...hidden, in_stock: false, stock_quantity: 0 })).toBe(false);
+    const product = {
+      id: 1,
+      sku: 'TEA-001',
+      name: '龙井茶',
+      price: '19.90',
+      stock_quantity: 0,
+      is_low_stock: true,
+      status: 'active' as const,
+      created_at: '',
+      updated_at: '',
+    };
+    expect(inStock(product)).toBe(false);
+    expect(inStock({ ...product, stock_quantity: 4 })).toBe(true);
   });
 });

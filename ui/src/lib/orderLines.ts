@@ -1,22 +1,45 @@
 // The lines of an order being written (new order or edit of a pending one).
-import type { NewOrderItem, OrderItem, Product } from '../api/types';
+import type { CatalogueProduct, NewOrderItem, OrderItem, Product } from '../api/types';
 import { lineCents, orderTotal } from './money';
 
 export interface DraftLine {
   productId: number;
   name: string;
-  sku: string;
+  /** Null for a customer when the shop does not show SKUs. */
+  sku: string | null;
   /** Decimal string; kept from the order for lines already on it. */
   unitPrice: string;
   quantity: number;
-  /** Stock on hand when the product was picked (unknown for lines of an existing order). */
+  /**
+   * Stock on hand when the product was picked (unknown for lines of an existing order, and
+   * for customers when the shop does not show its stock).
+   */
   available?: number;
 }
 
 export const MAX_QUANTITY = 100_000;
 
-export function lineFromProduct(p: Pick<Product, 'id' | 'name' | 'sku' | 'price' | 'stock_quantity'>): DraftLine {
-  return { productId: p.id, name: p.name, sku: p.sku, unitPrice: p.price, quantity: 1, available: p.stock_quantity };
+/** A product the order form can add: staff get a Product, customers a CatalogueProduct. */
+export type Orderable = Product | CatalogueProduct;
+
+/** What a line needs of a product; SKU and stock may be hidden from customers. */
+export interface LineSource {
+  id: number;
+  name: string;
+  price: string;
+  sku?: string | null;
+  stock_quantity?: number | null;
+}
+
+export function lineFromProduct(p: LineSource): DraftLine {
+  const line: DraftLine = { productId: p.id, name: p.name, sku: p.sku ?? null, unitPrice: p.price, quantity: 1 };
+  if (typeof p.stock_quantity === 'number') line.available = p.stock_quantity;
+  return line;
+}
+
+/** Is there any stock? Customers are told so (in_stock); staff see the number. */
+export function inStock(p: Orderable): boolean {
+  return 'in_stock' in p ? p.in_stock : p.stock_quantity > 0;
 }
 
 export function linesFromOrder(items: readonly OrderItem[]): DraftLine[] {
@@ -65,10 +88,14 @@ export function overStock(line: DraftLine): boolean {
   return line.available !== undefined && line.quantity > line.available;
 }
 
-/** The line an insufficient_stock answer is about (its details name the SKU). */
-export function lineForSku(lines: readonly DraftLine[], sku: unknown): number | undefined {
+/** The line an insufficient_stock answer is about (its details name the product and its SKU). */
+export function lineForStockError(lines: readonly DraftLine[], details: Record<string, unknown>): number | undefined {
+  const id = details['product_id'];
+  const byId = typeof id === 'number' ? lines.find((l) => l.productId === id) : undefined;
+  if (byId) return byId.productId;
+  const sku = details['sku'];
   if (typeof sku !== 'string') return undefined;
-  return lines.find((l) => l.sku === sku)?.productId;
+  return lines.find((l) => l.sku !== null && l.sku === sku)?.productId;
 }
 
 /** The line an "items[i].…" validation error is about. */

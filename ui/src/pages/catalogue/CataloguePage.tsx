@@ -4,20 +4,36 @@ import { Button, Card, Col, Flex, Input, Pagination, Row, Tag, Typography } from
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { productsApi } from '../../api/products';
+import type { CatalogueProduct } from '../../api/types';
 import { PageHeader } from '../../components/PageHeader';
 import { EmptyState, ErrorAlert, FullPageSpin } from '../../components/States';
 import { useListParams } from '../../lib/listing';
 import { useMoney } from '../../lib/shop';
 
-/** What a customer may order: the active products (the server shows them nothing else). */
+/** In stock or not; how many only when the shop shows its stock to customers. */
+function StockTag({ product }: { product: CatalogueProduct }) {
+  const { t } = useTranslation();
+  if (!product.in_stock) return <Tag data-testid="stock-tag">{t('catalogue.outOfStock')}</Tag>;
+  const n = product.stock_quantity;
+  return (
+    <Tag color="green" data-testid="stock-tag">
+      {n === null || n === undefined ? t('catalogue.inStock') : t('catalogue.inStockN', { n })}
+    </Tag>
+  );
+}
+
+/**
+ * What a customer may order: the active products (the server shows them nothing else), in
+ * stock or not; SKUs and stock numbers only when the shop shows them.
+ */
 export default function CataloguePage() {
   const { t } = useTranslation();
   const money = useMoney();
   const list = useListParams('name');
   const params = { page: list.page, per_page: list.perPage, q: list.q, sort: list.sort, status: 'active' as const };
   const query = useQuery({
-    queryKey: ['products', params],
-    queryFn: ({ signal }) => productsApi.list(params, signal),
+    queryKey: ['products', 'catalogue', params],
+    queryFn: ({ signal }) => productsApi.catalogue(params, signal),
     placeholderData: keepPreviousData,
   });
 
@@ -40,26 +56,29 @@ export default function CataloguePage() {
       ) : query.data && query.data.items.length === 0 ? (
         <EmptyState />
       ) : (
-        <Row gutter={[16, 16]}>
+        <Row gutter={[16, 16]} data-testid="catalogue">
           {query.data?.items.map((p) => (
             <Col xs={24} sm={12} lg={8} xl={6} key={p.id}>
               <Card
                 title={p.name}
+                data-testid="catalogue-card"
                 actions={[
-                  <Link to={`/orders/new?product=${p.id}`} key="order">
-                    <Button type="link" icon={<ShoppingCartOutlined />} disabled={p.stock_quantity <= 0}>
+                  p.in_stock ? (
+                    <Link to={`/orders/new?product=${p.id}`} key="order" aria-label={t('catalogue.orderName', { name: p.name })}>
+                      <Button type="link" icon={<ShoppingCartOutlined />}>
+                        {t('catalogue.order')}
+                      </Button>
+                    </Link>
+                  ) : (
+                    <Button type="link" icon={<ShoppingCartOutlined />} disabled key="order">
                       {t('catalogue.order')}
                     </Button>
-                  </Link>,
+                  ),
                 ]}
               >
-                <Typography.Text type="secondary">{p.sku}</Typography.Text>
+                {p.sku && <Typography.Text type="secondary">{p.sku}</Typography.Text>}
                 <div className="price">{money(p.price)}</div>
-                {p.stock_quantity > 0 ? (
-                  <Tag color="green">{t('catalogue.inStock', { n: p.stock_quantity })}</Tag>
-                ) : (
-                  <Tag>{t('catalogue.outOfStock')}</Tag>
-                )}
+                <StockTag product={p} />
                 {p.description && <Typography.Paragraph ellipsis={{ rows: 2 }}>{p.description}</Typography.Paragraph>}
               </Card>
             </Col>

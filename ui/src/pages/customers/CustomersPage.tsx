@@ -1,4 +1,4 @@
-import { PlusOutlined } from '@ant-design/icons';
+import { PlusOutlined, UploadOutlined } from '@ant-design/icons';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { App, Button, Checkbox, Flex, Input, Table } from 'antd';
 import type { TableColumnsType } from 'antd';
@@ -7,10 +7,14 @@ import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 import { customersApi } from '../../api/customers';
 import type { Customer } from '../../api/types';
+import { useUser } from '../../auth/session';
+import { ExportButton } from '../../components/Downloads';
+import { ImportModal } from '../../components/ImportModal';
 import { PageHeader } from '../../components/PageHeader';
 import { serverTableProps } from '../../components/serverTable';
 import { EmptyState, ErrorAlert } from '../../components/States';
 import { sortOrderFor, useListParams } from '../../lib/listing';
+import { atLeast } from '../../lib/roles';
 import { useDateTime, useMoney } from '../../lib/shop';
 import { CustomerFormModal } from './CustomerFormModal';
 
@@ -23,6 +27,9 @@ export default function CustomersPage() {
   const list = useListParams('name');
   const archived = list.getBool('archived') === true;
   const [creating, setCreating] = useState(false);
+  const [importing, setImporting] = useState(false);
+  // Imports are for admins; every staff member may export.
+  const admin = atLeast(useUser().role, 'admin');
 
   const params = { page: list.page, per_page: list.perPage, q: list.q, sort: list.sort, archived };
   const query = useQuery({
@@ -72,9 +79,17 @@ export default function CustomersPage() {
       <PageHeader
         title={t('nav.customers')}
         extra={
-          <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)}>
-            {t('customers.new')}
-          </Button>
+          <>
+            <ExportButton name="customers" filters={{ q: list.q, archived }} />
+            {admin && (
+              <Button icon={<UploadOutlined />} onClick={() => setImporting(true)} data-testid="import">
+                {t('transfer.import')}
+              </Button>
+            )}
+            <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)}>
+              {t('customers.new')}
+            </Button>
+          </>
         }
       />
       <Flex gap={8} wrap className="toolbar">
@@ -101,6 +116,7 @@ export default function CustomersPage() {
         locale={{ emptyText: <EmptyState /> }}
         {...serverTableProps(list, query.data?.total, t)}
       />
+      {importing && <ImportModal kind="customers" onClose={() => setImporting(false)} />}
       {creating && (
         <CustomerFormModal
           onClose={() => setCreating(false)}

@@ -1,22 +1,148 @@
+import { CheckCircleFilled, MinusCircleOutlined } from '@ant-design/icons';
 import { useQuery } from '@tanstack/react-query';
 import { Card, Col, Row, Statistic, Table, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { reportsApi } from '../../api/reports';
-import type { Order, Product } from '../../api/types';
+import type { GettingStarted, Order, Product, Stats } from '../../api/types';
+import { useUser } from '../../auth/session';
+import { OrdersByStatusChart, SalesChart } from '../../components/charts';
 import { PageHeader } from '../../components/PageHeader';
 import { EmptyState, QueryView } from '../../components/States';
 import { StatusTag } from '../../components/StatusTag';
+import { atLeast } from '../../lib/roles';
 import { useDateTime, useMoney } from '../../lib/shop';
-import { OrdersByStatusChart, RevenueChart } from './charts';
 
+export const STATS_KEY = ['stats'] as const;
+
+/** One number of the first row; with `to`, the whole tile opens the list behind it. */
+function Tile({
+  id,
+  title,
+  value,
+  hint,
+  to,
+  alert,
+}: {
+  id: string;
+  title: string;
+  value: string | number;
+  hint?: string;
+  to?: string;
+  /** Draws attention to a number that asks for work (orders waiting, stock running out). */
+  alert?: 'warning' | 'danger';
+}) {
+  const color = alert === 'danger' ? '#cf1322' : alert === 'warning' ? '#d46b08' : undefined;
+  const card = (
+    <Card hoverable={to !== undefined} className="tile" data-testid={`tile-${id}`}>
+      <Statistic title={title} value={value} styles={{ content: color ? { color } : undefined }} />
+      {hint && (
+        <Typography.Text type="secondary" className="hint">
+          {hint}
+        </Typography.Text>
+      )}
+    </Card>
+  );
+  return to ? (
+    <Link to={to} className="tile-link">
+      {card}
+    </Link>
+  ) : (
+    card
+  );
+}
+
+function TodayTiles({ s }: { s: Stats }) {
+  const { t } = useTranslation();
+  const money = useMoney();
+  return (
+    <Row gutter={[16, 16]} className="section">
+      <Col xs={24} sm={12} lg={8} xl={{ flex: '20%' }}>
+        <Tile
+          id="today-sales"
+          title={t('dashboard.todaySales')}
+          value={money(s.today.sales)}
+          hint={t('dashboard.todaySaleOrders', { n: s.today.sale_orders })}
+        />
+      </Col>
+      <Col xs={12} sm={12} lg={8} xl={{ flex: '20%' }}>
+        <Tile id="today-orders" title={t('dashboard.todayOrders')} value={s.today.orders} />
+      </Col>
+      <Col xs={12} sm={8} lg={8} xl={{ flex: '20%' }}>
+        <Tile
+          id="to-confirm"
+          title={t('dashboard.toConfirm')}
+          value={s.to_confirm}
+          to="/orders?status=pending"
+          alert={s.to_confirm > 0 ? 'warning' : undefined}
+        />
+      </Col>
+      <Col xs={12} sm={8} lg={12} xl={{ flex: '20%' }}>
+        <Tile
+          id="to-ship"
+          title={t('dashboard.toShip')}
+          value={s.to_ship}
+          to="/orders?status=confirmed"
+          alert={s.to_ship > 0 ? 'warning' : undefined}
+        />
+      </Col>
+      <Col xs={12} sm={8} lg={12} xl={{ flex: '20%' }}>
+        <Tile
+          id="low-stock"
+          title={t('dashboard.lowStockCount')}
+          value={s.low_stock_count}
+          to="/products?low_stock=true"
+          alert={s.low_stock_count > 0 ? 'danger' : undefined}
+        />
+      </Col>
+    </Row>
+  );
+}
+
+/** What a new shop still has to do, each step ticked once done. */
+function GettingStartedCard({ g }: { g: GettingStarted }) {
+  const { t } = useTranslation();
+  const admin = atLeast(useUser().role, 'admin');
+  const steps = [
+    // The settings are for admins: staff see the step without a link.
+    { key: 'shopNamed', done: g.shop_named, to: admin ? '/settings' : undefined },
+    { key: 'products', done: g.has_products, to: '/products' },
+    { key: 'firstOrder', done: g.has_orders, to: '/orders/new' },
+  ] as const;
+  return (
+    <Card title={t('dashboard.gettingStarted.title')} className="section" data-testid="getting-started">
+      <Typography.Paragraph type="secondary">{t('dashboard.gettingStarted.intro')}</Typography.Paragraph>
+      <ol className="checklist">
+        {steps.map((s) => {
+          const label = t(`dashboard.gettingStarted.${s.key}`);
+          return (
+            <li key={s.key} data-done={s.done} data-testid={`step-${s.key}`}>
+              {s.done ? (
+                <CheckCircleFilled className="checklist-done" aria-hidden />
+              ) : (
+                <MinusCircleOutlined className="checklist-todo" aria-hidden />
+              )}
+              {s.to && !s.done ? <Link to={s.to}>{label}</Link> : <span className={s.done ? 'done' : undefined}>{label}</span>}
+              <span className="visually-hidden">
+                {' '}
+                ({s.done ? t('dashboard.gettingStarted.done') : t('dashboard.gettingStarted.todo')})
+              </span>
+            </li>
+          );
+        })}
+      </ol>
+    </Card>
+  );
+}
+
+/** "How is today going": today's sales, what waits to be done, and the last 30 days. */
 export default function DashboardPage() {
   const { t } = useTranslation();
   const money = useMoney();
   const dateTime = useDateTime();
-  const stats = useQuery({ queryKey: ['stats'], queryFn: ({ signal }) => reportsApi.stats(signal) });
-  const sales = useQuery({ queryKey: ['sales'], queryFn: ({ signal }) => reportsApi.sales(signal) });
+  const stats = useQuery({ queryKey: STATS_KEY, queryFn: ({ signal }) => reportsApi.stats(signal) });
+  const sales = useQuery({ queryKey: ['sales', 'dashboard'], queryFn: ({ signal }) => reportsApi.sales({ group: 'day' }, signal) });
 
   const orderColumns: TableColumnsType<Order> = [
     { title: t('orders.number'), key: 'n', render: (_v, o) => <Link to={`/orders/${o.id}`}>{o.order_number}</Link> },
@@ -33,79 +159,73 @@ export default function DashboardPage() {
 
   return (
     <>
-      <PageHeader title={t('nav.dashboard')} />
+      <PageHeader title={t('nav.dashboard')} extra={<Link to="/reports">{t('dashboard.viewReports')}</Link>} />
       <QueryView query={stats}>
-        {(s) => (
-          <>
-            <Row gutter={[16, 16]} className="section">
-              {(
-                [
-                  ['users', s.totals.users],
-                  ['orders', s.totals.orders],
-                  ['products', s.totals.products],
-                  ['completed', s.totals.completed_orders],
-                ] as const
-              ).map(([key, value]) => (
-                <Col xs={12} md={6} key={key}>
-                  <Card>
-                    <Statistic title={t(`dashboard.totals.${key}`)} value={value} data-testid={`total-${key}`} />
+        {(s) => {
+          const empty = !s.getting_started.has_products || !s.getting_started.has_orders;
+          return (
+            <>
+              <TodayTiles s={s} />
+              {empty ? (
+                <GettingStartedCard g={s.getting_started} />
+              ) : (
+                <Row gutter={[16, 16]} className="section">
+                  <Col xs={24} lg={10}>
+                    <Card title={t('dashboard.ordersByStatus')}>
+                      <OrdersByStatusChart rows={s.orders_by_status} label={t('dashboard.ordersByStatus')} />
+                    </Card>
+                  </Col>
+                  <Col xs={24} lg={14}>
+                    <Card title={t('dashboard.revenue30')}>
+                      <QueryView query={sales}>
+                        {(r) => (
+                          <>
+                            <Typography.Text type="secondary">
+                              {t('dashboard.revenueTotal', { total: money(r.total_revenue), n: r.total_orders })}
+                              {' · '}
+                              {t('dashboard.salesHint')}
+                            </Typography.Text>
+                            <SalesChart rows={r.rows} money={money} label={t('dashboard.revenue30')} />
+                          </>
+                        )}
+                      </QueryView>
+                    </Card>
+                  </Col>
+                </Row>
+              )}
+              <Row gutter={[16, 16]}>
+                <Col xs={24} lg={14}>
+                  <Card title={t('dashboard.recentOrders')} extra={<Link to="/orders">{t('common.viewAll')}</Link>}>
+                    <Table<Order>
+                      rowKey="id"
+                      size="small"
+                      columns={orderColumns}
+                      dataSource={s.recent_orders}
+                      pagination={false}
+                      scroll={{ x: 'max-content' }}
+                      locale={{ emptyText: <EmptyState /> }}
+                    />
                   </Card>
                 </Col>
-              ))}
-            </Row>
-            <Row gutter={[16, 16]} className="section">
-              <Col xs={24} lg={10}>
-                <Card title={t('dashboard.ordersByStatus')}>
-                  <OrdersByStatusChart rows={s.orders_by_status} />
-                </Card>
-              </Col>
-              <Col xs={24} lg={14}>
-                <Card title={t('dashboard.revenue30')}>
-                  <QueryView query={sales}>
-                    {(r) => (
-                      <>
-                        <Typography.Text type="secondary">
-                          {t('dashboard.revenueTotal', { total: money(r.total_revenue), n: r.total_orders })}
-                        </Typography.Text>
-                        <RevenueChart rows={r.rows} money={money} />
-                      </>
-                    )}
-                  </QueryView>
-                </Card>
-              </Col>
-            </Row>
-            <Row gutter={[16, 16]}>
-              <Col xs={24} lg={14}>
-                <Card title={t('dashboard.recentOrders')} extra={<Link to="/orders">{t('common.viewAll')}</Link>}>
-                  <Table<Order>
-                    rowKey="id"
-                    size="small"
-                    columns={orderColumns}
-                    dataSource={s.recent_orders}
-                    pagination={false}
-                    scroll={{ x: 'max-content' }}
-                    locale={{ emptyText: <EmptyState /> }}
-                  />
-                </Card>
-              </Col>
-              <Col xs={24} lg={10}>
-                <Card
-                  title={t('dashboard.lowStock')}
-                  extra={<Link to="/products?low_stock=true">{t('common.viewAll')}</Link>}
-                >
-                  <Table<Product>
-                    rowKey="id"
-                    size="small"
-                    columns={lowColumns}
-                    dataSource={s.low_stock_products}
-                    pagination={false}
-                    locale={{ emptyText: <EmptyState description={t('dashboard.noLowStock')} /> }}
-                  />
-                </Card>
-              </Col>
-            </Row>
-          </>
-        )}
+                <Col xs={24} lg={10}>
+                  <Card
+                    title={t('dashboard.lowStock')}
+                    extra={<Link to="/products?low_stock=true">{t('common.viewAll')}</Link>}
+                  >
+                    <Table<Product>
+                      rowKey="id"
+                      size="small"
+                      columns={lowColumns}
+                      dataSource={s.low_stock_products}
+                      pagination={false}
+                      locale={{ emptyText: <EmptyState description={t('dashboard.noLowStock')} /> }}
+                    />
+                  </Card>
+                </Col>
+              </Row>
+            </>
+          );
+        }}
       </QueryView>
     </>
   );

@@ -17,7 +17,7 @@ import {
   draftLineCents,
   draftTotal,
   lineForField,
-  lineForSku,
+  lineForStockError,
   lineFromProduct,
   overStock,
   removeLine,
@@ -67,7 +67,7 @@ export function OrderForm({
   const problemLine =
     err instanceof ApiError
       ? err.code === 'insufficient_stock'
-        ? lineForSku(lines, err.details['sku'])
+        ? lineForStockError(lines, err.details)
         : lineForField(lines, err.field)
       : undefined;
 
@@ -83,7 +83,7 @@ export function OrderForm({
       render: (_v, l) => (
         <>
           <div>{l.name}</div>
-          <Typography.Text type="secondary">{l.sku}</Typography.Text>
+          {l.sku && <Typography.Text type="secondary">{l.sku}</Typography.Text>}
         </>
       ),
     },

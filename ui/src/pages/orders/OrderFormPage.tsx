@@ -5,9 +5,12 @@ import { useParams, useSearchParams } from 'react-router';
 import { customersApi } from '../../api/customers';
 import { ordersApi } from '../../api/orders';
 import { productsApi } from '../../api/products';
+import { useUser } from '../../auth/session';
 import { FullPageSpin, QueryView } from '../../components/States';
 import { positiveInt } from '../../lib/listing';
+import { atLeast } from '../../lib/roles';
 import { lineFromProduct, linesFromOrder } from '../../lib/orderLines';
+import type { Orderable } from '../../lib/orderLines';
 import { OrderForm } from './OrderForm';
 
 /** /orders/new (optionally ?product=ID from the catalogue) and /orders/:id/edit. */
@@ -18,22 +21,27 @@ export default function OrderFormPage() {
 
 function NewOrder() {
   const [params] = useSearchParams();
+  const staff = atLeast(useUser().role, 'staff');
   const productId = positiveInt(params.get('product'), 0);
   const customerId = positiveInt(params.get('customer'), 0);
-  const product = useQuery({
-    queryKey: ['product', productId],
-    queryFn: ({ signal }) => productsApi.get(productId, signal),
+  // Customers get the product as the catalogue shows it (the server finds them active ones only).
+  const product = useQuery<Orderable>({
+    queryKey: staff ? ['product', productId] : ['product', 'catalogue', productId],
+    queryFn: ({ signal }) =>
+      staff ? productsApi.get(productId, signal) : productsApi.catalogueItem(productId, signal),
     enabled: productId > 0,
     retry: false,
   });
   const customer = useQuery({
     queryKey: ['customer', customerId],
     queryFn: ({ signal }) => customersApi.get(customerId, signal),
-    enabled: customerId > 0,
+    enabled: customerId > 0 && staff,
     retry: false,
   });
-  if ((productId > 0 && product.isPending) || (customerId > 0 && customer.isPending)) return <FullPageSpin />;
-  const initial = product.data?.status === 'active' ? [lineFromProduct(product.data)] : [];
+  if ((productId > 0 && product.isPending) || (staff && customerId > 0 && customer.isPending)) return <FullPageSpin />;
+  const p = product.data;
+  const orderable = p !== undefined && (!('status' in p) || p.status === 'active');
+  const initial = orderable ? [lineFromProduct(p)] : [];
   const c = customer.data && !customer.data.is_archived ? { id: customer.data.id, name: customer.data.name } : null;
   return <OrderForm initialLines={initial} initialCustomer={c} />;
 }

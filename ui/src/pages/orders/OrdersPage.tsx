@@ -9,6 +9,7 @@ import { ordersApi } from '../../api/orders';
 import type { Order, OrderStatus } from '../../api/types';
 import { ORDER_STATUSES } from '../../api/types';
 import { useUser } from '../../auth/session';
+import { OrdersExportButton } from '../../components/Downloads';
 import { PageHeader } from '../../components/PageHeader';
 import { serverTableProps } from '../../components/serverTable';
 import { EmptyState, ErrorAlert } from '../../components/States';
@@ -94,11 +95,18 @@ export default function OrdersPage() {
       <PageHeader
         title={staff ? t('nav.orders') : t('orders.myOrders')}
         extra={
-          <Link to="/orders/new">
-            <Button type="primary" icon={<PlusOutlined />}>
-              {t('nav.newOrder')}
-            </Button>
-          </Link>
+          <>
+            {staff && (
+              <OrdersExportButton
+                filters={{ q: list.q, status, date_from: dateFrom, date_to: dateTo, customer_id: customerId }}
+              />
+            )}
+            <Link to="/orders/new">
+              <Button type="primary" icon={<PlusOutlined />}>
+                {t('nav.newOrder')}
+              </Button>
+            </Link>
+          </>
         }
       />
       <Flex gap={8} wrap className="toolbar">

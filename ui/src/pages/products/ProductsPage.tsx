@@ -1,4 +1,4 @@
-import { PlusOutlined } from '@ant-design/icons';
+import { PlusOutlined, UploadOutlined } from '@ant-design/icons';
 import { keepPreviousData, useMutation, useQuery } from '@tanstack/react-query';
 import { App, Button, Checkbox, Flex, Input, Select, Space, Table } from 'antd';
 import type { TableColumnsType } from 'antd';
@@ -8,11 +8,15 @@ import { Link } from 'react-router';
 import { productsApi } from '../../api/products';
 import type { Product, ProductStatus } from '../../api/types';
 import { PRODUCT_STATUSES } from '../../api/types';
+import { useUser } from '../../auth/session';
+import { ExportButton } from '../../components/Downloads';
+import { ImportModal } from '../../components/ImportModal';
 import { PageHeader } from '../../components/PageHeader';
 import { serverTableProps } from '../../components/serverTable';
 import { EmptyState, ErrorAlert } from '../../components/States';
 import { describeError } from '../../lib/errors';
 import { sortOrderFor, useListParams } from '../../lib/listing';
+import { atLeast } from '../../lib/roles';
 import { useDateTime, useMoney } from '../../lib/shop';
 import { ProductFormModal } from './ProductFormModal';
 import { ProductStatusTag, StockCell } from './ProductTags';
@@ -31,6 +35,9 @@ export default function ProductsPage() {
   const status = isStatus(statusParam) ? statusParam : undefined;
   const lowStock = list.getBool('low_stock');
   const [editing, setEditing] = useState<Product | 'new' | null>(null);
+  const [importing, setImporting] = useState(false);
+  // Imports are for admins; every staff member may export.
+  const admin = atLeast(useUser().role, 'admin');
 
   const params = { page: list.page, per_page: list.perPage, q: list.q, sort: list.sort, status, low_stock: lowStock };
   const query = useQuery({
@@ -106,9 +113,17 @@ export default function ProductsPage() {
       <PageHeader
         title={t('nav.products')}
         extra={
-          <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing('new')}>
-            {t('products.new')}
-          </Button>
+          <>
+            <ExportButton name="products" filters={{ q: list.q, status, low_stock: lowStock }} />
+            {admin && (
+              <Button icon={<UploadOutlined />} onClick={() => setImporting(true)} data-testid="import">
+                {t('transfer.import')}
+              </Button>
+            )}
+            <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing('new')}>
+              {t('products.new')}
+            </Button>
+          </>
         }
       />
       <Flex gap={8} wrap className="toolbar">
@@ -145,6 +160,7 @@ export default function ProductsPage() {
         locale={{ emptyText: <EmptyState /> }}
         {...serverTableProps(list, query.data?.total, t)}
       />
+      {importing && <ImportModal kind="products" onClose={() => setImporting(false)} />}
       {editing !== null && (
         <ProductFormModal
           open

@@ -1,0 +1,403 @@
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { Card, Col, DatePicker, Flex, Row, Segmented, Select, Statistic, Table, Tabs, Typography } from 'antd';
+import type { TableColumnsType } from 'antd';
+import dayjs from 'dayjs';
+import type { Dayjs } from 'dayjs';
+import type { ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+import { reportCsvUrl, reportsApi } from '../../api/reports';
+import type { ReportName, ReportRange } from '../../api/reports';
+import type { CustomerSalesRow, Product, ProductSalesRow, SalesGrouping, SalesRow, StatusRow } from '../../api/types';
+import { OrdersByStatusChart, SalesChart, TopProductsChart } from '../../components/charts';
+import { CsvLink, useFileLang } from '../../components/Downloads';
+import { PageHeader } from '../../components/PageHeader';
+import { EmptyState, QueryView } from '../../components/States';
+import { StatusTag } from '../../components/StatusTag';
+import { useListParams } from '../../lib/listing';
+import { averageCents } from '../../lib/money';
+import { lastDays, lastMonth, reportRange, thisMonth, thisYear, todayIn } from '../../lib/reportRange';
+import type { DayRange } from '../../lib/reportRange';
+import { useMoney, useSettings } from '../../lib/shop';
+import { StockCell } from '../products/ProductTags';
+
+const TABS = ['sales', 'products', 'customers', 'status', 'lowStock'] as const;
+type Tab = (typeof TABS)[number];
+const GROUPS: readonly SalesGrouping[] = ['day', 'week', 'month'];
+const LIMITS = [10, 20, 50, 100] as const;
+const DEFAULT_LIMIT = 20;
+
+function isTab(v: string | undefined): v is Tab {
+  return (TABS as readonly string[]).includes(v ?? '');
+}
+
+function isGroup(v: string | undefined): v is SalesGrouping {
+  return (GROUPS as readonly string[]).includes(v ?? '');
+}
+
+/** A report in its card: title, a CSV download of the same rows, then the report. */
+function ReportCard({
+  title,
+  report,
+  query,
+  help,
+  extra,
+  children,
+}: {
+  title: string;
+  report: ReportName;
+  query: ReportRange & Record<string, string | number | undefined>;
+  help?: string;
+  extra?: ReactNode;
+  children: ReactNode;
+}) {
+  const { t } = useTranslation();
+  const lang = useFileLang();
+  return (
+    <Card
+      title={title}
+      data-testid={`report-${report}`}
+      extra={
+        <Flex gap={8} wrap align="center">
+          {extra}
+          <CsvLink
+            href={reportCsvUrl(report, query, lang)}
+            label={t('reports.downloadCsv')}
+            ariaLabel={t('reports.downloadCsvOf', { report: title })}
+            testId="report-csv"
+          />
+        </Flex>
+      }
+    >
+      {help && (
+        <Typography.Paragraph type="secondary" className="hint">
+          {help}
+        </Typography.Paragraph>
+      )}
+      {children}
+    </Card>
+  );
+}
+
+function LimitSelect({ value, onChange }: { value: number; onChange: (n: number) => void }) {
+  const { t } = useTranslation();
+  return (
+    <Select<number>
+      value={value}
+      onChange={onChange}
+      options={LIMITS.map((n) => ({ value: n, label: t('reports.topN', { n }) }))}
+      aria-label={t('reports.limit')}
+      style={{ width: 110 }}
+      data-testid="report-limit"
+    />
+  );
+}
+
+function SalesReport({ range, group, onGroup }: { range: DayRange; group: SalesGrouping; onGroup: (g: SalesGrouping) => void }) {
+  const { t } = useTranslation();
+  const money = useMoney();
+  const params = { date_from: range.from, date_to: range.to, group };
+  const query = useQuery({
+    queryKey: ['reports', 'sales', params],
+    queryFn: ({ signal }) => reportsApi.sales(params, signal),
+    placeholderData: keepPreviousData,
+  });
+  const columns: TableColumnsType<SalesRow> = [
+    { title: t('reports.period'), dataIndex: 'period', key: 'period' },
+    { title: t('reports.orders'), dataIndex: 'orders', key: 'orders', align: 'right' },
+    { title: t('reports.revenue'), key: 'revenue', align: 'right', render: (_v, r) => money(r.revenue) },
+  ];
+  return (
+    <ReportCard
+      title={t('reports.tabs.sales')}
+      report="sales"
+      query={params}
+      extra={
+        <Segmented<SalesGrouping>
+          value={group}
+          onChange={onGroup}
+          options={GROUPS.map((g) => ({ value: g, label: t(`reports.group.${g}`) }))}
+          aria-label={t('reports.groupLabel')}
+          data-testid="report-group"
+        />
+      }
+    >
+      <QueryView query={query}>
+        {(r) => {
+          const average = averageCents(r.total_revenue, r.total_orders);
+          return (
+            <>
+              <Typography.Paragraph type="secondary">
+                {t('reports.days', { from: r.first_day, to: r.last_day })}
+              </Typography.Paragraph>
+              <Row gutter={[16, 16]} className="section" data-testid="sales-totals">
+                <Col xs={24} sm={8}>
+                  <Statistic title={t('reports.totalRevenue')} value={money(r.total_revenue)} data-testid="sales-total" />
+                </Col>
+                <Col xs={12} sm={8}>
+                  <Statistic title={t('reports.totalOrders')} value={r.total_orders} data-testid="sales-orders" />
+                </Col>
+                <Col xs={12} sm={8}>
+                  <Statistic title={t('reports.averageOrder')} value={average === null ? '—' : money(average)} />
+                </Col>
+              </Row>
+              {r.total_orders === 0 ? (
+                <EmptyState description={t('reports.noSales')} />
+              ) : (
+                <>
+                  <SalesChart rows={r.rows} money={money} label={t('reports.salesChart')} />
+                  <Table<SalesRow>
+                    rowKey="period"
+                    size="small"
+                    className="section-top"
+                    columns={columns}
+                    dataSource={r.rows.filter((row) => row.orders > 0)}
+                    pagination={{ pageSize: 10, hideOnSinglePage: true }}
+                    scroll={{ x: 'max-content' }}
+                  />
+                </>
+              )}
+            </>
+          );
+        }}
+      </QueryView>
+    </ReportCard>
+  );
+}
+
+function ProductsReport({ range, limit, onLimit }: { range: DayRange; limit: number; onLimit: (n: number) => void }) {
+  const { t } = useTranslation();
+  const money = useMoney();
+  const params = { date_from: range.from, date_to: range.to, limit };
+  const query = useQuery({
+    queryKey: ['reports', 'products', params],
+    queryFn: ({ signal }) => reportsApi.products(params, signal),
+    placeholderData: keepPreviousData,
+  });
+  const columns: TableColumnsType<ProductSalesRow> = [
+    { title: t('reports.rank'), key: 'rank', width: 64, render: (_v, _r, i) => i + 1 },
+    { title: t('products.sku'), dataIndex: 'sku', key: 'sku' },
+    {
+      title: t('products.name'),
+      key: 'name',
+      render: (_v, r) => <Link to={`/products/${r.product_id}`}>{r.name}</Link>,
+    },
+    { title: t('reports.quantity'), dataIndex: 'quantity', key: 'quantity', align: 'right' },
+    { title: t('reports.orders'), dataIndex: 'orders', key: 'orders', align: 'right' },
+    { title: t('reports.revenue'), key: 'revenue', align: 'right', render: (_v, r) => money(r.revenue) },
+  ];
+  return (
+    <ReportCard
+      title={t('reports.tabs.products')}
+      report="products"
+      query={params}
+      extra={<LimitSelect value={limit} onChange={onLimit} />}
+    >
+      <QueryView query={query}>
+        {(rows) => (
+          <>
+            {rows.length > 0 && (
+              <div className="section">
+                <Typography.Text strong>{t('reports.topChart')}</Typography.Text>
+                <TopProductsChart rows={rows.slice(0, 10)} money={money} label={t('reports.topChart')} />
+              </div>
+            )}
+            <Table<ProductSalesRow>
+              rowKey="product_id"
+              size="small"
+              columns={columns}
+              dataSource={rows}
+              pagination={false}
+              scroll={{ x: 'max-content' }}
+              locale={{ emptyText: <EmptyState description={t('reports.noSales')} /> }}
+            />
+          </>
+        )}
+      </QueryView>
+    </ReportCard>
+  );
+}
+
+function CustomersReport({ range, limit, onLimit }: { range: DayRange; limit: number; onLimit: (n: number) => void }) {
+  const { t } = useTranslation();
+  const money = useMoney();
+  const params = { date_from: range.from, date_to: range.to, limit };
+  const query = useQuery({
+    queryKey: ['reports', 'top-customers', params],
+    queryFn: ({ signal }) => reportsApi.topCustomers(params, signal),
+    placeholderData: keepPreviousData,
+  });
+  const columns: TableColumnsType<CustomerSalesRow> = [
+    { title: t('reports.rank'), key: 'rank', width: 64, render: (_v, _r, i) => i + 1 },
+    {
+      title: t('orders.customer'),
+      key: 'name',
+      render: (_v, r) => <Link to={`/customers/${r.customer_id}`}>{r.name}</Link>,
+    },
+    { title: t('reports.orders'), dataIndex: 'orders', key: 'orders', align: 'right' },
+    { title: t('reports.revenue'), key: 'revenue', align: 'right', render: (_v, r) => money(r.revenue) },
+  ];
+  return (
+    <ReportCard
+      title={t('reports.tabs.customers')}
+      report="top-customers"
+      query={params}
+      extra={<LimitSelect value={limit} onChange={onLimit} />}
+    >
+      <QueryView query={query}>
+        {(rows) => (
+          <Table<CustomerSalesRow>
+            rowKey="customer_id"
+            size="small"
+            columns={columns}
+            dataSource={rows}
+            pagination={false}
+            scroll={{ x: 'max-content' }}
+            locale={{ emptyText: <EmptyState description={t('reports.noSales')} /> }}
+          />
+        )}
+      </QueryView>
+    </ReportCard>
+  );
+}
+
+function StatusReport({ range }: { range: DayRange }) {
+  const { t } = useTranslation();
+  const money = useMoney();
+  const params = { date_from: range.from, date_to: range.to };
+  const query = useQuery({
+    queryKey: ['reports', 'orders-by-status', params],
+    queryFn: ({ signal }) => reportsApi.ordersByStatus(params, signal),
+    placeholderData: keepPreviousData,
+  });
+  const columns: TableColumnsType<StatusRow> = [
+    { title: t('common.status'), key: 'status', render: (_v, r) => <StatusTag status={r.status} /> },
+    { title: t('reports.orders'), dataIndex: 'count', key: 'count', align: 'right' },
+    { title: t('reports.amount'), key: 'amount', align: 'right', render: (_v, r) => money(r.total_amount) },
+  ];
+  return (
+    <ReportCard title={t('reports.tabs.status')} report="orders-by-status" query={params} help={t('reports.statusHelp')}>
+      <QueryView query={query}>
+        {(rows) => (
+          <Row gutter={[24, 16]}>
+            <Col xs={24} lg={12}>
+              <OrdersByStatusChart rows={rows} label={t('reports.statusChart')} />
+            </Col>
+            <Col xs={24} lg={12}>
+              <Table<StatusRow>
+                rowKey="status"
+                size="small"
+                columns={columns}
+                dataSource={rows}
+                pagination={false}
+                scroll={{ x: 'max-content' }}
+              />
+            </Col>
+          </Row>
+        )}
+      </QueryView>
+    </ReportCard>
+  );
+}
+
+function LowStockReport() {
+  const { t } = useTranslation();
+  const settings = useSettings();
+  const query = useQuery({
+    queryKey: ['reports', 'low-stock'],
+    queryFn: ({ signal }) => reportsApi.lowStock({}, signal),
+  });
+  const columns: TableColumnsType<Product> = [
+    { title: t('products.sku'), dataIndex: 'sku', key: 'sku' },
+    { title: t('products.name'), key: 'name', render: (_v, p) => <Link to={`/products/${p.id}`}>{p.name}</Link> },
+    { title: t('products.stock'), key: 'stock', align: 'right', render: (_v, p) => <StockCell product={p} /> },
+    {
+      title: t('reports.threshold'),
+      key: 'threshold',
+      align: 'right',
+      render: (_v, p) =>
+        p.low_stock_threshold ??
+        t('products.defaultThreshold', { n: settings.data?.default_low_stock_threshold ?? '—' }),
+    },
+  ];
+  return (
+    <ReportCard title={t('reports.tabs.lowStock')} report="low-stock" query={{}} help={t('reports.lowStockHelp')}>
+      <QueryView query={query}>
+        {(rows) => (
+          <Table<Product>
+            rowKey="id"
+            size="small"
+            columns={columns}
+            dataSource={rows}
+            pagination={{ pageSize: 20, hideOnSinglePage: true }}
+            scroll={{ x: 'max-content' }}
+            locale={{ emptyText: <EmptyState description={t('reports.noLowStock')} /> }}
+          />
+        )}
+      </QueryView>
+    </ReportCard>
+  );
+}
+
+/** Sales, best sellers, best customers, orders per status and low stock, over chosen days. */
+export default function ReportsPage() {
+  const { t } = useTranslation();
+  const settings = useSettings();
+  const list = useListParams();
+  const today = todayIn(settings.data?.time_zone);
+  const range = reportRange(list.get('date_from'), list.get('date_to'), today);
+  const tabParam = list.get('tab');
+  const tab: Tab = isTab(tabParam) ? tabParam : 'sales';
+  const groupParam = list.get('group');
+  const group: SalesGrouping = isGroup(groupParam) ? groupParam : 'day';
+  const limitParam = list.getInt('limit');
+  const limit = LIMITS.find((n) => n === limitParam) ?? DEFAULT_LIMIT;
+
+  const day = (d: string) => dayjs(d);
+  const preset = (label: string, r: DayRange): { label: string; value: [Dayjs, Dayjs] } => ({
+    label,
+    value: [day(r.from), day(r.to)],
+  });
+  const picker = (
+    <DatePicker.RangePicker
+      value={[day(range.from), day(range.to)]}
+      allowClear={false}
+      presets={[
+        preset(t('reports.last7'), lastDays(7, today)),
+        preset(t('reports.last30'), lastDays(30, today)),
+        preset(t('reports.last90'), lastDays(90, today)),
+        preset(t('reports.thisMonth'), thisMonth(today)),
+        preset(t('reports.lastMonth'), lastMonth(today)),
+        preset(t('reports.thisYear'), thisYear(today)),
+      ]}
+      onChange={(r) => {
+        const [from, to] = r ?? [];
+        if (from && to) list.set({ date_from: from.format('YYYY-MM-DD'), date_to: to.format('YYYY-MM-DD') });
+      }}
+      aria-label={t('reports.range')}
+    />
+  );
+
+  const panes: Record<Tab, ReactNode> = {
+    sales: <SalesReport range={range} group={group} onGroup={(g) => list.set({ group: g === 'day' ? undefined : g })} />,
+    products: <ProductsReport range={range} limit={limit} onLimit={(n) => list.set({ limit: n })} />,
+    customers: <CustomersReport range={range} limit={limit} onLimit={(n) => list.set({ limit: n })} />,
+    status: <StatusReport range={range} />,
+    lowStock: <LowStockReport />,
+  };
+
+  return (
+    <>
+      <PageHeader title={t('nav.reports')} extra={picker} />
+      <Typography.Paragraph type="secondary" data-testid="reports-help">
+        {t('reports.help')}
+      </Typography.Paragraph>
+      <Tabs
+        activeKey={tab}
+        onChange={(k) => list.set({ tab: k === 'sales' ? undefined : k })}
+        items={TABS.map((k) => ({ key: k, label: t(`reports.tabs.${k}`), children: panes[k] }))}
+        data-testid="report-tabs"
+      />
+    </>
+  );
+}
