@@ -76,7 +76,7 @@ pub struct ErrorDetail {
     /// Human-readable explanation.
     pub message: String,
     /// Extra facts, e.g. the field or product concerned.
-    #[schema(value_type = Object)]
+    #[schema(value_type = std::collections::HashMap<String, serde_json::Value>)]
     pub details: Value,
 }
 

@@ -42,9 +42,9 @@ pub struct AuditEntry {
     /// What people call the entity: an order's number, a product's SKU, a customer's name, a
     /// username. Taken from the row as it is now, or from the entry itself once it is gone.
     pub entity_label: Option<String>,
-    #[schema(value_type = Option<Object>)]
+    #[schema(value_type = Option<std::collections::HashMap<String, serde_json::Value>>)]
     pub before: Option<serde_json::Value>,
-    #[schema(value_type = Option<Object>)]
+    #[schema(value_type = Option<std::collections::HashMap<String, serde_json::Value>>)]
     pub after: Option<serde_json::Value>,
     /// The top-level fields that differ between before and after, by field name.
     pub changes: Vec<FieldChange>,
@@ -53,9 +53,8 @@ pub struct AuditEntry {
 #[derive(Debug, Serialize, ToSchema, PartialEq)]
 pub struct FieldChange {
     pub field: String,
-    #[schema(value_type = Option<Object>)]
+    /// Any JSON value (absent or null: the field was not there).
     pub from: Option<serde_json::Value>,
-    #[schema(value_type = Option<Object>)]
     pub to: Option<serde_json::Value>,
 }
 

@@ -168,80 +168,106 @@ pub async fn create(
     let requested_customer = input.customer_id;
     let prefix = settings.order_number_prefix.clone();
     let tz = settings.tz();
-    db.write(move |conn| {
-        if let Some(key) = &idempotency
-            && let Some((order_id, hash)) = store::idempotent_order(conn, actor.id, &key.key)?
-        {
-            if hash != key.request_hash {
-                return Err(AppError::Unprocessable {
-                    code: "idempotency_key_reused",
-                    message: "this Idempotency-Key was already used with a different request".into(),
-                    details: json!({ "order_id": order_id }),
-                });
-            }
-            return Ok((detail(conn, order_id)?, true));
-        }
-        let now_utc = chrono::Utc::now();
-        let now = clock::format(now_utc);
-        let customer_id = if actor.is_staff() {
-            if let Some(id) = requested_customer
-                && !customers::store::is_active(conn, id)?
+    let hide_stock = !actor.is_staff() && !settings.show_stock_to_customers;
+    let result = db
+        .write(move |conn| {
+            if let Some(key) = &idempotency
+                && let Some((order_id, hash)) = store::idempotent_order(conn, actor.id, &key.key)?
             {
-                return Err(AppError::validation("customer_id", "no such customer"));
+                if hash != key.request_hash {
+                    return Err(AppError::Unprocessable {
+                        code: "idempotency_key_reused",
+                        message: "this Idempotency-Key was already used with a different request".into(),
+                        details: json!({ "order_id": order_id }),
+                    });
+                }
+                return Ok((detail(conn, order_id)?, true));
             }
-            requested_customer
-        } else {
-            let own = customers::store::ensure_for_user(conn, actor.id, &now)?;
-            if requested_customer.is_some_and(|id| id != own) {
-                return Err(AppError::forbidden("customers can only order for themselves"));
-            }
-            Some(own)
-        };
-        let (mut items, total) = price_lines(conn, &lines, &[])?;
-        let number = store::next_order_number(conn, &prefix, &clock::business_day_compact(now_utc, tz))?;
-        let order_id = store::insert(
-            conn,
-            &store::NewOrderRow {
-                order_number: &number,
-                user_id: actor.id,
-                customer_id,
-                total,
-                note: note.as_deref(),
-                now: &now,
-            },
-        )?;
-        let refs = MovementRefs {
-            order_id: Some(order_id),
-            user_id: Some(actor.id),
-            note: None,
-        };
-        for item in &mut items {
-            item.id = store::insert_item(conn, order_id, item)?;
-            change_stock(conn, item.product_id, -item.quantity, Reason::Order, refs, &now)?;
-        }
-        store::insert_history(conn, order_id, None, OrderStatus::Pending, actor.id, &now)?;
-        if let Some(key) = &idempotency {
-            store::remember_idempotency_key(conn, actor.id, &key.key, &key.request_hash, order_id, &now)?;
-        }
-        // The lines and the first history row are what was just written; only the order row
-        // (with its customer's and creator's names) is read back. The writer is the busiest
-        // thread when orders pour in, and each statement it saves counts.
-        let detail = OrderDetail {
-            order: store::get(conn, order_id)?,
-            items,
-            status_history: vec![StatusChange {
-                from_status: None,
-                to_status: OrderStatus::Pending,
+            let now_utc = chrono::Utc::now();
+            let now = clock::format(now_utc);
+            let customer_id = if actor.is_staff() {
+                if let Some(id) = requested_customer
+                    && !customers::store::is_active(conn, id)?
+                {
+                    return Err(AppError::validation("customer_id", "no such customer"));
+                }
+                requested_customer
+            } else {
+                let own = customers::store::ensure_for_user(conn, actor.id, &now)?;
+                if requested_customer.is_some_and(|id| id != own) {
+                    return Err(AppError::forbidden("customers can only order for themselves"));
+                }
+                Some(own)
+            };
+            let (mut items, total) = price_lines(conn, &lines, &[])?;
+            let number = store::next_order_number(conn, &prefix, &clock::business_day_compact(now_utc, tz))?;
+            let order_id = store::insert(
+                conn,
+                &store::NewOrderRow {
+                    order_number: &number,
+                    user_id: actor.id,
+                    customer_id,
+                    total,
+                    note: note.as_deref(),
+                    now: &now,
+                },
+            )?;
+            let refs = MovementRefs {
+                order_id: Some(order_id),
                 user_id: Some(actor.id),
-                username: Some(actor.username.clone()),
-                created_at: now.clone(),
-            }],
-        };
-        let event = Event::created("order.create", "order", order_id, &detail);
-        audit::store::record(conn, &Who::from(&actor), &event, &now)?;
-        Ok((detail, false))
-    })
-    .await
+                note: None,
+            };
+            for item in &mut items {
+                item.id = store::insert_item(conn, order_id, item)?;
+                change_stock(conn, item.product_id, -item.quantity, Reason::Order, refs, &now)?;
+            }
+            store::insert_history(conn, order_id, None, OrderStatus::Pending, actor.id, &now)?;
+            if let Some(key) = &idempotency {
+                store::remember_idempotency_key(conn, actor.id, &key.key, &key.request_hash, order_id, &now)?;
+            }
+            // The lines and the first history row are what was just written; only the order row
+            // (with its customer's and creator's names) is read back. The writer is the busiest
+            // thread when orders pour in, and each statement it saves counts.
+            let detail = OrderDetail {
+                order: store::get(conn, order_id)?,
+                items,
+                status_history: vec![StatusChange {
+                    from_status: None,
+                    to_status: OrderStatus::Pending,
+                    user_id: Some(actor.id),
+                    username: Some(actor.username.clone()),
+                    created_at: now.clone(),
+                }],
+            };
+            let event = Event::created("order.create", "order", order_id, &detail);
+            audit::store::record(conn, &Who::from(&actor), &event, &now)?;
+            Ok((detail, false))
+        })
+        .await;
+    match result {
+        Err(err) if hide_stock => Err(without_stock_figures(err)),
+        other => other,
+    }
+}
+
+/// A customer of a shop that hides its stock learns that a product is short, not how many
+/// there are or its SKU (the catalogue hides both from them too).
+fn without_stock_figures(err: AppError) -> AppError {
+    match err {
+        AppError::Conflict {
+            code: "insufficient_stock",
+            details,
+            ..
+        } => {
+            let name = details["name"].as_str().unwrap_or_default().to_owned();
+            AppError::conflict(
+                "insufficient_stock",
+                format!("not enough stock for {name}"),
+                json!({ "product_id": details["product_id"], "name": name, "requested": details["requested"] }),
+            )
+        }
+        other => other,
+    }
 }
 
 pub fn detail(conn: &Connection, id: i64) -> AppResult<OrderDetail> {

@@ -118,7 +118,7 @@ impl Lang {
         match self {
             Lang::English => s.as_str(),
             Lang::Chinese => match s {
-                OrderStatus::Pending => "待确认",
+                OrderStatus::Pending => "待处理",
                 OrderStatus::Confirmed => "已确认",
                 OrderStatus::Shipped => "已发货",
                 OrderStatus::Completed => "已完成",

@@ -91,7 +91,7 @@ impl Status {
 pub struct JobError {
     pub code: String,
     pub message: String,
-    #[schema(value_type = Object)]
+    #[schema(value_type = std::collections::HashMap<String, serde_json::Value>)]
     pub details: serde_json::Value,
 }
 

@@ -73,11 +73,10 @@ pub struct NewJob<'a> {
     pub now: &'a str,
 }
 
-/// Starts a job; a second real import of the same file is refused with the first one.
+/// Starts a job; a file imported before is refused with the earlier import, in a dry run too
+/// (whose question, "would this import work?", has the same answer).
 pub fn insert(conn: &Connection, job: &NewJob) -> AppResult<i64> {
-    if !job.dry_run
-        && let Some(earlier) = repeat_of(conn, job.kind, job.sha)?
-    {
+    if let Some(earlier) = repeat_of(conn, job.kind, job.sha)? {
         return Err(already_imported(&earlier));
     }
     conn.prepare_cached(
@@ -107,7 +106,7 @@ fn already_imported(earlier: &ImportJob) -> AppError {
     AppError::conflict(
         "already_imported",
         format!(
-            "this file was imported already (import {}, {}, {}): nothing was imported again",
+            "this file was imported already (import {}, {}, {}); it is not imported again",
             earlier.id,
             earlier.status.as_str(),
             earlier.created_at

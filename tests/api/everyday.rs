@@ -246,8 +246,24 @@ async fn customers_see_in_stock_not_exact_stock_or_skus_unless_the_shop_shows_th
     let (_, one) = srv.get(&format!("/api/products/{}", p["id"]), &customer).await;
     assert_eq!(one["in_stock"], true);
     assert!(one["sku"].is_null() && one["stock_quantity"].is_null(), "{one}");
+    // Ordering too much tells them it is short, not how many there are.
+    let too_many = json!({"items": [{"product_id": p["id"], "quantity": 8}]});
+    let (status, refused) = srv.post("/api/orders", &customer, too_many.clone()).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(refused["error"]["code"], "insufficient_stock");
+    let (details, message) = (
+        &refused["error"]["details"],
+        refused["error"]["message"].as_str().unwrap(),
+    );
+    assert!(details["sku"].is_null() && details["available"].is_null(), "{refused}");
+    assert!(!message.contains("available"), "{message}");
     srv.patch("/api/settings", &admin, json!({"show_stock_to_customers": true}))
         .await;
+    let (_, refused) = srv.post("/api/orders", &customer, too_many).await;
+    assert_eq!(
+        refused["error"]["details"]["available"], 7,
+        "shown when the shop shows stock"
+    );
     let (_, one) = srv.get(&format!("/api/products/{}", p["id"]), &customer).await;
     assert_eq!(
         (one["sku"].as_str(), one["stock_quantity"].as_i64()),

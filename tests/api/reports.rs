@@ -97,7 +97,7 @@ async fn sales_products_statuses_and_customers() {
         .text()
         .await
         .unwrap();
-    assert!(csv.contains("待确认,3,0.30"), "{csv}");
+    assert!(csv.contains("待处理,3,0.30"), "{csv}");
     assert_eq!(sales["currency_code"], "CNY");
 
     let (_, weekly) = srv

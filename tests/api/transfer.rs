@@ -87,6 +87,12 @@ async fn product_import_matches_by_sku_and_is_all_or_nothing() {
         body["error"]["details"]["job"]["created"], 2,
         "it names the earlier import: {body}"
     );
+    let (status, body) = upload(&srv, &admin, "/api/imports/products?dry_run=true", file).await;
+    assert_eq!(
+        (status, code(&body)),
+        (StatusCode::CONFLICT, "already_imported"),
+        "a dry run says so too, before anyone clicks import: {body}"
+    );
     // A file with the same rows but other bytes is a new import, and changes nothing.
     let (_, report) = upload(&srv, &admin, "/api/imports/products", format!("{file}\n")).await;
     assert_eq!(report["unchanged"], 3, "{report}");
@@ -254,7 +260,7 @@ async fn customer_import_and_exports_open_in_excel() {
     let (_, csv) = download(&srv, &admin, "/api/exports/orders.csv?lang=zh-CN&q=%E5%BC%A0").await;
     let lines: Vec<&str> = csv.trim_start_matches('\u{feff}').lines().collect();
     assert_eq!(lines[0], "订单号,下单时间,状态,客户,开单人,行数,订单金额,备注,币种");
-    assert!(lines[1].contains(",待确认,张三,"), "{}", lines[1]);
+    assert!(lines[1].contains(",待处理,张三,"), "{}", lines[1]);
     let (_, csv) = download(&srv, &admin, "/api/exports/orders.csv?q=nobody-matches").await;
     assert_eq!(
         csv.trim_start_matches('\u{feff}').lines().count(),
@@ -413,6 +419,8 @@ async fn a_big_import_runs_as_a_job_beside_the_shop() {
             .post(format!("{url}/api/orders"))
             .bearer_auth(&token)
             .json(&json!({"items": [{"product_id": pid, "quantity": 1}]}))
+            // The assertion below judges the wait, not the client's default timeout.
+            .timeout(std::time::Duration::from_secs(30))
             .send()
             .await
             .unwrap();

@@ -846,9 +846,13 @@ export interface components {
     schemas: {
         AuditEntry: {
             action: string;
-            after?: Record<string, never> | null;
+            after?: {
+                [key: string]: unknown;
+            } | null;
             at: string;
-            before?: Record<string, never> | null;
+            before?: {
+                [key: string]: unknown;
+            } | null;
             /** @description The top-level fields that differ between before and after, by field name. */
             changes: components["schemas"]["FieldChange"][];
             /** Format: int64 */
@@ -1039,14 +1043,17 @@ export interface components {
             /** @description Stable machine-readable code, e.g. `insufficient_stock`. */
             code: string;
             /** @description Extra facts, e.g. the field or product concerned. */
-            details: Record<string, never>;
+            details: {
+                [key: string]: unknown;
+            };
             /** @description Human-readable explanation. */
             message: string;
         };
         FieldChange: {
             field: string;
-            from?: Record<string, never> | null;
-            to?: Record<string, never> | null;
+            /** @description Any JSON value (absent or null: the field was not there). */
+            from?: unknown;
+            to?: unknown;
         };
         /** @description What checking a database file found. */
         FileCheck: {
@@ -1124,7 +1131,9 @@ export interface components {
         /** @description Why a job failed: the error its upload would have answered. */
         JobError: {
             code: string;
-            details: Record<string, never>;
+            details: {
+                [key: string]: unknown;
+            };
             message: string;
         };
         /** @enum {string} */
@@ -1320,9 +1329,13 @@ export interface components {
         Page_AuditEntry: {
             items: {
                 action: string;
-                after?: Record<string, never> | null;
+                after?: {
+                    [key: string]: unknown;
+                } | null;
                 at: string;
-                before?: Record<string, never> | null;
+                before?: {
+                    [key: string]: unknown;
+                } | null;
                 /** @description The top-level fields that differ between before and after, by field name. */
                 changes: components["schemas"]["FieldChange"][];
                 /** Format: int64 */
