@@ -21,6 +21,7 @@ pub mod error;
 pub mod health;
 pub mod http;
 pub mod inventory;
+pub mod legacy;
 pub mod maintenance;
 pub mod memory;
 pub mod money;

@@ -39,10 +39,20 @@ pub struct ExportArgs {
     lang: String,
 }
 
+#[derive(Subcommand)]
+pub enum ImportWhat {
+    /// Products from a CSV file (sku, name, price; stock_quantity, low_stock_threshold,
+    /// status, description): new SKUs are added, known ones updated. All rows or none.
+    Products(ImportArgs),
+    /// Customers from a CSV file (name; phone, email, address, note). All rows or none.
+    Customers(ImportArgs),
+    /// Everything from the old system (FastAPI + PostgreSQL): its accounts with their
+    /// passwords, products and stock, and orders, into a new, empty shop, in one transaction.
+    Legacy(super::legacy::LegacyArgs),
+}
+
 #[derive(Args)]
 pub struct ImportArgs {
-    #[arg(value_enum)]
-    what: ImportKind,
     file: PathBuf,
     /// Check everything and report, writing nothing.
     #[arg(long)]
@@ -64,12 +74,6 @@ pub enum ExportKind {
     Orders,
     /// One row per order line, with its line total (no order total).
     OrderLines,
-    Products,
-    Customers,
-}
-
-#[derive(Clone, Copy, clap::ValueEnum)]
-pub enum ImportKind {
     Products,
     Customers,
 }
@@ -192,16 +196,17 @@ pub async fn export(data_dir: &Path, bcrypt_cost: u32, args: ExportArgs) -> anyh
     close(db).await
 }
 
-pub async fn import(data_dir: &Path, bcrypt_cost: u32, args: ImportArgs) -> anyhow::Result<()> {
-    let ImportArgs { what, file, dry_run } = args;
+pub async fn import(data_dir: &Path, bcrypt_cost: u32, what: ImportWhat) -> anyhow::Result<()> {
+    let (kind, ImportArgs { file, dry_run }) = match what {
+        ImportWhat::Products(args) => (Kind::Products, args),
+        ImportWhat::Customers(args) => (Kind::Customers, args),
+        ImportWhat::Legacy(args) => return super::legacy::import(data_dir, bcrypt_cost, args).await,
+    };
     let file = file.as_path();
     let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
     let db = open_db(data_dir, &PasswordHasher::new(bcrypt_cost)).await?;
     let upload = Upload {
-        kind: match what {
-            ImportKind::Products => Kind::Products,
-            ImportKind::Customers => Kind::Customers,
-        },
+        kind,
         bytes,
         dry_run,
         file_name: file.file_name().map(|n| n.to_string_lossy().into_owned()),

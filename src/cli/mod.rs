@@ -4,6 +4,7 @@
 mod config_file;
 mod data;
 mod demo;
+mod legacy;
 mod readiness;
 mod serve;
 mod user;
@@ -66,8 +67,11 @@ enum Command {
     },
     /// Write orders (with their items), products or customers as a CSV file for Excel.
     Export(data::ExportArgs),
-    /// Import products or customers from a CSV file: all rows or none.
-    Import(data::ImportArgs),
+    /// Import products or customers from CSV, or everything from the old system.
+    Import {
+        #[command(subcommand)]
+        what: data::ImportWhat,
+    },
     /// Take a verified backup now; safe while the server runs and takes orders.
     Backup {
         /// Write the backup to this file instead of into the backup directory.
@@ -157,7 +161,7 @@ async fn run(cli: Cli, file: Option<config_file::Loaded>, report: config_file::R
         Command::Migrate { action } => data::migrate(data_dir, action),
         Command::User { action } => user::user(data_dir, cli.bcrypt_cost, action).await,
         Command::Export(args) => data::export(data_dir, cli.bcrypt_cost, args).await,
-        Command::Import(args) => data::import(data_dir, cli.bcrypt_cost, args).await,
+        Command::Import { what } => data::import(data_dir, cli.bcrypt_cost, what).await,
         Command::Backup { out, backup_dir } => data::backup(data_dir, out, backup_dir).await,
         Command::Restore { file, backup_dir } => data::restore(data_dir, &file, backup_dir).await,
         Command::Check => data::check(data_dir).await,

@@ -8,7 +8,7 @@
 
 mod checkpointer;
 pub mod conditions;
-mod connection;
+pub(crate) mod connection;
 pub mod constraint;
 pub mod functions;
 pub mod metrics;

@@ -20,6 +20,7 @@ mod faults;
 mod foundations;
 mod http;
 mod https;
+mod legacy;
 mod limits;
 mod observe;
 mod offered;

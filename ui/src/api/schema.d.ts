@@ -930,6 +930,12 @@ export interface components {
             daily_total_mismatches: number;
             file: components["schemas"]["FileCheck"];
             /**
+             * Format: int64
+             * @description Orders imported from the old system with a total that differed from their lines there,
+             *     kept as recorded (not mismatches).
+             */
+            imported_total_differences: number;
+            /**
              * @description Records whose SKU or username looks like an earlier one's (see keys.rs). Reported for a
              *     person to resolve; they do not make the check fail.
              */

@@ -1,0 +1,175 @@
+//! A throwaway PostgreSQL cluster for a test: Debian's server binaries, `initdb` run as the
+//! `postgres` user (it refuses root), listening on 127.0.0.1 only, on a free port, with a
+//! password for TCP logins. Stopped (immediately) when dropped.
+
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub const PASSWORD: &str = "old-system-pw";
+
+pub struct Cluster {
+    dir: tempfile::TempDir,
+    bin: PathBuf,
+    pub port: u16,
+}
+
+/// The newest installed server's binaries (CI installs Debian's `postgresql` package).
+fn server_bin() -> PathBuf {
+    let mut versions: Vec<PathBuf> = std::fs::read_dir("/usr/lib/postgresql")
+        .expect("PostgreSQL is installed (apt-get install postgresql)")
+        .flatten()
+        .map(|e| e.path().join("bin"))
+        .filter(|p| p.join("initdb").exists())
+        .collect();
+    versions.sort();
+    versions.pop().expect("a PostgreSQL server with initdb")
+}
+
+fn is_root() -> bool {
+    // SAFETY: geteuid has no preconditions.
+    unsafe { libc::geteuid() == 0 }
+}
+
+/// A command run as the postgres user when we are root (initdb and the server refuse root).
+fn as_postgres(program: &Path) -> Command {
+    if is_root() {
+        let mut c = Command::new("runuser");
+        c.args(["-u", "postgres", "--"]).arg(program);
+        c
+    } else {
+        Command::new(program)
+    }
+}
+
+fn ok(out: Output, what: &str) -> Output {
+    assert!(
+        out.status.success(),
+        "{what} failed: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+fn chown_to_postgres(path: &Path) {
+    if !is_root() {
+        return;
+    }
+    ok(
+        Command::new("chown")
+            .args(["-R", "postgres:postgres"])
+            .arg(path)
+            .output()
+            .unwrap(),
+        "chown",
+    );
+}
+
+impl Cluster {
+    pub fn start() -> Self {
+        let bin = server_bin();
+        let dir = tempfile::tempdir().unwrap();
+        // The postgres user must reach its files inside our private temp dir.
+        std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+        let data = dir.path().join("pgdata");
+        let pwfile = dir.path().join("pwfile");
+        std::fs::write(&pwfile, PASSWORD).unwrap();
+        chown_to_postgres(&pwfile);
+        std::fs::create_dir(&data).unwrap();
+        chown_to_postgres(&data);
+        ok(
+            as_postgres(&bin.join("initdb"))
+                .arg("-D")
+                .arg(&data)
+                .args(["-U", "postgres", "-E", "UTF8", "--no-locale", "--auth-local=trust"])
+                .args(["--auth-host=scram-sha-256", "--no-sync"])
+                .arg(format!("--pwfile={}", pwfile.display()))
+                .output()
+                .unwrap(),
+            "initdb",
+        );
+        let sockets = dir.path().join("sockets");
+        std::fs::create_dir(&sockets).unwrap();
+        chown_to_postgres(&sockets);
+        let port = super::process::free_port();
+        let log = dir.path().join("server.log");
+        std::fs::write(&log, "").unwrap();
+        chown_to_postgres(&log);
+        let options = format!(
+            "-c listen_addresses=127.0.0.1 -p {port} -k {} -c fsync=off -c full_page_writes=off",
+            sockets.display()
+        );
+        ok(
+            as_postgres(&bin.join("pg_ctl"))
+                .arg("-D")
+                .arg(&data)
+                .args(["-o", &options, "-w", "-t", "60", "-l"])
+                .arg(&log)
+                .arg("start")
+                .output()
+                .unwrap(),
+            "pg_ctl start",
+        );
+        Self { dir, bin, port }
+    }
+
+    pub fn url(&self, db: &str) -> String {
+        format!("postgresql://postgres:{PASSWORD}@127.0.0.1:{}/{db}", self.port)
+    }
+
+    fn client(&self, program: &str) -> Command {
+        let mut c = Command::new(self.bin.join(program));
+        c.env("PGPASSWORD", PASSWORD)
+            .env("PGHOST", "127.0.0.1")
+            .env("PGPORT", self.port.to_string())
+            .env("PGUSER", "postgres");
+        c
+    }
+
+    /// Runs SQL in `db`, stopping at the first error; returns what it printed (unaligned).
+    pub fn sql(&self, db: &str, sql: &str) -> String {
+        let out = ok(
+            self.client("psql")
+                .args(["-X", "-q", "-v", "ON_ERROR_STOP=1", "-A", "-t", "-d", db, "-c", sql])
+                .output()
+                .unwrap(),
+            "psql",
+        );
+        String::from_utf8_lossy(&out.stdout).trim().to_owned()
+    }
+
+    /// Runs a SQL file in `db` with psql variables (`:'name'` in the file).
+    pub fn sql_file(&self, db: &str, file: &Path, vars: &[(&str, &str)]) {
+        let mut c = self.client("psql");
+        c.args(["-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", db, "-f"]).arg(file);
+        for (k, v) in vars {
+            c.arg("-v").arg(format!("{k}={v}"));
+        }
+        ok(c.output().unwrap(), "psql -f");
+    }
+
+    pub fn create_db(&self, name: &str) {
+        self.sql("postgres", &format!("CREATE DATABASE {name}"));
+    }
+
+    /// `pg_dump -U postgres DB > file`, as the old guide has every shop do, plus `extra` flags.
+    pub fn dump(&self, db: &str, file: &Path, extra: &[&str]) {
+        let out = ok(self.client("pg_dump").args(extra).arg(db).output().unwrap(), "pg_dump");
+        std::fs::write(file, out.stdout).unwrap();
+    }
+
+    pub fn dir(&self) -> &Path {
+        self.dir.path()
+    }
+}
+
+impl Drop for Cluster {
+    fn drop(&mut self) {
+        let _ = as_postgres(&self.bin.join("pg_ctl"))
+            .arg("-D")
+            .arg(self.dir.path().join("pgdata"))
+            .args(["-m", "immediate", "stop"])
+            .output();
+    }
+}
