@@ -95,12 +95,14 @@ pub struct BackupList {
     pub items: Vec<BackupInfo>,
     /// Why the directory could not be read, if it could not.
     pub problem: Option<String>,
+    /// Whether the viewer may restore one (POST /api/backups/{name}/restore, superadmin).
+    pub can_restore: bool,
 }
 
 /// The backups on disk, and how the latest scheduled or manual backups went.
 #[utoipa::path(get, path = "/api/backups", tag = "backups", security(("bearer" = ["admin"])),
     responses((status = 200, description = "Backups, newest first", body = BackupList)))]
-async fn list_backups(State(state): State<AppState>) -> AppResult<Json<BackupList>> {
+async fn list_backups(State(state): State<AppState>, viewer: CurrentUser) -> AppResult<Json<BackupList>> {
     let dir = state.backups.dir.clone();
     let listed = tokio::task::spawn_blocking(move || super::list(&dir))
         .await
@@ -114,6 +116,7 @@ async fn list_backups(State(state): State<AppState>) -> AppResult<Json<BackupLis
         status: state.backups.status.get(),
         items,
         problem,
+        can_restore: viewer.role == crate::users::types::Role::Superadmin,
     }))
 }
 

@@ -37,10 +37,15 @@ pub fn insert(conn: &rusqlite::Connection, who: &Who, fields: &CustomerFields, n
 
 pub async fn update(db: &Db, actor: &CurrentUser, id: i64, patch: CustomerPatch) -> AppResult<Customer> {
     let who = Who::from(actor);
+    let actor_role = actor.role;
     db.write(move |conn| {
         let now = clock::now();
         let before = store::get(conn, id)?;
         let fields = patch.apply(&CustomerFields::from(&before))?;
+        if fields.user_id != before.user_id && actor_role < crate::users::types::Role::Admin {
+            // Which login's orders land on which record is account management.
+            return Err(AppError::forbidden("only admins link a customer record to a login"));
+        }
         if let Some(login) = fields.user_id.filter(|l| before.user_id != Some(*l)) {
             take_login(conn, &who, login, id, &now)?;
         }

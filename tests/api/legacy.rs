@@ -281,7 +281,10 @@ async fn a_shop_that_renamed_things_comes_across_with_a_map() {
     let data = work.path().join("data");
     let (ok, _, err) = import(&data, &[&pg.url("shop")]);
     assert!(!ok, "not without a map");
-    assert!(err.contains("does not look like the old system") && err.contains("sale_lines"), "{err}");
+    assert!(
+        err.contains("does not look like the old system") && err.contains("sale_lines"),
+        "{err}"
+    );
 
     let map = work.path().join("map.toml");
     std::fs::write(

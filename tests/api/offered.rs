@@ -222,3 +222,40 @@ async fn account_actions_are_what_the_server_allows() {
     let (code, _) = srv.call(reqwest::Method::DELETE, &url, Some(&superadmin), None).await;
     assert_eq!(code, StatusCode::NO_CONTENT);
 }
+
+#[tokio::test]
+async fn restore_is_offered_to_whoever_may_restore() {
+    let srv = TestServer::start().await;
+    let superadmin = srv.admin().await;
+    let (_, admin) = srv.user_token(&superadmin, "deputy", "admin").await;
+    let (status, backup) = srv.post("/api/backups", &superadmin, json!({})).await;
+    assert_eq!(status, StatusCode::CREATED, "{backup}");
+    let url = format!("/api/backups/{}/restore", backup["name"].as_str().unwrap());
+    for (who, token, code) in [
+        ("admin", &admin, StatusCode::FORBIDDEN),
+        ("superadmin", &superadmin, StatusCode::OK),
+    ] {
+        let (_, list) = srv.get("/api/backups", token).await;
+        let offered = list["can_restore"].as_bool().unwrap();
+        let (status, body) = srv.post(&url, token, json!({})).await;
+        assert_eq!(status, code, "{who}: {body}");
+        assert_eq!(offered, status.is_success(), "{who}");
+    }
+}
+
+#[tokio::test]
+async fn only_admins_link_a_customer_record_to_a_login() {
+    let srv = TestServer::start().await;
+    let admin = srv.admin().await;
+    let (_, staff) = srv.user_token(&admin, "clerk", "staff").await;
+    let (login, _) = srv.user_token(&admin, "buyer", "customer").await;
+    let (_, record) = srv.post("/api/customers", &admin, json!({"name": "李雷"})).await;
+    let url = format!("/api/customers/{}", record["id"]);
+    let (status, _) = srv.patch(&url, &staff, json!({"user_id": login})).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, body) = srv.patch(&url, &staff, json!({"note": "常客"})).await;
+    assert_eq!(status, StatusCode::OK, "staff still edit the record: {body}");
+    let (status, body) = srv.patch(&url, &admin, json!({"user_id": login})).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["user_id"], login);
+}

@@ -887,6 +887,8 @@ export interface components {
             verification: string;
         };
         BackupList: {
+            /** @description Whether the viewer may restore one (POST /api/backups/{name}/restore, superadmin). */
+            can_restore: boolean;
             directory: string;
             /** @description Newest first. */
             items: components["schemas"]["BackupInfo"][];
