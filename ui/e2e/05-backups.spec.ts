@@ -122,6 +122,7 @@ test('a failed backup is shown in red, translated', async ({ page }) => {
       },
     ],
     problem: null,
+    can_restore: true,
   };
   await page.route('**/api/backups', async (route) => {
     if (route.request().method() === 'POST') {

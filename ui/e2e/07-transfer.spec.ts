@@ -131,15 +131,15 @@ test('import products: a dry run first, then the import; the same file again is 
   await expect(already).toContainText('新建 2 条');
   await expect(dialog.getByTestId('import-confirm')).toBeDisabled();
 
-  // Should the list of imports not show it, the server still refuses (409), naming the import.
+  // Should the list of imports not show it, the server's dry run refuses it (409), naming the
+  // import, before anyone can click import.
   await page.route('**/api/imports/jobs', (route) => route.fulfill({ json: [] }));
   await expect(dialog.getByRole('button', { name: '选择其他文件' })).toBeVisible();
+  const refused = page.waitForResponse((r) => r.url().includes('/api/imports/products?dry_run=true'));
   await dialog.locator('input[type=file]').setInputFiles(GOOD);
-  await expect(dialog.getByTestId('import-checked')).toBeVisible();
-  const refused = page.waitForResponse((r) => r.url().includes('/api/imports/products?file_name'));
-  await dialog.getByTestId('import-confirm').click();
   expect((await refused).status()).toBe(409);
   await expect(dialog.getByTestId('import-already')).toContainText(/已于 .+ 导入（导入 #\d+）：新建 2 条/);
+  await expect(dialog.getByTestId('import-confirm')).toBeDisabled();
   await shot(page, 'import-already-zh');
   await page.unroute('**/api/imports/jobs');
 });

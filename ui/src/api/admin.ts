@@ -1,6 +1,6 @@
 import { apiRequest } from './client';
 import type { ListParams } from './lists';
-import type { AuditEntry, NewUser, Page, Role, Settings, SystemInfo, User, UserPatch } from './types';
+import type { AuditEntry, NewUser, Page, Role, Settings, SettingsPatch, SystemInfo, UserPatch, UserView } from './types';
 
 export interface UserListParams extends ListParams {
   role?: Role;
@@ -17,11 +17,14 @@ export interface AuditListParams extends ListParams {
 }
 
 export const usersApi = {
-  list: (query: UserListParams, signal?: AbortSignal) => apiRequest<Page<User>>('/api/users', { query, signal }),
-  create: (body: NewUser) => apiRequest<User>('/api/users', { method: 'POST', body }),
-  update: (id: number, body: UserPatch) => apiRequest<User>(`/api/users/${id}`, { method: 'PATCH', body }),
+  // Every account comes with what the signed-in admin may do to it (actions).
+  list: (query: UserListParams, signal?: AbortSignal) => apiRequest<Page<UserView>>('/api/users', { query, signal }),
+  create: (body: NewUser) => apiRequest<UserView>('/api/users', { method: 'POST', body }),
+  update: (id: number, body: UserPatch) => apiRequest<UserView>(`/api/users/${id}`, { method: 'PATCH', body }),
+  remove: (id: number) => apiRequest<void>(`/api/users/${id}`, { method: 'DELETE' }),
+  /** Another account's password; one's own is changed at POST /api/auth/password. */
   resetPassword: (id: number, password: string, mustChange: boolean) =>
-    apiRequest<User>(`/api/users/${id}/password`, {
+    apiRequest<UserView>(`/api/users/${id}/password`, {
       method: 'POST',
       body: { password, must_change_password: mustChange },
     }),
@@ -34,8 +37,24 @@ export const auditApi = {
 
 export const settingsApi = {
   get: (signal?: AbortSignal) => apiRequest<Settings>('/api/settings', { signal }),
-  update: (body: Partial<Settings>) => apiRequest<Settings>('/api/settings', { method: 'PATCH', body }),
+  update: (body: SettingsPatch) => apiRequest<Settings>('/api/settings', { method: 'PATCH', body }),
+  /** The image file itself as the body (PNG, JPEG or WebP, at most LOGO_MAX_BYTES). */
+  putLogo: (file: Blob) =>
+    apiRequest<Settings>('/api/settings/logo', {
+      method: 'PUT',
+      raw: { body: file, contentType: file.type || 'application/octet-stream' },
+    }),
+  removeLogo: () => apiRequest<Settings>('/api/settings/logo', { method: 'DELETE' }),
 };
+
+/** The largest logo the server takes (512 KiB). */
+export const LOGO_MAX_BYTES = 512 * 1024;
+
+/** The logo's address, for <img>: changes whenever the logo does; null without a logo. */
+export function logoUrl(settings: Pick<Settings, 'logo_updated_at'> | undefined): string | null {
+  const v = settings?.logo_updated_at;
+  return v ? `/api/settings/logo?v=${encodeURIComponent(v)}` : null;
+}
 
 export const systemApi = {
   get: (signal?: AbortSignal) => apiRequest<SystemInfo>('/api/system', { signal }),

@@ -1,5 +1,5 @@
 import { ApiError, apiRequest } from './client';
-import type { SessionResponse, User } from './types';
+import type { Me, SessionResponse } from './types';
 
 /** Signs in; the server answers with the user and sets the HttpOnly session cookie. */
 export function startSession(username: string, password: string): Promise<SessionResponse> {
@@ -15,10 +15,10 @@ export function endSession(): Promise<void> {
   return apiRequest<void>('/api/auth/session', { method: 'DELETE', expectUnauthorized: true });
 }
 
-/** The signed-in user, or null when there is no (valid) session cookie. */
-export async function fetchMe(signal?: AbortSignal): Promise<User | null> {
+/** The signed-in user (with the roles they may grant), or null without a (valid) session cookie. */
+export async function fetchMe(signal?: AbortSignal): Promise<Me | null> {
   try {
-    return await apiRequest<User>('/api/auth/me', { signal, expectUnauthorized: true });
+    return await apiRequest<Me>('/api/auth/me', { signal, expectUnauthorized: true });
   } catch (err) {
     if (err instanceof ApiError && err.status === 401) return null;
     throw err;

@@ -1,5 +1,5 @@
 import { apiRequest } from './client';
-import type { BackupInfo, BackupList } from './types';
+import type { BackupInfo, BackupList, RestoreReport } from './types';
 
 /** Where a backup file downloads from: a plain link works, the session cookie goes along. */
 export function backupDownloadUrl(name: string): string {
@@ -11,4 +11,7 @@ export const backupsApi = {
   /** Takes a verified backup now (may take seconds on a big database). */
   create: () => apiRequest<BackupInfo>('/api/backups', { method: 'POST' }),
   remove: (name: string) => apiRequest<void>(backupDownloadUrl(name), { method: 'DELETE' }),
+  /** Replaces the shop's data with the backup's (superadmin); the current data is kept as a backup first. */
+  restore: (name: string) =>
+    apiRequest<RestoreReport>(`${backupDownloadUrl(name)}/restore`, { method: 'POST', body: {} }),
 };

@@ -5,6 +5,10 @@
 // - Errors are always thrown as ApiError, parsed from {"error":{"code","message","details"}}.
 // - A 401 (session gone) and a 403 password_change_required are reported to hooks that the
 //   app installs once (see auth/SessionHooks.tsx), so every page reacts the same way.
+// - A 503 with Retry-After (a backup being restored) is waited out and the request sent
+//   again; api/maintenance.ts tells the app meanwhile, which shows a banner.
+
+import { enterMaintenance, leaveMaintenance, parseRetryAfter } from './maintenance';
 
 export const CSRF_HEADER = 'X-Requested-With';
 export const CSRF_VALUE = 'order-system';
@@ -130,6 +134,28 @@ export function setApiHooks(next: ApiHooks): () => void {
   };
 }
 
+/** How long one request keeps waiting for a restore to finish before it fails. */
+export const MAINTENANCE_PATIENCE_MS = 15 * 60_000;
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const aborted = () => new DOMException('The request was aborted', 'AbortError');
+    if (signal?.aborted) {
+      reject(aborted());
+      return;
+    }
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(aborted());
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
 export function isStateChanging(method: Method): boolean {
   return method !== 'GET';
 }
@@ -143,20 +169,33 @@ export async function apiRequest<T>(path: string, opts: RequestOptions = {}): Pr
   else if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
   if (isStateChanging(method)) headers[CSRF_HEADER] = CSRF_VALUE;
 
+  const url = buildUrl(path, opts.query);
+  const body = opts.raw ? opts.raw.body : opts.body !== undefined ? JSON.stringify(opts.body) : undefined;
+  const started = Date.now();
   let res: Response;
-  try {
-    res = await fetch(buildUrl(path, opts.query), {
-      method,
-      headers,
-      body: opts.raw ? opts.raw.body : opts.body !== undefined ? JSON.stringify(opts.body) : undefined,
-      signal: opts.signal,
-      credentials: 'same-origin',
-      cache: 'no-store',
-    });
-  } catch (e) {
-    if (e instanceof DOMException && e.name === 'AbortError') throw e;
-    throw new ApiError(0, CLIENT_ERROR_CODES.network, e instanceof Error ? e.message : String(e));
+  for (;;) {
+    try {
+      res = await fetch(url, {
+        method,
+        headers,
+        body,
+        signal: opts.signal,
+        credentials: 'same-origin',
+        cache: 'no-store',
+      });
+    } catch (e) {
+      if (e instanceof DOMException && e.name === 'AbortError') throw e;
+      throw new ApiError(0, CLIENT_ERROR_CODES.network, e instanceof Error ? e.message : String(e));
+    }
+    // 503 with Retry-After: the shop's data is being restored. The server refused the request
+    // before doing anything, so it is safe to send again (changes too) once it asks us to.
+    const wait = res.status === 503 ? parseRetryAfter(res.headers.get('Retry-After')) : null;
+    if (wait === null || Date.now() - started >= MAINTENANCE_PATIENCE_MS) break;
+    await res.body?.cancel();
+    enterMaintenance(wait);
+    await sleep(wait * 1000, opts.signal);
   }
+  if (res.status !== 503) leaveMaintenance();
 
   const text = await res.text();
   if (!res.ok) {

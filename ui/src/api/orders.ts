@@ -1,6 +1,6 @@
 import { apiRequest } from './client';
 import type { ListParams } from './lists';
-import type { NewOrder, Order, OrderDetail, OrderPatch, OrderStatus, Page } from './types';
+import type { NewOrder, Order, OrderPatch, OrderStatus, OrderView, Page } from './types';
 
 export interface OrderListParams extends ListParams {
   status?: OrderStatus;
@@ -12,9 +12,10 @@ export interface OrderListParams extends ListParams {
 
 export const ordersApi = {
   list: (query: OrderListParams, signal?: AbortSignal) => apiRequest<Page<Order>>('/api/orders', { query, signal }),
-  get: (id: number, signal?: AbortSignal) => apiRequest<OrderDetail>(`/api/orders/${id}`, { signal }),
-  create: (body: NewOrder) => apiRequest<OrderDetail>('/api/orders', { method: 'POST', body }),
-  update: (id: number, body: OrderPatch) => apiRequest<OrderDetail>(`/api/orders/${id}`, { method: 'PATCH', body }),
+  // Every single order comes with what the viewer may do with it (actions).
+  get: (id: number, signal?: AbortSignal) => apiRequest<OrderView>(`/api/orders/${id}`, { signal }),
+  create: (body: NewOrder) => apiRequest<OrderView>('/api/orders', { method: 'POST', body }),
+  update: (id: number, body: OrderPatch) => apiRequest<OrderView>(`/api/orders/${id}`, { method: 'PATCH', body }),
   setStatus: (id: number, status: OrderStatus) =>
-    apiRequest<OrderDetail>(`/api/orders/${id}/status`, { method: 'POST', body: { status } }),
+    apiRequest<OrderView>(`/api/orders/${id}/status`, { method: 'POST', body: { status } }),
 };

@@ -21,6 +21,21 @@ export interface User {
   last_login_at?: string | null;
   created_at?: string;
   updated_at?: string;
+  /** A customer login's customer record (where its orders go), once linked or made. */
+  customer_id?: number | null;
+}
+
+/** What the signed-in admin may do to one account, as the server works it out. */
+export type UserActions = Schemas['UserActions'];
+
+/** An account as the signed-in admin sees it (GET /api/users and the changes' answers). */
+export interface UserView extends User {
+  actions: UserActions;
+}
+
+/** The signed-in user (GET /api/auth/me), with the roles they may give a new account. */
+export interface Me extends User {
+  grantable_roles: Role[];
 }
 
 export interface SessionResponse {
@@ -137,6 +152,14 @@ export interface OrderDetail extends Order {
   status_history: StatusChange[];
 }
 
+/** What the viewer may do with an order now: the server's own workflow rules. */
+export type OrderActions = Schemas['OrderActions'];
+
+/** An order as the signed-in viewer sees it (every order route answers with one). */
+export interface OrderView extends OrderDetail {
+  actions: OrderActions;
+}
+
 export interface NewOrderItem {
   product_id: number;
   quantity: number;
@@ -182,6 +205,9 @@ export interface CustomerInput {
   note?: string | null;
 }
 
+/** A change to a customer; user_id links the customer's own login (null unlinks it). */
+export type CustomerPatch = Partial<CustomerInput> & { user_id?: number | null };
+
 export interface NewUser {
   username: string;
   password: string;
@@ -196,31 +222,19 @@ export interface UserPatch {
   full_name?: string | null;
   role?: Role;
   is_active?: boolean;
+  /** A customer login's customer record (null unlinks it). */
+  customer_id?: number | null;
 }
 
-export interface AuditEntry {
-  id: number;
-  at: string;
-  action: string;
-  entity_type: string;
-  entity_id?: number | null;
-  user_id?: number | null;
-  username?: string | null;
-  ip?: string | null;
-  before?: Record<string, unknown> | null;
-  after?: Record<string, unknown> | null;
-}
+/** One audit entry: who did what to which entity (entity_label names it), and the fields it changed. */
+export type AuditEntry = Schemas['AuditEntry'];
+/** One top-level field an entry changed: from (absent or null on a creation) and to (on a deletion). */
+export type FieldChange = Schemas['FieldChange'];
 
-export const AUDIT_ENTITY_TYPES = ['user', 'product', 'customer', 'order', 'settings', 'auth'] as const;
-
-export interface Settings {
-  business_name: string;
-  currency_code: string;
-  currency_symbol: string;
-  time_zone: string;
-  order_number_prefix: string;
-  default_low_stock_threshold: number;
-}
+/** The shop's settings; logo_updated_at is null without a logo (see GET /api/settings/logo). */
+export type Settings = Schemas['Settings'];
+/** PATCH /api/settings: only the fields given change; null clears the address or phone. */
+export type SettingsPatch = Schemas['SettingsPatch'];
 
 export type StatusTotal = Schemas['StatusTotal'];
 
@@ -257,20 +271,8 @@ export interface ImportProblem {
   message: string;
 }
 
-export interface SystemInfo {
-  version: string;
-  health: string;
-  uptime_seconds: number;
-  data_dir?: string;
-  database: {
-    size_bytes: number;
-    wal_bytes: number;
-    schema_version?: number;
-    write_requests?: number;
-    write_transactions?: number;
-    write_queue?: number;
-  };
-}
+/** GET /api/system: health, version, uptime, the database and how many accounts there are. */
+export type SystemInfo = Schemas['SystemInfo'];
 
 /** Why a backup was taken (other values may come from newer servers or hand-copied files). */
 export type BackupReason = 'manual' | 'scheduled' | 'pre-migrate' | 'pre-restore' | 'unknown';
@@ -298,6 +300,9 @@ export interface BackupStatus {
   last_error: string | null;
 }
 
+/** The answer to a restore: what was restored, what was migrated, where the old data went. */
+export type RestoreReport = Schemas['RestoreReport'];
+
 export interface BackupList {
   directory: string;
   status: BackupStatus;
@@ -305,4 +310,6 @@ export interface BackupList {
   items: BackupInfo[];
   /** Why the backup directory could not be read, if it could not. */
   problem: string | null;
+  /** Whether this viewer may restore one (the server decides; today the superAdmin). */
+  can_restore: boolean;
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import routes from '../routes.tsx?raw';
+import { APP_PAGES } from '../routeTable';
 import { NAV, activeNav, navFor } from './nav';
 
 const keys = (role: Parameters<typeof navFor>[0]) => navFor(role).map((n) => n.key);
@@ -28,11 +29,32 @@ describe('menus by role', () => {
     expect(activeNav('/nowhere', items)).toBeUndefined();
   });
 
-  it('asks the same role of each menu entry as of its route', () => {
+  it('takes each menu entry, its path and its role from the one route table', () => {
+    const paths = APP_PAGES.map((p) => p.path);
+    expect(new Set(paths).size, 'each path once').toBe(paths.length);
+    const keys = NAV.map((n) => n.key);
+    expect(new Set(keys).size, 'each menu key once').toBe(keys.length);
     for (const n of NAV) {
-      const m = new RegExp(`path="${n.path.slice(1)}" element={<Page(?: min="(\\w+)")?>`).exec(routes);
-      expect(m, n.path).not.toBeNull();
-      expect(m?.[1] ?? 'customer', n.path).toBe(n.min);
+      const pages = APP_PAGES.filter((p) => `/${p.path}` === n.path);
+      expect(pages, n.path).toHaveLength(1);
+      expect(pages[0]?.menu?.key, n.path).toBe(n.key);
+      expect(pages[0]?.min ?? 'customer', n.path).toBe(n.min);
     }
+    // The menu lists the entries in the table's order.
+    expect(NAV.map((n) => n.path)).toEqual(APP_PAGES.filter((p) => p.menu).map((p) => `/${p.path}`));
+  });
+
+  it('writes no page or role in the router itself', () => {
+    expect(routes).toContain('APP_PAGES.map(');
+    expect(routes).not.toMatch(/min="/);
+    for (const p of APP_PAGES) expect(routes, p.path).not.toContain(`path="${p.path}"`);
+  });
+
+  it('keeps the administration for admins and the desk for staff', () => {
+    const min = (path: string) => APP_PAGES.find((p) => p.path === path)?.min ?? 'customer';
+    for (const path of ['users', 'audit', 'settings', 'system']) expect(min(path), path).toBe('admin');
+    for (const path of ['dashboard', 'reports', 'products', 'products/:id', 'customers', 'customers/:id', 'orders/:id/edit'])
+      expect(min(path), path).toBe('staff');
+    for (const path of ['catalogue', 'orders', 'orders/new', 'orders/:id']) expect(min(path), path).toBe('customer');
   });
 });

@@ -1,56 +1,25 @@
-import {
-  AppstoreOutlined,
-  AuditOutlined,
-  BarChartOutlined,
-  DashboardOutlined,
-  FileTextOutlined,
-  PlusCircleOutlined,
-  SettingOutlined,
-  ShopOutlined,
-  TeamOutlined,
-  UserOutlined,
-  DatabaseOutlined,
-} from '@ant-design/icons';
 import type { ReactNode } from 'react';
 import type { Role } from '../api/types';
 import { atLeast } from '../lib/roles';
+import { APP_PAGES } from '../routeTable';
+import type { NavKey } from '../routeTable';
 
-export type NavKey =
-  | 'dashboard'
-  | 'reports'
-  | 'catalogue'
-  | 'products'
-  | 'orders'
-  | 'newOrder'
-  | 'customers'
-  | 'users'
-  | 'audit'
-  | 'settings'
-  | 'system';
+export type { NavKey };
 
 export interface NavItem {
   key: NavKey;
   path: string;
   icon: ReactNode;
-  /** Shown only to users with at least this role… */
+  /** Shown only to users with at least this role (the page's own least role)… */
   min: Role;
   /** …and at most this one (the catalogue is the customers' product page). */
   max?: Role;
 }
 
-export const NAV: readonly NavItem[] = [
-  { key: 'dashboard', path: '/dashboard', icon: <DashboardOutlined />, min: 'staff' },
-  { key: 'reports', path: '/reports', icon: <BarChartOutlined />, min: 'staff' },
-  { key: 'catalogue', path: '/catalogue', icon: <ShopOutlined />, min: 'customer', max: 'customer' },
-  { key: 'products', path: '/products', icon: <AppstoreOutlined />, min: 'staff' },
-  { key: 'orders', path: '/orders', icon: <FileTextOutlined />, min: 'customer' },
-  { key: 'newOrder', path: '/orders/new', icon: <PlusCircleOutlined />, min: 'customer' },
-  { key: 'customers', path: '/customers', icon: <TeamOutlined />, min: 'staff' },
-  { key: 'users', path: '/users', icon: <UserOutlined />, min: 'admin' },
-  { key: 'audit', path: '/audit', icon: <AuditOutlined />, min: 'admin' },
-  { key: 'settings', path: '/settings', icon: <SettingOutlined />, min: 'admin' },
-  { key: 'system', path: '/system', icon: <DatabaseOutlined />, min: 'admin' },
-];
+/** The side menu: the pages of the route table that have an entry, in the table's order. */
+export const NAV: readonly NavItem[] = APP_PAGES.flatMap(({ path, min, menu }) =>
+  menu ? [{ key: menu.key, path: `/${path}`, icon: menu.icon, min: min ?? 'customer', max: menu.max }] : [],
+);
 
 /** The menu entries a role may use. */
 export function navFor(role: Role): NavItem[] {

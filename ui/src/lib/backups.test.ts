@@ -8,6 +8,7 @@ import {
   backupErrorText,
   backupTime,
   describeBackupError,
+  describeRestoreError,
   formatLocalDateTime,
   formatMegabytes,
   lastAttemptFailed,
@@ -106,6 +107,22 @@ describe('backupTime', () => {
     expect(backupTime({ name: 'order-system-20261128-053800.db', created_at: '' })).toBe('2026-11-28T05:38:00.000Z');
   });
 
+  it("reads the name's stamp in the shop's time zone, which the server names files in", () => {
+    const name = 'order-system-20261128-143823-855-manual.db';
+    expect(backupTime({ name, created_at: '' }, 'Asia/Shanghai')).toBe('2026-11-28T06:38:23.855Z');
+    expect(backupTime({ name: 'order-system-20260101-000500.db', created_at: '' }, 'Asia/Shanghai')).toBe(
+      '2025-12-31T16:05:00.000Z',
+    );
+    // Summer and winter time.
+    expect(backupTime({ name: 'order-system-20260715-120000.db', created_at: '' }, 'Europe/Berlin')).toBe(
+      '2026-07-15T10:00:00.000Z',
+    );
+    expect(backupTime({ name: 'order-system-20261215-120000.db', created_at: '' }, 'Europe/Berlin')).toBe(
+      '2026-12-15T11:00:00.000Z',
+    );
+    expect(backupTime({ name, created_at: '' }, 'Not/AZone')).toBe('2026-11-28T14:38:23.855Z');
+  });
+
   it('gives up on names without a valid stamp', () => {
     expect(backupTime({ name: 'order-system-copy.db', created_at: '' })).toBeNull();
     expect(backupTime({ name: 'order-system-20261399-063823-manual.db', created_at: '' })).toBeNull();
@@ -120,6 +137,14 @@ describe('formatLocalDateTime', () => {
     expect(formatLocalDateTime(iso, 'en')).toMatch(/:23/);
     expect(formatLocalDateTime(null, 'en')).toBe('—');
     expect(formatLocalDateTime('garbage', 'en')).toBe('garbage');
+  });
+
+  it("shows it in the shop's time zone when given one", () => {
+    const iso = '2026-11-28T23:38:23.885Z';
+    expect(formatLocalDateTime(iso, 'en', 'Asia/Shanghai')).toBe('Nov 29, 2026, 7:38:23 AM');
+    expect(formatLocalDateTime(iso, 'en', 'UTC')).toBe('Nov 28, 2026, 11:38:23 PM');
+    expect(formatLocalDateTime(iso, 'zh-CN', 'Asia/Shanghai')).toBe('2026年11月29日 07:38:23');
+    expect(formatLocalDateTime(iso, 'en', 'Not/AZone')).toBe(formatLocalDateTime(iso, 'en'));
   });
 });
 
@@ -173,5 +198,38 @@ describe('backup errors', () => {
       '/api/backups/order-system-20261128-063823-855-manual.db',
     );
     expect(backupDownloadUrl('../secret key')).toBe('/api/backups/..%2Fsecret%20key');
+  });
+});
+
+describe('restore errors', () => {
+  const refused = (message: string) =>
+    parseApiError(422, JSON.stringify({ error: { code: 'validation_failed', message, details: { field: 'file' } } }));
+  const file = '/var/lib/order-system/backups/order-system-20261128-063823-855-manual.db';
+
+  it("says why a backup was refused, and that the shop's data did not change", () => {
+    expect(describeRestoreError(refused(`file: ${file} fails verification (*** in database main ***; 0 foreign key problems)`), zh())).toBe(
+      '未能恢复，店铺数据没有改变：该备份文件未通过完整性校验。',
+    );
+    expect(
+      describeRestoreError(
+        refused(`file: ${file} comes from a newer order-system (schema version 12; this binary knows up to 10): upgrade order-system first`),
+        zh(),
+      ),
+    ).toBe('未能恢复，店铺数据没有改变：该备份来自更新版本的订单系统（结构版本 12，本程序最高支持 10），请先升级。');
+    expect(describeRestoreError(refused(`file: ${file} is not an order-system database`), en())).toBe(
+      "Not restored; the shop's data did not change: the file is not an order-system database.",
+    );
+    expect(describeRestoreError(refused(`${file} is not a readable database: file is not a database`), zh())).toBe(
+      '未能恢复，店铺数据没有改变：无法读取该备份文件。',
+    );
+    expect(describeRestoreError(refused('file: something new'), zh())).toBe('未能恢复，店铺数据没有改变：something new');
+  });
+
+  it('names another restore under way, and the rest as elsewhere', () => {
+    const busy = new ApiError(409, 'maintenance', 'a restore is under way already', {}, true);
+    expect(describeRestoreError(busy, zh())).toBe('另一个恢复正在进行中，请稍候。');
+    expect(describeRestoreError(new ApiError(404, 'not_found', 'backup not found', {}, true), zh())).toBe(
+      '未找到相关记录，可能已被删除。',
+    );
   });
 });

@@ -32,24 +32,65 @@ const NAME_STAMP = /^order-system-(\d{4})(\d{2})(\d{2})-(\d{2})(\d{2})(\d{2})(?:
 
 /**
  * When a backup was taken: its recorded time, or, for a file without its record (copied in
- * by hand), the UTC time stamp in its name. null when neither is known.
+ * by hand), the time stamp in its name, which the server writes in the shop's time zone
+ * (`timeZone`, settings.time_zone; UTC when not given). null when neither is known.
  */
-export function backupTime(info: Pick<BackupInfo, 'name' | 'created_at'>): string | null {
+export function backupTime(info: Pick<BackupInfo, 'name' | 'created_at'>, timeZone = 'UTC'): string | null {
   if (info.created_at && !Number.isNaN(Date.parse(info.created_at))) return info.created_at;
   const m = NAME_STAMP.exec(info.name);
   if (!m) return null;
   const [, y, mo, d, h, mi, s, ms] = m;
-  const iso = `${y}-${mo}-${d}T${h}:${mi}:${s}.${ms ?? '000'}Z`;
-  const date = new Date(iso);
-  return Number.isNaN(date.getTime()) || date.toISOString() !== iso ? null : iso;
+  const wall = `${y}-${mo}-${d}T${h}:${mi}:${s}.${ms ?? '000'}Z`;
+  const date = new Date(wall);
+  if (Number.isNaN(date.getTime()) || date.toISOString() !== wall) return null;
+  return new Date(date.getTime() - zoneOffsetMs(date.getTime(), timeZone)).toISOString();
 }
 
-/** An RFC 3339 time in the browser's own time zone, to the second. */
-export function formatLocalDateTime(iso: string | null | undefined, locale: string): string {
+/**
+ * How far `timeZone`'s wall clock is ahead of UTC at the wall-clock time `wallMs` (read as if
+ * it were UTC): 8 h for Asia/Shanghai. 0 for a zone this browser does not know.
+ */
+function zoneOffsetMs(wallMs: number, timeZone: string): number {
+  let fmt: Intl.DateTimeFormat;
+  try {
+    fmt = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
+  } catch {
+    return 0;
+  }
+  const offsetAt = (utcMs: number) => {
+    const p = Object.fromEntries(fmt.formatToParts(new Date(utcMs)).map((x) => [x.type, Number(x.value)]));
+    const seconds = Math.floor(utcMs / 1000) * 1000;
+    return Date.UTC(p.year ?? 0, (p.month ?? 1) - 1, p.day ?? 1, p.hour ?? 0, p.minute ?? 0, p.second ?? 0) - seconds;
+  };
+  // The offset at the instant that wall time names (twice, for a wall time near a DST change).
+  const first = offsetAt(wallMs);
+  const second = offsetAt(wallMs - first);
+  return second;
+}
+
+/**
+ * An RFC 3339 time to the second, in `timeZone` (the shop's, settings.time_zone) or, without
+ * one or with one this browser does not know, in the browser's own.
+ */
+export function formatLocalDateTime(iso: string | null | undefined, locale: string, timeZone?: string): string {
   if (!iso) return '—';
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
-  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'medium' }).format(d);
+  const opts: Intl.DateTimeFormatOptions = { dateStyle: 'medium', timeStyle: 'medium' };
+  try {
+    return new Intl.DateTimeFormat(locale, { ...opts, timeZone }).format(d);
+  } catch {
+    return new Intl.DateTimeFormat(locale, opts).format(d);
+  }
 }
 
 export type BackupReasonKey = 'manual' | 'scheduled' | 'preMigrate' | 'preRestore' | 'unknown';
@@ -93,4 +134,28 @@ export function backupErrorText(message: string, t: TFunction): string {
 export function describeBackupError(err: unknown, t: TFunction): string {
   if (err instanceof ApiError && err.code === 'storage_full') return t('backups.storageFull');
   return describeError(err, t);
+}
+
+/** The server's reasons for refusing a backup to restore from (the file's path comes first). */
+const RESTORE_REFUSALS: [RegExp, (m: RegExpExecArray, t: TFunction) => string][] = [
+  [/ fails verification \((.*)\)$/, (_m, t) => t('backups.restoreFailsVerification')],
+  [
+    / comes from a newer order-system \(schema version (\d+); this binary knows up to (\d+)\)/,
+    (m, t) => t('backups.restoreNewer', { version: m[1], latest: m[2] }),
+  ],
+  [/ is not an order-system database$/, (_m, t) => t('backups.restoreForeign')],
+  [/ is not a readable database: /, (_m, t) => t('backups.restoreUnreadable')],
+];
+
+/** A refused or failed restore: why, in the UI language; the shop's data did not change. */
+export function describeRestoreError(err: unknown, t: TFunction): string {
+  if (err instanceof ApiError && err.code === 'validation_failed' && err.field === 'file') {
+    const message = err.message.startsWith('file: ') ? err.message.slice('file: '.length) : err.message;
+    for (const [re, say] of RESTORE_REFUSALS) {
+      const m = re.exec(message);
+      if (m) return t('backups.restoreRefused', { reason: say(m, t) });
+    }
+    return t('backups.restoreRefused', { reason: message });
+  }
+  return describeBackupError(err, t);
 }

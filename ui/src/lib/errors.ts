@@ -38,6 +38,7 @@ export const KNOWN_ERROR_CODES = [
   'bad_encoding',
   'already_imported',
   'interrupted',
+  'maintenance',
 ] as const;
 export type KnownErrorCode = (typeof KNOWN_ERROR_CODES)[number];
 
@@ -86,6 +87,9 @@ const VALIDATION_RULES: Rule[] = [
     (m, t) => t('validation.cellCount', { cells: m[1], header: m[2] }),
   ],
   [/^unreadable CSV: (.+)$/, (m, t) => t('validation.unreadableCsv', { detail: m[1] })],
+  // The shop's logo.
+  [/^the logo must be a PNG, JPEG or WebP image$/, (_m, t) => t('validation.logoType')],
+  [/^the file is empty$/, (_m, t) => t('validation.fileEmpty')],
 ];
 
 /** One validation message from the server, translated when we know it. */

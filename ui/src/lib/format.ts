@@ -1,16 +1,3 @@
-/** 1536 → "1.5 KiB". */
-export function formatBytes(bytes: number): string {
-  if (!Number.isFinite(bytes) || bytes < 0) return '—';
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let v = bytes;
-  let u = 0;
-  while (v >= 1024 && u < units.length - 1) {
-    v /= 1024;
-    u += 1;
-  }
-  return u === 0 ? `${v} B` : `${v.toFixed(1)} ${units[u]}`;
-}
-
 /** Splits seconds into days, hours, minutes and seconds. */
 export function splitDuration(totalSeconds: number): { d: number; h: number; m: number; s: number } {
   const t = Math.max(0, Math.floor(totalSeconds));

@@ -63,19 +63,32 @@ describe('prices typed by a user', () => {
 });
 
 describe('moneyFormatter', () => {
-  it('formats in the shop currency and the UI language', () => {
-    expect(moneyFormatter('zh-CN', 'CNY')('19.90')).toBe('¥19.90');
-    expect(moneyFormatter('en', 'USD')('1234.5')).toBe('$1,234.50');
-    expect(moneyFormatter('en', 'CNY')(1990n)).toBe('CN¥19.90');
+  it("shows the shop's currency symbol, grouped for the UI language", () => {
+    expect(moneyFormatter('zh-CN', '¥')('19.90')).toBe('¥19.90');
+    expect(moneyFormatter('en', '$')('1234.5')).toBe('$1,234.50');
+    expect(moneyFormatter('en', '¥')(1990n)).toBe('¥19.90');
+    expect(moneyFormatter('zh-CN', '¥')('1234567.8')).toBe('¥1,234,567.80');
+  });
+
+  it('sets a symbol made of letters apart from the amount', () => {
+    expect(moneyFormatter('zh-CN', 'RMB')('40.10')).toBe('RMB\u00a040.10');
+    expect(moneyFormatter('en', ' RMB ')('0.1')).toBe('RMB\u00a00.10');
+    expect(moneyFormatter('en', 'US$')('5')).toBe('US$5.00');
+  });
+
+  it('puts the minus before the symbol', () => {
+    expect(moneyFormatter('en', '$')('-0.05')).toBe('-$0.05');
+    expect(moneyFormatter('zh-CN', 'RMB')(-1990n)).toBe('-RMB\u00a019.90');
   });
 
   it('does not lose precision on large amounts', () => {
-    expect(moneyFormatter('en', 'USD')('90071992547409.93')).toBe('$90,071,992,547,409.93');
+    expect(moneyFormatter('en', '$')('90071992547409.93')).toBe('$90,071,992,547,409.93');
   });
 
-  it('survives an unknown currency code and unreadable amounts', () => {
-    expect(moneyFormatter('en', 'NOT-A-CODE')('5')).toBe('5.00');
-    expect(moneyFormatter('en', 'USD')('abc')).toBe('abc');
+  it('survives no symbol, an unknown locale and unreadable amounts', () => {
+    expect(moneyFormatter('en', '')('5')).toBe('5.00');
+    expect(moneyFormatter('not a locale!', '¥')('5')).toBe('¥5.00');
+    expect(moneyFormatter('en', '$')('abc')).toBe('abc');
   });
 
   it('gives charts a plain number', () => {

@@ -58,20 +58,26 @@ export function normalizePrice(text: string): string {
 export type MoneyFormatter = (amount: string | bigint) => string;
 
 /**
- * A formatter for the shop's currency in the UI language. Amounts are handed to
- * Intl.NumberFormat as decimal strings, so nothing passes through a float.
+ * A formatter for the shop's money: its currency symbol (settings.currency_symbol, e.g. "¥",
+ * "$" or "RMB") before the amount, always with two decimals, grouped the way the UI language
+ * writes numbers. A symbol ending in a letter gets a no-break space ("RMB 1,234.50").
+ * Amounts are handed to Intl.NumberFormat as decimal strings, so nothing passes through a float.
  */
-export function moneyFormatter(locale: string, currencyCode: string): MoneyFormatter {
+export function moneyFormatter(locale: string, symbol: string): MoneyFormatter {
   let nf: Intl.NumberFormat;
   try {
-    nf = new Intl.NumberFormat(locale, { style: 'currency', currency: currencyCode });
-  } catch {
     nf = new Intl.NumberFormat(locale, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  } catch {
+    nf = new Intl.NumberFormat('en', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
   }
+  const sym = symbol.trim();
+  const prefix = sym && /\p{L}$/u.test(sym) ? `${sym}\u00a0` : sym;
   return (amount) => {
     const cents = typeof amount === 'bigint' ? amount : parseCents(amount);
     if (cents === null) return String(amount);
-    return nf.format(formatCents(cents) as `${number}`);
+    const negative = cents < 0n;
+    const digits = nf.format(formatCents(negative ? -cents : cents) as `${number}`);
+    return `${negative ? '-' : ''}${prefix}${digits}`;
   };
 }
 

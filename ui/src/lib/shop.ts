@@ -14,12 +14,17 @@ export function useSettings() {
   return useQuery({ queryKey: SETTINGS_KEY, queryFn: ({ signal }) => settingsApi.get(signal), staleTime: 300_000 });
 }
 
-/** Formats money in the shop's currency and the UI language (CNY until settings load). */
+/** Formats money with the shop's currency symbol, in the UI language (no symbol until settings load). */
 export function useMoney(): MoneyFormatter {
   const { i18n } = useTranslation();
   const { data } = useSettings();
-  const code = data?.currency_code ?? 'CNY';
-  return useMemo(() => moneyFormatter(i18n.language, code), [i18n.language, code]);
+  const symbol = data?.currency_symbol ?? '';
+  return useMemo(() => moneyFormatter(i18n.language, symbol), [i18n.language, symbol]);
+}
+
+/** The shop's currency symbol (settings.currency_symbol), e.g. for a price field's prefix. */
+export function useCurrencySymbol(): string {
+  return useSettings().data?.currency_symbol ?? '';
 }
 
 /** Formats RFC 3339 times in the shop's time zone. */

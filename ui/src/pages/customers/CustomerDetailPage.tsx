@@ -7,14 +7,17 @@ import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { customersApi } from '../../api/customers';
 import type { CustomerDetail, Order } from '../../api/types';
+import { useUser } from '../../auth/session';
 import { NotFound } from '../../components/Forbidden';
 import { PageHeader } from '../../components/PageHeader';
 import { EmptyState, QueryView } from '../../components/States';
 import { StatusTag } from '../../components/StatusTag';
 import { describeError } from '../../lib/errors';
 import { positiveInt } from '../../lib/listing';
+import { atLeast } from '../../lib/roles';
 import { useDateTime, useMoney } from '../../lib/shop';
 import { CustomerFormModal } from './CustomerFormModal';
+import { LinkLoginModal } from './LinkLoginModal';
 
 export default function CustomerDetailPage() {
   const id = positiveInt(useParams().id ?? null, 0);
@@ -33,6 +36,9 @@ function CustomerView({ customer: c }: { customer: CustomerDetail }) {
   const money = useMoney();
   const dateTime = useDateTime();
   const [editing, setEditing] = useState(false);
+  const [linking, setLinking] = useState(false);
+  // Logins are listed for admins only (GET /api/users), so only they pick one here.
+  const admin = atLeast(useUser().role, 'admin');
   const toggle = useMutation({
     mutationFn: () => (c.is_archived ? customersApi.restore(c.id) : customersApi.archive(c.id)),
     onSuccess: () => void message.success(t('common.saved')),
@@ -98,7 +104,20 @@ function CustomerView({ customer: c }: { customer: CustomerDetail }) {
                 { key: 'phone', label: t('customers.phone'), children: c.phone ?? '—' },
                 { key: 'email', label: t('customers.email'), children: c.email ?? '—' },
                 { key: 'address', label: t('customers.address'), children: c.address ?? '—' },
-                { key: 'login', label: t('customers.login'), children: c.username ?? '—' },
+                {
+                  key: 'login',
+                  label: t('customers.login'),
+                  children: (
+                    <span data-testid="customer-login">
+                      {c.username ?? '—'}
+                      {admin && (
+                        <Button type="link" size="small" onClick={() => setLinking(true)} data-testid="link-login">
+                          {c.user_id ? t('customers.changeLogin') : t('customers.linkLogin')}
+                        </Button>
+                      )}
+                    </span>
+                  ),
+                },
                 ...(c.note ? [{ key: 'note', label: t('common.note'), children: c.note }] : []),
               ]}
             />
@@ -121,6 +140,7 @@ function CustomerView({ customer: c }: { customer: CustomerDetail }) {
         locale={{ emptyText: <EmptyState /> }}
       />
       {editing && <CustomerFormModal customer={c} onClose={() => setEditing(false)} />}
+      {linking && <LinkLoginModal customer={c} onClose={() => setLinking(false)} />}
     </>
   );
 }

@@ -1,6 +1,6 @@
 import { PlusOutlined, UploadOutlined } from '@ant-design/icons';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { App, Button, Checkbox, Flex, Input, Table } from 'antd';
+import { App, Button, Checkbox, Flex, Input, Table, Tag, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -13,6 +13,7 @@ import { ImportModal } from '../../components/ImportModal';
 import { PageHeader } from '../../components/PageHeader';
 import { serverTableProps } from '../../components/serverTable';
 import { EmptyState, ErrorAlert } from '../../components/States';
+import { usePhone } from '../../components/usePhone';
 import { sortOrderFor, useListParams } from '../../lib/listing';
 import { atLeast } from '../../lib/roles';
 import { useDateTime, useMoney } from '../../lib/shop';
@@ -23,6 +24,7 @@ export default function CustomersPage() {
   const { message } = App.useApp();
   const navigate = useNavigate();
   const money = useMoney();
+  const phone = usePhone();
   const dateTime = useDateTime();
   const list = useListParams('name');
   const archived = list.getBool('archived') === true;
@@ -39,23 +41,70 @@ export default function CustomersPage() {
   });
 
   const sortable = (field: string) => ({ sorter: true, sortOrder: sortOrderFor(list.sort, field) });
+  const lifetime = (c: Customer) => (
+    <span className="nowrap" data-testid="customer-lifetime">
+      {money(c.lifetime_total)}
+    </span>
+  );
+  // Phones (xs): name and phone in one column, orders and spending on the right.
   const columns: TableColumnsType<Customer> = [
+    {
+      title: t('customers.name'),
+      key: 'summary',
+      responsive: ['xs'],
+      ...sortable('name'),
+      render: (_v, c) => (
+        <Flex vertical gap={2} align="flex-start">
+          <Link to={`/customers/${c.id}`}>{c.name}</Link>
+          {c.phone && <Typography.Text type="secondary">{c.phone}</Typography.Text>}
+          {c.is_archived && <Tag>{t('customers.archivedTag')}</Tag>}
+        </Flex>
+      ),
+    },
+    {
+      title: t('customers.lifetimeTotal'),
+      key: 'spending',
+      align: 'right',
+      responsive: ['xs'],
+      render: (_v, c) => (
+        <Flex vertical gap={2} align="flex-end">
+          {lifetime(c)}
+          <Typography.Text type="secondary" className="nowrap" data-testid="customer-orders">
+            {t('customers.ordersN', { n: c.order_count })}
+          </Typography.Text>
+        </Flex>
+      ),
+    },
     {
       title: t('customers.name'),
       dataIndex: 'name',
       key: 'name',
+      responsive: ['sm'],
       ...sortable('name'),
       render: (_v, c) => <Link to={`/customers/${c.id}`}>{c.name}</Link>,
     },
-    { title: t('customers.phone'), dataIndex: 'phone', key: 'phone', render: (_v, c) => c.phone ?? '' },
+    {
+      title: t('customers.phone'),
+      dataIndex: 'phone',
+      key: 'phone',
+      responsive: ['sm'],
+      render: (_v, c) => c.phone ?? '',
+    },
     { title: t('customers.email'), dataIndex: 'email', key: 'email', responsive: ['md'], render: (_v, c) => c.email ?? '' },
-    { title: t('customers.orderCount'), dataIndex: 'order_count', key: 'orders', align: 'right' },
+    {
+      title: t('customers.orderCount'),
+      dataIndex: 'order_count',
+      key: 'orders',
+      align: 'right',
+      responsive: ['sm'],
+    },
     {
       title: t('customers.lifetimeTotal'),
       dataIndex: 'lifetime_total',
       key: 'lifetime',
       align: 'right',
-      render: (_v, c) => money(c.lifetime_total),
+      responsive: ['sm'],
+      render: (_v, c) => lifetime(c),
     },
     {
       title: t('customers.lastOrder'),
@@ -112,8 +161,9 @@ export default function CustomersPage() {
         columns={columns}
         dataSource={query.data?.items}
         loading={query.isFetching}
-        scroll={{ x: 'max-content' }}
+        scroll={phone ? undefined : { x: 'max-content' }}
         locale={{ emptyText: <EmptyState /> }}
+        data-testid="customers-table"
         {...serverTableProps(list, query.data?.total, t)}
       />
       {importing && <ImportModal kind="customers" onClose={() => setImporting(false)} />}

@@ -1,6 +1,6 @@
 import { CheckCircleFilled, MinusCircleOutlined } from '@ant-design/icons';
 import { useQuery } from '@tanstack/react-query';
-import { Card, Col, Row, Statistic, Table, Typography } from 'antd';
+import { Card, Col, Flex, Row, Statistic, Table, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
@@ -10,6 +10,7 @@ import { useUser } from '../../auth/session';
 import { OrdersByStatusChart, SalesChart } from '../../components/charts';
 import { PageHeader } from '../../components/PageHeader';
 import { EmptyState, QueryView } from '../../components/States';
+import { usePhone } from '../../components/usePhone';
 import { StatusTag } from '../../components/StatusTag';
 import { atLeast } from '../../lib/roles';
 import { useDateTime, useMoney } from '../../lib/shop';
@@ -141,20 +142,80 @@ export default function DashboardPage() {
   const { t } = useTranslation();
   const money = useMoney();
   const dateTime = useDateTime();
+  const phone = usePhone();
   const stats = useQuery({ queryKey: STATS_KEY, queryFn: ({ signal }) => reportsApi.stats(signal) });
   const sales = useQuery({ queryKey: ['sales', 'dashboard'], queryFn: ({ signal }) => reportsApi.sales({ group: 'day' }, signal) });
 
+  // Phones (xs): each order in one column with its status and total on the right.
   const orderColumns: TableColumnsType<Order> = [
-    { title: t('orders.number'), key: 'n', render: (_v, o) => <Link to={`/orders/${o.id}`}>{o.order_number}</Link> },
-    { title: t('orders.customer'), key: 'c', render: (_v, o) => o.customer_name ?? t('orders.walkIn') },
-    { title: t('common.status'), key: 's', render: (_v, o) => <StatusTag status={o.status} /> },
-    { title: t('orders.total'), key: 't', align: 'right', render: (_v, o) => money(o.total_amount) },
+    {
+      title: t('orders.order'),
+      key: 'summary',
+      responsive: ['xs'],
+      render: (_v, o) => (
+        <Flex vertical gap={2} align="flex-start">
+          <Link to={`/orders/${o.id}`}>{o.order_number}</Link>
+          <Typography.Text type="secondary">{o.customer_name ?? t('orders.walkIn')}</Typography.Text>
+        </Flex>
+      ),
+    },
+    {
+      title: t('orders.total'),
+      key: 'status-total',
+      align: 'right',
+      responsive: ['xs'],
+      render: (_v, o) => (
+        <Flex vertical gap={4} align="flex-end">
+          <StatusTag status={o.status} />
+          <span className="nowrap" data-testid="recent-total">
+            {money(o.total_amount)}
+          </span>
+        </Flex>
+      ),
+    },
+    {
+      title: t('orders.number'),
+      key: 'n',
+      responsive: ['sm'],
+      render: (_v, o) => <Link to={`/orders/${o.id}`}>{o.order_number}</Link>,
+    },
+    { title: t('orders.customer'), key: 'c', responsive: ['sm'], render: (_v, o) => o.customer_name ?? t('orders.walkIn') },
+    { title: t('common.status'), key: 's', responsive: ['sm'], render: (_v, o) => <StatusTag status={o.status} /> },
+    {
+      title: t('orders.total'),
+      key: 't',
+      align: 'right',
+      responsive: ['sm'],
+      render: (_v, o) => (
+        <span className="nowrap" data-testid="recent-total">
+          {money(o.total_amount)}
+        </span>
+      ),
+    },
     { title: t('common.createdAt'), key: 'at', responsive: ['md'], render: (_v, o) => dateTime(o.created_at) },
   ];
   const lowColumns: TableColumnsType<Product> = [
-    { title: t('products.name'), key: 'n', render: (_v, p) => <Link to={`/products/${p.id}`}>{p.name}</Link> },
-    { title: t('products.sku'), dataIndex: 'sku', key: 's' },
-    { title: t('products.stock'), dataIndex: 'stock_quantity', key: 'q', align: 'right' },
+    {
+      title: t('products.name'),
+      key: 'n',
+      render: (_v, p) => (
+        <Flex vertical gap={0} align="flex-start">
+          <Link to={`/products/${p.id}`}>{p.name}</Link>
+          <Typography.Text type="secondary">{p.sku}</Typography.Text>
+        </Flex>
+      ),
+    },
+    {
+      title: t('products.stock'),
+      dataIndex: 'stock_quantity',
+      key: 'q',
+      align: 'right',
+      render: (_v, p) => (
+        <span className="stock-low" data-testid="low-stock-qty">
+          {p.stock_quantity}
+        </span>
+      ),
+    },
   ];
 
   return (
@@ -202,8 +263,9 @@ export default function DashboardPage() {
                       columns={orderColumns}
                       dataSource={s.recent_orders}
                       pagination={false}
-                      scroll={{ x: 'max-content' }}
+                      scroll={phone ? undefined : { x: 'max-content' }}
                       locale={{ emptyText: <EmptyState /> }}
+                      data-testid="recent-orders"
                     />
                   </Card>
                 </Col>

@@ -5,13 +5,19 @@ import { useTranslation } from 'react-i18next';
 import { customersApi } from '../../api/customers';
 import { useDebounced } from '../../lib/useDebounced';
 
-/** Pick a customer by name, phone or email; empty means a walk-in sale. */
+/** Pick a customer by name, phone or email; empty means a walk-in sale (or, elsewhere, none). */
 export function CustomerPicker({
   value,
   onChange,
+  placeholder,
+  label,
+  testId = 'customer-picker',
 }: {
   value: { id: number; name: string } | null;
   onChange: (c: { id: number; name: string } | null) => void;
+  placeholder?: string;
+  label?: string;
+  testId?: string;
 }) {
   const { t } = useTranslation();
   const [search, setSearch] = useState('');
@@ -34,7 +40,7 @@ export function CustomerPicker({
       showSearch={{ filterOption: false, onSearch: setSearch, searchValue: search }}
       allowClear
       value={value?.id ?? null}
-      placeholder={t('orders.walkInPlaceholder')}
+      placeholder={placeholder ?? t('orders.walkInPlaceholder')}
       notFoundContent={query.isFetching ? t('common.loading') : t('common.noMatches')}
       loading={query.isFetching}
       onChange={(id, option) => {
@@ -44,8 +50,8 @@ export function CustomerPicker({
       }}
       options={options}
       style={{ width: '100%' }}
-      aria-label={t('orders.customer')}
-      data-testid="customer-picker"
+      aria-label={label ?? t('orders.customer')}
+      data-testid={testId}
     />
   );
 }

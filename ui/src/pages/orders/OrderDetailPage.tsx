@@ -1,5 +1,5 @@
 import { ArrowLeftOutlined, PrinterOutlined } from '@ant-design/icons';
-import { useMutation, useQuery } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { App, Button, Card, Descriptions, Table, Tag, Timeline, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { useState } from 'react';
@@ -7,16 +7,16 @@ import { flushSync } from 'react-dom';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { ordersApi } from '../../api/orders';
-import type { OrderDetail, OrderItem, OrderStatus } from '../../api/types';
+import type { OrderItem, OrderStatus, OrderView as Order } from '../../api/types';
 import { useUser } from '../../auth/session';
 import { NotFound } from '../../components/Forbidden';
 import { PageHeader } from '../../components/PageHeader';
 import { ErrorAlert, QueryView } from '../../components/States';
 import { StatusTag } from '../../components/StatusTag';
+import { usePhone } from '../../components/usePhone';
 import { positiveInt } from '../../lib/listing';
 import { atLeast } from '../../lib/roles';
 import { useDateTime, useMoney } from '../../lib/shop';
-import { allowedTransitions, canEditOrder } from '../../lib/transitions';
 import { PackingSlip } from './PackingSlip';
 import type { SlipKind } from './PackingSlip';
 
@@ -27,18 +27,24 @@ export default function OrderDetailPage() {
   return <QueryView query={query}>{(order) => <OrderView order={order} />}</QueryView>;
 }
 
-function OrderView({ order }: { order: OrderDetail }) {
+function OrderView({ order }: { order: Order }) {
   const { t } = useTranslation();
   const user = useUser();
   const staff = atLeast(user.role, 'staff');
   const { modal, message } = App.useApp();
   const money = useMoney();
   const dateTime = useDateTime();
+  const phone = usePhone();
   const [slip, setSlip] = useState<SlipKind>('packing');
 
+  const client = useQueryClient();
   const move = useMutation({
     mutationFn: (to: OrderStatus) => ordersApi.setStatus(order.id, to),
-    onSuccess: (o) => void message.success(t('orders.movedTo', { status: t(`orderStatus.${o.status}`) })),
+    onSuccess: (o) => {
+      // The answer carries the new status and what may be done from there.
+      client.setQueryData(['order', order.id], o);
+      void message.success(t('orders.movedTo', { status: t(`orderStatus.${o.status}`) }));
+    },
   });
 
   const onTransition = (to: OrderStatus) => {
@@ -61,25 +67,45 @@ function OrderView({ order }: { order: OrderDetail }) {
     window.print();
   };
 
-  const items: TableColumnsType<OrderItem> = [
-    { title: t('products.sku'), dataIndex: 'sku', key: 'sku' },
-    {
-      title: t('products.name'),
-      dataIndex: 'product_name',
-      key: 'name',
-      render: (_v, i) => (staff ? <Link to={`/products/${i.product_id}`}>{i.product_name}</Link> : i.product_name),
-    },
-    { title: t('orders.quantity'), dataIndex: 'quantity', key: 'qty', align: 'right' },
-    { title: t('orders.unitPrice'), dataIndex: 'unit_price', key: 'price', align: 'right', render: (_v, i) => money(i.unit_price) },
-    { title: t('orders.lineTotal'), dataIndex: 'line_total', key: 'total', align: 'right', render: (_v, i) => money(i.line_total) },
-  ];
+  const productName = (i: OrderItem) =>
+    staff ? <Link to={`/products/${i.product_id}`}>{i.product_name}</Link> : i.product_name;
+  const lineTotal = (i: OrderItem) => (
+    <span className="nowrap" data-testid="detail-line-total">
+      {money(i.line_total)}
+    </span>
+  );
+  // A phone: the product with "price × quantity" under it, and the line's total beside it.
+  const items: TableColumnsType<OrderItem> = phone
+    ? [
+        {
+          title: t('orders.products'),
+          key: 'line',
+          render: (_v, i) => (
+            <>
+              <div>{productName(i)}</div>
+              <Typography.Text type="secondary">
+                {i.sku} · {money(i.unit_price)} × {i.quantity}
+              </Typography.Text>
+            </>
+          ),
+        },
+        { title: t('orders.lineTotal'), key: 'total', align: 'right', render: (_v, i) => lineTotal(i) },
+      ]
+    : [
+        { title: t('products.sku'), dataIndex: 'sku', key: 'sku' },
+        { title: t('products.name'), dataIndex: 'product_name', key: 'name', render: (_v, i) => productName(i) },
+        { title: t('orders.quantity'), dataIndex: 'quantity', key: 'qty', align: 'right' },
+        { title: t('orders.unitPrice'), dataIndex: 'unit_price', key: 'price', align: 'right', render: (_v, i) => money(i.unit_price) },
+        { title: t('orders.lineTotal'), dataIndex: 'line_total', key: 'total', align: 'right', render: (_v, i) => lineTotal(i) },
+      ];
 
   const back = (
     <Link to="/orders" aria-label={t('common.back')}>
       <Button type="text" icon={<ArrowLeftOutlined />} />
     </Link>
   );
-  const transitions = allowedTransitions(order.status, user.role);
+  // The buttons are the server's answer for this viewer: exactly the moves it will accept.
+  const { transitions, editable } = order.actions;
 
   return (
     <>
@@ -104,7 +130,7 @@ function OrderView({ order }: { order: OrderDetail }) {
                 {t(`orders.action.${to}`)}
               </Button>
             ))}
-            {canEditOrder(order.status, user.role) && (
+            {editable && (
               <Link to={`/orders/${order.id}/edit`}>
                 <Button>{t('common.edit')}</Button>
               </Link>
@@ -153,15 +179,18 @@ function OrderView({ order }: { order: OrderDetail }) {
           columns={items}
           dataSource={order.items}
           pagination={false}
-          scroll={{ x: 'max-content' }}
+          scroll={phone ? undefined : { x: 'max-content' }}
           className="section"
+          data-testid="detail-lines"
           summary={() => (
             <Table.Summary.Row>
-              <Table.Summary.Cell index={0} colSpan={4} align="right">
+              <Table.Summary.Cell index={0} colSpan={items.length - 1} align="right">
                 <strong>{t('orders.total')}</strong>
               </Table.Summary.Cell>
               <Table.Summary.Cell index={1} align="right">
-                <strong>{money(order.total_amount)}</strong>
+                <strong className="nowrap" data-testid="detail-lines-total">
+                  {money(order.total_amount)}
+                </strong>
               </Table.Summary.Cell>
             </Table.Summary.Row>
           )}

@@ -10,6 +10,7 @@ import { ordersApi } from '../../api/orders';
 import type { OrderDetail } from '../../api/types';
 import { useUser } from '../../auth/session';
 import { PageHeader } from '../../components/PageHeader';
+import { usePhone } from '../../components/usePhone';
 import { describeError, fieldErrorText } from '../../lib/errors';
 import {
   MAX_QUANTITY,
@@ -44,6 +45,7 @@ export function OrderForm({
   const user = useUser();
   const staff = atLeast(user.role, 'staff');
   const money = useMoney();
+  const phone = usePhone();
   const navigate = useNavigate();
   const [lines, setLines] = useState<DraftLine[]>(initialLines);
   const [customer, setCustomer] = useState<{ id: number; name: string } | null>(
@@ -76,71 +78,109 @@ export function OrderForm({
     if (save.isError) save.reset();
   };
 
-  const columns: TableColumnsType<DraftLine> = [
-    {
-      title: t('products.name'),
-      key: 'name',
-      render: (_v, l) => (
-        <>
-          <div>{l.name}</div>
-          {l.sku && <Typography.Text type="secondary">{l.sku}</Typography.Text>}
-        </>
-      ),
-    },
-    {
-      title: t('orders.unitPrice'),
-      key: 'price',
-      align: 'right',
-      responsive: ['sm'],
-      render: (_v, l) => money(l.unitPrice),
-    },
-    {
-      title: t('orders.quantity'),
-      key: 'qty',
-      render: (_v, l) => (
-        <Flex vertical gap={2}>
-          <InputNumber
-            min={1}
-            max={MAX_QUANTITY}
-            precision={0}
-            value={l.quantity}
-            status={problemLine === l.productId || overStock(l) ? 'error' : undefined}
-            onChange={(v) => update(setQuantity(lines, l.productId, v ?? 1))}
-            aria-label={t('orders.quantityOf', { name: l.name })}
-            style={{ width: 96 }}
-          />
-          {overStock(l) && (
-            <Typography.Text type="danger" className="hint">
-              {t('orders.onlyInStock', { n: l.available ?? 0 })}
-            </Typography.Text>
-          )}
-          {problemLine === l.productId && err instanceof ApiError && err.field && (
-            <Typography.Text type="danger" className="hint">
-              {fieldErrorText(err, t)}
-            </Typography.Text>
-          )}
-        </Flex>
-      ),
-    },
-    {
-      title: t('orders.lineTotal'),
-      key: 'total',
-      align: 'right',
-      render: (_v, l) => <span data-testid="line-total">{money(draftLineCents(l))}</span>,
-    },
-    {
-      key: 'remove',
-      render: (_v, l) => (
-        <Button
-          type="text"
-          danger
-          icon={<DeleteOutlined />}
-          aria-label={t('common.remove')}
-          onClick={() => update(removeLine(lines, l.productId))}
-        />
-      ),
-    },
-  ];
+  const quantityInput = (l: DraftLine) => (
+    <InputNumber
+      min={1}
+      max={MAX_QUANTITY}
+      precision={0}
+      value={l.quantity}
+      status={problemLine === l.productId || overStock(l) ? 'error' : undefined}
+      onChange={(v) => update(setQuantity(lines, l.productId, v ?? 1))}
+      aria-label={t('orders.quantityOf', { name: l.name })}
+      style={{ width: phone ? 80 : 96 }}
+    />
+  );
+  const lineHints = (l: DraftLine) => (
+    <>
+      {overStock(l) && (
+        <Typography.Text type="danger" className="hint">
+          {t('orders.onlyInStock', { n: l.available ?? 0 })}
+        </Typography.Text>
+      )}
+      {problemLine === l.productId && err instanceof ApiError && err.field && (
+        <Typography.Text type="danger" className="hint">
+          {fieldErrorText(err, t)}
+        </Typography.Text>
+      )}
+    </>
+  );
+  const lineTotal = (l: DraftLine) => (
+    <span className="nowrap" data-testid="line-total">
+      {money(draftLineCents(l))}
+    </span>
+  );
+  const removeButton = (l: DraftLine) => (
+    <Button
+      type="text"
+      danger
+      icon={<DeleteOutlined />}
+      aria-label={t('orders.removeLine', { name: l.name })}
+      onClick={() => update(removeLine(lines, l.productId))}
+      data-testid="line-remove"
+    />
+  );
+
+  const columns: TableColumnsType<DraftLine> = phone
+    ? [
+        // A phone: the product, its price and the quantity on the left; the line's total and
+        // its remove button on the right, always in view.
+        {
+          title: t('orders.products'),
+          key: 'line',
+          render: (_v, l) => (
+            <Flex vertical gap={4}>
+              <div>{l.name}</div>
+              {l.sku && <Typography.Text type="secondary">{l.sku}</Typography.Text>}
+              <Flex gap={6} align="center" wrap>
+                <span className="nowrap">{money(l.unitPrice)} ×</span>
+                {quantityInput(l)}
+              </Flex>
+              {lineHints(l)}
+            </Flex>
+          ),
+        },
+        {
+          title: t('orders.lineTotal'),
+          key: 'total',
+          align: 'right',
+          render: (_v, l) => (
+            <Flex vertical align="flex-end" gap={4}>
+              {lineTotal(l)}
+              {removeButton(l)}
+            </Flex>
+          ),
+        },
+      ]
+    : [
+        {
+          title: t('products.name'),
+          key: 'name',
+          render: (_v, l) => (
+            <>
+              <div>{l.name}</div>
+              {l.sku && <Typography.Text type="secondary">{l.sku}</Typography.Text>}
+            </>
+          ),
+        },
+        {
+          title: t('orders.unitPrice'),
+          key: 'price',
+          align: 'right',
+          render: (_v, l) => money(l.unitPrice),
+        },
+        {
+          title: t('orders.quantity'),
+          key: 'qty',
+          render: (_v, l) => (
+            <Flex vertical gap={2}>
+              {quantityInput(l)}
+              {lineHints(l)}
+            </Flex>
+          ),
+        },
+        { title: t('orders.lineTotal'), key: 'total', align: 'right', render: (_v, l) => lineTotal(l) },
+        { key: 'remove', title: <span className="visually-hidden">{t('common.actions')}</span>, render: (_v, l) => removeButton(l) },
+      ];
 
   const back = (
     <Link to={order ? `/orders/${order.id}` : '/orders'} aria-label={t('common.back')}>
@@ -164,9 +204,9 @@ export function OrderForm({
       <Card className="section">
         <Form layout="vertical">
           {staff && (
-            <Form.Item label={t('orders.customer')}>
+            <Form.Item label={t('orders.customer')} htmlFor="order-customer">
               {order ? (
-                <Input value={customer?.name ?? t('orders.walkIn')} disabled />
+                <Input id="order-customer" value={customer?.name ?? t('orders.walkIn')} disabled />
               ) : (
                 <CustomerPicker value={customer} onChange={setCustomer} />
               )}
@@ -182,7 +222,7 @@ export function OrderForm({
           columns={columns}
           dataSource={lines}
           pagination={false}
-          scroll={{ x: 'max-content' }}
+          scroll={phone ? undefined : { x: 'max-content' }}
           locale={{ emptyText: t('orders.noLines') }}
           data-testid="order-lines"
         />
@@ -192,8 +232,14 @@ export function OrderForm({
           </Typography.Text>
         </Flex>
         <Form layout="vertical">
-          <Form.Item label={t('common.note')}>
-            <Input.TextArea rows={2} maxLength={1000} value={note} onChange={(e) => setNote(e.target.value)} />
+          <Form.Item label={t('common.note')} htmlFor="order-note">
+            <Input.TextArea
+              id="order-note"
+              rows={2}
+              maxLength={1000}
+              value={note}
+              onChange={(e) => setNote(e.target.value)}
+            />
           </Form.Item>
         </Form>
         <Flex gap={8} wrap>

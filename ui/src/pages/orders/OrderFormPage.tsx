@@ -52,7 +52,7 @@ function EditOrder({ id }: { id: number }) {
   return (
     <QueryView query={query}>
       {(order) =>
-        order.status === 'pending' ? (
+        order.actions.editable ? (
           <OrderForm order={order} initialLines={linesFromOrder(order.items)} />
         ) : (
           <Alert type="warning" showIcon title={t('errors.order_not_editable')} />

@@ -1,6 +1,6 @@
 import { PlusOutlined } from '@ant-design/icons';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { Button, DatePicker, Flex, Input, Select, Table, Tag } from 'antd';
+import { Button, DatePicker, Flex, Input, Select, Table, Tag, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import dayjs from 'dayjs';
 import { useTranslation } from 'react-i18next';
@@ -13,6 +13,7 @@ import { OrdersExportButton } from '../../components/Downloads';
 import { PageHeader } from '../../components/PageHeader';
 import { serverTableProps } from '../../components/serverTable';
 import { EmptyState, ErrorAlert } from '../../components/States';
+import { usePhone } from '../../components/usePhone';
 import { StatusTag } from '../../components/StatusTag';
 import { isIsoDate } from '../../lib/dates';
 import { sortOrderFor, useListParams } from '../../lib/listing';
@@ -28,6 +29,7 @@ export default function OrdersPage() {
   const user = useUser();
   const staff = atLeast(user.role, 'staff');
   const money = useMoney();
+  const phone = usePhone();
   const dateTime = useDateTime();
   const list = useListParams('-created_at');
   const statusParam = list.get('status');
@@ -55,11 +57,48 @@ export default function OrdersPage() {
   });
 
   const sortable = (field: string) => ({ sorter: true, sortOrder: sortOrderFor(list.sort, field) });
+  const customer = (o: Order) => o.customer_name ?? <Tag>{t('orders.walkIn')}</Tag>;
+  const total = (o: Order) => (
+    <span className="nowrap" data-testid="order-row-total">
+      {money(o.total_amount)}
+    </span>
+  );
+  // Phones (xs): the order in one column, its status and total on the right; wider screens
+  // get every column.
   const columns: TableColumnsType<Order> = [
+    {
+      title: t('orders.order'),
+      key: 'summary',
+      responsive: ['xs'],
+      ...sortable('created_at'),
+      render: (_v, o) => (
+        <Flex vertical gap={2} align="flex-start">
+          <Link to={`/orders/${o.id}`}>{o.order_number}</Link>
+          <span>{customer(o)}</span>
+          <Typography.Text type="secondary" className="hint">
+            {dateTime(o.created_at)}
+          </Typography.Text>
+        </Flex>
+      ),
+    },
+    {
+      title: t('orders.total'),
+      key: 'status-total',
+      align: 'right',
+      responsive: ['xs'],
+      ...sortable('total_amount'),
+      render: (_v, o) => (
+        <Flex vertical gap={4} align="flex-end">
+          <StatusTag status={o.status} />
+          {total(o)}
+        </Flex>
+      ),
+    },
     {
       title: t('orders.number'),
       dataIndex: 'order_number',
       key: 'order_number',
+      responsive: ['sm'],
       ...sortable('order_number'),
       render: (_v, o) => <Link to={`/orders/${o.id}`}>{o.order_number}</Link>,
     },
@@ -67,21 +106,31 @@ export default function OrdersPage() {
       title: t('orders.customer'),
       dataIndex: 'customer_name',
       key: 'customer',
-      render: (_v, o) => o.customer_name ?? <Tag>{t('orders.walkIn')}</Tag>,
+      responsive: ['sm'],
+      render: (_v, o) => customer(o),
     },
-    { title: t('common.status'), dataIndex: 'status', key: 'status', ...sortable('status'), render: (_v, o) => <StatusTag status={o.status} /> },
+    {
+      title: t('common.status'),
+      dataIndex: 'status',
+      key: 'status',
+      responsive: ['sm'],
+      ...sortable('status'),
+      render: (_v, o) => <StatusTag status={o.status} />,
+    },
     {
       title: t('orders.total'),
       dataIndex: 'total_amount',
       key: 'total_amount',
       align: 'right',
+      responsive: ['sm'],
       ...sortable('total_amount'),
-      render: (_v, o) => money(o.total_amount),
+      render: (_v, o) => total(o),
     },
     {
       title: t('common.createdAt'),
       dataIndex: 'created_at',
       key: 'created_at',
+      responsive: ['sm'],
       ...sortable('created_at'),
       render: (_v, o) => dateTime(o.created_at),
     },
@@ -153,8 +202,9 @@ export default function OrdersPage() {
         columns={columns}
         dataSource={query.data?.items}
         loading={query.isFetching}
-        scroll={{ x: 'max-content' }}
+        scroll={phone ? undefined : { x: 'max-content' }}
         locale={{ emptyText: <EmptyState /> }}
+        data-testid="orders-table"
         {...serverTableProps(list, query.data?.total, t)}
       />
     </>

@@ -1,4 +1,5 @@
 import { useTranslation } from 'react-i18next';
+import { logoUrl } from '../../api/admin';
 import type { OrderDetail } from '../../api/types';
 import { useDateTime, useMoney, useSettings } from '../../lib/shop';
 
@@ -11,11 +12,24 @@ export function PackingSlip({ order, kind }: { order: OrderDetail; kind: SlipKin
   const dateTime = useDateTime();
   const settings = useSettings();
   const invoice = kind === 'invoice';
+  const shop = settings.data;
+  const logo = logoUrl(shop);
+  const contact = [shop?.business_address, shop?.business_phone].filter(Boolean).join('\n');
 
   return (
     <section className="print-only slip" aria-hidden="true">
       <header>
-        <h1>{settings.data?.business_name ?? t('app.title')}</h1>
+        <div className="slip-shop">
+          {logo && <img src={logo} alt="" className="slip-logo" data-testid="slip-logo" />}
+          <div>
+            <h1>{shop?.business_name ?? t('app.title')}</h1>
+            {contact && (
+              <p className="slip-contact" data-testid="slip-contact">
+                {contact}
+              </p>
+            )}
+          </div>
+        </div>
         <h2>{invoice ? t('print.invoiceTitle') : t('print.packingSlipTitle')}</h2>
       </header>
       <dl>
@@ -59,7 +73,7 @@ export function PackingSlip({ order, kind }: { order: OrderDetail; kind: SlipKin
           <tfoot>
             <tr>
               <td colSpan={4} className="num">
-                {t('orders.total')} ({settings.data?.currency_code ?? 'CNY'})
+                {t('orders.total')}
               </td>
               <td className="num">{money(order.total_amount)}</td>
             </tr>

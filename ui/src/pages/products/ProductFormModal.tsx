@@ -6,6 +6,7 @@ import type { NewProduct, Product } from '../../api/types';
 import { ErrorAlert } from '../../components/States';
 import { useFormErrors } from '../../components/useFormErrors';
 import { isValidPrice, normalizePrice } from '../../lib/money';
+import { useCurrencySymbol } from '../../lib/shop';
 
 interface Values {
   sku: string;
@@ -31,6 +32,7 @@ export function ProductFormModal({
   onSaved?: (p: Product) => void;
 }) {
   const { t } = useTranslation();
+  const currency = useCurrencySymbol();
   const [form] = Form.useForm<Values>();
   const errors = useFormErrors(form, FIELDS);
 
@@ -112,7 +114,7 @@ export function ProductFormModal({
             },
           ]}
         >
-          <Input inputMode="decimal" placeholder="19.90" />
+          <Input inputMode="decimal" placeholder="19.90" prefix={currency || undefined} />
         </Form.Item>
         {!product && (
           <Form.Item

@@ -1,6 +1,6 @@
 import { PlusOutlined, UploadOutlined } from '@ant-design/icons';
 import { keepPreviousData, useMutation, useQuery } from '@tanstack/react-query';
-import { App, Button, Checkbox, Flex, Input, Select, Space, Table } from 'antd';
+import { App, Button, Checkbox, Flex, Input, Select, Space, Table, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -14,6 +14,7 @@ import { ImportModal } from '../../components/ImportModal';
 import { PageHeader } from '../../components/PageHeader';
 import { serverTableProps } from '../../components/serverTable';
 import { EmptyState, ErrorAlert } from '../../components/States';
+import { usePhone } from '../../components/usePhone';
 import { describeError } from '../../lib/errors';
 import { sortOrderFor, useListParams } from '../../lib/listing';
 import { atLeast } from '../../lib/roles';
@@ -29,6 +30,7 @@ export default function ProductsPage() {
   const { t } = useTranslation();
   const { message } = App.useApp();
   const money = useMoney();
+  const phone = usePhone();
   const dateTime = useDateTime();
   const list = useListParams('name');
   const statusParam = list.get('status');
@@ -53,12 +55,40 @@ export default function ProductsPage() {
   });
 
   const sortable = (field: string) => ({ sorter: true, sortOrder: sortOrderFor(list.sort, field) });
+  const actions = (p: Product) => (
+    <Space size={0} wrap>
+      <Button type="link" size="small" onClick={() => setEditing(p)}>
+        {t('common.edit')}
+      </Button>
+      <Button type="link" size="small" onClick={() => toggle.mutate(p)} loading={toggle.isPending && toggle.variables?.id === p.id}>
+        {p.status === 'active' ? t('products.archive') : t('products.restore')}
+      </Button>
+    </Space>
+  );
+  // Phones (xs) get one summary column and the stock beside it; wider screens every column.
   const columns: TableColumnsType<Product> = [
-    { title: t('products.sku'), dataIndex: 'sku', key: 'sku', ...sortable('sku') },
+    {
+      title: t('products.name'),
+      key: 'summary',
+      responsive: ['xs'],
+      ...sortable('name'),
+      render: (_v, p) => (
+        <Flex vertical gap={2} align="flex-start">
+          <Link to={`/products/${p.id}`}>{p.name}</Link>
+          <Typography.Text type="secondary">
+            {p.sku} · {money(p.price)}
+          </Typography.Text>
+          {p.status !== 'active' && <ProductStatusTag status={p.status} />}
+          {actions(p)}
+        </Flex>
+      ),
+    },
+    { title: t('products.sku'), dataIndex: 'sku', key: 'sku', responsive: ['sm'], ...sortable('sku') },
     {
       title: t('products.name'),
       dataIndex: 'name',
       key: 'name',
+      responsive: ['sm'],
       ...sortable('name'),
       render: (_v, p) => <Link to={`/products/${p.id}`}>{p.name}</Link>,
     },
@@ -67,6 +97,7 @@ export default function ProductsPage() {
       dataIndex: 'price',
       key: 'price',
       align: 'right',
+      responsive: ['sm'],
       ...sortable('price'),
       render: (_v, p) => money(p.price),
     },
@@ -82,6 +113,7 @@ export default function ProductsPage() {
       title: t('common.status'),
       dataIndex: 'status',
       key: 'status',
+      responsive: ['sm'],
       render: (_v, p) => <ProductStatusTag status={p.status} />,
     },
     {
@@ -92,20 +124,7 @@ export default function ProductsPage() {
       ...sortable('updated_at'),
       render: (_v, p) => dateTime(p.updated_at),
     },
-    {
-      title: t('common.actions'),
-      key: 'actions',
-      render: (_v, p) => (
-        <Space size={0} wrap>
-          <Button type="link" size="small" onClick={() => setEditing(p)}>
-            {t('common.edit')}
-          </Button>
-          <Button type="link" size="small" onClick={() => toggle.mutate(p)} loading={toggle.isPending && toggle.variables?.id === p.id}>
-            {p.status === 'active' ? t('products.archive') : t('products.restore')}
-          </Button>
-        </Space>
-      ),
-    },
+    { title: t('common.actions'), key: 'actions', responsive: ['sm'], render: (_v, p) => actions(p) },
   ];
 
   return (
@@ -156,8 +175,9 @@ export default function ProductsPage() {
         columns={columns}
         dataSource={query.data?.items}
         loading={query.isFetching}
-        scroll={{ x: 'max-content' }}
+        scroll={phone ? undefined : { x: 'max-content' }}
         locale={{ emptyText: <EmptyState /> }}
+        data-testid="products-table"
         {...serverTableProps(list, query.data?.total, t)}
       />
       {importing && <ImportModal kind="products" onClose={() => setImporting(false)} />}

@@ -1,13 +1,17 @@
-import { useMutation } from '@tanstack/react-query';
-import { App, Button, Card, Form, Input, InputNumber, Select } from 'antd';
-import { useMemo } from 'react';
+import { DeleteOutlined, UploadOutlined } from '@ant-design/icons';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { Alert, App, Button, Card, Flex, Form, Input, InputNumber, Popconfirm, Select, Switch, Typography, Upload } from 'antd';
+import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { settingsApi } from '../../api/admin';
+import { LOGO_MAX_BYTES, logoUrl, settingsApi } from '../../api/admin';
 import type { Settings } from '../../api/types';
 import { PageHeader } from '../../components/PageHeader';
 import { ErrorAlert, QueryView } from '../../components/States';
 import { useFormErrors } from '../../components/useFormErrors';
-import { useSettings } from '../../lib/shop';
+import { LOGO_ACCEPT, checkLogoFile, describeLogoError } from '../../lib/logo';
+import { settingsPatch } from '../../lib/settings';
+import type { SettingsValues } from '../../lib/settings';
+import { SETTINGS_KEY, useSettings } from '../../lib/shop';
 
 const FIELDS = [
   'business_name',
@@ -16,6 +20,9 @@ const FIELDS = [
   'time_zone',
   'order_number_prefix',
   'default_low_stock_threshold',
+  'business_address',
+  'business_phone',
+  'show_stock_to_customers',
 ] as const;
 
 function timeZones(current: string): string[] {
@@ -34,7 +41,14 @@ export default function SettingsPage() {
   return (
     <>
       <PageHeader title={t('nav.settings')} />
-      <QueryView query={query}>{(s) => <SettingsForm settings={s} />}</QueryView>
+      <QueryView query={query}>
+        {(s) => (
+          <>
+            <SettingsForm settings={s} />
+            <LogoCard settings={s} />
+          </>
+        )}
+      </QueryView>
     </>
   );
 }
@@ -42,11 +56,11 @@ export default function SettingsPage() {
 function SettingsForm({ settings }: { settings: Settings }) {
   const { t } = useTranslation();
   const { message } = App.useApp();
-  const [form] = Form.useForm<Settings>();
+  const [form] = Form.useForm<SettingsValues>();
   const errors = useFormErrors(form, FIELDS);
   const zones = useMemo(() => timeZones(settings.time_zone), [settings.time_zone]);
   const save = useMutation({
-    mutationFn: (v: Settings) => settingsApi.update({ ...v, currency_code: v.currency_code.trim().toUpperCase() }),
+    mutationFn: (v: SettingsValues) => settingsApi.update(settingsPatch(v)),
     onSuccess: (s) => {
       form.setFieldsValue(s);
       void message.success(t('common.saved'));
@@ -56,9 +70,9 @@ function SettingsForm({ settings }: { settings: Settings }) {
   const required = { required: true, whitespace: true, message: t('validation.required') };
 
   return (
-    <Card style={{ maxWidth: 640 }}>
+    <Card style={{ maxWidth: 640 }} className="section">
       {errors.error !== null && <ErrorAlert error={errors.error} />}
-      <Form<Settings>
+      <Form<SettingsValues>
         form={form}
         layout="vertical"
         name="settings"
@@ -70,6 +84,12 @@ function SettingsForm({ settings }: { settings: Settings }) {
       >
         <Form.Item name="business_name" label={t('settings.businessName')} rules={[required]}>
           <Input maxLength={100} />
+        </Form.Item>
+        <Form.Item name="business_address" label={t('settings.businessAddress')} extra={t('settings.printedHint')}>
+          <Input.TextArea maxLength={500} autoSize={{ minRows: 2, maxRows: 4 }} />
+        </Form.Item>
+        <Form.Item name="business_phone" label={t('settings.businessPhone')}>
+          <Input maxLength={50} style={{ maxWidth: 280 }} />
         </Form.Item>
         <Form.Item
           name="currency_code"
@@ -95,10 +115,97 @@ function SettingsForm({ settings }: { settings: Settings }) {
         >
           <InputNumber min={0} precision={0} style={{ width: 160 }} />
         </Form.Item>
+        <Form.Item
+          name="show_stock_to_customers"
+          label={t('settings.showStock')}
+          extra={t('settings.showStockHint')}
+          valuePropName="checked"
+        >
+          <Switch />
+        </Form.Item>
         <Button type="primary" htmlType="submit" loading={save.isPending}>
           {t('common.save')}
         </Button>
       </Form>
+    </Card>
+  );
+}
+
+/** The shop's logo, printed on packing slips and invoices: preview, replace, remove. */
+function LogoCard({ settings }: { settings: Settings }) {
+  const { t } = useTranslation();
+  const { message } = App.useApp();
+  const client = useQueryClient();
+  const [problem, setProblem] = useState<string | null>(null);
+  const saved = (s: Settings) => client.setQueryData(SETTINGS_KEY, s);
+  const upload = useMutation({
+    mutationFn: (file: Blob) => settingsApi.putLogo(file),
+    onSuccess: (s) => {
+      saved(s);
+      void message.success(t('settings.logoSaved'));
+    },
+    onError: (err) => setProblem(describeLogoError(err, t)),
+  });
+  const remove = useMutation({
+    mutationFn: () => settingsApi.removeLogo(),
+    onSuccess: (s) => {
+      saved(s);
+      void message.success(t('settings.logoRemoved'));
+    },
+    onError: (err) => setProblem(describeLogoError(err, t)),
+  });
+  const src = logoUrl(settings);
+
+  return (
+    <Card title={t('settings.logo')} style={{ maxWidth: 640 }} data-testid="logo-card">
+      <Typography.Paragraph type="secondary">{t('settings.logoHint', { kib: LOGO_MAX_BYTES / 1024 })}</Typography.Paragraph>
+      {problem && (
+        <Alert
+          type="error"
+          showIcon
+          role="alert"
+          title={problem}
+          className="toolbar"
+          closable={{ onClose: () => setProblem(null) }}
+          data-testid="logo-error"
+        />
+      )}
+      {src ? (
+        <img src={src} alt={t('settings.logoAlt')} className="logo-preview toolbar" data-testid="logo-preview" />
+      ) : (
+        <Typography.Paragraph data-testid="logo-none">{t('settings.noLogo')}</Typography.Paragraph>
+      )}
+      <Flex gap={8} wrap>
+        <Upload
+          accept={LOGO_ACCEPT}
+          showUploadList={false}
+          maxCount={1}
+          beforeUpload={(file) => {
+            setProblem(null);
+            const refused = checkLogoFile(file, t);
+            if (refused) setProblem(refused);
+            else upload.mutate(file);
+            return Upload.LIST_IGNORE;
+          }}
+        >
+          <Button icon={<UploadOutlined />} loading={upload.isPending} data-testid="logo-upload">
+            {src ? t('settings.replaceLogo') : t('settings.uploadLogo')}
+          </Button>
+        </Upload>
+        {src && (
+          <Popconfirm
+            title={t('settings.removeLogoConfirm')}
+            okText={t('settings.removeLogo')}
+            okButtonProps={{ danger: true }}
+            cancelText={t('common.cancel')}
+            onConfirm={() => remove.mutateAsync().catch(() => undefined)}
+          >
+            <Button danger icon={<DeleteOutlined />} loading={remove.isPending} data-testid="logo-remove">
+              {t('settings.removeLogo')}
+            </Button>
+          </Popconfirm>
+        )}
+      </Flex>
     </Card>
   );
 }

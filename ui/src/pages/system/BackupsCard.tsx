@@ -1,21 +1,24 @@
-import { CloudUploadOutlined, DeleteOutlined, DownloadOutlined } from '@ant-design/icons';
+import { CloudUploadOutlined, DeleteOutlined, DownloadOutlined, HistoryOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, App, Button, Card, Descriptions, Flex, Grid, Popconfirm, Spin, Table, Tag, Typography } from 'antd';
+import { Alert, App, Button, Card, Checkbox, Descriptions, Flex, Grid, Modal, Popconfirm, Spin, Table, Tag, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { backupDownloadUrl, backupsApi } from '../../api/backups';
-import type { BackupInfo, BackupList } from '../../api/types';
+import type { BackupInfo, BackupList, RestoreReport } from '../../api/types';
 import { EmptyState, ErrorAlert } from '../../components/States';
 import {
   backupErrorText,
   backupTime,
   describeBackupError,
+  describeRestoreError,
   formatLocalDateTime,
   formatMegabytes,
   lastAttemptFailed,
   reasonKey,
   verificationOf,
 } from '../../lib/backups';
+import { useSettings } from '../../lib/shop';
 
 export const BACKUPS_KEY = ['backups'] as const;
 
@@ -30,6 +33,7 @@ export function BackupsCard() {
   const { t } = useTranslation();
   const { message } = App.useApp();
   const queryClient = useQueryClient();
+  const [restoring, setRestoring] = useState<BackupInfo | null>(null);
   const query = useQuery({
     queryKey: BACKUPS_KEY,
     queryFn: ({ signal }) => backupsApi.list(signal),
@@ -88,21 +92,38 @@ export function BackupsCard() {
             list={query.data}
             loading={query.isFetching}
             onDelete={(name) => remove.mutateAsync(name).then(ignore, ignore)}
+            // The server says whether this viewer may restore (today: the superAdmin only).
+            onRestore={query.data.can_restore ? setRestoring : undefined}
           />
+          {restoring && <RestoreModal backup={restoring} onClose={() => setRestoring(null)} />}
         </>
       )}
     </Card>
   );
 }
 
+/**
+ * A time in the shop's time zone, to the second: an RFC 3339 time, or a backup's (its record's,
+ * or for a file without one, its name's stamp, which the server writes in the shop's time).
+ */
+function useBackupTime(): (when: string | null | undefined | Pick<BackupInfo, 'name' | 'created_at'>) => string {
+  const { i18n } = useTranslation();
+  const timeZone = useSettings().data?.time_zone;
+  return (when) =>
+    formatLocalDateTime(typeof when === 'object' && when ? backupTime(when, timeZone) : when, i18n.language, timeZone);
+}
+
 function BackupsView({
   list,
   loading,
   onDelete,
+  onRestore,
 }: {
   list: BackupList;
   loading: boolean;
   onDelete: (name: string) => Promise<void>;
+  /** Offered to the superAdmin only. */
+  onRestore?: (backup: BackupInfo) => void;
 }) {
   const { t, i18n } = useTranslation();
   const locale = i18n.language;
@@ -110,7 +131,7 @@ function BackupsView({
   const phone = Grid.useBreakpoint().sm === false;
   const { status } = list;
   const failed = lastAttemptFailed(status);
-  const time = (iso: string | null | undefined) => formatLocalDateTime(iso, locale);
+  const time = useBackupTime();
 
   const size = (b: BackupInfo) => (
     <span className="nowrap" title={t('backups.bytes', { n: b.size_bytes.toLocaleString(locale) })}>
@@ -138,7 +159,7 @@ function BackupsView({
       responsive: ['xs'],
       render: (_v, b) => (
         <Flex vertical gap={4}>
-          <span>{time(backupTime(b))}</span>
+          <span>{time(b)}</span>
           <Flex gap={4} wrap align="center">
             {size(b)}
             {reason(b)}
@@ -159,7 +180,7 @@ function BackupsView({
       title: t('backups.time'),
       key: 'time',
       responsive: ['sm'],
-      render: (_v, b) => <span className="nowrap">{time(backupTime(b))}</span>,
+      render: (_v, b) => <span className="nowrap">{time(b)}</span>,
     },
     {
       title: t('backups.size'),
@@ -207,6 +228,18 @@ function BackupsView({
           >
             {t('backups.download')}
           </Button>
+          {onRestore && (
+            <Button
+              type="link"
+              size="small"
+              icon={<HistoryOutlined />}
+              onClick={() => onRestore(b)}
+              aria-label={t('backups.restoreName', { name: b.name })}
+              data-testid="backup-restore"
+            >
+              {t('backups.restore')}
+            </Button>
+          )}
           <Popconfirm
             title={t('backups.deleteConfirm', { name: b.name })}
             description={t('backups.deleteHint')}
@@ -310,5 +343,115 @@ function BackupsView({
         data-testid="backup-table"
       />
     </>
+  );
+}
+
+/**
+ * Restoring a backup, in two steps: a confirmation that names the file and its time and says
+ * what is replaced (ticked before the button works), then the server's report.
+ */
+function RestoreModal({ backup, onClose }: { backup: BackupInfo; onClose: () => void }) {
+  const { t } = useTranslation();
+  const client = useQueryClient();
+  const time = useBackupTime();
+  const [understood, setUnderstood] = useState(false);
+  const restore = useMutation({
+    mutationFn: () => backupsApi.restore(backup.name),
+    // Every view may show another day's data now, the signed-in user included.
+    onSuccess: () => void client.invalidateQueries(),
+  });
+  const when = time(backup);
+
+  if (restore.data) return <RestoreReportModal report={restore.data} onClose={onClose} />;
+  const running = restore.isPending;
+  return (
+    <Modal
+      open
+      title={t('backups.restoreTitle')}
+      okText={t('backups.restoreNow')}
+      okButtonProps={{ danger: true, disabled: !understood }}
+      cancelText={t('common.cancel')}
+      cancelButtonProps={{ disabled: running }}
+      onOk={() => restore.mutate()}
+      onCancel={() => {
+        if (!running) onClose();
+      }}
+      confirmLoading={running}
+      closable={!running}
+      mask={{ closable: false }}
+      data-testid="restore-dialog"
+    >
+      {restore.isError && (
+        <Alert className="toolbar" type="error" showIcon role="alert" title={describeRestoreError(restore.error, t)} />
+      )}
+      <Descriptions
+        className="toolbar"
+        column={1}
+        size="small"
+        items={[
+          { key: 'name', label: t('backups.name'), children: <code className="backup-name">{backup.name}</code> },
+          { key: 'time', label: t('backups.time'), children: <span data-testid="restore-time">{when}</span> },
+        ]}
+      />
+      <Alert
+        className="toolbar"
+        type="warning"
+        showIcon
+        title={t('backups.restoreReplaces', { time: when })}
+        description={t('backups.restoreKeeps')}
+      />
+      <Typography.Paragraph type="secondary">{t('backups.restorePause')}</Typography.Paragraph>
+      <Checkbox checked={understood} disabled={running} onChange={(e) => setUnderstood(e.target.checked)} data-testid="restore-understood">
+        {t('backups.restoreUnderstood', { time: when })}
+      </Checkbox>
+    </Modal>
+  );
+}
+
+function RestoreReportModal({ report, onClose }: { report: RestoreReport; onClose: () => void }) {
+  const { t } = useTranslation();
+  return (
+    <Modal
+      open
+      title={t('backups.restoredTitle')}
+      onCancel={onClose}
+      footer={
+        <Button type="primary" onClick={onClose}>
+          {t('common.close')}
+        </Button>
+      }
+    >
+      <Descriptions
+        column={1}
+        size="small"
+        data-testid="restore-report"
+        items={[
+          {
+            key: 'from',
+            label: t('backups.restoredFrom'),
+            children: <code className="backup-name">{report.restored_from}</code>,
+          },
+          { key: 'schema', label: t('backups.schema'), children: report.backup_schema_version },
+          {
+            key: 'migrated',
+            label: t('backups.migrated'),
+            children: report.migrated.length
+              ? report.migrated.map((v) => `V${v}`).join(', ')
+              : t('backups.migratedNone'),
+          },
+          {
+            key: 'kept',
+            label: t('backups.preRestoreBackup'),
+            children: report.pre_restore_backup ? (
+              <code className="backup-name" data-testid="restore-kept">
+                {report.pre_restore_backup}
+              </code>
+            ) : (
+              t('backups.preRestoreNone')
+            ),
+          },
+        ]}
+      />
+    </Modal>
   );
 }

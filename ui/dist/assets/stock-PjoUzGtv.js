@@ -1,0 +1,1 @@
+function e(e,t,n){switch(e){case`restock`:return Math.abs(t);case`damage`:return-Math.abs(t);case`count_correction`:return t-n}}function t(e){return e>0?`+${e}`:String(e)}export{t as n,e as t};

@@ -1,1 +1,0 @@
-var e=[`customer`,`staff`,`admin`,`superadmin`],t=[`active`,`archived`],n=[`restock`,`damage`,`count_correction`],r=[`pending`,`confirmed`,`shipped`,`completed`,`cancelled`],i=[`user`,`product`,`customer`,`order`,`settings`,`auth`];export{e as a,t as i,i as n,r,n as t};
