@@ -33,7 +33,9 @@ use crate::observe::{self, Metrics, MetricsAccess};
 use crate::settings::{self, SharedSettings};
 use crate::tls;
 use crate::users::{self, Bootstrap};
-use crate::{audit, backup, customers, health, inventory, maintenance, orders, products, reports, stats, transfer};
+use crate::{
+    audit, backup, customers, health, inventory, maintenance, orders, payments, products, reports, stats, transfer,
+};
 
 /// What every handler can reach: one `Arc`, so the several clones each request makes (one per
 /// layer and extractor that takes the state) cost one atomic increment each.
@@ -87,6 +89,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(customers::routes::router())
         .merge(inventory::routes::router())
         .merge(orders::routes::router())
+        .merge(payments::routes::router())
         .merge(stats::router())
         .merge(reports::routes::router())
         .merge(transfer::routes::router())

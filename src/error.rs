@@ -165,6 +165,9 @@ impl AppError {
     }
 }
 
+/// The seconds a client is told to wait after a 503.
+pub const UNAVAILABLE_RETRY_AFTER_SECS: u64 = 5;
+
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let status = self.status();
@@ -183,10 +186,17 @@ impl IntoResponse for AppError {
             },
         };
         let mut response = (status, Json(body)).into_response();
-        if let Self::TooManyRequests { retry_after_secs, .. } = self {
+        // Every 503 is passing (a restore, the database reopening), so it says when to retry;
+        // a request that slipped past the maintenance check as a restore began ends here.
+        let retry_after = match self {
+            Self::TooManyRequests { retry_after_secs, .. } => Some(retry_after_secs),
+            Self::Unavailable(_) => Some(UNAVAILABLE_RETRY_AFTER_SECS),
+            _ => None,
+        };
+        if let Some(secs) = retry_after {
             response
                 .headers_mut()
-                .insert(axum::http::header::RETRY_AFTER, retry_after_secs.into());
+                .insert(axum::http::header::RETRY_AFTER, secs.into());
         }
         response
     }

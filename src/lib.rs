@@ -27,6 +27,7 @@ pub mod memory;
 pub mod money;
 pub mod observe;
 pub mod orders;
+pub mod payments;
 pub mod products;
 pub mod reports;
 pub mod settings;

@@ -158,6 +158,7 @@ pub async fn export(data_dir: &Path, bcrypt_cost: u32, args: ExportArgs) -> anyh
     let filter = OrderFilter {
         status,
         customer_id: None,
+        payment_status: None,
         from,
         to,
     };

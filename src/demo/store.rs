@@ -161,7 +161,24 @@ pub struct DemoOrder<'a> {
     lines: Vec<(&'a Product, i64)>,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
+    /// How much of the total was paid, in percent, and how: most orders are paid in full,
+    /// a few finished ones are still owed (the debtors), some open ones carry a deposit.
+    paid_percent: i64,
+    method: &'static str,
 }
+
+const DEMO_METHODS: [&str; 10] = [
+    "wechat",
+    "wechat",
+    "wechat",
+    "alipay",
+    "alipay",
+    "cash",
+    "cash",
+    "bank_transfer",
+    "card",
+    "on_account",
+];
 
 impl<'a> DemoOrder<'a> {
     pub fn random(
@@ -198,6 +215,15 @@ impl<'a> DemoOrder<'a> {
         } else {
             between(rng, at, (at + Duration::days(3)).min(now))
         };
+        let paid_percent = match (status, rng.u8(..100)) {
+            ("cancelled", _) => 0,
+            ("completed" | "shipped", 0..=91) => 100,
+            ("completed" | "shipped", 92..=95) => 50,
+            ("completed" | "shipped", _) => 0,
+            ("confirmed", 0..=49) => 100,
+            (_, 0..=29) => 30,
+            _ => 0,
+        };
         Self {
             customer_id: rng.i64(1..=customers as i64),
             user_id,
@@ -205,6 +231,8 @@ impl<'a> DemoOrder<'a> {
             lines,
             created_at: at,
             updated_at,
+            paid_percent,
+            method: DEMO_METHODS[rng.usize(..DEMO_METHODS.len())],
         }
     }
 }
@@ -250,6 +278,19 @@ pub fn insert_order(conn: &Connection, o: &DemoOrder, number: &str) -> AppResult
     if o.status != "pending" {
         history.execute(params![order_id, "pending", o.status, o.user_id, updated])?;
     }
+    let paid = total * o.paid_percent / 100;
+    if paid > 0 {
+        // Paid when it was taken (a deposit) or when it moved on (in full).
+        let at = if o.paid_percent == 100 { &updated } else { &created };
+        conn.prepare_cached(
+            "INSERT INTO payments (order_id, kind, amount_minor, method, paid_at, user_id, recorded_by, created_at)
+             SELECT ?, 'payment', ?, ?, ?, id, username, ? FROM users WHERE id = ?",
+        )?
+        .execute(params![order_id, paid, o.method, at, at, o.user_id])?;
+        conn.prepare_cached("UPDATE orders SET paid_minor = ? WHERE id = ?")?
+            .execute(params![paid, order_id])?;
+    }
+    crate::payments::store::refresh_status(conn, order_id)?;
     Ok(o.lines.len() as u64)
 }
 

@@ -6,7 +6,6 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use axum::extract::{Request, State};
-use axum::http::header;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
@@ -44,18 +43,14 @@ impl Maintenance {
     }
 }
 
-/// The seconds a client is told to wait.
-const RETRY_AFTER: u32 = 5;
-
 pub async fn refuse_while_on(State(m): State<Arc<Maintenance>>, req: Request, next: Next) -> Response {
     let path = req.uri().path();
     let reaches_db = path.starts_with("/api/") || path == "/health" || path == "/metrics";
     if m.is_on() && reaches_db && path != "/api/openapi.json" {
-        let mut response =
-            AppError::Unavailable("the shop's data is being restored from a backup; try again in a few seconds".into())
-                .into_response();
-        response.headers_mut().insert(header::RETRY_AFTER, RETRY_AFTER.into());
-        return response;
+        return AppError::Unavailable(
+            "the shop's data is being restored from a backup; try again in a few seconds".into(),
+        )
+        .into_response();
     }
     next.run(req).await
 }

@@ -30,6 +30,7 @@ use utoipa::{Modify, OpenApi};
         (name = "inventory", description = "Stock adjustments and the stock ledger"),
         (name = "customers", description = "Who orders are for"),
         (name = "orders", description = "Orders and their workflow"),
+        (name = "payments", description = "Payments, refunds and voids on an order"),
         (name = "reports", description = "Sales and stock reports"),
         (name = "transfer", description = "CSV export and import"),
         (name = "audit", description = "Who changed what (admins)"),

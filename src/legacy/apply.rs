@@ -628,8 +628,10 @@ impl Apply<'_> {
                 .and_then(|u| to_utc(&u, self.tz))
                 .unwrap_or_else(|| created.clone());
             conn.prepare_cached(
+                // The old system recorded no payments: whether these were paid is unknown,
+                // so they are 'untracked', not money owed (see migrations/V12).
                 "INSERT INTO orders (order_number, number_reversed, user_id, customer_id, status, total_amount_minor,
-                       note, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                       note, created_at, updated_at, payment_status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'untracked')",
             )?
             .execute(params![
                 number,

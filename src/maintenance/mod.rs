@@ -15,6 +15,7 @@ use crate::audit::{self, Event, Who};
 use crate::backup::store::{FileCheck, check as file_check};
 use crate::clock;
 use crate::error::{AppError, AppResult};
+use crate::payments::store::PaymentMismatch;
 use store::{OldOrder, StatusTotalMismatch, StockMismatch, TotalMismatch};
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -32,6 +33,11 @@ pub struct CheckReport {
     pub status_total_mismatches: Vec<StatusTotalMismatch>,
     /// (day, status) rows of the daily totals that differ from their orders.
     pub daily_total_mismatches: i64,
+    /// Orders whose paid or refunded amounts differ from their payments, or whose payment
+    /// status does not follow from them (at most 1000 listed).
+    pub payment_mismatches: Vec<PaymentMismatch>,
+    /// Voids that do not mirror the entry they reverse (amount, order), or void a void.
+    pub bad_voids: i64,
     /// How the schema differs from what the migrations make for its version (extra
     /// triggers or views, missing tables, changed columns).
     pub schema_differences: Vec<String>,
@@ -53,6 +59,8 @@ pub fn check(conn: &Connection) -> AppResult<CheckReport> {
             imported_total_differences: 0,
             status_total_mismatches: Vec::new(),
             daily_total_mismatches: 0,
+            payment_mismatches: Vec::new(),
+            bad_voids: 0,
             schema_differences,
             look_alikes: Vec::new(),
         });
@@ -62,12 +70,15 @@ pub fn check(conn: &Connection) -> AppResult<CheckReport> {
     let imported_total_differences = store::imported_differences(conn)?;
     let status_total_mismatches = store::status_total_mismatches(conn)?;
     let daily_total_mismatches = store::daily_total_mismatches(conn)?;
+    let (payment_mismatches, bad_voids) = crate::payments::store::mismatches(conn)?;
     let look_alikes = keys::look_alikes(conn)?;
     let ok = file.is_ok()
         && stock_mismatches.is_empty()
         && total_mismatches.is_empty()
         && status_total_mismatches.is_empty()
         && daily_total_mismatches == 0
+        && payment_mismatches.is_empty()
+        && bad_voids == 0
         && schema_differences.is_empty();
     Ok(CheckReport {
         ok,
@@ -77,6 +88,8 @@ pub fn check(conn: &Connection) -> AppResult<CheckReport> {
         imported_total_differences,
         status_total_mismatches,
         daily_total_mismatches,
+        payment_mismatches,
+        bad_voids,
         schema_differences,
         look_alikes,
     })
@@ -127,6 +140,29 @@ impl CheckReport {
             "daily totals:       {} mismatch(es)",
             self.daily_total_mismatches
         ));
+        out.push(format!(
+            "payments:           {} mismatch(es)",
+            self.payment_mismatches.len()
+        ));
+        for m in &self.payment_mismatches {
+            out.push(format!(
+                "  order {} ({}): paid {} / refunded {} kept, payments say {} / {}; status {}, rule says {}",
+                m.order_id,
+                m.order_number,
+                m.paid_minor,
+                m.refunded_minor,
+                m.journal_paid_minor,
+                m.journal_refunded_minor,
+                m.payment_status,
+                m.rule_status
+            ));
+        }
+        if self.bad_voids > 0 {
+            out.push(format!(
+                "  and {} void(s) that do not mirror the entry they reverse",
+                self.bad_voids
+            ));
+        }
         out.push(format!(
             "schema:             {} difference(s)",
             self.schema_differences.len()

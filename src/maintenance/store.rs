@@ -116,7 +116,10 @@ pub fn cancelled_before(conn: &Connection, before: &str) -> AppResult<Vec<OldOrd
     let rows = conn
         .prepare_cached(
             "SELECT id, order_number, created_at, total_amount_minor FROM orders
-             WHERE status = 'cancelled' AND created_at < ? ORDER BY created_at, id",
+             WHERE status = 'cancelled' AND created_at < ?
+               -- Money records are kept for good, and their order with them.
+               AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.order_id = orders.id)
+             ORDER BY created_at, id",
         )?
         .query_map([before], |r| {
             Ok(OldOrder {

@@ -288,7 +288,7 @@ pub fn visible_customer(conn: &Connection, viewer: &CurrentUser) -> AppResult<Op
 }
 
 /// Customers see only their own orders; to them another's order does not exist.
-fn check_visible(conn: &Connection, viewer: &CurrentUser, order: &Order) -> AppResult<()> {
+pub fn check_visible(conn: &Connection, viewer: &CurrentUser, order: &Order) -> AppResult<()> {
     match visible_customer(conn, viewer)? {
         Some(own) if own.is_none() || order.customer_id != own => Err(AppError::not_found("order")),
         _ => Ok(()),
@@ -319,7 +319,7 @@ pub async fn edit(db: &Db, actor: &CurrentUser, id: i64, patch: OrderPatch) -> A
     db.write(move |conn| {
         let before = detail(conn, id)?;
         check_visible(conn, &actor, &before.order)?;
-        if !OrderActions::for_role(before.order.status, actor.role).editable {
+        if !OrderActions::for_role(&before.order, actor.role).editable {
             return Err(AppError::conflict(
                 "order_not_editable",
                 format!(
@@ -349,6 +349,8 @@ pub async fn edit(db: &Db, actor: &CurrentUser, id: i64, patch: OrderPatch) -> A
         }
         let note = note.unwrap_or(before.order.note.clone());
         store::update_contents(conn, id, total, note.as_deref(), &now)?;
+        // A smaller total may leave the order paid, or overpaid.
+        crate::payments::store::refresh_status(conn, id)?;
         let after = detail(conn, id)?;
         let changed =
             |d: &OrderDetail| json!({ "items": d.items, "note": d.order.note, "total_amount": d.order.total_amount });
@@ -381,11 +383,7 @@ pub async fn change_status(db: &Db, actor: &CurrentUser, id: i64, to: OrderStatu
     db.write(move |conn| {
         let order = store::get(conn, id)?;
         check_visible(conn, &actor, &order)?;
-        if order.status.can_become(to)
-            && !OrderActions::for_role(order.status, actor.role)
-                .transitions
-                .contains(&to)
-        {
+        if order.status.can_become(to) && !OrderActions::for_role(&order, actor.role).transitions.contains(&to) {
             return Err(AppError::forbidden(
                 "customers can only cancel their own pending orders",
             ));
@@ -415,6 +413,8 @@ pub async fn change_status(db: &Db, actor: &CurrentUser, id: i64, to: OrderStatu
             }
         }
         store::insert_history(conn, id, Some(order.status), to, actor.id, &now)?;
+        // A cancelled order owes nothing: what was paid is now to be refunded.
+        crate::payments::store::refresh_status(conn, id)?;
         let event = Event::changed(
             "order.status",
             "order",

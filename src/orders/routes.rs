@@ -16,6 +16,7 @@ use crate::auth::CurrentUser;
 use crate::error::{AppResult, ErrorBody};
 use crate::http::json::{ApiJson, ApiQuery};
 use crate::http::list::{DateRange, ListParams, Page, read_page};
+use crate::payments::types::PaymentStatus;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -29,6 +30,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 pub struct OrderFilters {
     pub status: Option<OrderStatus>,
     pub customer_id: Option<i64>,
+    pub payment_status: Option<PaymentStatus>,
 }
 
 const SORTS: &[(&str, &str)] = &[
@@ -58,6 +60,7 @@ async fn list_orders(
     let mut filter = OrderFilter {
         status: filters.status,
         customer_id: filters.customer_id,
+        payment_status: filters.payment_status,
         from,
         to,
     };

@@ -9,24 +9,37 @@ use crate::error::AppResult;
 use crate::http::list::Paging;
 use crate::maintenance::derived::reversed;
 use crate::money::Money;
+use crate::payments::types::{PaymentStatus, PaymentSummary};
 use crate::validate::phone_digits;
 
 const ORDER_COLUMNS: &str = "o.id, o.order_number, o.status, o.customer_id, c.name, o.user_id, u.username, \
-                             o.total_amount_minor, o.note, o.created_at, o.updated_at";
+                             o.total_amount_minor, o.note, o.created_at, o.updated_at, \
+                             o.paid_minor, o.refunded_minor, o.payment_status";
+/// How many columns ORDER_COLUMNS selects: what a query selects after them starts here.
+const AFTER_ORDER: usize = 14;
 // LEFT JOINs (every order has its user) keep `orders` the outer loop: with an inner join the
 // planner may start from the one user and read all of their orders to sort them.
 const ORDER_FROM: &str = "orders o LEFT JOIN customers c ON c.id = o.customer_id LEFT JOIN users u ON u.id = o.user_id";
 
 fn order_from_row(row: &Row) -> rusqlite::Result<Order> {
+    let status: OrderStatus = row.get(2)?;
+    let total = Money::from_minor(row.get(7)?);
     Ok(Order {
+        payment: PaymentSummary::new(
+            row.get(13)?,
+            total,
+            status == OrderStatus::Cancelled,
+            Money::from_minor(row.get(11)?),
+            Money::from_minor(row.get(12)?),
+        ),
         id: row.get(0)?,
         order_number: row.get(1)?,
-        status: row.get(2)?,
+        status,
         customer_id: row.get(3)?,
         customer_name: row.get(4)?,
         user_id: row.get(5)?,
         created_by: row.get(6)?,
-        total_amount: Money::from_minor(row.get(7)?),
+        total_amount: total,
         note: row.get(8)?,
         created_at: row.get(9)?,
         updated_at: row.get(10)?,
@@ -175,6 +188,7 @@ pub fn history(conn: &Connection, order_id: i64) -> AppResult<Vec<StatusChange>>
 pub struct OrderFilter {
     pub status: Option<OrderStatus>,
     pub customer_id: Option<i64>,
+    pub payment_status: Option<PaymentStatus>,
     /// Inclusive lower bound of created_at (RFC 3339, UTC).
     pub from: Option<String>,
     /// Exclusive upper bound of created_at.
@@ -208,6 +222,9 @@ fn where_clause(f: &OrderFilter, search: Option<Search>) -> Conditions {
     }
     if let Some(customer) = f.customer_id {
         w.add("o.customer_id = ?", [Value::Integer(customer)]);
+    }
+    if let Some(payment) = f.payment_status {
+        w.add("o.payment_status = ?", [Value::Text(payment.as_str().into())]);
     }
     if let Some(from) = &f.from {
         w.add("o.created_at >= ?", [Value::Text(from.clone())]);
@@ -269,6 +286,10 @@ pub fn list(conn: &Connection, f: &OrderFilter, paging: &Paging, order_by: &str)
 /// filter, or only a status, from the per-status totals, which costs nothing on a million
 /// orders.
 fn count(conn: &Connection, f: &OrderFilter, search: Option<Search>) -> AppResult<i64> {
+    // The kept totals count by status and day only; any other filter counts rows.
+    if f.payment_status.is_some() {
+        return count_rows(conn, f, search);
+    }
     let only_status = f.customer_id.is_none() && f.from.is_none() && f.to.is_none();
     if search.is_none() && only_status {
         return Ok(conn
@@ -348,6 +369,7 @@ fn count_by_days(conn: &Connection, f: &OrderFilter, split: &DaySplit) -> AppRes
         let edge = OrderFilter {
             status: f.status,
             customer_id: None,
+            payment_status: None,
             from: Some(from),
             to: Some(to),
         };
@@ -391,7 +413,7 @@ pub fn for_each(
     let mut rows = stmt.query(params_from_iter(w.values()))?;
     while let Some(row) = rows.next()? {
         let order = order_from_row(row)?;
-        each(&order, row.get(11)?)?;
+        each(&order, row.get(AFTER_ORDER)?)?;
     }
     Ok(())
 }
@@ -413,13 +435,13 @@ pub fn for_each_line(
     while let Some(row) = rows.next()? {
         let order = order_from_row(row)?;
         let item = OrderItem {
-            id: row.get(11)?,
-            product_id: row.get(12)?,
-            product_name: row.get(13)?,
-            sku: row.get(14)?,
-            quantity: row.get(15)?,
-            unit_price: Money::from_minor(row.get(16)?),
-            line_total: Money::from_minor(row.get(17)?),
+            id: row.get(AFTER_ORDER)?,
+            product_id: row.get(AFTER_ORDER + 1)?,
+            product_name: row.get(AFTER_ORDER + 2)?,
+            sku: row.get(AFTER_ORDER + 3)?,
+            quantity: row.get(AFTER_ORDER + 4)?,
+            unit_price: Money::from_minor(row.get(AFTER_ORDER + 5)?),
+            line_total: Money::from_minor(row.get(AFTER_ORDER + 6)?),
         };
         each(&order, &item)?;
     }
@@ -458,4 +480,12 @@ pub fn remember_idempotency_key(
     )?
     .execute(params![user_id, key, hash, order_id, now])?;
     Ok(())
+}
+
+#[cfg(test)]
+mod column_count {
+    #[test]
+    fn after_order_is_where_order_columns_end() {
+        assert_eq!(super::ORDER_COLUMNS.split(',').count(), super::AFTER_ORDER);
+    }
 }

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::money::Money;
+use crate::payments::types::PaymentSummary;
 use crate::users::types::Role;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -74,6 +75,9 @@ pub struct Order {
     pub user_id: i64,
     pub created_by: String,
     pub total_amount: Money,
+    /// What was paid, what is still owed, and the payment status.
+    #[serde(flatten)]
+    pub payment: PaymentSummary,
     pub note: Option<String>,
     pub created_at: String,
     pub updated_at: String,
@@ -118,16 +122,26 @@ pub struct OrderActions {
     pub transitions: Vec<OrderStatus>,
     /// Whether the viewer may change its lines and note.
     pub editable: bool,
+    /// Whether the viewer may record a payment on it (staff; not once cancelled).
+    pub record_payment: bool,
+    /// Whether the viewer may record a refund (staff; something was paid).
+    pub refund: bool,
+    /// Whether the viewer may void a payment or refund recorded by mistake (staff).
+    pub void_payments: bool,
 }
 
 impl OrderActions {
-    /// Staff follow the workflow and edit pending orders; a customer may only cancel their
-    /// own pending order.
-    pub fn for_role(status: OrderStatus, role: Role) -> Self {
+    /// Staff follow the workflow, edit pending orders and record money; a customer may only
+    /// cancel their own pending order.
+    pub fn for_role(order: &Order, role: Role) -> Self {
+        let status = order.status;
         if role.is_staff() {
             return Self {
                 transitions: status.next_allowed().to_vec(),
                 editable: status == OrderStatus::Pending,
+                record_payment: status != OrderStatus::Cancelled,
+                refund: order.payment.paid_amount.minor() > 0,
+                void_payments: true,
             };
         }
         let transitions = match status {
@@ -137,6 +151,9 @@ impl OrderActions {
         Self {
             transitions,
             editable: false,
+            record_payment: false,
+            refund: false,
+            void_payments: false,
         }
     }
 }
@@ -151,7 +168,7 @@ pub struct OrderView {
 
 impl OrderView {
     pub fn new(detail: OrderDetail, viewer: Role) -> Self {
-        let actions = OrderActions::for_role(detail.order.status, viewer);
+        let actions = OrderActions::for_role(&detail.order, viewer);
         Self { detail, actions }
     }
 }

@@ -37,7 +37,15 @@ pub struct Settings {
     /// When the logo (GET /api/settings/logo) last changed; none without a logo. Changed
     /// through the logo routes, not by PATCH.
     pub logo_updated_at: Option<String>,
+    /// How customers pay, in the order the desk offers them. The built-in ones are codes the
+    /// UI translates (cash, wechat, alipay, bank_transfer, card, on_account); a shop adds its
+    /// own by name. A payment keeps the method it was recorded with, even if it is removed.
+    pub payment_methods: Vec<String>,
 }
+
+/// The methods a new shop starts with: 现金, 微信, 支付宝, 银行转账, 刷卡, 挂账.
+pub const DEFAULT_PAYMENT_METHODS: [&str; 6] = ["cash", "wechat", "alipay", "bank_transfer", "card", "on_account"];
+const MAX_PAYMENT_METHODS: usize = 30;
 
 impl Default for Settings {
     fn default() -> Self {
@@ -52,6 +60,7 @@ impl Default for Settings {
             business_phone: None,
             show_stock_to_customers: false,
             logo_updated_at: None,
+            payment_methods: DEFAULT_PAYMENT_METHODS.iter().map(|m| (*m).to_owned()).collect(),
         }
     }
 }
@@ -119,6 +128,9 @@ impl Settings {
         if let Some(show) = patch.show_stock_to_customers {
             next.show_stock_to_customers = show;
         }
+        if let Some(methods) = patch.payment_methods {
+            next.payment_methods = payment_methods(&methods)?;
+        }
         Ok(next)
     }
 }
@@ -139,6 +151,30 @@ pub struct SettingsPatch {
     #[schema(value_type = Option<String>)]
     pub business_phone: Option<Option<String>>,
     pub show_stock_to_customers: Option<bool>,
+    /// The whole list, replacing the old one.
+    pub payment_methods: Option<Vec<String>>,
+}
+
+/// A list of payment methods: 1 to 30 names of up to 30 characters, no two alike.
+fn payment_methods(raw: &[String]) -> Result<Vec<String>, AppError> {
+    if raw.is_empty() || raw.len() > MAX_PAYMENT_METHODS {
+        return Err(AppError::validation(
+            "payment_methods",
+            format!("must list 1 to {MAX_PAYMENT_METHODS} methods"),
+        ));
+    }
+    let mut out: Vec<String> = Vec::with_capacity(raw.len());
+    for (i, m) in raw.iter().enumerate() {
+        let m = required_text(&format!("payment_methods[{i}]"), m, 30)?;
+        if out.iter().any(|o| o.to_lowercase() == m.to_lowercase()) {
+            return Err(AppError::validation(
+                format!("payment_methods[{i}]"),
+                format!("{m:?} is listed twice"),
+            ));
+        }
+        out.push(m);
+    }
+    Ok(out)
 }
 
 /// The settings every request reads; replaced whole after each committed change.

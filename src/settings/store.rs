@@ -26,6 +26,9 @@ pub fn load(conn: &Connection) -> AppResult<Settings> {
             "business_address" => settings.business_address = Some(value).filter(|v| !v.is_empty()),
             "business_phone" => settings.business_phone = Some(value).filter(|v| !v.is_empty()),
             "show_stock_to_customers" => settings.show_stock_to_customers = value == "true",
+            "payment_methods" => {
+                settings.payment_methods = serde_json::from_str(&value).map_err(|_| corrupt(&key, &value))?
+            }
             "default_low_stock_threshold" => {
                 settings.default_low_stock_threshold = value.parse().map_err(|_| corrupt(&key, &value))?
             }
@@ -45,10 +48,12 @@ fn corrupt(key: &str, value: &str) -> AppError {
 pub fn save(conn: &Connection, s: &Settings, now: &str) -> AppResult<()> {
     let threshold = s.default_low_stock_threshold.to_string();
     let show = s.show_stock_to_customers.to_string();
+    let methods = serde_json::to_string(&s.payment_methods).map_err(AppError::internal)?;
     let pairs = [
         ("business_address", s.business_address.as_deref().unwrap_or("")),
         ("business_phone", s.business_phone.as_deref().unwrap_or("")),
         ("show_stock_to_customers", show.as_str()),
+        ("payment_methods", methods.as_str()),
         ("business_name", s.business_name.as_str()),
         ("currency_code", s.currency_code.as_str()),
         ("currency_symbol", s.currency_symbol.as_str()),

@@ -15,7 +15,7 @@ use crate::clock;
 use crate::money::{Money, Total};
 use crate::orders::types::{Order, OrderStatus};
 use crate::products::types::Product;
-use crate::{orders, products, reports, users};
+use crate::{orders, payments, products, reports, users};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(stats))
@@ -45,6 +45,25 @@ pub struct Today {
     pub sale_orders: i64,
     /// Their revenue.
     pub sales: Total,
+    /// Money taken today by method (received less refunded, by when it changed hands), the
+    /// shop's methods in their order, then any others used.
+    pub takings: Vec<Takings>,
+    /// The sum of `takings`.
+    pub takings_total: Total,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Takings {
+    pub method: String,
+    pub amount: Total,
+}
+
+/// What customers owe on orders not cancelled (untracked orders are not counted).
+#[derive(Serialize, ToSchema)]
+pub struct Receivable {
+    pub amount: Total,
+    /// How many orders owe it.
+    pub orders: i64,
 }
 
 /// What a new shop has still to do, for the getting-started list of an empty dashboard.
@@ -59,6 +78,7 @@ pub struct GettingStarted {
 #[derive(Serialize, ToSchema)]
 pub struct Stats {
     pub today: Today,
+    pub receivable: Receivable,
     /// Pending orders, waiting to be confirmed.
     pub to_confirm: i64,
     /// Confirmed orders, waiting to be shipped.
@@ -88,10 +108,19 @@ async fn stats(State(state): State<AppState>) -> AppResult<Json<Stats>> {
     let bound = |b| clock::parse_bound(&today, b, tz).ok_or_else(|| crate::error::AppError::internal("no such day"));
     let (from, to) = (bound(clock::Bound::From)?, bound(clock::Bound::To)?);
     let shop_named = settings.business_name != crate::settings::Settings::default().business_name;
+    let methods = settings.payment_methods.clone();
     let stats = state
         .db
         .read(move |conn| {
             let (orders_today, sale_orders, sales) = reports::store::day_summary(conn, &from, &to)?;
+            let mut by_method = payments::store::takings_by_method(conn, &from, &to)?;
+            by_method.sort_by_key(|(m, _)| methods.iter().position(|k| k == m).unwrap_or(usize::MAX));
+            let takings_total = by_method.iter().fold(Total::ZERO, |sum, (_, t)| sum.plus(*t));
+            let takings = by_method
+                .into_iter()
+                .map(|(method, amount)| Takings { method, amount })
+                .collect();
+            let (receivable, owing) = payments::store::receivable(conn)?;
             let by_status = orders::store::totals_by_status(conn)?;
             let orders_by_status: Vec<StatusTotal> = OrderStatus::ALL
                 .into_iter()
@@ -122,6 +151,12 @@ async fn stats(State(state): State<AppState>) -> AppResult<Json<Stats>> {
                     orders: orders_today,
                     sale_orders,
                     sales,
+                    takings,
+                    takings_total,
+                },
+                receivable: Receivable {
+                    amount: receivable,
+                    orders: owing,
                 },
                 to_confirm: count_of(OrderStatus::Pending),
                 to_ship: count_of(OrderStatus::Confirmed),

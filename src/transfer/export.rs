@@ -18,9 +18,11 @@ use crate::customers::store::CustomerFilter;
 use crate::error::{AppError, AppResult};
 use crate::orders::store::OrderFilter;
 use crate::orders::types::OrderStatus;
+use crate::payments::store::PaymentFilter;
+use crate::payments::types::{PaymentKind, PaymentStatus};
 use crate::products::store::ProductFilter;
 use crate::products::types::ProductStatus;
-use crate::{customers, orders, products};
+use crate::{customers, orders, payments, products};
 
 /// What to export, with the list's filters.
 pub enum Export {
@@ -28,6 +30,7 @@ pub enum Export {
     OrderLines(OrderFilter),
     Products(ProductFilter),
     Customers(CustomerFilter),
+    Payments(PaymentFilter),
 }
 
 impl Export {
@@ -37,6 +40,7 @@ impl Export {
             Export::OrderLines(_) => "order-lines",
             Export::Products(_) => "products",
             Export::Customers(_) => "customers",
+            Export::Payments(_) => "payments",
         }
     }
 }
@@ -81,7 +85,7 @@ pub const CUSTOMER_COLUMNS: [(&str, &str); 11] = [
     ("created_at", "创建时间"),
 ];
 
-const ORDER_COLUMNS: [(&str, &str); 9] = [
+const ORDER_COLUMNS: [(&str, &str); 12] = [
     ("order_number", "订单号"),
     ("created_at", "下单时间"),
     ("status", "状态"),
@@ -89,6 +93,9 @@ const ORDER_COLUMNS: [(&str, &str); 9] = [
     ("created_by", "开单人"),
     ("lines", "行数"),
     ("order_total", "订单金额"),
+    ("payment_status", "收款状态"),
+    ("paid", "已收金额"),
+    ("balance_due", "待收金额"),
     ("note", "备注"),
     ("currency", "币种"),
 ];
@@ -103,6 +110,23 @@ const LINE_COLUMNS: [(&str, &str); 10] = [
     ("quantity", "数量"),
     ("unit_price", "单价"),
     ("line_total", "小计"),
+    ("currency", "币种"),
+];
+
+/// Payments: `amount` is what the entry did to the money taken (negative for a refund or a
+/// voided payment), so the column sums to the takings; `entry_amount` is as recorded.
+const PAYMENT_COLUMNS: [(&str, &str); 12] = [
+    ("paid_at", "收付时间"),
+    ("order_number", "订单号"),
+    ("kind", "类型"),
+    ("method", "方式"),
+    ("amount", "金额"),
+    ("entry_amount", "记录金额"),
+    ("reference", "交易号"),
+    ("note", "备注"),
+    ("reason", "原因"),
+    ("recorded_by", "经手人"),
+    ("recorded_at", "记录时间"),
     ("currency", "币种"),
 ];
 
@@ -124,6 +148,47 @@ impl Lang {
                 OrderStatus::Completed => "已完成",
                 OrderStatus::Cancelled => "已取消",
             },
+        }
+    }
+
+    pub fn payment_status(self, s: PaymentStatus) -> &'static str {
+        match self {
+            Lang::English => s.as_str(),
+            Lang::Chinese => match s {
+                PaymentStatus::Untracked => "未记录",
+                PaymentStatus::Unpaid => "未收款",
+                PaymentStatus::PartiallyPaid => "部分收款",
+                PaymentStatus::Paid => "已收款",
+                PaymentStatus::Overpaid => "多收",
+                PaymentStatus::Refunded => "已退款",
+            },
+        }
+    }
+
+    fn payment_kind(self, k: PaymentKind) -> &'static str {
+        match (self, k) {
+            (Lang::English, k) => k.as_str(),
+            (Lang::Chinese, PaymentKind::Payment) => "收款",
+            (Lang::Chinese, PaymentKind::Refund) => "退款",
+            (Lang::Chinese, PaymentKind::Void) => "冲销",
+        }
+    }
+
+    /// The built-in methods by name; a shop's own are written as the shop named them.
+    fn payment_method(self, m: &str) -> String {
+        let zh = match m {
+            "cash" => "现金",
+            "wechat" => "微信",
+            "alipay" => "支付宝",
+            "bank_transfer" => "银行转账",
+            "card" => "刷卡",
+            "on_account" => "挂账",
+            other => return neutralise(other).into_owned(),
+        };
+        if self == Lang::Chinese {
+            zh.to_owned()
+        } else {
+            m.to_owned()
         }
     }
 
@@ -233,6 +298,9 @@ pub fn write(
                     neutralise(&o.created_by).into_owned(),
                     lines.to_string(),
                     o.total_amount.to_string(),
+                    lang.payment_status(o.payment.payment_status).to_owned(),
+                    o.payment.paid_amount.to_string(),
+                    o.payment.balance_due.to_string(),
                     text(&o.note),
                     currency.to_owned(),
                 ])
@@ -252,6 +320,26 @@ pub fn write(
                     i.quantity.to_string(),
                     i.unit_price.to_string(),
                     i.line_total.to_string(),
+                    currency.to_owned(),
+                ])
+                .map_err(io)
+            })?;
+        }
+        Export::Payments(filter) => {
+            csv.write_record(lang.headers(PAYMENT_COLUMNS)).map_err(io)?;
+            payments::store::for_each(conn, filter, |p, number, effect| {
+                csv.write_record([
+                    time(&p.paid_at),
+                    number.to_owned(),
+                    lang.payment_kind(p.kind).to_owned(),
+                    lang.payment_method(&p.method),
+                    effect.to_string(),
+                    p.amount.to_string(),
+                    text(&p.reference),
+                    text(&p.note),
+                    text(&p.reason),
+                    neutralise(&p.recorded_by).into_owned(),
+                    time(&p.created_at),
                     currency.to_owned(),
                 ])
                 .map_err(io)

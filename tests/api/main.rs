@@ -26,6 +26,7 @@ mod observe;
 mod offered;
 mod operations;
 mod orders;
+mod payments;
 mod products;
 mod properties;
 mod query_plans;

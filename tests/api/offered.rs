@@ -101,13 +101,18 @@ async fn order_actions_are_what_the_server_allows() {
     let (_, o) = srv
         .get(&format!("/api/orders/{}", order_at("pending").await), &customer)
         .await;
-    assert_eq!(o["actions"], json!({"transitions": ["cancelled"], "editable": false}));
+    assert_eq!(
+        o["actions"],
+        json!({"transitions": ["cancelled"], "editable": false,
+               "record_payment": false, "refund": false, "void_payments": false})
+    );
     let (_, o) = srv
         .get(&format!("/api/orders/{}", order_at("confirmed").await), &staff)
         .await;
     assert_eq!(
         o["actions"],
-        json!({"transitions": ["shipped", "cancelled"], "editable": false})
+        json!({"transitions": ["shipped", "cancelled"], "editable": false,
+               "record_payment": true, "refund": false, "void_payments": true})
     );
     srv.assert_ledger_consistent();
 }

@@ -183,6 +183,7 @@ fn order_counts_by_day_totals_equal_counting_the_orders() {
         "UPDATE orders SET status = 'cancelled' WHERE id % 7 = 0;
          UPDATE orders SET total_amount_minor = total_amount_minor + 1 WHERE id % 11 = 0;
          UPDATE orders SET created_at = '2026-06-15T12:00:00.000Z' WHERE id % 13 = 0;
+         DELETE FROM payments WHERE order_id % 17 = 0;
          DELETE FROM orders WHERE id % 17 = 0;",
     )
     .unwrap();
@@ -213,6 +214,7 @@ fn order_counts_by_day_totals_equal_counting_the_orders() {
             let filter = OrderFilter {
                 status: statuses[s],
                 customer_id: None,
+                payment_status: None,
                 from: from.clone(),
                 to: to.clone(),
             };
@@ -229,4 +231,121 @@ fn order_counts_by_day_totals_equal_counting_the_orders() {
             Ok(())
         })
         .unwrap();
+}
+
+/// One step on an order's money: pay, refund, void an entry, cancel, or shrink the order.
+#[derive(Clone, Debug)]
+enum MoneyStep {
+    Pay(i64, bool),
+    Refund(i64),
+    Void(usize),
+    Cancel,
+    Shrink,
+}
+
+fn money_step() -> impl Strategy<Value = MoneyStep> {
+    let cents = prop_oneof![1i64..=5_000, Just(10_000i64), Just(2_500i64), any::<i64>()];
+    prop_oneof![
+        4 => (cents.clone(), any::<bool>()).prop_map(|(c, over)| MoneyStep::Pay(c, over)),
+        2 => cents.prop_map(MoneyStep::Refund),
+        2 => (0usize..8).prop_map(MoneyStep::Void),
+        1 => Just(MoneyStep::Cancel),
+        1 => Just(MoneyStep::Shrink),
+    ]
+}
+
+fn cents(minor: i64) -> String {
+    Money::from_minor(minor).to_string()
+}
+
+/// Random payments, refunds, voids, cancels and edits on one order: every answer is a 2xx or
+/// a clear 4xx, paid is never negative nor a refund more than was paid, the balance is always
+/// what is due less what was paid, and `check` finds the order equal to its journal.
+#[test]
+fn random_money_steps_keep_paid_equal_to_the_payments() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let srv = rt.block_on(TestServer::start());
+    let admin = rt.block_on(srv.admin());
+    let product = rt.block_on(srv.product(&admin, "MONEY", "50.00", 1_000_000));
+    let steps = proptest::collection::vec(money_step(), 1..12);
+    let mut runner = TestRunner::new(cases(60));
+    runner
+        .run(&steps, |steps| {
+            rt.block_on(async {
+                let (_, order) = srv
+                    .post(
+                        "/api/orders",
+                        &admin,
+                        json!({"items": [{"product_id": product["id"], "quantity": 2}]}),
+                    )
+                    .await;
+                let id = order["id"].as_i64().unwrap();
+                let path = format!("/api/orders/{id}/payments");
+                for step in &steps {
+                    let (status, answer) = match step {
+                        MoneyStep::Pay(c, over) => {
+                            srv.post(
+                                &path,
+                                &admin,
+                                json!({"amount": cents(*c), "method": "cash", "allow_overpayment": over}),
+                            )
+                            .await
+                        }
+                        MoneyStep::Refund(c) => {
+                            srv.post(
+                                &path,
+                                &admin,
+                                json!({"kind": "refund", "amount": cents(*c), "method": "card", "reason": "r"}),
+                            )
+                            .await
+                        }
+                        MoneyStep::Void(i) => {
+                            let (_, ledger) = srv.get(&path, &admin).await;
+                            let items = ledger["items"].as_array().unwrap();
+                            if items.is_empty() {
+                                continue;
+                            }
+                            let pid = &items[i % items.len()]["id"];
+                            srv.post(&format!("{path}/{pid}/void"), &admin, json!({"reason": "v"}))
+                                .await
+                        }
+                        MoneyStep::Cancel => {
+                            srv.post(
+                                &format!("/api/orders/{id}/status"),
+                                &admin,
+                                json!({"status": "cancelled"}),
+                            )
+                            .await
+                        }
+                        MoneyStep::Shrink => {
+                            let items = json!([{"product_id": product["id"], "quantity": 1}]);
+                            srv.patch(&format!("/api/orders/{id}"), &admin, json!({"items": items}))
+                                .await
+                        }
+                    };
+                    prop_assert!(
+                        [200, 201, 409, 422].contains(&status.as_u16()),
+                        "{:?} -> {} {}",
+                        step,
+                        status,
+                        answer
+                    );
+                    let (_, ledger) = srv.get(&path, &admin).await;
+                    let minor = |k: &str| ledger[k].as_str().unwrap().parse::<Money>().unwrap().minor();
+                    let (_, order) = srv.get(&format!("/api/orders/{id}"), &admin).await;
+                    let due = if order["status"] == "cancelled" {
+                        0
+                    } else {
+                        minor("total_amount")
+                    };
+                    prop_assert!(minor("paid_amount") >= 0 && minor("refunded_amount") >= 0, "{}", ledger);
+                    prop_assert_eq!(minor("balance_due"), due - minor("paid_amount"), "{}", ledger);
+                    prop_assert_eq!(minor("refund_due"), (minor("paid_amount") - due).max(0), "{}", ledger);
+                }
+                Ok(())
+            })
+        })
+        .unwrap();
+    let (_, report) = rt.block_on(srv.get("/api/maintenance/check", &admin));
+    assert_eq!(report["ok"], true, "{report}");
 }

@@ -38,6 +38,7 @@ fn required_rank(policy: Policy) -> u8 {
 async fn call(srv: &TestServer, method: &Method, template: &str, token: Option<&str>) -> StatusCode {
     let path = template
         .replace("{id}", "987654")
+        .replace("{payment_id}", "987654")
         .replace("{name}", "no-such-backup.db");
     assert!(
         !path.contains('{'),

@@ -122,15 +122,15 @@ test('move an order to completed; only allowed transitions are offered', async (
   await expect(page.locator('.page-header [data-status="completed"]')).toBeVisible();
   await expect(page.locator('[data-testid^="to-"]')).toHaveCount(0);
 
-  // The printed invoice: shop name, lines and total; none of the app around it.
-  await page.getByRole('button', { name: '打印发票' }).click();
+  // The printed sales receipt (销售单): shop name, lines and total; none of the app around it.
+  await page.getByRole('button', { name: '打印销售单' }).click();
   await page.emulateMedia({ media: 'print' });
   const slip = page.locator('.slip');
   await expect(slip).toBeVisible();
-  await expect(slip.locator('h2')).toHaveText('发票');
+  await expect(slip.locator('h2')).toHaveText('销售单');
   await expect(slip.locator('tfoot')).toContainText('¥40.10');
   await expect(page.locator('.ant-layout-sider')).toBeHidden();
-  await shot(page, 'invoice-print-zh');
+  await shot(page, 'receipt-print-zh');
   await page.emulateMedia({ media: 'screen' });
 });
 

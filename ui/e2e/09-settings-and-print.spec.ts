@@ -1,5 +1,5 @@
 // The shop's address, phone, stock shown to customers and logo on the settings page; the
-// currency symbol wherever money is shown; the printed invoice with the shop's details.
+// currency symbol wherever money is shown; the printed sales receipt with the shop's details.
 import type { Locator, Page } from '@playwright/test';
 import { deflateSync } from 'node:zlib';
 import {
@@ -182,7 +182,7 @@ test('the logo: upload, preview, replace, and the refusals in the UI language', 
   await shot(page, 'settings-logo-zh');
 });
 
-test('the currency symbol everywhere, and the printed invoice with the shop', async ({ page }) => {
+test('the currency symbol everywhere, and the printed sales receipt with the shop', async ({ page }) => {
   const shop = await seedShop(page);
   const before = await api<Settings>(page, 'GET', '/api/settings');
   expect(before.logo_updated_at, 'the logo of the test before').toBeTruthy();
@@ -214,8 +214,8 @@ test('the currency symbol everywhere, and the printed invoice with the shop', as
   const orderId = Number(new URL(page.url()).pathname.split('/').pop());
   await expect(page.getByTestId('detail-total')).toHaveText('RMB 0.20');
 
-  // The printed invoice: logo, name, address and phone; amounts with the symbol.
-  await page.getByRole('button', { name: '打印发票' }).click();
+  // The printed sales receipt: logo, name, address and phone; amounts with the symbol.
+  await page.getByRole('button', { name: '打印销售单' }).click();
   await page.emulateMedia({ media: 'print' });
   const slip = page.locator('.slip');
   await expect(slip.locator('h1')).toHaveText(before.business_name);
@@ -226,7 +226,7 @@ test('the currency symbol everywhere, and the printed invoice with the shop', as
   await expect(slip.locator('tbody')).toContainText('RMB 0.10');
   await expect(slip.locator('tfoot')).toContainText('RMB 0.20');
   await expect(slip).not.toContainText('¥');
-  await shot(page, 'invoice-print-rmb-zh');
+  await shot(page, 'receipt-print-rmb-zh');
   // The packing slip has the shop too, but no prices.
   await page.emulateMedia({ media: 'screen' });
   await page.getByRole('button', { name: '打印装箱单' }).click();

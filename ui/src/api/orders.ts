@@ -1,10 +1,11 @@
 import { apiRequest } from './client';
 import type { ListParams } from './lists';
-import type { NewOrder, Order, OrderPatch, OrderStatus, OrderView, Page } from './types';
+import type { NewOrder, Order, OrderPatch, OrderStatus, OrderView, Page, PaymentStatus } from './types';
 
 export interface OrderListParams extends ListParams {
   status?: OrderStatus;
   customer_id?: number;
+  payment_status?: PaymentStatus;
   /** YYYY-MM-DD, in the shop's time zone. */
   date_from?: string;
   date_to?: string;

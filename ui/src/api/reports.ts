@@ -37,6 +37,9 @@ export function reportCsvUrl(name: ReportName, query: QueryParams, lang: FileLan
   return buildUrl(`/api/reports/${name}`, { ...query, format: 'csv', lang });
 }
 
+/** The dashboard's query (GET /api/stats): changes to orders and payments refresh it. */
+export const STATS_KEY = ['stats'] as const;
+
 export const reportsApi = {
   stats: (signal?: AbortSignal) => apiRequest<Stats>('/api/stats', { signal }),
   /** Sales (confirmed, shipped and completed orders) per day, week or month. */

@@ -295,6 +295,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/exports/payments.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Payments, refunds and voids (UTF-8 CSV with a BOM), by when the money changed hands; the
+         *     `amount` column sums to the money taken. `from`/`to` bound `paid_at`.
+         */
+        get: operations["export_payments"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/exports/products.csv": {
         parameters: {
             query?: never;
@@ -475,6 +495,51 @@ export interface paths {
          *     difference in the same transaction; lines already on the order keep their price.
          */
         patch: operations["edit_order"];
+        trace?: never;
+    };
+    "/api/orders/{id}/payments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An order's payments, refunds and voids, oldest first, and where it stands: paid, balance
+         *     due, refund due. Customers see those of their own orders.
+         */
+        get: operations["list_payments"];
+        put?: never;
+        /**
+         * Record a payment received (partial, several, or in advance on a pending order) or a
+         *     refund given. A payment beyond the balance due is refused unless `allow_overpayment`; a
+         *     refund beyond what was paid less refunded always is.
+         */
+        post: operations["record_payment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/orders/{id}/payments/{payment_id}/void": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reverse a payment or refund recorded by mistake. Nothing is deleted: a void entry names
+         *     the entry, who voided it and why.
+         */
+        post: operations["void_payment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/orders/{id}/status": {
@@ -927,6 +992,11 @@ export interface components {
         CheckReport: {
             /**
              * Format: int64
+             * @description Voids that do not mirror the entry they reverse (amount, order), or void a void.
+             */
+            bad_voids: number;
+            /**
+             * Format: int64
              * @description (day, status) rows of the daily totals that differ from their orders.
              */
             daily_total_mismatches: number;
@@ -943,6 +1013,11 @@ export interface components {
              */
             look_alikes: components["schemas"]["LookAlike"][];
             ok: boolean;
+            /**
+             * @description Orders whose paid or refunded amounts differ from their payments, or whose payment
+             *     status does not follow from them (at most 1000 listed).
+             */
+            payment_mismatches: components["schemas"]["PaymentMismatch"][];
             /**
              * @description How the schema differs from what the migrations make for its version (extra
              *     triggers or views, missing tables, changed columns).
@@ -1242,6 +1317,26 @@ export interface components {
             /** Format: int64 */
             quantity: number;
         };
+        /** @description A payment received, or a refund given. */
+        NewPayment: {
+            /** @description Accept a payment above the balance due; the order becomes `overpaid`. */
+            allow_overpayment?: boolean;
+            /**
+             * @description More than zero. A payment may not exceed the balance due unless
+             *     `allow_overpayment`; a refund may not exceed what was paid less what was refunded.
+             */
+            amount: components["schemas"]["Money"];
+            /** @description `payment` (the default) or `refund`. Voids have their own route. */
+            kind?: components["schemas"]["PaymentKind"];
+            /** @description One of the shop's payment methods (GET /api/settings: payment_methods). */
+            method: string;
+            note?: string | null;
+            /** @description When the money changed hands (RFC 3339); now if omitted. Not in the future. */
+            paid_at?: string | null;
+            /** @description Required for a refund: why the money goes back. */
+            reason?: string | null;
+            reference?: string | null;
+        };
         NewProduct: {
             description?: string | null;
             /** Format: int64 */
@@ -1272,7 +1367,7 @@ export interface components {
             /** Format: int64 */
             total_minor: number;
         };
-        Order: {
+        Order: components["schemas"]["PaymentSummary"] & {
             created_at: string;
             created_by: string;
             /** Format: int64 */
@@ -1299,8 +1394,14 @@ export interface components {
         OrderActions: {
             /** @description Whether the viewer may change its lines and note. */
             editable: boolean;
+            /** @description Whether the viewer may record a payment on it (staff; not once cancelled). */
+            record_payment: boolean;
+            /** @description Whether the viewer may record a refund (staff; something was paid). */
+            refund: boolean;
             /** @description The statuses the viewer may move the order to. */
             transitions: components["schemas"]["OrderStatus"][];
+            /** @description Whether the viewer may void a payment or refund recorded by mistake (staff). */
+            void_payments: boolean;
         };
         /** @description An order with its lines and its history. */
         OrderDetail: components["schemas"]["Order"] & {
@@ -1446,7 +1547,7 @@ export interface components {
         };
         /** @description One page of a list. */
         Page_Order: {
-            items: {
+            items: (components["schemas"]["PaymentSummary"] & {
                 created_at: string;
                 created_by: string;
                 /** Format: int64 */
@@ -1465,7 +1566,7 @@ export interface components {
                  * @description The user who created the order.
                  */
                 user_id: number;
-            }[];
+            })[];
             /** Format: int32 */
             page: number;
             /** Format: int32 */
@@ -1522,6 +1623,90 @@ export interface components {
              */
             total: number;
         };
+        /** @description One entry of an order's journal. */
+        Payment: {
+            /** @description Always positive; `kind` gives the direction. */
+            amount: components["schemas"]["Money"];
+            created_at: string;
+            /** Format: int64 */
+            id: number;
+            kind: components["schemas"]["PaymentKind"];
+            method: string;
+            note?: string | null;
+            /** Format: int64 */
+            order_id: number;
+            /** @description When the money changed hands. */
+            paid_at: string;
+            /** @description Why money went back, or why an entry was voided. */
+            reason?: string | null;
+            recorded_by: string;
+            /** @description The transaction number of a WeChat Pay, Alipay, bank or card payment. */
+            reference?: string | null;
+            /** Format: int64 */
+            user_id?: number | null;
+            /**
+             * Format: int64
+             * @description For a payment or refund that was voided, the void entry.
+             */
+            voided_by_id?: number | null;
+            /**
+             * Format: int64
+             * @description For a void, the entry it reverses.
+             */
+            voids_id?: number | null;
+        };
+        /**
+         * @description Which way an entry moved money.
+         * @enum {string}
+         */
+        PaymentKind: "payment" | "refund" | "void";
+        /** @description An order's journal and where it stands. */
+        PaymentLedger: components["schemas"]["PaymentSummary"] & {
+            /** @description Oldest first. */
+            items: components["schemas"]["Payment"][];
+            /** Format: int64 */
+            order_id: number;
+            order_number: string;
+            total_amount: components["schemas"]["Money"];
+        };
+        /** @description An order whose kept amounts or status differ from its journal. */
+        PaymentMismatch: {
+            /** Format: int64 */
+            journal_paid_minor: number;
+            /** Format: int64 */
+            journal_refunded_minor: number;
+            /** Format: int64 */
+            order_id: number;
+            order_number: string;
+            /** Format: int64 */
+            paid_minor: number;
+            payment_status: string;
+            /** Format: int64 */
+            refunded_minor: number;
+            rule_status: string;
+        };
+        /**
+         * @description Where an order stands on money, from its journal (see `store::STATUS_RULE`).
+         * @enum {string}
+         */
+        PaymentStatus: "untracked" | "unpaid" | "partially_paid" | "paid" | "overpaid" | "refunded";
+        /** @description Where an order stands on money. Kept on every order (lists show and filter by it). */
+        PaymentSummary: {
+            /**
+             * @description What is still owed: what is due (the total; nothing once cancelled) less what was
+             *     paid. Negative when more was paid than is due.
+             */
+            balance_due: components["schemas"]["Money"];
+            /** @description Received less refunded. */
+            paid_amount: components["schemas"]["Money"];
+            payment_status: components["schemas"]["PaymentStatus"];
+            /**
+             * @description What should go back to the customer: what was paid beyond what is due (all of it once
+             *     the order is cancelled).
+             */
+            refund_due: components["schemas"]["Money"];
+            refunded_amount: components["schemas"]["Money"];
+        };
         Product: {
             created_at: string;
             description?: string | null;
@@ -1573,6 +1758,15 @@ export interface components {
          * @enum {string}
          */
         Reason: "initial" | "order" | "cancel" | "order_edit" | "correction" | "restock" | "damage" | "count_correction";
+        /** @description What customers owe on orders not cancelled (untracked orders are not counted). */
+        Receivable: {
+            amount: components["schemas"]["Total"];
+            /**
+             * Format: int64
+             * @description How many orders owe it.
+             */
+            orders: number;
+        };
         ResetPassword: {
             /** @description Ask the user to choose a new password at next sign-in (default true). */
             must_change_password?: boolean | null;
@@ -1633,6 +1827,12 @@ export interface components {
             /** @description Order numbers look like PREFIX-20261128-0007. */
             order_number_prefix: string;
             /**
+             * @description How customers pay, in the order the desk offers them. The built-in ones are codes the
+             *     UI translates (cash, wechat, alipay, bank_transfer, card, on_account); a shop adds its
+             *     own by name. A payment keeps the method it was recorded with, even if it is removed.
+             */
+            payment_methods: string[];
+            /**
              * @description Whether customers see how many of a product are in stock, and its SKU; otherwise only
              *     "in stock" or "out of stock".
              */
@@ -1649,6 +1849,8 @@ export interface components {
             /** Format: int64 */
             default_low_stock_threshold?: number | null;
             order_number_prefix?: string | null;
+            /** @description The whole list, replacing the old one. */
+            payment_methods?: string[] | null;
             show_stock_to_customers?: boolean | null;
             time_zone?: string | null;
         };
@@ -1663,6 +1865,7 @@ export interface components {
             low_stock_products: components["schemas"]["Product"][];
             /** @description Every status, with zero for those without orders. */
             orders_by_status: components["schemas"]["StatusTotal"][];
+            receivable: components["schemas"]["Receivable"];
             /** @description The 10 newest orders. */
             recent_orders: components["schemas"]["Order"][];
             /**
@@ -1749,6 +1952,10 @@ export interface components {
             users: number;
             version: string;
         };
+        Takings: {
+            amount: components["schemas"]["Total"];
+            method: string;
+        };
         /** @description How today (the shop's day) is going. */
         Today: {
             /**
@@ -1763,6 +1970,13 @@ export interface components {
             sale_orders: number;
             /** @description Their revenue. */
             sales: components["schemas"]["Total"];
+            /**
+             * @description Money taken today by method (received less refunded, by when it changed hands), the
+             *     shop's methods in their order, then any others used.
+             */
+            takings: components["schemas"]["Takings"][];
+            /** @description The sum of `takings`. */
+            takings_total: components["schemas"]["Total"];
         };
         /**
          * @description The answer to a successful sign-in or password change. Cookie sessions get no token:
@@ -1856,6 +2070,11 @@ export interface components {
         /** @description An account as one admin sees it. */
         UserView: components["schemas"]["User"] & {
             actions: components["schemas"]["UserActions"];
+        };
+        /** @description Reversing an entry recorded by mistake. */
+        VoidPayment: {
+            /** @description Why the entry was wrong; kept with the void. */
+            reason: string;
         };
     };
     responses: {
@@ -2737,6 +2956,7 @@ export interface operations {
                 q?: string;
                 status?: components["schemas"]["OrderStatus"];
                 customer_id?: number;
+                payment_status?: components["schemas"]["PaymentStatus"];
                 /** @description From this time on: an RFC 3339 time, or a date (the start of that day in the shop's time zone). */
                 date_from?: string;
                 /** @description Before this time: an RFC 3339 time, or a date, which includes that whole day. */
@@ -2779,6 +2999,51 @@ export interface operations {
                 q?: string;
                 status?: components["schemas"]["OrderStatus"];
                 customer_id?: number;
+                payment_status?: components["schemas"]["PaymentStatus"];
+                /** @description From this time on: an RFC 3339 time, or a date (the start of that day in the shop's time zone). */
+                date_from?: string;
+                /** @description Before this time: an RFC 3339 time, or a date, which includes that whole day. */
+                date_to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The CSV file, streamed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description Bad filter */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    export_payments: {
+        parameters: {
+            query?: {
+                /** @description The language of headers and values: zh-CN or en (the default, as imports expect). */
+                lang?: components["schemas"]["Lang"];
+                /** @description The list's search, as on its page. */
+                q?: string;
+                /** @description Only this method. */
+                method?: string;
+                /** @description Only payments, refunds or voids. */
+                kind?: components["schemas"]["PaymentKind"];
                 /** @description From this time on: an RFC 3339 time, or a date (the start of that day in the shop's time zone). */
                 date_from?: string;
                 /** @description Before this time: an RFC 3339 time, or a date, which includes that whole day. */
@@ -3116,6 +3381,7 @@ export interface operations {
                 sort?: string;
                 status?: components["schemas"]["OrderStatus"];
                 customer_id?: number;
+                payment_status?: components["schemas"]["PaymentStatus"];
                 /** @description From this time on: an RFC 3339 time, or a date (the start of that day in the shop's time zone). */
                 date_from?: string;
                 /** @description Before this time: an RFC 3339 time, or a date, which includes that whole day. */
@@ -3291,6 +3557,161 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_payments: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Order id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The order's journal */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaymentLedger"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description No such order (or not the caller's) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    record_payment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Order id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewPayment"];
+            };
+        };
+        responses: {
+            /** @description Recorded; the order's journal */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaymentLedger"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description No such order */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description More than the balance due (overpayment), a payment on a cancelled order (order_cancelled), or a refund beyond what was paid (refund_exceeds_paid) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            /** @description Invalid input; details.field names the field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    void_payment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Order id */
+                id: number;
+                /** @description The entry to reverse */
+                payment_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VoidPayment"];
+            };
+        };
+        responses: {
+            /** @description Voided; the order's journal */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaymentLedger"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description No such order or entry */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Already voided, a void, or a payment refunded since (refund_first) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            /** @description No reason given */
             422: {
                 headers: {
                     [name: string]: unknown;

@@ -3,7 +3,7 @@ import { apiRequest, buildUrl } from './client';
 import type { QueryParams } from './client';
 import type { FileLang, ImportJob, ImportKind } from './types';
 
-export type ExportName = 'orders' | 'order-lines' | 'products' | 'customers';
+export type ExportName = 'orders' | 'order-lines' | 'products' | 'customers' | 'payments';
 
 /**
  * Where an export downloads, with a list's filters and search: a plain link works (a GET;

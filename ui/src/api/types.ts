@@ -115,7 +115,23 @@ export interface StockAdjustment {
 export const ORDER_STATUSES = ['pending', 'confirmed', 'shipped', 'completed', 'cancelled'] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
-export interface Order {
+/** Where an order stands on money (see the README's "Payments and refunds"). */
+export const PAYMENT_STATUSES = ['untracked', 'unpaid', 'partially_paid', 'paid', 'overpaid', 'refunded'] as const;
+export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
+
+/** What was paid, what is still owed, and the payment status: kept on every order. */
+export interface PaymentSummary {
+  payment_status: PaymentStatus;
+  /** Received less refunded. */
+  paid_amount: Money;
+  refunded_amount: Money;
+  /** What is still owed; negative when more was paid than is due. */
+  balance_due: Money;
+  /** What should go back to the customer. */
+  refund_due: Money;
+}
+
+export interface Order extends PaymentSummary {
   id: number;
   order_number: string;
   status: OrderStatus;
@@ -174,6 +190,57 @@ export interface NewOrder {
 export interface OrderPatch {
   items?: NewOrderItem[];
   note?: string | null;
+}
+
+export const PAYMENT_KINDS = ['payment', 'refund', 'void'] as const;
+/** Money received, money given back, or the reversal of an entry recorded by mistake. */
+export type PaymentKind = (typeof PAYMENT_KINDS)[number];
+
+/** One entry of an order's journal of money. */
+export interface Payment {
+  id: number;
+  order_id: number;
+  kind: PaymentKind;
+  /** Always positive; `kind` gives the direction. */
+  amount: Money;
+  method: string;
+  /** When the money changed hands. */
+  paid_at: string;
+  reference?: string | null;
+  note?: string | null;
+  /** Why money went back, or why an entry was voided. */
+  reason?: string | null;
+  /** For a void, the entry it reverses. */
+  voids_id?: number | null;
+  /** For a payment or refund that was voided, the void entry. */
+  voided_by_id?: number | null;
+  user_id?: number | null;
+  recorded_by: string;
+  created_at: string;
+}
+
+/** GET /api/orders/{id}/payments, and the answer to every change of it. */
+export interface PaymentLedger extends PaymentSummary {
+  order_id: number;
+  order_number: string;
+  total_amount: Money;
+  /** Oldest first. */
+  items: Payment[];
+}
+
+/** POST /api/orders/{id}/payments: a payment received (the default) or a refund given. */
+export interface NewPayment {
+  kind?: 'payment' | 'refund';
+  amount: Money;
+  method: string;
+  /** RFC 3339; now when left out. */
+  paid_at?: string | null;
+  reference?: string | null;
+  note?: string | null;
+  /** Required for a refund. */
+  reason?: string | null;
+  /** Accept a payment above the balance due (the order becomes overpaid). */
+  allow_overpayment?: boolean;
 }
 
 export interface Customer {

@@ -4,6 +4,7 @@ import type { TFunction } from 'i18next';
 import type { AuditEntry } from '../api/types';
 import type { MoneyFormatter } from './money';
 import { formatMegabytes } from './backups';
+import { methodLabel } from './payments';
 import { signed } from './stock';
 
 /** Every action the server writes (grep the server for Event::created/changed/deleted and `action: "`). */
@@ -36,6 +37,9 @@ export const AUDIT_ACTIONS = [
   'settings.logo_delete',
   'backup.restore',
   'demo.generate',
+  'payment.record',
+  'payment.refund',
+  'payment.void',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -135,6 +139,12 @@ const KNOWN_FIELDS = [
   'customers',
   'orders',
   'order_items',
+  'amount',
+  'method',
+  'paid_at',
+  'reference',
+  'voids_id',
+  'payment_methods',
 ] as const;
 type KnownField = (typeof KNOWN_FIELDS)[number];
 
@@ -142,13 +152,23 @@ function isKnownField(field: string): field is KnownField {
   return (KNOWN_FIELDS as readonly string[]).includes(field);
 }
 
-export function fieldLabel(field: string, entityType: string, t: TFunction): string {
+/** A payment, refund or void: its entry is on the order, its fields are the entry's. */
+function isPaymentAction(action: string | undefined): boolean {
+  return action?.startsWith('payment.') ?? false;
+}
+
+/** The entry's fields the order's own row already says (or that are always empty on a new entry). */
+const NOT_SHOWN_FOR_PAYMENTS = new Set(['order_id', 'voided_by_id', 'recorded_by']);
+const PAYMENT_KINDS = new Set(['payment', 'refund', 'void']);
+
+export function fieldLabel(field: string, entityType: string, t: TFunction, action?: string): string {
   if (field === 'name' && entityType === 'customer') return t('customers.name');
+  if (field === 'kind' && isPaymentAction(action)) return t('audit.fields.payment_kind');
   return isKnownField(field) ? t(`audit.fields.${field}`) : field;
 }
 
-const MONEY_FIELDS = new Set(['price', 'total_amount', 'lifetime_total', 'line_total', 'unit_price']);
-const TIME_FIELDS = new Set(['created_at', 'updated_at', 'last_login_at', 'last_order_at', 'expires_at']);
+const MONEY_FIELDS = new Set(['price', 'total_amount', 'lifetime_total', 'line_total', 'unit_price', 'amount']);
+const TIME_FIELDS = new Set(['created_at', 'updated_at', 'last_login_at', 'last_order_at', 'expires_at', 'paid_at']);
 const ORDER_STATUSES = new Set(['pending', 'confirmed', 'shipped', 'completed', 'cancelled']);
 const PRODUCT_STATUSES = new Set(['active', 'archived']);
 const ROLES = new Set(['customer', 'staff', 'admin', 'superadmin']);
@@ -197,11 +217,14 @@ function isEmpty(v: unknown): boolean {
 }
 
 /** One value as people read it: statuses and roles translated, money as money, and so on. */
-export function formatValue(field: string, value: unknown, entityType: string, f: Formatters): string {
+export function formatValue(field: string, value: unknown, entityType: string, f: Formatters, action?: string): string {
   const { t } = f;
   if (isEmpty(value)) return t('audit.emptyValue');
   if (typeof value === 'boolean') return value ? t('audit.yes') : t('audit.no');
   if (typeof value === 'string') {
+    if (field === 'kind' && isPaymentAction(action) && PAYMENT_KINDS.has(value))
+      return t(`paymentKind.${value as 'payment'}`);
+    if (field === 'method' && isPaymentAction(action)) return methodLabel(value, t);
     if (field === 'status' && entityType === 'order' && ORDER_STATUSES.has(value))
       return t(`orderStatus.${value as 'pending'}`);
     if (field === 'status' && entityType === 'product' && PRODUCT_STATUSES.has(value))
@@ -221,6 +244,9 @@ export function formatValue(field: string, value: unknown, entityType: string, f
     return String(value);
   }
   if (Array.isArray(value)) {
+    if (field === 'payment_methods') {
+      return value.map((m) => (typeof m === 'string' ? methodLabel(m, t) : JSON.stringify(m))).join(t('audit.listSeparator'));
+    }
     if (field === 'items') {
       return (value as Line[])
         .map((l) => `${String(l.product_name ?? l.sku ?? '?')} × ${String(l.quantity ?? '?')}`)
@@ -248,16 +274,19 @@ export interface ChangeLine {
 export function describeChanges(entry: AuditEntry, f: Formatters): ChangeLine[] {
   const whole = !entry.before || !entry.after;
   const out: ChangeLine[] = [];
+  const action = entry.action;
+  const shown = (field: string, v: unknown) => formatValue(field, v, entry.entity_type, f, action);
   for (const c of entry.changes) {
     if (NEVER_SHOWN.has(c.field)) continue;
-    const label = fieldLabel(c.field, entry.entity_type, f.t);
+    if (isPaymentAction(action) && NOT_SHOWN_FOR_PAYMENTS.has(c.field)) continue;
+    const label = fieldLabel(c.field, entry.entity_type, f.t, action);
     if (entry.action === 'customer.merge') {
       // before is the record folded in, after what happened: say what happened.
       if (isEmpty(c.to)) continue;
       const to =
         c.field === 'merged_from' && typeof entry.before?.name === 'string'
           ? `${entry.before.name} (#${String(c.to)})`
-          : formatValue(c.field, c.to, entry.entity_type, f);
+          : shown(c.field, c.to);
       out.push({ field: c.field, label, kind: 'set', to });
       continue;
     }
@@ -267,22 +296,22 @@ export function describeChanges(entry: AuditEntry, f: Formatters): ChangeLine[] 
       if (isEmpty(value) || value === false || NOT_SHOWN_WHEN_WHOLE.has(c.field)) continue;
       if (typeof value === 'string' && value === entry.entity_label) continue;
       if (Array.isArray(value) && value.length === 0) continue;
-      const text = formatValue(c.field, value, entry.entity_type, f);
+      const text = shown(c.field, value);
       out.push(entry.after ? { field: c.field, label, kind: 'set', to: text } : { field: c.field, label, kind: 'had', from: text });
       continue;
     }
     if (isEmpty(c.from) && isEmpty(c.to)) continue;
     if (isEmpty(c.from) && !(c.field in (entry.before ?? {}))) {
       // A fact the entry adds (a stock adjustment's reason and delta), not a changed field.
-      out.push({ field: c.field, label, kind: 'set', to: formatValue(c.field, c.to, entry.entity_type, f) });
+      out.push({ field: c.field, label, kind: 'set', to: shown(c.field, c.to) });
       continue;
     }
     out.push({
       field: c.field,
       label,
       kind: 'changed',
-      from: formatValue(c.field, c.from, entry.entity_type, f),
-      to: formatValue(c.field, c.to, entry.entity_type, f),
+      from: shown(c.field, c.from),
+      to: shown(c.field, c.to),
     });
   }
   return out;

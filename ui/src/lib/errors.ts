@@ -4,6 +4,7 @@
 import type { TFunction } from 'i18next';
 import { ApiError } from '../api/client';
 import { stripFieldPrefix } from './fields';
+import { methodLabel } from './payments';
 
 export const KNOWN_ERROR_CODES = [
   'invalid_credentials',
@@ -39,6 +40,12 @@ export const KNOWN_ERROR_CODES = [
   'already_imported',
   'interrupted',
   'maintenance',
+  'overpayment',
+  'order_cancelled',
+  'refund_exceeds_paid',
+  'already_voided',
+  'not_voidable',
+  'refund_first',
 ] as const;
 export type KnownErrorCode = (typeof KNOWN_ERROR_CODES)[number];
 
@@ -90,6 +97,26 @@ const VALIDATION_RULES: Rule[] = [
   // The shop's logo.
   [/^the logo must be a PNG, JPEG or WebP image$/, (_m, t) => t('validation.logoType')],
   [/^the file is empty$/, (_m, t) => t('validation.fileEmpty')],
+  // Payments.
+  [/^must be more than zero$/, (_m, t) => t('validation.moreThanZero')],
+  [/^is larger than any order can be$/, (_m, t) => t('validation.amountTooLarge')],
+  [/^cannot be in the future$/, (_m, t) => t('validation.notFuture')],
+  [/^must be in the year 2000 or later$/, (_m, t) => t('validation.since2000')],
+  [/^must be a time such as (\S+)$/, (m, t) => t('validation.timeLike', { example: m[1] })],
+  [/^say why the money goes back$/, (_m, t) => t('validation.refundReason')],
+  [/^say why the entry was wrong$/, (_m, t) => t('validation.voidReason')],
+  [
+    /^must be one of the shop's payment methods: (.*)$/,
+    (m, t) =>
+      t('validation.paymentMethod', {
+        methods: (m[1] ?? '')
+          .split(', ')
+          .map((x) => methodLabel(x, t))
+          .join(t('audit.listSeparator')),
+      }),
+  ],
+  [/^must list (\d+) to (\d+) methods$/, (m, t) => t('validation.methodCount', { min: m[1], max: m[2] })],
+  [/^"(.*)" is listed twice$/, (m, t) => t('validation.listedTwice', { name: methodLabel(m[1] ?? '', t) })],
 ];
 
 /** One validation message from the server, translated when we know it. */
@@ -133,6 +160,9 @@ export function describeError(err: unknown, t: TFunction): string {
       ? t('errors.invalid_csv', { n: d['error_count'] })
       : t('errors.invalid_csv_file');
   }
+  if (err.code === 'overpayment') return t('errors.overpayment', { balance: str(d['balance_due']) });
+  if (err.code === 'order_cancelled') return t('errors.order_cancelled', { refund: str(d['refund_due']) });
+  if (err.code === 'refund_exceeds_paid') return t('errors.refund_exceeds_paid', { paid: str(d['paid_amount']) });
   if (err.code === 'too_many_requests' && typeof d['retry_after_secs'] === 'number') {
     return t('errors.too_many_requests_wait', { seconds: d['retry_after_secs'] });
   }

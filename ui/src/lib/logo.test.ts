@@ -65,6 +65,7 @@ describe('the settings form', () => {
     order_number_prefix: 'SO',
     default_low_stock_threshold: 5,
     show_stock_to_customers: true,
+    payment_methods: ['cash', 'wechat'],
   };
 
   it('sends every field it edits, and nothing the PATCH does not take', () => {

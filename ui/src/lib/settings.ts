@@ -1,5 +1,6 @@
 // The settings form's values and what PATCH /api/settings is sent from them.
 import type { Settings, SettingsPatch } from '../api/types';
+import { normalizeMethods } from './payments';
 
 /** The form's values: the address and phone are edited as text ("" clears them). */
 export type SettingsValues = Omit<Settings, 'logo_updated_at' | 'business_address' | 'business_phone'> & {
@@ -7,7 +8,7 @@ export type SettingsValues = Omit<Settings, 'logo_updated_at' | 'business_addres
   business_phone?: string | null;
 };
 
-/** What PATCH /api/settings is sent: trimmed, an empty address or phone cleared (null). */
+/** What PATCH /api/settings is sent: trimmed, an empty address or phone cleared (null), built-in methods by code. */
 export function settingsPatch(v: SettingsValues): SettingsPatch {
   return {
     business_name: v.business_name,
@@ -19,5 +20,6 @@ export function settingsPatch(v: SettingsValues): SettingsPatch {
     business_address: v.business_address?.trim() || null,
     business_phone: v.business_phone?.trim() || null,
     show_stock_to_customers: v.show_stock_to_customers,
+    payment_methods: normalizeMethods(v.payment_methods),
   };
 }

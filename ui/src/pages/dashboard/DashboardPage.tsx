@@ -1,21 +1,23 @@
-import { CheckCircleFilled, MinusCircleOutlined } from '@ant-design/icons';
+import { CheckCircleFilled, DownloadOutlined, MinusCircleOutlined } from '@ant-design/icons';
 import { useQuery } from '@tanstack/react-query';
 import { Card, Col, Flex, Row, Statistic, Table, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { reportsApi } from '../../api/reports';
+import { STATS_KEY, reportsApi } from '../../api/reports';
+import { exportUrl } from '../../api/transfer';
 import type { GettingStarted, Order, Product, Stats } from '../../api/types';
 import { useUser } from '../../auth/session';
 import { OrdersByStatusChart, SalesChart } from '../../components/charts';
+import { useFileLang } from '../../components/Downloads';
 import { PageHeader } from '../../components/PageHeader';
 import { EmptyState, QueryView } from '../../components/States';
 import { usePhone } from '../../components/usePhone';
 import { StatusTag } from '../../components/StatusTag';
+import { methodLabel } from '../../lib/payments';
+import { todayIn } from '../../lib/reportRange';
 import { atLeast } from '../../lib/roles';
-import { useDateTime, useMoney } from '../../lib/shop';
-
-export const STATS_KEY = ['stats'] as const;
+import { useDateTime, useMoney, useSettings } from '../../lib/shop';
 
 /** One number of the first row; with `to`, the whole tile opens the list behind it. */
 function Tile({
@@ -96,6 +98,88 @@ function TodayTiles({ s }: { s: Stats }) {
           to="/products?low_stock=true"
           alert={s.low_stock_count > 0 ? 'danger' : undefined}
         />
+      </Col>
+    </Row>
+  );
+}
+
+type Takings = Stats['today']['takings'][number];
+
+/** Today's money by method (received less refunded), and what customers still owe. */
+function MoneyRow({ s }: { s: Stats }) {
+  const { t } = useTranslation();
+  const money = useMoney();
+  const lang = useFileLang();
+  const today = todayIn(useSettings().data?.time_zone);
+  const columns: TableColumnsType<Takings> = [
+    { title: t('payments.method'), key: 'method', render: (_v, r) => methodLabel(r.method, t) },
+    {
+      title: t('payments.amount'),
+      key: 'amount',
+      align: 'right',
+      render: (_v, r) => (
+        <span className="nowrap" data-testid="takings-amount">
+          {money(r.amount)}
+        </span>
+      ),
+    },
+  ];
+  const exportToday = exportUrl('payments', { date_from: today, date_to: today }, lang);
+  return (
+    <Row gutter={[16, 16]} className="section">
+      <Col xs={24} lg={14}>
+        <Card
+          title={t('dashboard.takings')}
+          data-testid="takings"
+          extra={
+            <a href={exportToday} download data-testid="export-takings" title={t('dashboard.exportTakings')}>
+              <DownloadOutlined /> {t('transfer.exportCsv')}
+            </a>
+          }
+        >
+          <Table<Takings>
+            rowKey="method"
+            size="small"
+            columns={columns}
+            dataSource={s.today.takings}
+            pagination={false}
+            locale={{ emptyText: <EmptyState description={t('dashboard.noTakings')} /> }}
+            summary={() => (
+              <Table.Summary.Row>
+                <Table.Summary.Cell index={0}>
+                  <strong>{t('dashboard.takingsTotal')}</strong>
+                </Table.Summary.Cell>
+                <Table.Summary.Cell index={1} align="right">
+                  <strong className="nowrap" data-testid="takings-total">
+                    {money(s.today.takings_total)}
+                  </strong>
+                </Table.Summary.Cell>
+              </Table.Summary.Row>
+            )}
+          />
+          <Typography.Text type="secondary" className="hint">
+            {t('dashboard.takingsHint')}
+          </Typography.Text>
+        </Card>
+      </Col>
+      <Col xs={24} lg={10}>
+        <Card title={t('dashboard.receivable')} data-testid="receivable" className="tile">
+          <Statistic value={money(s.receivable.amount)} styles={{ content: { color: '#d46b08' } }} />
+          <Typography.Paragraph data-testid="receivable-orders">
+            {t('dashboard.receivableOrders', { n: s.receivable.orders })}
+          </Typography.Paragraph>
+          <Flex gap={16} wrap className="toolbar">
+            <Link to="/orders?payment_status=unpaid" data-testid="receivable-unpaid">
+              {t('paymentStatus.unpaid')}
+            </Link>
+            <Link to="/orders?payment_status=partially_paid" data-testid="receivable-partial">
+              {t('paymentStatus.partially_paid')}
+            </Link>
+          </Flex>
+          <Typography.Text type="secondary" className="hint">
+            {t('dashboard.receivableHint')}
+          </Typography.Text>
+        </Card>
       </Col>
     </Row>
   );
@@ -227,6 +311,7 @@ export default function DashboardPage() {
           return (
             <>
               <TodayTiles s={s} />
+              <MoneyRow s={s} />
               {empty ? (
                 <GettingStartedCard g={s.getting_started} />
               ) : (

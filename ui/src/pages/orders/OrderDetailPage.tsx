@@ -18,6 +18,7 @@ import { positiveInt } from '../../lib/listing';
 import { atLeast } from '../../lib/roles';
 import { useDateTime, useMoney } from '../../lib/shop';
 import { PackingSlip } from './PackingSlip';
+import { PaymentsCard } from './PaymentsCard';
 import type { SlipKind } from './PackingSlip';
 
 export default function OrderDetailPage() {
@@ -138,8 +139,8 @@ function OrderView({ order }: { order: Order }) {
             <Button icon={<PrinterOutlined />} onClick={() => print('packing')}>
               {t('print.packingSlip')}
             </Button>
-            <Button icon={<PrinterOutlined />} onClick={() => print('invoice')}>
-              {t('print.invoice')}
+            <Button icon={<PrinterOutlined />} onClick={() => print('receipt')}>
+              {t('print.receipt')}
             </Button>
           </>
         }
@@ -195,6 +196,7 @@ function OrderView({ order }: { order: Order }) {
             </Table.Summary.Row>
           )}
         />
+        <PaymentsCard order={order} />
         <Typography.Title level={4}>{t('orders.history')}</Typography.Title>
         <Card>
           <Timeline

@@ -6,11 +6,12 @@ import dayjs from 'dayjs';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { ordersApi } from '../../api/orders';
-import type { Order, OrderStatus } from '../../api/types';
-import { ORDER_STATUSES } from '../../api/types';
+import type { Order, OrderStatus, PaymentStatus } from '../../api/types';
+import { ORDER_STATUSES, PAYMENT_STATUSES } from '../../api/types';
 import { useUser } from '../../auth/session';
 import { OrdersExportButton } from '../../components/Downloads';
 import { PageHeader } from '../../components/PageHeader';
+import { PaymentCell, PaymentStatusTag } from '../../components/PaymentTag';
 import { serverTableProps } from '../../components/serverTable';
 import { EmptyState, ErrorAlert } from '../../components/States';
 import { usePhone } from '../../components/usePhone';
@@ -22,6 +23,10 @@ import { useDateTime, useMoney } from '../../lib/shop';
 
 function isStatus(v: string | undefined): v is OrderStatus {
   return (ORDER_STATUSES as readonly string[]).includes(v ?? '');
+}
+
+function isPaymentStatus(v: string | undefined): v is PaymentStatus {
+  return (PAYMENT_STATUSES as readonly string[]).includes(v ?? '');
 }
 
 export default function OrdersPage() {
@@ -39,6 +44,8 @@ export default function OrdersPage() {
   const dateFrom = isIsoDate(from) ? from : undefined;
   const dateTo = isIsoDate(to) ? to : undefined;
   const customerId = list.getInt('customer_id');
+  const paymentParam = list.get('payment_status');
+  const paymentStatus = isPaymentStatus(paymentParam) ? paymentParam : undefined;
 
   const params = {
     page: list.page,
@@ -49,6 +56,7 @@ export default function OrdersPage() {
     date_from: dateFrom,
     date_to: dateTo,
     customer_id: customerId,
+    payment_status: paymentStatus,
   };
   const query = useQuery({
     queryKey: ['orders', params],
@@ -91,6 +99,7 @@ export default function OrdersPage() {
         <Flex vertical gap={4} align="flex-end">
           <StatusTag status={o.status} />
           {total(o)}
+          <PaymentStatusTag status={o.payment_status} />
         </Flex>
       ),
     },
@@ -127,6 +136,12 @@ export default function OrdersPage() {
       render: (_v, o) => total(o),
     },
     {
+      title: t('orders.payment'),
+      key: 'payment',
+      responsive: ['sm'],
+      render: (_v, o) => <PaymentCell order={o} />,
+    },
+    {
       title: t('common.createdAt'),
       dataIndex: 'created_at',
       key: 'created_at',
@@ -147,7 +162,14 @@ export default function OrdersPage() {
           <>
             {staff && (
               <OrdersExportButton
-                filters={{ q: list.q, status, date_from: dateFrom, date_to: dateTo, customer_id: customerId }}
+                filters={{
+                  q: list.q,
+                  status,
+                  payment_status: paymentStatus,
+                  date_from: dateFrom,
+                  date_to: dateTo,
+                  customer_id: customerId,
+                }}
               />
             )}
             <Link to="/orders/new">
@@ -177,6 +199,18 @@ export default function OrdersPage() {
           style={{ width: 140 }}
           aria-label={t('common.status')}
           data-testid="status-filter"
+        />
+        <Select<PaymentStatus | 'all'>
+          value={paymentStatus ?? 'all'}
+          onChange={(v) => list.set({ payment_status: v === 'all' ? undefined : v })}
+          options={[
+            { value: 'all', label: t('payments.allStatuses') },
+            ...PAYMENT_STATUSES.map((s) => ({ value: s, label: t(`paymentStatus.${s}`) })),
+          ]}
+          style={{ width: 170 }}
+          popupMatchSelectWidth={false}
+          aria-label={t('payments.status')}
+          data-testid="payment-filter"
         />
         <DatePicker.RangePicker
           value={[dateFrom ? dayjs(dateFrom) : null, dateTo ? dayjs(dateTo) : null]}

@@ -1,9 +1,15 @@
 import { useTranslation } from 'react-i18next';
 import { logoUrl } from '../../api/admin';
 import type { OrderDetail } from '../../api/types';
+import { chineseCapitals } from '../../lib/chineseAmount';
+import { centsOf } from '../../lib/money';
 import { useDateTime, useMoney, useSettings } from '../../lib/shop';
 
-export type SlipKind = 'packing' | 'invoice';
+/** The packing slip (no prices), or the sales receipt (销售单, not 发票: that is the tax office's). */
+export type SlipKind = 'packing' | 'receipt';
+
+/** The currencies whose amounts are written in 元, 角 and 分. */
+const YUAN_CURRENCIES = new Set(['CNY', 'RMB', 'CNH']);
 
 /** The printed page: only visible on paper (see .print-only in styles.css). */
 export function PackingSlip({ order, kind }: { order: OrderDetail; kind: SlipKind }) {
@@ -11,10 +17,25 @@ export function PackingSlip({ order, kind }: { order: OrderDetail; kind: SlipKin
   const money = useMoney();
   const dateTime = useDateTime();
   const settings = useSettings();
-  const invoice = kind === 'invoice';
+  const receipt = kind === 'receipt';
   const shop = settings.data;
   const logo = logoUrl(shop);
   const contact = [shop?.business_address, shop?.business_phone].filter(Boolean).join('\n');
+  const yuan = YUAN_CURRENCIES.has((shop?.currency_code ?? 'CNY').toUpperCase());
+  // Orders taken before payments were recorded: what was paid is not known, so not printed.
+  const tracked = order.payment_status !== 'untracked';
+  const positive = (amount: string) => centsOf(amount) > 0n;
+
+  const footRow = (key: string, label: string, value: string, testId?: string) => (
+    <tr key={key}>
+      <td colSpan={4} className="num">
+        {label}
+      </td>
+      <td className="num" data-testid={testId}>
+        {value}
+      </td>
+    </tr>
+  );
 
   return (
     <section className="print-only slip" aria-hidden="true">
@@ -30,7 +51,7 @@ export function PackingSlip({ order, kind }: { order: OrderDetail; kind: SlipKin
             )}
           </div>
         </div>
-        <h2>{invoice ? t('print.invoiceTitle') : t('print.packingSlipTitle')}</h2>
+        <h2>{receipt ? t('print.receiptTitle') : t('print.packingSlipTitle')}</h2>
       </header>
       <dl>
         <dt>{t('orders.number')}</dt>
@@ -52,9 +73,9 @@ export function PackingSlip({ order, kind }: { order: OrderDetail; kind: SlipKin
             <th>{t('products.sku')}</th>
             <th>{t('products.name')}</th>
             <th className="num">{t('orders.quantity')}</th>
-            {invoice && <th className="num">{t('orders.unitPrice')}</th>}
-            {invoice && <th className="num">{t('orders.lineTotal')}</th>}
-            {!invoice && <th>{t('print.packed')}</th>}
+            {receipt && <th className="num">{t('orders.unitPrice')}</th>}
+            {receipt && <th className="num">{t('orders.lineTotal')}</th>}
+            {!receipt && <th>{t('print.packed')}</th>}
           </tr>
         </thead>
         <tbody>
@@ -63,20 +84,36 @@ export function PackingSlip({ order, kind }: { order: OrderDetail; kind: SlipKin
               <td>{i.sku}</td>
               <td>{i.product_name}</td>
               <td className="num">{i.quantity}</td>
-              {invoice && <td className="num">{money(i.unit_price)}</td>}
-              {invoice && <td className="num">{money(i.line_total)}</td>}
-              {!invoice && <td>☐</td>}
+              {receipt && <td className="num">{money(i.unit_price)}</td>}
+              {receipt && <td className="num">{money(i.line_total)}</td>}
+              {!receipt && <td>☐</td>}
             </tr>
           ))}
         </tbody>
-        {invoice && (
+        {receipt && (
           <tfoot>
-            <tr>
-              <td colSpan={4} className="num">
-                {t('orders.total')}
-              </td>
-              <td className="num">{money(order.total_amount)}</td>
-            </tr>
+            {footRow('total', t('orders.total'), money(order.total_amount), 'slip-total')}
+            {yuan && (
+              <tr>
+                <td colSpan={5} className="slip-words">
+                  <strong>{t('print.inWords')}</strong>{' '}
+                  <span data-testid="slip-in-words">{chineseCapitals(centsOf(order.total_amount))}</span>
+                </td>
+              </tr>
+            )}
+            {tracked && footRow('paid', t('print.paidAmount'), money(order.paid_amount), 'slip-paid')}
+            {tracked &&
+              positive(order.refunded_amount) &&
+              footRow('refunded', t('print.refundedAmount'), money(order.refunded_amount), 'slip-refunded')}
+            {tracked &&
+              (positive(order.refund_due)
+                ? footRow('refund-due', t('print.refundDue'), money(order.refund_due), 'slip-refund-due')
+                : footRow(
+                    'balance',
+                    t('print.balanceDue'),
+                    money(positive(order.balance_due) ? order.balance_due : '0.00'),
+                    'slip-balance',
+                  ))}
           </tfoot>
         )}
       </table>

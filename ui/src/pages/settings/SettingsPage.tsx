@@ -4,11 +4,14 @@ import { Alert, App, Button, Card, Flex, Form, Input, InputNumber, Popconfirm, S
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { LOGO_MAX_BYTES, logoUrl, settingsApi } from '../../api/admin';
+import { ApiError } from '../../api/client';
 import type { Settings } from '../../api/types';
 import { PageHeader } from '../../components/PageHeader';
 import { ErrorAlert, QueryView } from '../../components/States';
 import { useFormErrors } from '../../components/useFormErrors';
+import { fieldErrorText } from '../../lib/errors';
 import { LOGO_ACCEPT, checkLogoFile, describeLogoError } from '../../lib/logo';
+import { BUILTIN_METHODS, methodLabel, normalizeMethods } from '../../lib/payments';
 import { settingsPatch } from '../../lib/settings';
 import type { SettingsValues } from '../../lib/settings';
 import { SETTINGS_KEY, useSettings } from '../../lib/shop';
@@ -23,6 +26,7 @@ const FIELDS = [
   'business_address',
   'business_phone',
   'show_stock_to_customers',
+  'payment_methods',
 ] as const;
 
 function timeZones(current: string): string[] {
@@ -59,13 +63,24 @@ function SettingsForm({ settings }: { settings: Settings }) {
   const [form] = Form.useForm<SettingsValues>();
   const errors = useFormErrors(form, FIELDS);
   const zones = useMemo(() => timeZones(settings.time_zone), [settings.time_zone]);
+  const methods = Form.useWatch('payment_methods', form) ?? settings.payment_methods;
+  // The built-ins not listed yet are offered to add back; the shop's own are shown as typed.
+  const methodOptions = [...new Set([...methods, ...BUILTIN_METHODS])].map((m) => ({ value: m, label: methodLabel(m, t) }));
   const save = useMutation({
     mutationFn: (v: SettingsValues) => settingsApi.update(settingsPatch(v)),
     onSuccess: (s) => {
       form.setFieldsValue(s);
       void message.success(t('common.saved'));
     },
-    onError: errors.onError,
+    onError: (err: unknown) => {
+      // One method of the list (payment_methods[2]): shown on the list.
+      if (err instanceof ApiError && err.field?.startsWith('payment_methods')) {
+        form.setFields([{ name: 'payment_methods', errors: [fieldErrorText(err, t)] }]);
+        errors.clear();
+        return;
+      }
+      errors.onError(err);
+    },
   });
   const required = { required: true, whitespace: true, message: t('validation.required') };
 
@@ -114,6 +129,15 @@ function SettingsForm({ settings }: { settings: Settings }) {
           rules={[{ required: true, message: t('validation.required') }]}
         >
           <InputNumber min={0} precision={0} style={{ width: 160 }} />
+        </Form.Item>
+        <Form.Item
+          name="payment_methods"
+          label={t('settings.paymentMethods')}
+          extra={t('settings.paymentMethodsHint')}
+          normalize={(v: string[]) => normalizeMethods(v)}
+          rules={[{ required: true, type: 'array', min: 1, message: t('validation.required') }]}
+        >
+          <Select mode="tags" options={methodOptions} tokenSeparators={[',', '，', '、']} maxCount={30} data-testid="payment-methods" />
         </Form.Item>
         <Form.Item
           name="show_stock_to_customers"

@@ -1,1 +1,0 @@
-import{t as e}from"./tag-BtcILd__.js";import{Ai as t,i as n}from"./format-DC92EflL.js";var r=t(),i={pending:`gold`,confirmed:`blue`,shipped:`cyan`,completed:`green`,cancelled:`default`};function a({status:t}){let{t:a}=n();return(0,r.jsx)(e,{color:i[t],"data-status":t,children:a(`orderStatus.${t}`)})}export{a as t};

@@ -1,0 +1,1 @@
+function e(e){if(!e||!/^\d{4}-\d{2}-\d{2}$/.test(e))return!1;let t=new Date(`${e}T00:00:00Z`);return!Number.isNaN(t.getTime())&&t.toISOString().startsWith(e)}export{e as t};

@@ -1,1 +1,0 @@
-var e=[`customer`,`staff`,`admin`,`superadmin`],t=[`active`,`archived`],n=[`restock`,`damage`,`count_correction`],r=[`pending`,`confirmed`,`shipped`,`completed`,`cancelled`];export{e as i,r as n,t as r,n as t};
