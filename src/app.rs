@@ -34,7 +34,8 @@ use crate::settings::{self, SharedSettings};
 use crate::tls;
 use crate::users::{self, Bootstrap};
 use crate::{
-    audit, backup, customers, health, inventory, maintenance, orders, payments, products, reports, stats, transfer,
+    audit, backup, customers, health, inventory, maintenance, orders, payments, products, receivables, reports, stats,
+    transfer,
 };
 
 /// What every handler can reach: one `Arc`, so the several clones each request makes (one per
@@ -90,6 +91,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(inventory::routes::router())
         .merge(orders::routes::router())
         .merge(payments::routes::router())
+        .merge(receivables::routes::router())
         .merge(stats::router())
         .merge(reports::routes::router())
         .merge(transfer::routes::router())

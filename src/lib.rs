@@ -29,6 +29,7 @@ pub mod observe;
 pub mod orders;
 pub mod payments;
 pub mod products;
+pub mod receivables;
 pub mod reports;
 pub mod settings;
 pub mod stats;

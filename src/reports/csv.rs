@@ -34,6 +34,19 @@ pub trait Row {
     fn cells(&self, lang: Lang) -> Vec<String>;
 }
 
+/// A cell as written: a plain number (-30.00, a refund on a statement) stays a number for
+/// Excel to add up; any other text that a spreadsheet would run as a formula is neutralised.
+fn cell(c: &str) -> std::borrow::Cow<'_, str> {
+    let digits = c.strip_prefix('-').unwrap_or(c);
+    let (whole, frac) = digits.split_once('.').unwrap_or((digits, "0"));
+    let number = |d: &str| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit());
+    if number(whole) && number(frac) {
+        c.into()
+    } else {
+        neutralise(c)
+    }
+}
+
 /// The report as JSON (`json`, the whole body) or CSV (`rows`), named `name` for the file.
 pub fn respond<T: Serialize, R: Row>(p: &FormatParams, name: &str, json: T, rows: &[R]) -> AppResult<Response> {
     if p.format.unwrap_or_default() == Format::Json {
@@ -49,7 +62,7 @@ pub fn respond<T: Serialize, R: Row>(p: &FormatParams, name: &str, json: T, rows
             .collect();
         csv.write_record(headers).map_err(AppError::internal)?;
         for row in rows {
-            let cells: Vec<String> = row.cells(lang).iter().map(|c| neutralise(c).into_owned()).collect();
+            let cells: Vec<String> = row.cells(lang).iter().map(|c| cell(c).into_owned()).collect();
             csv.write_record(cells).map_err(AppError::internal)?;
         }
         csv.flush().map_err(AppError::internal)?;
@@ -65,4 +78,19 @@ pub fn respond<T: Serialize, R: Row>(p: &FormatParams, name: &str, json: T, rows
     }
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     Ok(response)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cell;
+
+    #[test]
+    fn negative_amounts_stay_numbers_and_formulas_do_not_run() {
+        assert_eq!(cell("-30.00"), "-30.00");
+        assert_eq!(cell("12"), "12");
+        assert_eq!(cell("-1+1"), "'-1+1");
+        assert_eq!(cell("-"), "'-");
+        assert_eq!(cell("-.5"), "'-.5");
+        assert_eq!(cell("=1"), "'=1");
+    }
 }

@@ -165,7 +165,7 @@ impl Lang {
         }
     }
 
-    fn payment_kind(self, k: PaymentKind) -> &'static str {
+    pub fn payment_kind(self, k: PaymentKind) -> &'static str {
         match (self, k) {
             (Lang::English, k) => k.as_str(),
             (Lang::Chinese, PaymentKind::Payment) => "收款",
@@ -175,7 +175,7 @@ impl Lang {
     }
 
     /// The built-in methods by name; a shop's own are written as the shop named them.
-    fn payment_method(self, m: &str) -> String {
+    pub fn payment_method(self, m: &str) -> String {
         let zh = match m {
             "cash" => "现金",
             "wechat" => "微信",

@@ -30,6 +30,7 @@ mod payments;
 mod products;
 mod properties;
 mod query_plans;
+mod receivables;
 mod reports;
 mod safety;
 mod security;

@@ -69,7 +69,13 @@ test('staff see exactly the status moves and edits the server allows them', asyn
 
   await apiSignIn(page, STAFF.username, STAFF.password);
   let order = await expectButtonsFromServer(page, id);
-  expect(order.actions).toEqual({ transitions: ['confirmed', 'cancelled'], editable: true });
+  expect(order.actions).toEqual({
+    transitions: ['confirmed', 'cancelled'],
+    editable: true,
+    record_payment: true,
+    refund: false,
+    void_payments: true,
+  });
   await expectOthersRefused(page, order);
   await shot(page, 'order-actions-staff-zh');
 
@@ -95,7 +101,13 @@ test('a customer may only cancel their own pending order', async ({ page }) => {
   const { id } = await api<{ id: number }>(page, 'POST', '/api/orders', { items: [{ product_id: shop.cup, quantity: 1 }] });
 
   const order = await expectButtonsFromServer(page, id);
-  expect(order.actions).toEqual({ transitions: ['cancelled'], editable: false });
+  expect(order.actions).toEqual({
+    transitions: ['cancelled'],
+    editable: false,
+    record_payment: false,
+    refund: false,
+    void_payments: false,
+  });
   await expectOthersRefused(page, order);
 
   // Once the shop has confirmed it, nothing is offered, and the server refuses a cancel.

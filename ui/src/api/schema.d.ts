@@ -235,6 +235,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/customers/{id}/statement": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A customer's statement (对账单) for a period (by default the last 30 days): what they owed
+         *     when it began, each order, cancellation, payment, refund and void with the balance after
+         *     it, and what they owe at its end. Customers get their own only.
+         */
+        get: operations["statement"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/exports/customers.csv": {
         parameters: {
             query?: never;
@@ -717,6 +738,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/reports/receivables": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Who owes the shop what, and since when: per customer (and the walk-in orders), what is
+         *     due on their unpaid and part-paid orders, split by the orders' age in days (0–30, 31–60,
+         *     61–90, over 90). Orders taken before payments were recorded (`untracked`) are not counted.
+         */
+        get: operations["receivables"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/reports/sales": {
         parameters: {
             query?: never;
@@ -909,6 +951,13 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description A balance split by how many days ago its orders were taken. */
+        Ages: {
+            days_0_30: components["schemas"]["Total"];
+            days_31_60: components["schemas"]["Total"];
+            days_61_90: components["schemas"]["Total"];
+            days_over_90: components["schemas"]["Total"];
+        };
         AuditEntry: {
             action: string;
             after?: {
@@ -1767,6 +1816,38 @@ export interface components {
              */
             orders: number;
         };
+        /** @description What one customer (or the walk-in orders, without one) owes, by the age of the orders. */
+        ReceivableRow: components["schemas"]["Ages"] & {
+            /**
+             * Format: int64
+             * @description None for walk-in orders (散客).
+             */
+            customer_id?: number | null;
+            customer_name?: string | null;
+            /** @description When the oldest of those orders was taken. */
+            oldest_order_at: string;
+            /**
+             * Format: int64
+             * @description Orders with a balance due.
+             */
+            orders: number;
+            owed: components["schemas"]["Total"];
+            phone?: string | null;
+        };
+        ReceivableTotals: components["schemas"]["Ages"] & {
+            /** Format: int64 */
+            orders: number;
+            owed: components["schemas"]["Total"];
+        };
+        ReceivablesReport: {
+            /** @description The time the ages were counted at. */
+            as_of: string;
+            currency_code: string;
+            /** @description The largest balance first. */
+            rows: components["schemas"]["ReceivableRow"][];
+            /** @description Equal to the dashboard's receivable (GET /api/stats). */
+            totals: components["schemas"]["ReceivableTotals"];
+        };
         ResetPassword: {
             /** @description Ask the user to choose a new password at next sign-in (default true). */
             must_change_password?: boolean | null;
@@ -1854,6 +1935,47 @@ export interface components {
             show_stock_to_customers?: boolean | null;
             time_zone?: string | null;
         };
+        /** @description A customer's statement (对账单) for a period. */
+        Statement: {
+            address?: string | null;
+            /** @description The entries that added to the balance. */
+            charged: components["schemas"]["Total"];
+            /** @description opening + charged - received. */
+            closing_balance: components["schemas"]["Total"];
+            currency_code: string;
+            /** Format: int64 */
+            customer_id: number;
+            customer_name: string;
+            /** @description Oldest first. */
+            entries: components["schemas"]["StatementEntry"][];
+            /** @description The shop's first and last day covered. */
+            first_day: string;
+            last_day: string;
+            /** @description What the customer owed when the period began; negative when the shop owed them. */
+            opening_balance: components["schemas"]["Total"];
+            phone?: string | null;
+            /** @description The entries that took from it, as a positive amount. */
+            received: components["schemas"]["Total"];
+        };
+        StatementEntry: {
+            /**
+             * @description What the entry did to what the customer owes: an order and a refund add, a payment
+             *     and a cancellation take away, a void undoes the entry it reverses.
+             */
+            amount: components["schemas"]["Total"];
+            at: string;
+            /** @description What the customer owes after the entry. */
+            balance: components["schemas"]["Total"];
+            kind: components["schemas"]["StatementEntryKind"];
+            /** @description For payments, refunds and voids. */
+            method?: string | null;
+            /** Format: int64 */
+            order_id: number;
+            order_number: string;
+            reference?: string | null;
+        };
+        /** @enum {string} */
+        StatementEntryKind: "order" | "cancellation" | "payment" | "refund" | "void";
         Stats: {
             getting_started: components["schemas"]["GettingStarted"];
             /**
@@ -2900,6 +3022,59 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             /** @description No such customer */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    statement: {
+        parameters: {
+            query?: {
+                /** @description From this time on: an RFC 3339 time, or a date (the start of that day in the shop's time zone). */
+                date_from?: string;
+                /** @description Before this time: an RFC 3339 time, or a date, which includes that whole day. */
+                date_to?: string;
+                /** @description json (the default) or csv, a file for Excel. */
+                format?: components["schemas"]["Format"];
+                /** @description For csv: the language of the headers, zh-CN or en (the default). */
+                lang?: components["schemas"]["Lang"];
+            };
+            header?: never;
+            path: {
+                /** @description Customer id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The statement (or, with format=csv, its entries as a file) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Statement"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description No such customer (or not the caller's own) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Bad range, or too many entries in it */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4274,6 +4449,34 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+        };
+    };
+    receivables: {
+        parameters: {
+            query?: {
+                /** @description json (the default) or csv, a file for Excel. */
+                format?: components["schemas"]["Format"];
+                /** @description For csv: the language of the headers, zh-CN or en (the default). */
+                lang?: components["schemas"]["Lang"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Balances due, the largest first (or, with format=csv, a file) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReceivablesReport"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["Unprocessable"];
         };
     };
     sales: {
