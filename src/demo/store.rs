@@ -11,6 +11,8 @@ use super::{Summary, between, names};
 use crate::audit::{self, Event, Who};
 use crate::clock;
 use crate::error::AppResult;
+use crate::money::Money;
+use crate::orders::adjustments::{self, Adjustments, RoundDown};
 
 pub fn has_business_data(conn: &Connection) -> AppResult<bool> {
     Ok(conn.query_row(
@@ -165,6 +167,8 @@ pub struct DemoOrder<'a> {
     /// a few finished ones are still owed (the debtors), some open ones carry a deposit.
     paid_percent: i64,
     method: &'static str,
+    /// A few orders are rounded down to the yuan (抹零) or carry a shipping fee.
+    adjustments: Adjustments,
 }
 
 const DEMO_METHODS: [&str; 10] = [
@@ -233,17 +237,33 @@ impl<'a> DemoOrder<'a> {
             updated_at,
             paid_percent,
             method: DEMO_METHODS[rng.usize(..DEMO_METHODS.len())],
+            adjustments: Adjustments {
+                discount: Money::ZERO,
+                round_down: if rng.usize(..8) == 0 {
+                    RoundDown::Yuan
+                } else {
+                    RoundDown::None
+                },
+                shipping_fee: if rng.usize(..20) == 0 {
+                    Money::from_minor(1_000)
+                } else {
+                    Money::ZERO
+                },
+            },
         }
     }
 }
 
 /// Writes an order with its lines and history; returns how many lines it has.
 pub fn insert_order(conn: &Connection, o: &DemoOrder, number: &str) -> AppResult<u64> {
-    let total: i64 = o.lines.iter().map(|(p, q)| p.price_minor * q).sum();
+    let lines: i64 = o.lines.iter().map(|(p, q)| p.price_minor * q).sum();
+    let a = &o.adjustments;
+    let totals = adjustments::totals(Money::from_minor(lines), a)?;
     let (created, updated) = (clock::format(o.created_at), clock::format(o.updated_at));
     conn.prepare_cached(
-        "INSERT INTO orders (order_number, number_reversed, user_id, customer_id, status, total_amount_minor, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO orders (order_number, number_reversed, user_id, customer_id, status, total_amount_minor,
+                             round_down, rounding_minor, shipping_fee_minor, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )?
     .execute(params![
         number,
@@ -251,7 +271,10 @@ pub fn insert_order(conn: &Connection, o: &DemoOrder, number: &str) -> AppResult
         o.user_id,
         o.customer_id,
         o.status,
-        total,
+        totals.total.minor(),
+        a.round_down.as_str(),
+        totals.rounding.minor(),
+        a.shipping_fee.minor(),
         created,
         updated
     ])?;
@@ -278,7 +301,7 @@ pub fn insert_order(conn: &Connection, o: &DemoOrder, number: &str) -> AppResult
     if o.status != "pending" {
         history.execute(params![order_id, "pending", o.status, o.user_id, updated])?;
     }
-    let paid = total * o.paid_percent / 100;
+    let paid = totals.total.minor() * o.paid_percent / 100;
     if paid > 0 {
         // Paid when it was taken (a deposit) or when it moved on (in full).
         let at = if o.paid_percent == 100 { &updated } else { &created };

@@ -24,7 +24,7 @@ pub struct CheckReport {
     pub file: FileCheck,
     /// Products whose stock differs from their ledger, or is negative.
     pub stock_mismatches: Vec<StockMismatch>,
-    /// Orders whose total differs from the sum of their items.
+    /// Orders whose total differs from their lines less discount and 抹零 plus shipping.
     pub total_mismatches: Vec<TotalMismatch>,
     /// Orders imported from the old system with a total that differed from their lines there,
     /// kept as recorded (not mismatches).

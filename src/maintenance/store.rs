@@ -44,7 +44,7 @@ pub fn total_mismatches(conn: &Connection) -> AppResult<Vec<TotalMismatch>> {
             "SELECT o.id, o.order_number, o.total_amount_minor, COALESCE(i.total, 0)
              FROM orders o LEFT JOIN (SELECT order_id, SUM(line_total_minor) AS total FROM order_items GROUP BY order_id) i
                ON i.order_id = o.id
-             WHERE o.total_amount_minor <> COALESCE(i.total, 0)
+             WHERE o.total_amount_minor <> COALESCE(i.total, 0) - o.discount_minor - o.rounding_minor + o.shipping_fee_minor
                AND NOT EXISTS (SELECT 1 FROM imported_total_differences d WHERE d.order_id = o.id
                                  AND d.recorded_total_minor = o.total_amount_minor
                                  AND d.lines_total_minor = COALESCE(i.total, 0))

@@ -1,6 +1,7 @@
 //! Orders: taking them (stock checked and taken in the same transaction), editing pending
 //! ones, moving them through the workflow, and cancelling them (stock given back).
 
+pub mod adjustments;
 pub mod routes;
 pub mod store;
 pub mod types;
@@ -23,6 +24,7 @@ use crate::products;
 use crate::products::types::ProductStatus;
 use crate::settings::Settings;
 use crate::validate::optional_text;
+use adjustments::Adjustments;
 use types::{
     NewOrder, NewOrderItem, Order, OrderActions, OrderDetail, OrderItem, OrderPatch, OrderStatus, StatusChange,
 };
@@ -164,6 +166,17 @@ pub async fn create(
 ) -> AppResult<(OrderDetail, bool)> {
     let lines = validate_lines(&input.items)?;
     let note = optional_text("note", input.note.as_deref(), 1000)?;
+    let adjustments = Adjustments {
+        discount: input.discount.unwrap_or(Money::ZERO),
+        round_down: input.round_down.unwrap_or_default(),
+        shipping_fee: input.shipping_fee.unwrap_or(Money::ZERO),
+    }
+    .validated()?;
+    if adjustments.any() && !actor.is_staff() {
+        return Err(AppError::forbidden(
+            "only staff give discounts, round totals down or charge shipping",
+        ));
+    }
     let actor = actor.clone();
     let requested_customer = input.customer_id;
     let prefix = settings.order_number_prefix.clone();
@@ -199,7 +212,8 @@ pub async fn create(
                 }
                 Some(own)
             };
-            let (mut items, total) = price_lines(conn, &lines, &[])?;
+            let (mut items, lines_total) = price_lines(conn, &lines, &[])?;
+            let totals = adjustments::totals(lines_total, &adjustments)?;
             let number = store::next_order_number(conn, &prefix, &clock::business_day_compact(now_utc, tz))?;
             let order_id = store::insert(
                 conn,
@@ -207,7 +221,8 @@ pub async fn create(
                     order_number: &number,
                     user_id: actor.id,
                     customer_id,
-                    total,
+                    adjustments: &adjustments,
+                    totals,
                     note: note.as_deref(),
                     now: &now,
                 },
@@ -315,6 +330,7 @@ pub async fn edit(db: &Db, actor: &CurrentUser, id: i64, patch: OrderPatch) -> A
         .note
         .map(|n| optional_text("note", n.as_deref(), 1000))
         .transpose()?;
+    let (discount, round_down, shipping_fee) = (patch.discount, patch.round_down, patch.shipping_fee);
     let actor = actor.clone();
     db.write(move |conn| {
         let before = detail(conn, id)?;
@@ -330,7 +346,14 @@ pub async fn edit(db: &Db, actor: &CurrentUser, id: i64, patch: OrderPatch) -> A
             ));
         }
         let now = clock::now();
-        let mut total = before.order.total_amount;
+        let was = &before.order.amounts;
+        let adjustments = Adjustments {
+            discount: discount.unwrap_or(was.discount),
+            round_down: round_down.unwrap_or(was.round_down),
+            shipping_fee: shipping_fee.unwrap_or(was.shipping_fee),
+        }
+        .validated()?;
+        let mut lines_total = was.subtotal;
         if let Some(lines) = lines {
             let (items, new_total) = price_lines(conn, &lines, &before.items)?;
             let refs = MovementRefs {
@@ -345,15 +368,17 @@ pub async fn edit(db: &Db, actor: &CurrentUser, id: i64, patch: OrderPatch) -> A
             for item in &items {
                 store::insert_item(conn, id, item)?;
             }
-            total = new_total;
+            lines_total = new_total;
         }
+        let totals = adjustments::totals(lines_total, &adjustments)?;
         let note = note.unwrap_or(before.order.note.clone());
-        store::update_contents(conn, id, total, note.as_deref(), &now)?;
+        store::update_contents(conn, id, &adjustments, totals, note.as_deref(), &now)?;
         // A smaller total may leave the order paid, or overpaid.
         crate::payments::store::refresh_status(conn, id)?;
         let after = detail(conn, id)?;
-        let changed =
-            |d: &OrderDetail| json!({ "items": d.items, "note": d.order.note, "total_amount": d.order.total_amount });
+        let changed = |d: &OrderDetail| {
+            json!({ "items": d.items, "note": d.order.note, "amounts": d.order.amounts, "total_amount": d.order.total_amount })
+        };
         let event = Event::changed("order.update", "order", id, &changed(&before), &changed(&after));
         audit::store::record(conn, &Who::from(&actor), &event, &now)?;
         Ok(after)

@@ -3,7 +3,8 @@
 use rusqlite::types::Value;
 use rusqlite::{Connection, Row, params, params_from_iter};
 
-use super::types::{Order, OrderItem, OrderStatus, StatusChange};
+use super::adjustments::{Adjustments, Totals};
+use super::types::{Order, OrderAmounts, OrderItem, OrderStatus, StatusChange};
 use crate::db::{Conditions, not_found_as};
 use crate::error::AppResult;
 use crate::http::list::Paging;
@@ -14,9 +15,10 @@ use crate::validate::phone_digits;
 
 const ORDER_COLUMNS: &str = "o.id, o.order_number, o.status, o.customer_id, c.name, o.user_id, u.username, \
                              o.total_amount_minor, o.note, o.created_at, o.updated_at, \
-                             o.paid_minor, o.refunded_minor, o.payment_status";
+                             o.paid_minor, o.refunded_minor, o.payment_status, \
+                             o.discount_minor, o.round_down, o.rounding_minor, o.shipping_fee_minor";
 /// How many columns ORDER_COLUMNS selects: what a query selects after them starts here.
-const AFTER_ORDER: usize = 14;
+const AFTER_ORDER: usize = 18;
 // LEFT JOINs (every order has its user) keep `orders` the outer loop: with an inner join the
 // planner may start from the one user and read all of their orders to sort them.
 const ORDER_FROM: &str = "orders o LEFT JOIN customers c ON c.id = o.customer_id LEFT JOIN users u ON u.id = o.user_id";
@@ -24,6 +26,11 @@ const ORDER_FROM: &str = "orders o LEFT JOIN customers c ON c.id = o.customer_id
 fn order_from_row(row: &Row) -> rusqlite::Result<Order> {
     let status: OrderStatus = row.get(2)?;
     let total = Money::from_minor(row.get(7)?);
+    let (discount, rounding, shipping_fee) = (
+        Money::from_minor(row.get(14)?),
+        Money::from_minor(row.get(16)?),
+        Money::from_minor(row.get(17)?),
+    );
     Ok(Order {
         payment: PaymentSummary::new(
             row.get(13)?,
@@ -40,6 +47,13 @@ fn order_from_row(row: &Row) -> rusqlite::Result<Order> {
         user_id: row.get(5)?,
         created_by: row.get(6)?,
         total_amount: total,
+        amounts: OrderAmounts {
+            subtotal: Money::from_minor(total.minor() + discount.minor() + rounding.minor() - shipping_fee.minor()),
+            discount,
+            round_down: row.get(15)?,
+            rounding,
+            shipping_fee,
+        },
         note: row.get(8)?,
         created_at: row.get(9)?,
         updated_at: row.get(10)?,
@@ -64,22 +78,29 @@ pub struct NewOrderRow<'a> {
     pub order_number: &'a str,
     pub user_id: i64,
     pub customer_id: Option<i64>,
-    pub total: Money,
+    pub adjustments: &'a Adjustments,
+    pub totals: Totals,
     pub note: Option<&'a str>,
     pub now: &'a str,
 }
 
 pub fn insert(conn: &Connection, o: &NewOrderRow) -> AppResult<i64> {
+    let a = o.adjustments;
     conn.prepare_cached(
-        "INSERT INTO orders (order_number, number_reversed, user_id, customer_id, status, total_amount_minor, note, created_at, updated_at)
-         VALUES (?, ?, ?, ?, 'pending', ?, ?, ?, ?)",
+        "INSERT INTO orders (order_number, number_reversed, user_id, customer_id, status, total_amount_minor,
+                             discount_minor, round_down, rounding_minor, shipping_fee_minor, note, created_at, updated_at)
+         VALUES (?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?)",
     )?
     .execute(params![
         o.order_number,
         reversed(o.order_number),
         o.user_id,
         o.customer_id,
-        o.total.minor(),
+        o.totals.total.minor(),
+        a.discount.minor(),
+        a.round_down.as_str(),
+        o.totals.rounding.minor(),
+        a.shipping_fee.minor(),
         o.note,
         o.now,
         o.now
@@ -132,9 +153,28 @@ pub fn delete_items(conn: &Connection, order_id: i64) -> AppResult<()> {
     Ok(())
 }
 
-pub fn update_contents(conn: &Connection, id: i64, total: Money, note: Option<&str>, now: &str) -> AppResult<()> {
-    conn.prepare_cached("UPDATE orders SET total_amount_minor = ?, note = ?, updated_at = ? WHERE id = ?")?
-        .execute(params![total.minor(), note, now, id])?;
+pub fn update_contents(
+    conn: &Connection,
+    id: i64,
+    a: &Adjustments,
+    totals: Totals,
+    note: Option<&str>,
+    now: &str,
+) -> AppResult<()> {
+    conn.prepare_cached(
+        "UPDATE orders SET total_amount_minor = ?, discount_minor = ?, round_down = ?, rounding_minor = ?,
+                           shipping_fee_minor = ?, note = ?, updated_at = ? WHERE id = ?",
+    )?
+    .execute(params![
+        totals.total.minor(),
+        a.discount.minor(),
+        a.round_down.as_str(),
+        totals.rounding.minor(),
+        a.shipping_fee.minor(),
+        note,
+        now,
+        id
+    ])?;
     Ok(())
 }
 

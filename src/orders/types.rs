@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::adjustments::RoundDown;
 use crate::money::Money;
 use crate::payments::types::PaymentSummary;
 use crate::users::types::Role;
@@ -75,12 +76,30 @@ pub struct Order {
     pub user_id: i64,
     pub created_by: String,
     pub total_amount: Money,
+    /// What the total is made of.
+    #[serde(flatten)]
+    pub amounts: OrderAmounts,
     /// What was paid, what is still owed, and the payment status.
     #[serde(flatten)]
     pub payment: PaymentSummary,
     pub note: Option<String>,
     pub created_at: String,
     pub updated_at: String,
+}
+
+/// What an order's total is made of (the rule is in `orders::adjustments`):
+/// `total_amount = subtotal - discount - rounding + shipping_fee`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ToSchema)]
+pub struct OrderAmounts {
+    /// The sum of the lines.
+    pub subtotal: Money,
+    /// An amount off the order.
+    pub discount: Money,
+    /// 抹零: none, or down to the yuan or to ten yuan.
+    pub round_down: RoundDown,
+    /// What 抹零 took off.
+    pub rounding: Money,
+    pub shipping_fee: Money,
 }
 
 #[derive(Clone, Debug, Serialize, ToSchema)]
@@ -187,6 +206,17 @@ pub struct NewOrder {
     /// Who the order is for; omit for a walk-in sale. Customers always order for themselves.
     pub customer_id: Option<i64>,
     pub note: Option<String>,
+    /// An amount off the order (staff and up).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>, example = "5.00")]
+    pub discount: Option<Money>,
+    /// 抹零 (staff and up): round the total down to the yuan or to ten yuan.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub round_down: Option<RoundDown>,
+    /// A shipping fee added to the order (staff and up).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>, example = "8.00")]
+    pub shipping_fee: Option<Money>,
 }
 
 /// A change to a pending order. Only the fields given change.
@@ -198,6 +228,12 @@ pub struct OrderPatch {
     #[serde(default, deserialize_with = "crate::validate::nullable")]
     #[schema(value_type = Option<String>)]
     pub note: Option<Option<String>>,
+    /// A new amount off; the total follows.
+    #[schema(value_type = Option<String>)]
+    pub discount: Option<Money>,
+    pub round_down: Option<RoundDown>,
+    #[schema(value_type = Option<String>)]
+    pub shipping_fee: Option<Money>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

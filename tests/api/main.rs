@@ -15,6 +15,7 @@ mod cli;
 mod data_safety;
 mod db;
 mod desk;
+mod discounts;
 mod everyday;
 mod faults;
 mod foundations;

@@ -49,6 +49,31 @@ proptest! {
         }
     }
 
+    /// Random lines, discount, fee and 抹零: the total is always its parts, never negative, and
+    /// the rounding never takes a yuan (or ten) or more.
+    #[test]
+    fn order_totals_are_always_the_sum_of_their_parts(
+        lines in proptest::collection::vec((0i64..1_000_000, 1i64..100), 1..20),
+        discount in 0i64..5_000_000,
+        fee in 0i64..100_000,
+        mode in 0usize..3,
+    ) {
+        use order_system::orders::adjustments::{Adjustments, RoundDown, totals};
+        let lines_total: i64 = lines.iter().map(|(price, qty)| price * qty).sum();
+        let round_down = [RoundDown::None, RoundDown::Yuan, RoundDown::TenYuan][mode];
+        let a = Adjustments { discount: Money::from_minor(discount), round_down, shipping_fee: Money::from_minor(fee) };
+        match totals(Money::from_minor(lines_total), &a) {
+            Ok(t) => {
+                prop_assert_eq!(t.total.minor(), lines_total - discount - t.rounding.minor() + fee);
+                prop_assert!(t.total.minor() >= 0);
+                let step = [1, 100, 1_000][mode];
+                prop_assert!(t.rounding.minor() >= 0 && t.rounding.minor() < step);
+                prop_assert_eq!(t.total.minor() % step, 0);
+            }
+            Err(_) => prop_assert!(discount > lines_total + fee, "refused only a discount beyond the order"),
+        }
+    }
+
     #[test]
     fn json_numbers_never_panic(x in any::<f64>()) {
         let _ = serde_json::from_value::<Money>(json!(x));

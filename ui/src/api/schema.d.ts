@@ -1076,7 +1076,7 @@ export interface components {
             status_total_mismatches: components["schemas"]["StatusTotalMismatch"][];
             /** @description Products whose stock differs from their ledger, or is negative. */
             stock_mismatches: components["schemas"]["StockMismatch"][];
-            /** @description Orders whose total differs from the sum of their items. */
+            /** @description Orders whose total differs from their lines less discount and 抹零 plus shipping. */
             total_mismatches: components["schemas"]["TotalMismatch"][];
         };
         CleanupReport: {
@@ -1357,8 +1357,19 @@ export interface components {
              * @description Who the order is for; omit for a walk-in sale. Customers always order for themselves.
              */
             customer_id?: number | null;
+            /**
+             * @description An amount off the order (staff and up).
+             * @example 5.00
+             */
+            discount?: string | null;
             items: components["schemas"]["NewOrderItem"][];
             note?: string | null;
+            round_down?: components["schemas"]["RoundDown"] | null;
+            /**
+             * @description A shipping fee added to the order (staff and up).
+             * @example 8.00
+             */
+            shipping_fee?: string | null;
         };
         NewOrderItem: {
             /** Format: int64 */
@@ -1416,7 +1427,7 @@ export interface components {
             /** Format: int64 */
             total_minor: number;
         };
-        Order: components["schemas"]["PaymentSummary"] & {
+        Order: components["schemas"]["OrderAmounts"] & components["schemas"]["PaymentSummary"] & {
             created_at: string;
             created_by: string;
             /** Format: int64 */
@@ -1452,6 +1463,21 @@ export interface components {
             /** @description Whether the viewer may void a payment or refund recorded by mistake (staff). */
             void_payments: boolean;
         };
+        /**
+         * @description What an order's total is made of (the rule is in `orders::adjustments`):
+         *     `total_amount = subtotal - discount - rounding + shipping_fee`.
+         */
+        OrderAmounts: {
+            /** @description An amount off the order. */
+            discount: components["schemas"]["Money"];
+            /** @description 抹零: none, or down to the yuan or to ten yuan. */
+            round_down: components["schemas"]["RoundDown"];
+            /** @description What 抹零 took off. */
+            rounding: components["schemas"]["Money"];
+            shipping_fee: components["schemas"]["Money"];
+            /** @description The sum of the lines. */
+            subtotal: components["schemas"]["Money"];
+        };
         /** @description An order with its lines and its history. */
         OrderDetail: components["schemas"]["Order"] & {
             items: components["schemas"]["OrderItem"][];
@@ -1473,9 +1499,13 @@ export interface components {
         };
         /** @description A change to a pending order. Only the fields given change. */
         OrderPatch: {
+            /** @description A new amount off; the total follows. */
+            discount?: string | null;
             /** @description The order's new lines, replacing the old ones. */
             items?: components["schemas"]["NewOrderItem"][] | null;
             note?: string | null;
+            round_down?: components["schemas"]["RoundDown"] | null;
+            shipping_fee?: string | null;
         };
         /** @enum {string} */
         OrderStatus: "pending" | "confirmed" | "shipped" | "completed" | "cancelled";
@@ -1596,7 +1626,7 @@ export interface components {
         };
         /** @description One page of a list. */
         Page_Order: {
-            items: (components["schemas"]["PaymentSummary"] & {
+            items: (components["schemas"]["OrderAmounts"] & components["schemas"]["PaymentSummary"] & {
                 created_at: string;
                 created_by: string;
                 /** Format: int64 */
@@ -1867,6 +1897,11 @@ export interface components {
          * @enum {string}
          */
         Role: "customer" | "staff" | "admin" | "superadmin";
+        /**
+         * @description How 抹零 rounds an order's total down.
+         * @enum {string}
+         */
+        RoundDown: "none" | "yuan" | "ten_yuan";
         SalesReport: {
             currency_code: string;
             /** @description The shop's first and last day covered. */
