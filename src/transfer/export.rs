@@ -85,13 +85,17 @@ pub const CUSTOMER_COLUMNS: [(&str, &str); 11] = [
     ("created_at", "创建时间"),
 ];
 
-const ORDER_COLUMNS: [(&str, &str); 12] = [
+const ORDER_COLUMNS: [(&str, &str); 16] = [
     ("order_number", "订单号"),
     ("created_at", "下单时间"),
     ("status", "状态"),
     ("customer", "客户"),
     ("created_by", "开单人"),
     ("lines", "行数"),
+    ("subtotal", "商品金额"),
+    ("discount", "优惠"),
+    ("rounding", "抹零"),
+    ("shipping_fee", "运费"),
     ("order_total", "订单金额"),
     ("payment_status", "收款状态"),
     ("paid", "已收金额"),
@@ -297,6 +301,10 @@ pub fn write(
                     text(&o.customer_name),
                     neutralise(&o.created_by).into_owned(),
                     lines.to_string(),
+                    o.amounts.subtotal.to_string(),
+                    o.amounts.discount.to_string(),
+                    o.amounts.rounding.to_string(),
+                    o.amounts.shipping_fee.to_string(),
                     o.total_amount.to_string(),
                     lang.payment_status(o.payment.payment_status).to_owned(),
                     o.payment.paid_amount.to_string(),
