@@ -43,11 +43,12 @@ test('the reports page: sales, best sellers, customers, statuses and low stock',
   test.setTimeout(90_000);
   ids = await seed(page);
 
-  // Between the dashboard and the products in the menu.
+  // Between the dashboard and the receivables (then the products) in the menu.
   await page.goto('/dashboard');
   const nav = page.getByTestId('nav');
   await expect(nav.getByRole('menuitem').nth(1)).toHaveText('报表');
-  await expect(nav.getByRole('menuitem').nth(2)).toHaveText('商品');
+  await expect(nav.getByRole('menuitem').nth(2)).toHaveText('应收款');
+  await expect(nav.getByRole('menuitem').nth(3)).toHaveText('商品');
   await nav.getByRole('menuitem', { name: '报表' }).click();
   await expect(page).toHaveURL(/\/reports$/);
   await expect(page.getByRole('heading', { name: '报表' })).toBeVisible();

@@ -133,6 +133,7 @@ for (const lang of LANGS) {
       for (const tab of ['', 'products', 'customers', 'status', 'lowStock']) {
         await visit(page, tally, tab ? `/reports?tab=${tab}` : '/reports', `reports ${tab || 'sales'}`);
       }
+      await visit(page, tally, '/receivables');
 
       await visit(page, tally, '/products');
       await dialog(page, tally, 'new product', page.getByRole('button', { name: zh ? '新建商品' : 'New product' }));
@@ -153,6 +154,7 @@ for (const lang of LANGS) {
       await visit(page, tally, '/customers');
       await dialog(page, tally, 'new customer', page.getByRole('button', { name: zh ? '新建客户' : 'New customer' }));
       await dialog(page, tally, 'import customers', page.getByTestId('import'));
+      await visit(page, tally, `/customers/${ids.customer}/statement`, 'statement');
       await visit(page, tally, `/customers/${ids.customer}`, 'customer detail');
       await dialog(page, tally, 'edit customer', page.locator('.page-header').getByRole('button', { name: zh ? '编辑' : 'Edit' }));
       const link = page.getByTestId('link-login');

@@ -1,6 +1,7 @@
 // The one table of the signed-in pages: the router (routes.tsx) and the side menu
 // (layout/nav.tsx) both read it, so a page's path and least role are written once.
 import {
+  AccountBookOutlined,
   AppstoreOutlined,
   AuditOutlined,
   BarChartOutlined,
@@ -20,6 +21,7 @@ import type { Role } from './api/types';
 // Every page is its own chunk: the sign-in page loads only what it needs.
 const DashboardPage = lazy(() => import('./pages/dashboard/DashboardPage'));
 const ReportsPage = lazy(() => import('./pages/reports/ReportsPage'));
+const ReceivablesPage = lazy(() => import('./pages/receivables/ReceivablesPage'));
 const ProductsPage = lazy(() => import('./pages/products/ProductsPage'));
 const ProductDetailPage = lazy(() => import('./pages/products/ProductDetailPage'));
 const CataloguePage = lazy(() => import('./pages/catalogue/CataloguePage'));
@@ -28,6 +30,7 @@ const OrderDetailPage = lazy(() => import('./pages/orders/OrderDetailPage'));
 const OrderFormPage = lazy(() => import('./pages/orders/OrderFormPage'));
 const CustomersPage = lazy(() => import('./pages/customers/CustomersPage'));
 const CustomerDetailPage = lazy(() => import('./pages/customers/CustomerDetailPage'));
+const StatementPage = lazy(() => import('./pages/customers/StatementPage'));
 const UsersPage = lazy(() => import('./pages/users/UsersPage'));
 const AuditPage = lazy(() => import('./pages/audit/AuditPage'));
 const SettingsPage = lazy(() => import('./pages/settings/SettingsPage'));
@@ -37,6 +40,7 @@ const SystemPage = lazy(() => import('./pages/system/SystemPage'));
 export type NavKey =
   | 'dashboard'
   | 'reports'
+  | 'receivables'
   | 'catalogue'
   | 'products'
   | 'orders'
@@ -67,6 +71,7 @@ export interface AppPage {
 export const APP_PAGES: readonly AppPage[] = [
   { path: 'dashboard', page: DashboardPage, min: 'staff', menu: { key: 'dashboard', icon: <DashboardOutlined /> } },
   { path: 'reports', page: ReportsPage, min: 'staff', menu: { key: 'reports', icon: <BarChartOutlined /> } },
+  { path: 'receivables', page: ReceivablesPage, min: 'staff', menu: { key: 'receivables', icon: <AccountBookOutlined /> } },
   { path: 'catalogue', page: CataloguePage, menu: { key: 'catalogue', icon: <ShopOutlined />, max: 'customer' } },
   { path: 'products', page: ProductsPage, min: 'staff', menu: { key: 'products', icon: <AppstoreOutlined /> } },
   { path: 'products/:id', page: ProductDetailPage, min: 'staff' },
@@ -77,6 +82,8 @@ export const APP_PAGES: readonly AppPage[] = [
   { path: 'orders/:id/edit', page: OrderFormPage, min: 'staff' },
   { path: 'customers', page: CustomersPage, min: 'staff', menu: { key: 'customers', icon: <TeamOutlined /> } },
   { path: 'customers/:id', page: CustomerDetailPage, min: 'staff' },
+  // A customer may open their own statement; the server answers 404 for anyone else's.
+  { path: 'customers/:id/statement', page: StatementPage },
   { path: 'users', page: UsersPage, min: 'admin', menu: { key: 'users', icon: <UserOutlined /> } },
   { path: 'audit', page: AuditPage, min: 'admin', menu: { key: 'audit', icon: <AuditOutlined /> } },
   { path: 'settings', page: SettingsPage, min: 'admin', menu: { key: 'settings', icon: <SettingOutlined /> } },

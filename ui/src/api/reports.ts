@@ -5,6 +5,7 @@ import type {
   FileLang,
   Product,
   ProductSalesRow,
+  ReceivablesReport,
   SalesGrouping,
   SalesReport,
   Stats,
@@ -27,7 +28,7 @@ export interface LimitParams extends ReportRange {
 }
 
 /** The reports under /api/reports/…, by their path. */
-export type ReportName = 'sales' | 'products' | 'top-customers' | 'orders-by-status' | 'low-stock';
+export type ReportName = 'sales' | 'products' | 'top-customers' | 'orders-by-status' | 'low-stock' | 'receivables';
 
 /**
  * Where a report downloads as a CSV file for Excel, headers in the given language. A plain
@@ -55,4 +56,6 @@ export const reportsApi = {
   /** Active products below their low-stock threshold now, lowest stock first. */
   lowStock: (query: { limit?: number }, signal?: AbortSignal) =>
     apiRequest<Product[]>('/api/reports/low-stock', { query, signal }),
+  /** What each customer owes now, by the age of the orders; the largest balance first. */
+  receivables: (signal?: AbortSignal) => apiRequest<ReceivablesReport>('/api/reports/receivables', { signal }),
 };

@@ -131,7 +131,21 @@ export interface PaymentSummary {
   refund_due: Money;
 }
 
-export interface Order extends PaymentSummary {
+/** 抹零: none, or the total rounded down to the yuan or to ten yuan. */
+export type RoundDown = Schemas['RoundDown'];
+
+/** What an order's total is made of: total = subtotal − discount − rounding + shipping fee. */
+export interface OrderAmounts {
+  /** The sum of the lines. */
+  subtotal: Money;
+  discount: Money;
+  round_down: RoundDown;
+  /** What 抹零 took off. */
+  rounding: Money;
+  shipping_fee: Money;
+}
+
+export interface Order extends PaymentSummary, OrderAmounts {
   id: number;
   order_number: string;
   status: OrderStatus;
@@ -181,13 +195,20 @@ export interface NewOrderItem {
   quantity: number;
 }
 
-export interface NewOrder {
+/** An amount off, 抹零 and a shipping fee (staff and up). */
+export interface OrderAdjustments {
+  discount?: Money;
+  round_down?: RoundDown;
+  shipping_fee?: Money;
+}
+
+export interface NewOrder extends OrderAdjustments {
   customer_id?: number | null;
   items: NewOrderItem[];
   note?: string | null;
 }
 
-export interface OrderPatch {
+export interface OrderPatch extends OrderAdjustments {
   items?: NewOrderItem[];
   note?: string | null;
 }
@@ -318,6 +339,20 @@ export type ProductSalesRow = Schemas['ProductSalesRow'];
 export type CustomerSalesRow = Schemas['CustomerRow'];
 /** Orders per status over a range (GET /api/reports/orders-by-status). */
 export type StatusRow = Schemas['StatusRow'];
+
+/** A balance split by the age of its orders, counted from the day each was taken. */
+export type ReceivableAges = Schemas['Ages'];
+/** What one customer owes (GET /api/reports/receivables); no customer for walk-in orders (散客). */
+export type ReceivableRow = Schemas['ReceivableRow'];
+/** Who owes what now, the largest balance first, with the time the ages were counted at. */
+export type ReceivablesReport = Schemas['ReceivablesReport'];
+
+/** An order taken, its cancellation, money received or given back, or a void of either. */
+export type StatementEntryKind = Schemas['StatementEntryKind'];
+/** One line of a statement: its signed effect on what the customer owes, and the balance after it. */
+export type StatementEntry = Schemas['StatementEntry'];
+/** A customer's statement (对账单) for a period (GET /api/customers/{id}/statement). */
+export type Statement = Schemas['Statement'];
 
 /** A product as a customer sees it: SKU and exact stock only when the shop shows them. */
 export type CatalogueProduct = Schemas['CatalogueProduct'];

@@ -11,11 +11,23 @@ describe('menus by role', () => {
   });
 
   it('staff run the desk but not the administration', () => {
-    expect(keys('staff')).toEqual(['dashboard', 'reports', 'products', 'orders', 'newOrder', 'customers']);
+    expect(keys('staff')).toEqual(['dashboard', 'reports', 'receivables', 'products', 'orders', 'newOrder', 'customers']);
   });
 
   it('admins and the superadmin see everything but the catalogue', () => {
-    const all = ['dashboard', 'reports', 'products', 'orders', 'newOrder', 'customers', 'users', 'audit', 'settings', 'system'];
+    const all = [
+      'dashboard',
+      'reports',
+      'receivables',
+      'products',
+      'orders',
+      'newOrder',
+      'customers',
+      'users',
+      'audit',
+      'settings',
+      'system',
+    ];
     expect(keys('admin')).toEqual(all);
     expect(keys('superadmin')).toEqual(all);
   });
@@ -26,6 +38,7 @@ describe('menus by role', () => {
     expect(activeNav('/orders/12', items)).toBe('orders');
     expect(activeNav('/products/3', items)).toBe('products');
     expect(activeNav('/reports', items)).toBe('reports');
+    expect(activeNav('/receivables', items)).toBe('receivables');
     expect(activeNav('/nowhere', items)).toBeUndefined();
   });
 
@@ -53,8 +66,8 @@ describe('menus by role', () => {
   it('keeps the administration for admins and the desk for staff', () => {
     const min = (path: string) => APP_PAGES.find((p) => p.path === path)?.min ?? 'customer';
     for (const path of ['users', 'audit', 'settings', 'system']) expect(min(path), path).toBe('admin');
-    for (const path of ['dashboard', 'reports', 'products', 'products/:id', 'customers', 'customers/:id', 'orders/:id/edit'])
+    for (const path of ['dashboard', 'reports', 'receivables', 'products', 'products/:id', 'customers', 'customers/:id', 'orders/:id/edit'])
       expect(min(path), path).toBe('staff');
-    for (const path of ['catalogue', 'orders', 'orders/new', 'orders/:id']) expect(min(path), path).toBe('customer');
+    for (const path of ['catalogue', 'orders', 'orders/new', 'orders/:id', 'customers/:id/statement']) expect(min(path), path).toBe('customer');
   });
 });

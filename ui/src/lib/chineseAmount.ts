@@ -7,6 +7,14 @@ const PLACES = ['', '拾', '佰', '仟'] as const;
 /** The groups of four digits, from the right: 万 is 10⁴, 亿 10⁸, 万亿 10¹². */
 const GROUPS = ['', '万', '亿', '万亿'] as const;
 
+/** The currencies whose amounts are written in 元, 角 and 分. */
+const YUAN_CURRENCIES = new Set(['CNY', 'RMB', 'CNH']);
+
+/** Is an amount in this currency (an ISO 4217 code) written in capitals on paper? */
+export function writesInYuan(currencyCode: string): boolean {
+  return YUAN_CURRENCIES.has(currencyCode.trim().toUpperCase());
+}
+
 /** The largest number of whole yuan written (below 10¹⁶, i.e. 万亿 groups at most). */
 export const MAX_CAPITAL_YUAN = 10n ** 16n - 1n;
 

@@ -22,6 +22,12 @@ export function todayIn(timeZone?: string, now: Date = new Date()): string {
   return `${part('year')}-${part('month')}-${part('day')}`;
 }
 
+/** The day an RFC 3339 time fell on in a time zone, as YYYY-MM-DD (the text itself if unreadable). */
+export function dayIn(iso: string, timeZone?: string): string {
+  const at = new Date(iso);
+  return Number.isNaN(at.getTime()) ? iso : todayIn(timeZone, at);
+}
+
 /** "2026-11-28" plus n days (n may be negative). */
 export function addDays(day: string, n: number): string {
   const d = new Date(`${day}T00:00:00Z`);

@@ -1,4 +1,4 @@
-import { ArrowLeftOutlined } from '@ant-design/icons';
+import { AccountBookOutlined, ArrowLeftOutlined } from '@ant-design/icons';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { App, Button, Card, Col, Descriptions, Row, Statistic, Table, Tag, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
@@ -76,6 +76,9 @@ function CustomerView({ customer: c }: { customer: CustomerDetail }) {
           <>
             <Link to={`/orders/new?customer=${c.id}`}>
               <Button type="primary">{t('nav.newOrder')}</Button>
+            </Link>
+            <Link to={`/customers/${c.id}/statement`} data-testid="customer-statement">
+              <Button icon={<AccountBookOutlined />}>{t('customers.statement')}</Button>
             </Link>
             <Button onClick={() => setEditing(true)}>{t('common.edit')}</Button>
             <Button onClick={() => toggle.mutate()} loading={toggle.isPending}>

@@ -169,6 +169,9 @@ function MoneyRow({ s }: { s: Stats }) {
             {t('dashboard.receivableOrders', { n: s.receivable.orders })}
           </Typography.Paragraph>
           <Flex gap={16} wrap className="toolbar">
+            <Link to="/receivables" data-testid="receivable-by-customer">
+              {t('dashboard.receivableByCustomer')}
+            </Link>
             <Link to="/orders?payment_status=unpaid" data-testid="receivable-unpaid">
               {t('paymentStatus.unpaid')}
             </Link>

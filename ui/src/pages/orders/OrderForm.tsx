@@ -1,5 +1,5 @@
 import { ArrowLeftOutlined, DeleteOutlined } from '@ant-design/icons';
-import { useMutation } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Alert, Button, Card, Flex, Form, Input, InputNumber, Table, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { useState } from 'react';
@@ -8,7 +8,7 @@ import { Link, useNavigate } from 'react-router';
 import { ApiError } from '../../api/client';
 import { ordersApi } from '../../api/orders';
 import type { OrderDetail } from '../../api/types';
-import { useUser } from '../../auth/session';
+import { ME_KEY, useUser } from '../../auth/session';
 import { PageHeader } from '../../components/PageHeader';
 import { usePhone } from '../../components/usePhone';
 import { describeError, fieldErrorText } from '../../lib/errors';
@@ -47,6 +47,7 @@ export function OrderForm({
   const money = useMoney();
   const phone = usePhone();
   const navigate = useNavigate();
+  const client = useQueryClient();
   const [lines, setLines] = useState<DraftLine[]>(initialLines);
   const [customer, setCustomer] = useState<{ id: number; name: string } | null>(
     order?.customer_id
@@ -62,7 +63,12 @@ export function OrderForm({
       if (order) return ordersApi.update(order.id, { items, note: n });
       return ordersApi.create({ items, note: n, customer_id: staff ? (customer?.id ?? null) : undefined });
     },
-    onSuccess: (o) => void navigate(`/orders/${o.id}`),
+    onSuccess: (o) => {
+      // A customer's first order makes their customer record: ask who we are again to learn
+      // its id (their statement is found by it).
+      if (!staff && !user.customer_id) void client.invalidateQueries({ queryKey: ME_KEY });
+      void navigate(`/orders/${o.id}`);
+    },
   });
 
   const err = save.error;

@@ -1,4 +1,4 @@
-import { PlusOutlined } from '@ant-design/icons';
+import { AccountBookOutlined, PlusOutlined } from '@ant-design/icons';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Button, DatePicker, Flex, Input, Select, Table, Tag, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
@@ -171,6 +171,11 @@ export default function OrdersPage() {
                   customer_id: customerId,
                 }}
               />
+            )}
+            {!staff && user.customer_id && (
+              <Link to={`/customers/${user.customer_id}/statement`} data-testid="my-statement">
+                <Button icon={<AccountBookOutlined />}>{t('orders.myStatement')}</Button>
+              </Link>
             )}
             <Link to="/orders/new">
               <Button type="primary" icon={<PlusOutlined />}>

@@ -1,27 +1,20 @@
 import { useTranslation } from 'react-i18next';
-import { logoUrl } from '../../api/admin';
 import type { OrderDetail } from '../../api/types';
-import { chineseCapitals } from '../../lib/chineseAmount';
+import { PrintHeader } from '../../components/PrintHeader';
+import { chineseCapitals, writesInYuan } from '../../lib/chineseAmount';
 import { centsOf } from '../../lib/money';
 import { useDateTime, useMoney, useSettings } from '../../lib/shop';
 
 /** The packing slip (no prices), or the sales receipt (销售单, not 发票: that is the tax office's). */
 export type SlipKind = 'packing' | 'receipt';
 
-/** The currencies whose amounts are written in 元, 角 and 分. */
-const YUAN_CURRENCIES = new Set(['CNY', 'RMB', 'CNH']);
-
 /** The printed page: only visible on paper (see .print-only in styles.css). */
 export function PackingSlip({ order, kind }: { order: OrderDetail; kind: SlipKind }) {
   const { t } = useTranslation();
   const money = useMoney();
   const dateTime = useDateTime();
-  const settings = useSettings();
   const receipt = kind === 'receipt';
-  const shop = settings.data;
-  const logo = logoUrl(shop);
-  const contact = [shop?.business_address, shop?.business_phone].filter(Boolean).join('\n');
-  const yuan = YUAN_CURRENCIES.has((shop?.currency_code ?? 'CNY').toUpperCase());
+  const yuan = writesInYuan(useSettings().data?.currency_code ?? 'CNY');
   // Orders taken before payments were recorded: what was paid is not known, so not printed.
   const tracked = order.payment_status !== 'untracked';
   const positive = (amount: string) => centsOf(amount) > 0n;
@@ -39,20 +32,7 @@ export function PackingSlip({ order, kind }: { order: OrderDetail; kind: SlipKin
 
   return (
     <section className="print-only slip" aria-hidden="true">
-      <header>
-        <div className="slip-shop">
-          {logo && <img src={logo} alt="" className="slip-logo" data-testid="slip-logo" />}
-          <div>
-            <h1>{shop?.business_name ?? t('app.title')}</h1>
-            {contact && (
-              <p className="slip-contact" data-testid="slip-contact">
-                {contact}
-              </p>
-            )}
-          </div>
-        </div>
-        <h2>{receipt ? t('print.receiptTitle') : t('print.packingSlipTitle')}</h2>
-      </header>
+      <PrintHeader title={receipt ? t('print.receiptTitle') : t('print.packingSlipTitle')} />
       <dl>
         <dt>{t('orders.number')}</dt>
         <dd>{order.order_number}</dd>

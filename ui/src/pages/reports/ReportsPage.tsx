@@ -1,8 +1,6 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { Card, Col, DatePicker, Flex, Row, Segmented, Select, Statistic, Table, Tabs, Typography } from 'antd';
+import { Card, Col, Flex, Row, Segmented, Select, Statistic, Table, Tabs, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
-import dayjs from 'dayjs';
-import type { Dayjs } from 'dayjs';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
@@ -10,13 +8,14 @@ import { reportCsvUrl, reportsApi } from '../../api/reports';
 import type { ReportName, ReportRange } from '../../api/reports';
 import type { CustomerSalesRow, Product, ProductSalesRow, SalesGrouping, SalesRow, StatusRow } from '../../api/types';
 import { OrdersByStatusChart, SalesChart, TopProductsChart } from '../../components/charts';
+import { DayRangePicker } from '../../components/DayRangePicker';
 import { CsvLink, useFileLang } from '../../components/Downloads';
 import { PageHeader } from '../../components/PageHeader';
 import { EmptyState, QueryView } from '../../components/States';
 import { StatusTag } from '../../components/StatusTag';
 import { useListParams } from '../../lib/listing';
 import { averageCents } from '../../lib/money';
-import { lastDays, lastMonth, reportRange, thisMonth, thisYear, todayIn } from '../../lib/reportRange';
+import { reportRange, todayIn } from '../../lib/reportRange';
 import type { DayRange } from '../../lib/reportRange';
 import { useMoney, useSettings } from '../../lib/shop';
 import { StockCell } from '../products/ProductTags';
@@ -353,29 +352,8 @@ export default function ReportsPage() {
   const limitParam = list.getInt('limit');
   const limit = LIMITS.find((n) => n === limitParam) ?? DEFAULT_LIMIT;
 
-  const day = (d: string) => dayjs(d);
-  const preset = (label: string, r: DayRange): { label: string; value: [Dayjs, Dayjs] } => ({
-    label,
-    value: [day(r.from), day(r.to)],
-  });
   const picker = (
-    <DatePicker.RangePicker
-      value={[day(range.from), day(range.to)]}
-      allowClear={false}
-      presets={[
-        preset(t('reports.last7'), lastDays(7, today)),
-        preset(t('reports.last30'), lastDays(30, today)),
-        preset(t('reports.last90'), lastDays(90, today)),
-        preset(t('reports.thisMonth'), thisMonth(today)),
-        preset(t('reports.lastMonth'), lastMonth(today)),
-        preset(t('reports.thisYear'), thisYear(today)),
-      ]}
-      onChange={(r) => {
-        const [from, to] = r ?? [];
-        if (from && to) list.set({ date_from: from.format('YYYY-MM-DD'), date_to: to.format('YYYY-MM-DD') });
-      }}
-      aria-label={t('reports.range')}
-    />
+    <DayRangePicker range={range} today={today} onChange={(r) => list.set({ date_from: r.from, date_to: r.to })} />
   );
 
   const panes: Record<Tab, ReactNode> = {

@@ -1,0 +1,17 @@
+import { describe, expect, it } from 'vitest';
+import { adjustedTotal } from './adjustments';
+
+describe('adjustedTotal, the server rule', () => {
+  it('rounds down to the yuan or ten yuan, after the discount and the fee', () => {
+    expect(adjustedTotal(26720n, 0n, 0n, 'yuan')).toEqual({ rounding: 20n, total: 26700n, tooMuch: false });
+    expect(adjustedTotal(26720n, 0n, 0n, 'ten_yuan')).toEqual({ rounding: 720n, total: 26000n, tooMuch: false });
+    // 267.20 − 5.50 + 8.00 = 269.70 → 269.00
+    expect(adjustedTotal(26720n, 550n, 800n, 'yuan')).toEqual({ rounding: 70n, total: 26900n, tooMuch: false });
+    expect(adjustedTotal(26720n, 0n, 0n, 'none').total).toBe(26720n);
+  });
+
+  it('flags a discount beyond the order, and allows a free one', () => {
+    expect(adjustedTotal(1000n, 1000n, 0n, 'none')).toEqual({ rounding: 0n, total: 0n, tooMuch: false });
+    expect(adjustedTotal(1000n, 1001n, 0n, 'none').tooMuch).toBe(true);
+  });
+});

@@ -1,0 +1,26 @@
+// The order form's live total with an amount off, 抹零 and a shipping fee: the same rule the
+// server applies (src/orders/adjustments.rs), in fen, so what the form shows is what is saved.
+import type { RoundDown } from '../api/types';
+
+export const ROUND_DOWNS: readonly RoundDown[] = ['none', 'yuan', 'ten_yuan'];
+
+const STEP: Record<RoundDown, bigint> = { none: 1n, yuan: 100n, ten_yuan: 1000n };
+
+export interface AdjustedTotal {
+  /** What 抹零 took off. */
+  rounding: bigint;
+  total: bigint;
+  /** The discount is more than the lines and the fee: the server will refuse it. */
+  tooMuch: boolean;
+}
+
+/**
+ * lines − discount + fee, rounded down to the step of `roundDown`: 267.20 → 267.00 (yuan)
+ * or 260.00 (ten yuan). A discount beyond lines + fee gives a total of 0 and `tooMuch`.
+ */
+export function adjustedTotal(lines: bigint, discount: bigint, fee: bigint, roundDown: RoundDown): AdjustedTotal {
+  const before = lines - discount + fee;
+  if (before < 0n) return { rounding: 0n, total: 0n, tooMuch: true };
+  const rounding = before % STEP[roundDown];
+  return { rounding, total: before - rounding, tooMuch: false };
+}
