@@ -1,9 +1,9 @@
-// Money on an order, as the counter takes it: a deposit by WeChat, the rest in cash, a payment
+// Money on an order, as the counter takes it: a discount, shipping and 抹零 on the order form; a deposit by WeChat, the rest in cash, a payment
 // recorded by mistake voided with its reason, a refund after the order is cancelled, the
 // payment filter on the orders list, the dashboard's takings, and the printed 销售单 with
 // the amount in capitals.
 import type { Page } from '@playwright/test';
-import { adminSession, api, apiOrder, apiSignIn, ensureUser, expect, shot, test } from './fixtures';
+import { addOrderLine, adminSession, api, apiOrder, apiSignIn, ensureUser, expect, shot, test } from './fixtures';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -157,4 +157,39 @@ test('a customer sees what they paid, and no buttons to change it', async ({ pag
   await expect(card.getByTestId('record-payment')).toHaveCount(0);
   await expect(card.getByTestId('record-refund')).toHaveCount(0);
   await expect(card.getByTestId('void-entry')).toHaveCount(0);
+});
+
+test('a discount, shipping and 抹零 on the order form: the total is the server\'s, and printed', async ({ page }) => {
+  await product(page, 'PAY-POT', '267.20');
+  await page.goto('/orders/new');
+  await addOrderLine(page, 'PAY-POT', 1);
+  await expect(page.getByTestId('order-total')).toHaveText('¥267.20');
+  // 267.20 − 5.50 + 8.00 = 269.70, rounded down to the yuan: 269.00.
+  await page.getByTestId('order-discount').fill('5.50');
+  await page.getByTestId('order-shipping').fill('8');
+  await page.getByTestId('order-round-down').click();
+  await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: '抹到元' }).click();
+  await expect(page.getByTestId('order-rounding')).toContainText('-¥0.70');
+  await expect(page.getByTestId('order-total')).toHaveText('¥269.00');
+  // A discount beyond the order cannot be sent.
+  await page.getByTestId('order-discount').fill('300');
+  await expect(page.getByText('优惠不能超过商品金额加运费')).toBeVisible();
+  await expect(page.getByRole('button', { name: '提交订单' })).toBeDisabled();
+  await page.getByTestId('order-discount').fill('5.50');
+  await page.getByRole('button', { name: '提交订单' }).click();
+  await expect(page).toHaveURL(/\/orders\/\d+$/);
+
+  await expect(page.getByTestId('detail-subtotal')).toHaveText('¥267.20');
+  await expect(page.getByTestId('detail-discount')).toHaveText('-¥5.50');
+  await expect(page.getByTestId('detail-rounding')).toHaveText('-¥0.70');
+  await expect(page.getByTestId('detail-shippingFee')).toHaveText('¥8.00');
+  await expect(page.getByTestId('detail-lines-total')).toHaveText('¥269.00');
+  await expect(page.getByTestId('payments-card').getByTestId('balance-due')).toHaveText('¥269.00');
+
+  await page.getByRole('button', { name: '打印销售单' }).click();
+  await page.emulateMedia({ media: 'print' });
+  await expect(page.getByTestId('slip-discount')).toHaveText('-¥5.50');
+  await expect(page.getByTestId('slip-total')).toHaveText('¥269.00');
+  await expect(page.getByTestId('slip-in-words')).toHaveText('贰佰陆拾玖元整');
+  await page.emulateMedia({ media: 'screen' });
 });

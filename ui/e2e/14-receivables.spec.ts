@@ -230,8 +230,14 @@ test("a customer login reads its own statement, and nobody else's", async ({ pag
   await ensureUser(page, BUYER);
   const tea = (await api<{ items: { id: number; sku: string }[] }>(page, 'GET', '/api/products?q=AR-TEA')).items[0]?.id ?? 0;
   await apiSignIn(page, BUYER.username, BUYER.password);
-  // The first order makes the login's customer record.
-  await api(page, 'POST', '/api/orders', { items: [{ product_id: tea, quantity: 1 }] });
+  // No customer record before the first order: no statement to show.
+  await page.goto('/orders');
+  await expect(page.getByRole('heading', { name: '我的订单' })).toBeVisible();
+  await expect(page.getByTestId('my-statement')).toHaveCount(0);
+  // The first order makes the record; the app learns its id without a reload.
+  await page.goto(`/orders/new?product=${tea}`);
+  await page.getByRole('button', { name: '提交订单' }).click();
+  await expect(page).toHaveURL(/\/orders\/\d+$/);
   const me = await api<{ customer_id: number | null }>(page, 'GET', '/api/auth/me');
   expect(me.customer_id).toBeGreaterThan(0);
   const own = await api<Statement>(page, 'GET', `/api/customers/${me.customer_id}/statement`);
@@ -245,7 +251,7 @@ test("a customer login reads its own statement, and nobody else's", async ({ pag
   expect(report.status()).toBe(403);
 
   // Their orders page leads to it.
-  await page.goto('/orders');
+  await page.getByTestId('nav').getByRole('menuitem', { name: '订单', exact: true }).click();
   await page.getByTestId('my-statement').click();
   await expect(page).toHaveURL(new RegExp(`/customers/${me.customer_id}/statement$`));
   await expect(page.getByTestId('statement-closing')).toContainText('¥60.00');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { adjustedTotal } from './adjustments';
+import { adjustedTotal, adjustmentRows } from './adjustments';
 
 describe('adjustedTotal, the server rule', () => {
   it('rounds down to the yuan or ten yuan, after the discount and the fee', () => {
@@ -13,5 +13,17 @@ describe('adjustedTotal, the server rule', () => {
   it('flags a discount beyond the order, and allows a free one', () => {
     expect(adjustedTotal(1000n, 1000n, 0n, 'none')).toEqual({ rounding: 0n, total: 0n, tooMuch: false });
     expect(adjustedTotal(1000n, 1001n, 0n, 'none').tooMuch).toBe(true);
+  });
+});
+
+describe('adjustmentRows', () => {
+  it('shows nothing for a plain order, and the subtotal with each adjustment otherwise', () => {
+    expect(adjustmentRows({ subtotal: '10.00', discount: '0.00', rounding: '0.00', shipping_fee: '0.00' })).toEqual([]);
+    expect(adjustmentRows({ subtotal: '267.20', discount: '5.50', rounding: '0.70', shipping_fee: '8.00' })).toEqual([
+      { key: 'subtotal', cents: 26720n },
+      { key: 'discount', cents: -550n },
+      { key: 'rounding', cents: -70n },
+      { key: 'shippingFee', cents: 800n },
+    ]);
   });
 });

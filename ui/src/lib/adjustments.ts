@@ -1,6 +1,7 @@
 // The order form's live total with an amount off, 抹零 and a shipping fee: the same rule the
 // server applies (src/orders/adjustments.rs), in fen, so what the form shows is what is saved.
 import type { RoundDown } from '../api/types';
+import { parseCents } from './money';
 
 export const ROUND_DOWNS: readonly RoundDown[] = ['none', 'yuan', 'ten_yuan'];
 
@@ -23,4 +24,20 @@ export function adjustedTotal(lines: bigint, discount: bigint, fee: bigint, roun
   if (before < 0n) return { rounding: 0n, total: 0n, tooMuch: true };
   const rounding = before % STEP[roundDown];
   return { rounding, total: before - rounding, tooMuch: false };
+}
+
+/** The rows between an order's lines and its total that are not zero: what a reader needs to follow the sum. */
+export function adjustmentRows(o: {
+  subtotal: string;
+  discount: string;
+  rounding: string;
+  shipping_fee: string;
+}): { key: 'subtotal' | 'discount' | 'rounding' | 'shippingFee'; cents: bigint }[] {
+  const c = (s: string) => parseCents(s) ?? 0n;
+  const rows = [
+    { key: 'discount' as const, cents: -c(o.discount) },
+    { key: 'rounding' as const, cents: -c(o.rounding) },
+    { key: 'shippingFee' as const, cents: c(o.shipping_fee) },
+  ].filter((r) => r.cents !== 0n);
+  return rows.length ? [{ key: 'subtotal', cents: c(o.subtotal) }, ...rows] : [];
 }

@@ -17,6 +17,7 @@ import { usePhone } from '../../components/usePhone';
 import { positiveInt } from '../../lib/listing';
 import { atLeast } from '../../lib/roles';
 import { useDateTime, useMoney } from '../../lib/shop';
+import { adjustmentRows } from '../../lib/adjustments';
 import { PackingSlip } from './PackingSlip';
 import { PaymentsCard } from './PaymentsCard';
 import type { SlipKind } from './PackingSlip';
@@ -184,6 +185,19 @@ function OrderView({ order }: { order: Order }) {
           className="section"
           data-testid="detail-lines"
           summary={() => (
+            <>
+              {adjustmentRows(order).map((r) => (
+                <Table.Summary.Row key={r.key}>
+                  <Table.Summary.Cell index={0} colSpan={items.length - 1} align="right">
+                    {t(`orders.${r.key}`)}
+                  </Table.Summary.Cell>
+                  <Table.Summary.Cell index={1} align="right">
+                    <span className="nowrap" data-testid={`detail-${r.key}`}>
+                      {money(r.cents)}
+                    </span>
+                  </Table.Summary.Cell>
+                </Table.Summary.Row>
+              ))}
             <Table.Summary.Row>
               <Table.Summary.Cell index={0} colSpan={items.length - 1} align="right">
                 <strong>{t('orders.total')}</strong>
@@ -194,6 +208,7 @@ function OrderView({ order }: { order: Order }) {
                 </strong>
               </Table.Summary.Cell>
             </Table.Summary.Row>
+            </>
           )}
         />
         <PaymentsCard order={order} />

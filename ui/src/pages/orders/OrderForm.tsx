@@ -1,17 +1,19 @@
 import { ArrowLeftOutlined, DeleteOutlined } from '@ant-design/icons';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { Alert, Button, Card, Flex, Form, Input, InputNumber, Table, Typography } from 'antd';
+import { Alert, Button, Card, Flex, Form, Input, InputNumber, Select, Table, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 import { ApiError } from '../../api/client';
 import { ordersApi } from '../../api/orders';
-import type { OrderDetail } from '../../api/types';
+import type { OrderAdjustments, OrderDetail, RoundDown } from '../../api/types';
 import { ME_KEY, useUser } from '../../auth/session';
 import { PageHeader } from '../../components/PageHeader';
 import { usePhone } from '../../components/usePhone';
+import { ROUND_DOWNS, adjustedTotal } from '../../lib/adjustments';
 import { describeError, fieldErrorText } from '../../lib/errors';
+import { centsOf, formatCents, parseCents } from '../../lib/money';
 import {
   MAX_QUANTITY,
   addLine,
@@ -55,13 +57,26 @@ export function OrderForm({
       : initialCustomer,
   );
   const [note, setNote] = useState(order?.note ?? '');
+  // An amount off, a shipping fee and 抹零: staff only; the server computes the same total.
+  const [discount, setDiscount] = useState(order && order.discount !== '0.00' ? order.discount : '');
+  const [shipping, setShipping] = useState(order && order.shipping_fee !== '0.00' ? order.shipping_fee : '');
+  const [roundDown, setRoundDown] = useState<RoundDown>(order?.round_down ?? 'none');
+  const amountOf = (text: string) => (text.trim() ? parseCents(text) : 0n);
+  const discountCents = amountOf(discount);
+  const shippingCents = amountOf(shipping);
+  const badAmount = (c: bigint | null) => c === null || c < 0n;
+  const adjusted = adjustedTotal(centsOf(draftTotal(lines)), discountCents ?? 0n, shippingCents ?? 0n, roundDown);
+  const adjustments = (): OrderAdjustments =>
+    staff
+      ? { discount: formatCents(discountCents ?? 0n), shipping_fee: formatCents(shippingCents ?? 0n), round_down: roundDown }
+      : {};
 
   const save = useMutation({
     mutationFn: () => {
       const items = toItems(lines);
       const n = note.trim() || null;
-      if (order) return ordersApi.update(order.id, { items, note: n });
-      return ordersApi.create({ items, note: n, customer_id: staff ? (customer?.id ?? null) : undefined });
+      if (order) return ordersApi.update(order.id, { items, note: n, ...adjustments() });
+      return ordersApi.create({ items, note: n, customer_id: staff ? (customer?.id ?? null) : undefined, ...adjustments() });
     },
     onSuccess: (o) => {
       // A customer's first order makes their customer record: ask who we are again to learn
@@ -232,9 +247,58 @@ export function OrderForm({
           locale={{ emptyText: t('orders.noLines') }}
           data-testid="order-lines"
         />
-        <Flex justify="flex-end" className="order-total">
+        {staff && (
+          <Form layout="inline" className="order-adjustments">
+            <Form.Item
+              label={t('orders.discount')}
+              htmlFor="order-discount"
+              validateStatus={badAmount(discountCents) || adjusted.tooMuch ? 'error' : undefined}
+              help={adjusted.tooMuch ? t('orders.discountTooMuch') : undefined}
+            >
+              <Input
+                id="order-discount"
+                inputMode="decimal"
+                autoComplete="off"
+                value={discount}
+                onChange={(e) => setDiscount(e.target.value)}
+                style={{ width: 120 }}
+                data-testid="order-discount"
+              />
+            </Form.Item>
+            <Form.Item label={t('orders.shippingFee')} htmlFor="order-shipping" validateStatus={badAmount(shippingCents) ? 'error' : undefined}>
+              <Input
+                id="order-shipping"
+                inputMode="decimal"
+                autoComplete="off"
+                value={shipping}
+                onChange={(e) => setShipping(e.target.value)}
+                style={{ width: 120 }}
+                data-testid="order-shipping"
+              />
+            </Form.Item>
+            <Form.Item label={t('orders.roundDown')}>
+              <Select<RoundDown>
+                value={roundDown}
+                onChange={setRoundDown}
+                options={ROUND_DOWNS.map((r) => ({
+                  value: r,
+                  label: t(r === 'none' ? 'orders.roundNone' : r === 'yuan' ? 'orders.roundYuan' : 'orders.roundTenYuan'),
+                }))}
+                style={{ width: 130 }}
+                aria-label={t('orders.roundDown')}
+                data-testid="order-round-down"
+              />
+            </Form.Item>
+          </Form>
+        )}
+        <Flex vertical align="flex-end" className="order-total">
+          {adjusted.rounding > 0n && (
+            <Typography.Text type="secondary" data-testid="order-rounding">
+              {t('orders.rounding')}: {money(-adjusted.rounding)}
+            </Typography.Text>
+          )}
           <Typography.Text strong>
-            {t('orders.total')}: <span data-testid="order-total">{money(draftTotal(lines))}</span>
+            {t('orders.total')}: <span data-testid="order-total">{money(adjusted.total)}</span>
           </Typography.Text>
         </Flex>
         <Form layout="vertical">
@@ -249,7 +313,12 @@ export function OrderForm({
           </Form.Item>
         </Form>
         <Flex gap={8} wrap>
-          <Button type="primary" disabled={lines.length === 0} loading={save.isPending} onClick={() => save.mutate()}>
+          <Button
+            type="primary"
+            disabled={lines.length === 0 || badAmount(discountCents) || badAmount(shippingCents) || adjusted.tooMuch}
+            loading={save.isPending}
+            onClick={() => save.mutate()}
+          >
             {order ? t('common.save') : t('orders.place')}
           </Button>
           <Link to={order ? `/orders/${order.id}` : '/orders'}>

@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import type { OrderDetail } from '../../api/types';
 import { PrintHeader } from '../../components/PrintHeader';
+import { adjustmentRows } from '../../lib/adjustments';
 import { chineseCapitals, writesInYuan } from '../../lib/chineseAmount';
 import { centsOf } from '../../lib/money';
 import { useDateTime, useMoney, useSettings } from '../../lib/shop';
@@ -72,6 +73,7 @@ export function PackingSlip({ order, kind }: { order: OrderDetail; kind: SlipKin
         </tbody>
         {receipt && (
           <tfoot>
+            {adjustmentRows(order).map((r) => footRow(r.key, t(`orders.${r.key}`), money(r.cents), `slip-${r.key}`))}
             {footRow('total', t('orders.total'), money(order.total_amount), 'slip-total')}
             {yuan && (
               <tr>

@@ -1,0 +1,1 @@
+import{d as e}from"./space-DpQQD6kw.js";function t(){return e()}var n={useBreakpoint:t};export{n as t};

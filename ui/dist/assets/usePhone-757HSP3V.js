@@ -1,1 +1,0 @@
-import{t as e}from"./grid-cguBr6ok.js";function t(){return e.useBreakpoint().sm===!1}export{t};
