@@ -251,7 +251,8 @@ test("a customer login reads its own statement, and nobody else's", async ({ pag
   expect(report.status()).toBe(403);
 
   // Their orders page leads to it.
-  await page.getByTestId('nav').getByRole('menuitem', { name: '订单', exact: true }).click();
+  await page.getByTestId('nav').getByText('订单', { exact: true }).click();
+  await expect(page).toHaveURL(/\/orders$/);
   await page.getByTestId('my-statement').click();
   await expect(page).toHaveURL(new RegExp(`/customers/${me.customer_id}/statement$`));
   await expect(page.getByTestId('statement-closing')).toContainText('¥60.00');
