@@ -35,7 +35,8 @@ test('back up now, see it verified, download it, delete it', async ({ page }) =>
   const info = (await response.json()) as { name: string; verification: string; reason: string };
   expect(info.verification).toBe('ok');
   expect(info.reason).toBe('manual');
-  await page.unroute('**/api/backups');
+  // The list's refetch may be inside the handler now: let it finish rather than drop it.
+  await page.unrouteAll({ behavior: 'wait' });
 
   await expect(page.locator('.ant-message')).toContainText(`备份完成：${info.name}`);
   await expect(page.getByTestId('backup-now')).not.toHaveClass(/ant-btn-loading/);
