@@ -137,6 +137,11 @@ pub fn read(mut input: Box<dyn BufRead>, sink: &mut dyn Sink) -> anyhow::Result<
                 copying = None;
                 continue;
             }
+            // A last line without its newline is a row cut in two: the file was cut short,
+            // whatever its fields happen to look like.
+            if !line.ends_with('\n') {
+                bail!("the dump ends in the middle of the rows of table {table} (line {number}): it is incomplete");
+            }
             let row = decode_copy_line(text, *columns).with_context(|| format!("line {number}, table {table}"))?;
             sink.row(row)?;
             continue;
@@ -435,6 +440,10 @@ INSERT INTO public.notes VALUES (4, 'multi\nline ; value');\n\
     fn a_cut_dump_is_refused() {
         let cut = &COPY_DUMP[..COPY_DUMP.find("\\.").unwrap()];
         let err = read_text(cut).err().unwrap().to_string();
+        assert!(err.contains("middle of the rows of table users"), "{err}");
+        // Cut inside a row: its first fields are there, the rest are not.
+        let mid_row = &COPY_DUMP[..COPY_DUMP.find("\\.").unwrap() - 2];
+        let err = read_text(mid_row).err().unwrap().to_string();
         assert!(err.contains("middle of the rows of table users"), "{err}");
         let no_marker = &COPY_DUMP[..COPY_DUMP.find("\n--\n-- PostgreSQL database dump complete").unwrap()];
         let err = read_text(no_marker).err().unwrap().to_string();
