@@ -19,6 +19,9 @@ type Job = Box<dyn FnOnce(&Connection) + Send>;
 
 pub struct ReaderPool {
     tx: flume::Sender<Option<Job>>,
+    /// Kept to drop what is still queued once the pool is closed (see [`ReaderPool::close`]).
+    rx: flume::Receiver<Option<Job>>,
+    closed: std::sync::atomic::AtomicBool,
     metrics: Arc<DbMetrics>,
     threads: std::sync::Mutex<Vec<JoinHandle<()>>>,
 }
@@ -57,6 +60,8 @@ impl ReaderPool {
         }
         Ok(Self {
             tx,
+            rx,
+            closed: std::sync::atomic::AtomicBool::new(false),
             metrics,
             threads: std::sync::Mutex::new(threads),
         })
@@ -75,11 +80,38 @@ impl ReaderPool {
                 .unwrap_or_else(|_| Err(AppError::Internal("a read request panicked".into())));
             let _ = reply_tx.send(outcome);
         });
+        if self.closed.load(std::sync::atomic::Ordering::SeqCst) {
+            return Err(stopped());
+        }
         self.tx.send_async(Some(job)).await.map_err(|_| stopped())?;
+        // Sent as the pool closed (a restore beginning): no thread will take it, so drop it
+        // here, and the caller gets a 503 with Retry-After instead of waiting for ever.
+        if self.closed.load(std::sync::atomic::Ordering::SeqCst) {
+            self.drop_queued();
+        }
         reply_rx.await.map_err(|_| stopped())?
     }
 
+    /// Stops the threads. Reads still queued behind the stop signals are dropped, so their
+    /// callers get "stopped" (a 503) rather than hang on a pool nobody serves.
     pub fn close(&self) {
+        self.closed.store(true, std::sync::atomic::Ordering::SeqCst);
+        self.stop_threads();
+        self.drop_queued();
+    }
+
+    /// Drops the queued reads. A stop signal met on the way is put back for its thread, and
+    /// ends the sweep: `close` sweeps again once every thread has stopped.
+    fn drop_queued(&self) {
+        while let Ok(job) = self.rx.try_recv() {
+            if job.is_none() {
+                let _ = self.tx.try_send(None);
+                break;
+            }
+        }
+    }
+
+    fn stop_threads(&self) {
         let Ok(mut threads) = self.threads.lock() else {
             return;
         };
