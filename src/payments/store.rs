@@ -210,8 +210,8 @@ pub fn has_entries(conn: &Connection, order_id: i64) -> AppResult<bool> {
 }
 
 /// What each entry does to (paid, refunded), as SQL over `p` (the entry) and `t` (the entry
-/// a void reverses): the one definition the check and the takings share.
-const PAID_EFFECT: &str = "CASE p.kind WHEN 'payment' THEN p.amount_minor WHEN 'refund' THEN -p.amount_minor
+/// a void reverses): the one definition the check, the takings and the statements share.
+pub const PAID_EFFECT: &str = "CASE p.kind WHEN 'payment' THEN p.amount_minor WHEN 'refund' THEN -p.amount_minor
      ELSE CASE t.kind WHEN 'payment' THEN -p.amount_minor ELSE p.amount_minor END END";
 const REFUNDED_EFFECT: &str = "CASE p.kind WHEN 'refund' THEN p.amount_minor
      WHEN 'void' THEN CASE t.kind WHEN 'refund' THEN -p.amount_minor ELSE 0 END ELSE 0 END";
@@ -280,13 +280,16 @@ pub fn takings_by_method(conn: &Connection, from: &str, to: &str) -> AppResult<V
     Ok(rows)
 }
 
+/// The orders still owing, as SQL over `orders o`: what the dashboard's receivable and the
+/// receivables report both count, so their totals agree.
+pub const OWING: &str = "o.payment_status IN ('unpaid', 'partially_paid') AND o.status <> 'cancelled'";
+
 /// What customers owe: the balance of every order still owing, and how many there are.
 pub fn receivable(conn: &Connection) -> AppResult<(Total, i64)> {
     let (sum, count): (i64, i64) = conn
-        .prepare_cached(
-            "SELECT COALESCE(SUM(total_amount_minor - paid_minor), 0), COUNT(*) FROM orders
-             WHERE payment_status IN ('unpaid', 'partially_paid') AND status <> 'cancelled'",
-        )?
+        .prepare_cached(&format!(
+            "SELECT COALESCE(SUM(o.total_amount_minor - o.paid_minor), 0), COUNT(*) FROM orders o WHERE {OWING}"
+        ))?
         .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))?;
     Ok((Total::from_minor(i128::from(sum)), count))
 }

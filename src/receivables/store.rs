@@ -4,6 +4,7 @@ use rusqlite::{Connection, OptionalExtension};
 
 use crate::error::AppResult;
 use crate::money::Total;
+use crate::payments::store::{OWING, PAID_EFFECT};
 
 /// One order with a balance due, for the receivables report.
 pub struct Owing {
@@ -15,15 +16,14 @@ pub struct Owing {
 }
 
 /// The orders with a balance due: the same ones the dashboard's receivable counts
-/// (`payments::store::receivable`), so the report's total equals the dashboard's.
+/// ([`OWING`]), so the report's total equals the dashboard's.
 pub fn owing(conn: &Connection) -> AppResult<Vec<Owing>> {
     let rows = conn
-        .prepare_cached(
+        .prepare_cached(&format!(
             "SELECT o.customer_id, c.name, c.phone, o.created_at, o.total_amount_minor - o.paid_minor
              FROM orders o LEFT JOIN customers c ON c.id = o.customer_id
-             WHERE o.payment_status IN ('unpaid', 'partially_paid') AND o.status <> 'cancelled'
-             ORDER BY o.created_at, o.id",
-        )?
+             WHERE {OWING} ORDER BY o.created_at, o.id"
+        ))?
         .query_map([], |r| {
             Ok(Owing {
                 customer_id: r.get(0)?,
@@ -60,10 +60,13 @@ pub fn customer(conn: &Connection, id: i64) -> AppResult<Option<Customer>> {
 /// Everything that changed what a customer owes, as (at, seq, kind, order id, order number,
 /// method, reference, signed amount, tie): each order taken (+ its total), each
 /// cancellation (- the total, when it was cancelled; the order's last change if no history
-/// says so), each payment (-), refund (+) and void (the opposite of what it reverses).
+/// says so), and each journal entry, which takes off what it added to the amount paid
+/// ([`PAID_EFFECT`]: a payment -, a refund +, a void the opposite of what it reverses).
 /// Orders from before payments were recorded (`untracked`) are left out: what was paid on
 /// them is not known. Takes the customer id three times.
-const EVENTS: &str = "
+fn events_sql() -> String {
+    format!(
+        "
     SELECT o.created_at AS at, 0 AS seq, 'order' AS kind, o.id AS order_id, o.order_number,
            NULL AS method, NULL AS reference, o.total_amount_minor AS amount, 0 AS tie
     FROM orders o WHERE o.customer_id = ? AND o.payment_status <> 'untracked'
@@ -74,20 +77,18 @@ const EVENTS: &str = "
     FROM orders o
     WHERE o.customer_id = ? AND o.payment_status <> 'untracked' AND o.status = 'cancelled'
     UNION ALL
-    SELECT p.paid_at, 1, p.kind, o.id, o.order_number, p.method, p.reference,
-           CASE WHEN p.kind = 'payment' THEN -p.amount_minor
-                WHEN p.kind = 'refund' THEN p.amount_minor
-                WHEN v.kind = 'payment' THEN p.amount_minor
-                ELSE -p.amount_minor END,
-           p.id
-    FROM payments p JOIN orders o ON o.id = p.order_id LEFT JOIN payments v ON v.id = p.voids_id
-    WHERE o.customer_id = ? AND o.payment_status <> 'untracked'";
+    SELECT p.paid_at, 1, p.kind, o.id, o.order_number, p.method, p.reference, -({PAID_EFFECT}), p.id
+    FROM payments p JOIN orders o ON o.id = p.order_id LEFT JOIN payments t ON t.id = p.voids_id
+    WHERE o.customer_id = ? AND o.payment_status <> 'untracked'"
+    )
+}
 
 /// What the customer owed before `before`.
 pub fn balance_before(conn: &Connection, customer_id: i64, before: &str) -> AppResult<Total> {
     let sum: Total = conn
         .prepare_cached(&format!(
-            "SELECT COALESCE(SUM(e.amount), 0) FROM ({EVENTS}) e WHERE e.at < ?"
+            "SELECT COALESCE(SUM(e.amount), 0) FROM ({}) e WHERE e.at < ?",
+            events_sql()
         ))?
         .query_row(rusqlite::params![customer_id, customer_id, customer_id, before], |r| {
             r.get(0)
@@ -110,8 +111,9 @@ pub fn events(conn: &Connection, customer_id: i64, from: &str, to: &str, limit: 
     let rows = conn
         .prepare_cached(&format!(
             "SELECT e.at, e.kind, e.order_id, e.order_number, e.method, e.reference, e.amount
-             FROM ({EVENTS}) e WHERE e.at >= ? AND e.at < ?
-             ORDER BY e.at, e.seq, e.order_id, e.tie LIMIT ?"
+             FROM ({}) e WHERE e.at >= ? AND e.at < ?
+             ORDER BY e.at, e.seq, e.order_id, e.tie LIMIT ?",
+            events_sql()
         ))?
         .query_map(
             rusqlite::params![customer_id, customer_id, customer_id, from, to, limit],

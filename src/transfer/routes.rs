@@ -153,10 +153,6 @@ async fn export_customers(
     stream(&state, Export::Customers(filter), p)
 }
 
-/// Streams an export from a connection of its own on a blocking thread, through a small
-/// channel: memory stays flat however many rows there are, and a slow download holds no
-/// shared reader. A client that stops reading for the body timeout is given up on, so its
-/// read snapshot cannot keep WAL checkpoints from completing.
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ExportPaymentFilters {
@@ -190,6 +186,10 @@ async fn export_payments(
     stream(&state, Export::Payments(filter), p)
 }
 
+/// Streams an export from a connection of its own on a blocking thread, through a small
+/// channel: memory stays flat however many rows there are, and a slow download holds no
+/// shared reader. A client that stops reading for the body timeout is given up on, so its
+/// read snapshot cannot keep WAL checkpoints from completing.
 fn stream(state: &AppState, export: Export, p: ExportParams) -> AppResult<Response> {
     let search = p.q.map(|q| q.trim().to_owned()).filter(|q| !q.is_empty());
     if search.as_ref().is_some_and(|q| q.chars().count() > 200) {

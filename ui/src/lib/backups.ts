@@ -4,6 +4,7 @@ import type { TFunction } from 'i18next';
 import { ApiError } from '../api/client';
 import type { BackupInfo, BackupStatus } from '../api/types';
 import { describeError } from './errors';
+import { isKnownZone, offsetAt } from './zone';
 
 /**
  * A file size in megabytes (1 MB = 1,000,000 bytes) with one decimal, grouped the way the
@@ -51,30 +52,10 @@ export function backupTime(info: Pick<BackupInfo, 'name' | 'created_at'>, timeZo
  * it were UTC): 8 h for Asia/Shanghai. 0 for a zone this browser does not know.
  */
 function zoneOffsetMs(wallMs: number, timeZone: string): number {
-  let fmt: Intl.DateTimeFormat;
-  try {
-    fmt = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-  } catch {
-    return 0;
-  }
-  const offsetAt = (utcMs: number) => {
-    const p = Object.fromEntries(fmt.formatToParts(new Date(utcMs)).map((x) => [x.type, Number(x.value)]));
-    const seconds = Math.floor(utcMs / 1000) * 1000;
-    return Date.UTC(p.year ?? 0, (p.month ?? 1) - 1, p.day ?? 1, p.hour ?? 0, p.minute ?? 0, p.second ?? 0) - seconds;
-  };
+  if (!isKnownZone(timeZone)) return 0;
   // The offset at the instant that wall time names (twice, for a wall time near a DST change).
-  const first = offsetAt(wallMs);
-  const second = offsetAt(wallMs - first);
-  return second;
+  const first = offsetAt(wallMs, timeZone);
+  return offsetAt(wallMs - first, timeZone);
 }
 
 /**

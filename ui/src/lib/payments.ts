@@ -1,5 +1,5 @@
 // Payments in words and numbers, without UI: the methods' names, the statuses' colours, what
-// the forms start with, what each journal entry did, and payment times in the shop's zone.
+// the forms start with, and what each journal entry did.
 import type { TFunction } from 'i18next';
 import type { Payment, PaymentLedger, PaymentStatus, PaymentSummary } from '../api/types';
 import en from '../i18n/en';
@@ -102,57 +102,4 @@ export function summaryOf(l: PaymentLedger): PaymentSummary {
     balance_due: l.balance_due,
     refund_due: l.refund_due,
   };
-}
-
-/** A time as a clock on the wall shows it; month 1..12. */
-export interface WallClock {
-  year: number;
-  month: number;
-  day: number;
-  hour: number;
-  minute: number;
-  second: number;
-}
-
-function partsIn(at: number, timeZone?: string): Intl.DateTimeFormatPart[] {
-  const opts: Intl.DateTimeFormatOptions = {
-    year: 'numeric',
-    month: 'numeric',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: 'numeric',
-    second: 'numeric',
-    hourCycle: 'h23',
-  };
-  try {
-    return new Intl.DateTimeFormat('en-US', { ...opts, timeZone }).formatToParts(at);
-  } catch {
-    return new Intl.DateTimeFormat('en-US', opts).formatToParts(at);
-  }
-}
-
-/** What the shop's clock showed at an instant (the browser's zone when the zone is unknown). */
-export function wallClockIn(at: Date, timeZone?: string): WallClock {
-  const parts = partsIn(at.getTime(), timeZone);
-  const n = (type: Intl.DateTimeFormatPartTypes) => Number(parts.find((p) => p.type === type)?.value ?? 0);
-  return { year: n('year'), month: n('month'), day: n('day'), hour: n('hour') % 24, minute: n('minute'), second: n('second') };
-}
-
-const asUtc = (w: WallClock) => Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second);
-
-/** The zone's offset from UTC at an instant, in milliseconds. */
-function offsetAt(at: number, timeZone?: string): number {
-  return asUtc(wallClockIn(new Date(at), timeZone)) - Math.floor(at / 1000) * 1000;
-}
-
-/**
- * The instant a wall-clock time in the shop's zone names, as RFC 3339 in UTC (what the
- * server takes as paid_at). A time a clock change skips is taken with the offset before it.
- */
-export function zonedToRfc3339(w: WallClock, timeZone?: string): string {
-  const guess = asUtc(w);
-  let at = guess - offsetAt(guess, timeZone);
-  const again = guess - offsetAt(at, timeZone);
-  if (again !== at && asUtc(wallClockIn(new Date(again), timeZone)) === guess) at = again;
-  return new Date(at).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }

@@ -16,8 +16,9 @@ export const ENTRY_KIND_COLORS: Record<StatementEntryKind, string> = {
 };
 
 /** What an entry did to the balance, with its sign: "+¥120.00", "-¥20.00"; zero has none. */
-export function signedMoney(money: MoneyFormatter, amount: string): string {
-  return centsOf(amount) > 0n ? `+${money(amount)}` : money(amount);
+export function signedMoney(money: MoneyFormatter, amount: string | bigint): string {
+  const cents = typeof amount === 'bigint' ? amount : centsOf(amount);
+  return cents > 0n ? `+${money(amount)}` : money(amount);
 }
 
 /** Who a balance leaves owing: the customer (positive), the shop (negative), or nobody. */

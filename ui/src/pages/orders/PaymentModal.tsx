@@ -10,17 +10,10 @@ import type { NewPayment, PaymentLedger } from '../../api/types';
 import { ErrorAlert } from '../../components/States';
 import { useFormErrors } from '../../components/useFormErrors';
 import { normalizePrice, parseCents } from '../../lib/money';
-import {
-  isVoidable,
-  methodLabel,
-  overBy,
-  paymentDefault,
-  refundDefault,
-  wallClockIn,
-  zonedToRfc3339,
-} from '../../lib/payments';
+import { isVoidable, methodLabel, overBy, paymentDefault, refundDefault } from '../../lib/payments';
 import { todayIn } from '../../lib/reportRange';
 import { useCurrencySymbol, useMoney, useSettings } from '../../lib/shop';
+import { wallClockIn, zonedToRfc3339 } from '../../lib/zone';
 
 export type MoneyKind = 'payment' | 'refund';
 

@@ -11,6 +11,7 @@ import { EmptyState, ErrorAlert } from '../../components/States';
 import { usePhone } from '../../components/usePhone';
 import { centsOf } from '../../lib/money';
 import { entryEffect, isVoidable, linkedEntry, methodLabel, summaryOf } from '../../lib/payments';
+import { signedMoney } from '../../lib/receivables';
 import { useDateTime, useMoney } from '../../lib/shop';
 import { PaymentModal } from './PaymentModal';
 import type { MoneyKind } from './PaymentModal';
@@ -66,8 +67,7 @@ export function PaymentsCard({ order }: { order: OrderView }) {
     const effect = entryEffect(p, items);
     return (
       <span className={`nowrap${p.voided_by_id ? ' struck' : ''}`} data-testid="entry-amount">
-        {effect > 0n ? '+' : ''}
-        {money(effect)}
+        {signedMoney(money, effect)}
       </span>
     );
   };

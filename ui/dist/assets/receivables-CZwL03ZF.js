@@ -1,1 +1,0 @@
-import{a as e}from"./format-Debgk7pt.js";var t=[`days_0_30`,`days_31_60`,`days_61_90`,`days_over_90`],n={order:`blue`,cancellation:`default`,payment:`green`,refund:`purple`,void:`red`};function r(t,n){return e(n)>0n?`+${t(n)}`:t(n)}function i(t){let n=e(t);return n>0n?{side:`owes`,cents:n}:n<0n?{side:`credit`,cents:-n}:{side:`settled`,cents:0n}}export{r as i,n,i as r,t};
