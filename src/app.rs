@@ -101,6 +101,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(settings::routes::router())
         .split_for_parts();
     openapi::add_common_responses(&mut doc);
+    openapi::add_csv_alternatives(&mut doc);
     (router, doc)
 }
 

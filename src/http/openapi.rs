@@ -170,3 +170,30 @@ fn common_statuses(op: &Operation, is_get: bool) -> Vec<&'static str> {
     }
     statuses
 }
+
+/// The query parameter with which a report answers with a CSV file instead of JSON
+/// (`reports::csv::FormatParams`).
+const FORMAT_PARAM: &str = "format";
+
+/// Documents the CSV answer of every operation that takes `format` (the reports and the
+/// statement): its 200 is `text/csv` as well as JSON. One place for all of them, so a new
+/// report cannot forget it.
+pub fn add_csv_alternatives(doc: &mut utoipa::openapi::OpenApi) {
+    for item in doc.paths.paths.values_mut() {
+        let Some(op) = item.get.as_mut() else { continue };
+        let takes_format = op.parameters.iter().flatten().any(
+            |p| matches!(p, RefOr::T(p) if p.name == FORMAT_PARAM && matches!(p.parameter_in, ParameterIn::Query)),
+        );
+        if !takes_format {
+            continue;
+        }
+        if let Some(RefOr::T(ok)) = op.responses.responses.get_mut("200") {
+            let csv = ContentBuilder::new()
+                .schema(Some(
+                    utoipa::openapi::ObjectBuilder::new().schema_type(utoipa::openapi::Type::String),
+                ))
+                .build();
+            ok.content.insert("text/csv".to_owned(), RefOr::T(csv));
+        }
+    }
+}

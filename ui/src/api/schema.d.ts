@@ -3094,6 +3094,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Statement"];
+                    "text/csv": string;
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -4389,6 +4390,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Product"][];
+                    "text/csv": string;
                 };
             };
             401: components["responses"]["Unauthorized"];
@@ -4429,6 +4431,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["StatusRow"][];
+                    "text/csv": string;
                 };
             };
             401: components["responses"]["Unauthorized"];
@@ -4471,6 +4474,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ProductSalesRow"][];
+                    "text/csv": string;
                 };
             };
             401: components["responses"]["Unauthorized"];
@@ -4507,6 +4511,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ReceivablesReport"];
+                    "text/csv": string;
                 };
             };
             401: components["responses"]["Unauthorized"];
@@ -4541,6 +4546,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SalesReport"];
+                    "text/csv": string;
                 };
             };
             401: components["responses"]["Unauthorized"];
@@ -4583,6 +4589,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CustomerRow"][];
+                    "text/csv": string;
                 };
             };
             401: components["responses"]["Unauthorized"];
