@@ -34,8 +34,8 @@ use crate::settings::{self, SharedSettings};
 use crate::tls;
 use crate::users::{self, Bootstrap};
 use crate::{
-    audit, backup, customers, health, inventory, maintenance, orders, payments, products, receivables, reports, stats,
-    transfer,
+    audit, backup, customers, health, inventory, maintenance, orders, payments, price_levels, products, receivables,
+    reports, stats, transfer,
 };
 
 /// What every handler can reach: one `Arc`, so the several clones each request makes (one per
@@ -91,6 +91,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(inventory::routes::router())
         .merge(orders::routes::router())
         .merge(payments::routes::router())
+        .merge(price_levels::routes::router())
         .merge(receivables::routes::router())
         .merge(stats::router())
         .merge(reports::routes::router())

@@ -90,6 +90,18 @@ impl AppError {
         }
     }
 
+    /// A validation error moved to another field (e.g. `price` to `items[2].unit_price`);
+    /// any other error as it is.
+    pub fn with_field(self, field: impl Into<String>) -> Self {
+        match self {
+            Self::Validation { message, .. } => Self::Validation {
+                field: field.into(),
+                message,
+            },
+            other => other,
+        }
+    }
+
     pub fn conflict(code: &'static str, message: impl Into<String>, details: Value) -> Self {
         Self::Conflict {
             code,

@@ -28,6 +28,8 @@ pub mod money;
 pub mod observe;
 pub mod orders;
 pub mod payments;
+pub mod price_levels;
+pub mod pricing;
 pub mod products;
 pub mod receivables;
 pub mod reports;

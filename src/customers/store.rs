@@ -3,7 +3,7 @@
 use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, Row, params, params_from_iter};
 
-use super::types::{Customer, CustomerFields};
+use super::types::{Customer, CustomerFields, InvoiceDetails};
 use crate::db::constraint::on_unique;
 use crate::db::{Conditions, not_found_as};
 use crate::error::{AppError, AppResult};
@@ -12,11 +12,12 @@ use crate::maintenance::derived::digits;
 use crate::validate::{phone_digits, sort_key};
 
 const SELECT: &str = "SELECT c.id, c.name, c.phone, c.email, c.address, c.note, c.user_id, u.username, c.is_archived,
+        c.price_level_id, l.name, c.invoice_title, c.invoice_tax_id,
         (SELECT COUNT(*) FROM orders o WHERE o.customer_id = c.id),
         (SELECT COALESCE(exact_sum(o.total_amount_minor), 0) FROM orders o WHERE o.customer_id = c.id AND o.status <> 'cancelled'),
         (SELECT MAX(o.created_at) FROM orders o WHERE o.customer_id = c.id),
         c.created_at, c.updated_at
-    FROM customers c LEFT JOIN users u ON u.id = c.user_id";
+    FROM customers c LEFT JOIN users u ON u.id = c.user_id LEFT JOIN price_levels l ON l.id = c.price_level_id";
 
 fn customer_from_row(r: &Row) -> rusqlite::Result<Customer> {
     Ok(Customer {
@@ -29,11 +30,17 @@ fn customer_from_row(r: &Row) -> rusqlite::Result<Customer> {
         user_id: r.get(6)?,
         username: r.get(7)?,
         is_archived: r.get(8)?,
-        order_count: r.get(9)?,
-        lifetime_total: r.get(10)?,
-        last_order_at: r.get(11)?,
-        created_at: r.get(12)?,
-        updated_at: r.get(13)?,
+        price_level_id: r.get(9)?,
+        price_level_name: r.get(10)?,
+        invoice: InvoiceDetails {
+            invoice_title: r.get(11)?,
+            invoice_tax_id: r.get(12)?,
+        },
+        order_count: r.get(13)?,
+        lifetime_total: r.get(14)?,
+        last_order_at: r.get(15)?,
+        created_at: r.get(16)?,
+        updated_at: r.get(17)?,
     })
 }
 
@@ -45,9 +52,11 @@ pub fn get(conn: &Connection, id: i64) -> AppResult<Customer> {
 
 pub fn insert(conn: &Connection, f: &CustomerFields, now: &str) -> AppResult<i64> {
     check_login(conn, f.user_id)?;
+    check_level(conn, f.price_level_id)?;
     conn.prepare_cached(
-        "INSERT INTO customers (name, name_sort, phone, phone_digits, email, address, note, user_id, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO customers (name, name_sort, phone, phone_digits, email, address, note, user_id,
+                                price_level_id, invoice_title, invoice_tax_id, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )?
     .execute(params![
         f.name,
@@ -58,6 +67,9 @@ pub fn insert(conn: &Connection, f: &CustomerFields, now: &str) -> AppResult<i64
         f.address,
         f.note,
         f.user_id,
+        f.price_level_id,
+        f.invoice.invoice_title,
+        f.invoice.invoice_tax_id,
         now,
         now
     ])
@@ -67,9 +79,10 @@ pub fn insert(conn: &Connection, f: &CustomerFields, now: &str) -> AppResult<i64
 
 pub fn update(conn: &Connection, id: i64, f: &CustomerFields, now: &str) -> AppResult<()> {
     check_login(conn, f.user_id)?;
+    check_level(conn, f.price_level_id)?;
     conn.prepare_cached(
         "UPDATE customers SET name = ?, name_sort = ?, phone = ?, phone_digits = ?, email = ?, address = ?, note = ?,
-                user_id = ?, updated_at = ?
+                user_id = ?, price_level_id = ?, invoice_title = ?, invoice_tax_id = ?, updated_at = ?
          WHERE id = ?",
     )?
     .execute(params![
@@ -81,6 +94,9 @@ pub fn update(conn: &Connection, id: i64, f: &CustomerFields, now: &str) -> AppR
         f.address,
         f.note,
         f.user_id,
+        f.price_level_id,
+        f.invoice.invoice_title,
+        f.invoice.invoice_tax_id,
         now,
         id
     ])
@@ -99,6 +115,30 @@ fn check_login(conn: &Connection, user_id: Option<i64>) -> AppResult<()> {
         Some("customer") => Ok(()),
         Some(_) => Err(AppError::validation("user_id", "must be a user with the customer role")),
         None => Err(AppError::validation("user_id", "no such user")),
+    }
+}
+
+/// What a customer's invoices are made out to.
+pub fn invoice_of(conn: &Connection, id: i64) -> AppResult<InvoiceDetails> {
+    Ok(conn
+        .prepare_cached("SELECT invoice_title, invoice_tax_id FROM customers WHERE id = ?")?
+        .query_row([id], |r| {
+            Ok(InvoiceDetails {
+                invoice_title: r.get(0)?,
+                invoice_tax_id: r.get(1)?,
+            })
+        })
+        .optional()?
+        .unwrap_or_default())
+}
+
+/// A price level given must exist.
+fn check_level(conn: &Connection, level_id: Option<i64>) -> AppResult<()> {
+    match level_id {
+        Some(id) if !crate::price_levels::store::exists(conn, id)? => {
+            Err(AppError::validation("price_level_id", "no such price level"))
+        }
+        _ => Ok(()),
     }
 }
 

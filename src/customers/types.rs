@@ -19,6 +19,11 @@ pub struct Customer {
     /// The customer's own login (a user with the customer role), if any.
     pub user_id: Option<i64>,
     pub username: Option<String>,
+    /// The price level (会员价) their new orders are priced at by default.
+    pub price_level_id: Option<i64>,
+    pub price_level_name: Option<String>,
+    #[serde(flatten)]
+    pub invoice: InvoiceDetails,
     pub is_archived: bool,
     /// All orders, cancelled ones included.
     pub order_count: i64,
@@ -50,6 +55,12 @@ pub struct NewCustomer {
     pub note: Option<String>,
     /// Link a login with the customer role, so they can see their own orders.
     pub user_id: Option<i64>,
+    pub price_level_id: Option<i64>,
+    /// 发票抬头: the name invoices are made out to.
+    pub invoice_title: Option<String>,
+    /// 税号: the taxpayer identification number (统一社会信用代码).
+    #[schema(example = "91310000MA1FL0XX0X")]
+    pub invoice_tax_id: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize, ToSchema)]
@@ -71,6 +82,52 @@ pub struct CustomerPatch {
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<i64>)]
     pub user_id: Option<Option<i64>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<i64>)]
+    pub price_level_id: Option<Option<i64>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    pub invoice_title: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    pub invoice_tax_id: Option<Option<String>>,
+}
+
+/// What an invoice (发票) is made out to: 发票抬头 and 税号. Kept on the customer, and copied
+/// onto each of their orders when it is taken (an order may give its own).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, ToSchema)]
+pub struct InvoiceDetails {
+    pub invoice_title: Option<String>,
+    pub invoice_tax_id: Option<String>,
+}
+
+impl InvoiceDetails {
+    pub fn parse(title: Option<&str>, tax_id: Option<&str>) -> Result<Self, AppError> {
+        Ok(Self {
+            invoice_title: optional_text("invoice_title", title, 200)?,
+            invoice_tax_id: parse_tax_id(tax_id)?,
+        })
+    }
+}
+
+/// A 税号: 15 to 20 letters and digits (the 18 of a 统一社会信用代码, or the older 15, 17
+/// and 20), upper-cased, full-width characters and spaces folded away.
+pub fn parse_tax_id(raw: Option<&str>) -> Result<Option<String>, AppError> {
+    let Some(text) = optional_text("invoice_tax_id", raw, 40)? else {
+        return Ok(None);
+    };
+    let id: String = crate::validate::identifier(&text)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_uppercase();
+    if !(15..=20).contains(&id.len()) || !id.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        return Err(AppError::validation(
+            "invoice_tax_id",
+            "must be 15 to 20 letters and digits, like 91310000MA1FL0XX0X",
+        ));
+    }
+    Ok(Some(id))
 }
 
 /// The editable fields of a customer, validated.
@@ -82,6 +139,8 @@ pub struct CustomerFields {
     pub address: Option<String>,
     pub note: Option<String>,
     pub user_id: Option<i64>,
+    pub price_level_id: Option<i64>,
+    pub invoice: InvoiceDetails,
 }
 
 pub fn parse_name(raw: &str) -> Result<String, AppError> {
@@ -137,6 +196,8 @@ impl NewCustomer {
             address: parse_address(self.address.as_deref())?,
             note: parse_note(self.note.as_deref())?,
             user_id: self.user_id,
+            price_level_id: self.price_level_id,
+            invoice: InvoiceDetails::parse(self.invoice_title.as_deref(), self.invoice_tax_id.as_deref())?,
         })
     }
 }
@@ -163,6 +224,15 @@ impl CustomerPatch {
         if let Some(user_id) = self.user_id {
             next.user_id = user_id;
         }
+        if let Some(level) = self.price_level_id {
+            next.price_level_id = level;
+        }
+        if let Some(title) = &self.invoice_title {
+            next.invoice.invoice_title = optional_text("invoice_title", title.as_deref(), 200)?;
+        }
+        if let Some(tax_id) = &self.invoice_tax_id {
+            next.invoice.invoice_tax_id = parse_tax_id(tax_id.as_deref())?;
+        }
         Ok(next)
     }
 }
@@ -176,6 +246,8 @@ impl From<&Customer> for CustomerFields {
             address: c.address.clone(),
             note: c.note.clone(),
             user_id: c.user_id,
+            price_level_id: c.price_level_id,
+            invoice: c.invoice.clone(),
         }
     }
 }

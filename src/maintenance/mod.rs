@@ -38,6 +38,8 @@ pub struct CheckReport {
     pub payment_mismatches: Vec<PaymentMismatch>,
     /// Voids that do not mirror the entry they reverse (amount, order), or void a void.
     pub bad_voids: i64,
+    /// Lines and orders whose price or tax breaks the rules in `pricing`.
+    pub pricing_mismatches: Vec<store::PricingMismatch>,
     /// How the schema differs from what the migrations make for its version (extra
     /// triggers or views, missing tables, changed columns).
     pub schema_differences: Vec<String>,
@@ -61,6 +63,7 @@ pub fn check(conn: &Connection) -> AppResult<CheckReport> {
             daily_total_mismatches: 0,
             payment_mismatches: Vec::new(),
             bad_voids: 0,
+            pricing_mismatches: Vec::new(),
             schema_differences,
             look_alikes: Vec::new(),
         });
@@ -71,6 +74,7 @@ pub fn check(conn: &Connection) -> AppResult<CheckReport> {
     let status_total_mismatches = store::status_total_mismatches(conn)?;
     let daily_total_mismatches = store::daily_total_mismatches(conn)?;
     let (payment_mismatches, bad_voids) = crate::payments::store::mismatches(conn)?;
+    let pricing_mismatches = store::pricing_mismatches(conn)?;
     let look_alikes = keys::look_alikes(conn)?;
     let ok = file.is_ok()
         && stock_mismatches.is_empty()
@@ -79,6 +83,7 @@ pub fn check(conn: &Connection) -> AppResult<CheckReport> {
         && daily_total_mismatches == 0
         && payment_mismatches.is_empty()
         && bad_voids == 0
+        && pricing_mismatches.is_empty()
         && schema_differences.is_empty();
     Ok(CheckReport {
         ok,
@@ -90,6 +95,7 @@ pub fn check(conn: &Connection) -> AppResult<CheckReport> {
         daily_total_mismatches,
         payment_mismatches,
         bad_voids,
+        pricing_mismatches,
         schema_differences,
         look_alikes,
     })
@@ -161,6 +167,17 @@ impl CheckReport {
             out.push(format!(
                 "  and {} void(s) that do not mirror the entry they reverse",
                 self.bad_voids
+            ));
+        }
+        out.push(format!(
+            "prices and tax:     {} mismatch(es)",
+            self.pricing_mismatches.len()
+        ));
+        for m in &self.pricing_mismatches {
+            let line = m.item_id.map(|i| format!(" line {i}")).unwrap_or_default();
+            out.push(format!(
+                "  order {} ({}){line}: {}",
+                m.order_id, m.order_number, m.problem
             ));
         }
         out.push(format!(

@@ -2,11 +2,10 @@
 //! ones, moving them through the workflow, and cancelling them (stock given back).
 
 pub mod adjustments;
+pub mod lines;
 pub mod routes;
 pub mod store;
 pub mod types;
-
-use std::collections::BTreeMap;
 
 use rusqlite::Connection;
 use serde_json::json;
@@ -15,115 +14,18 @@ use crate::audit::{self, Event, Who};
 use crate::auth::CurrentUser;
 use crate::clock;
 use crate::customers;
+use crate::customers::types::InvoiceDetails;
 use crate::db::Db;
 use crate::error::{AppError, AppResult};
 use crate::inventory::Reason;
 use crate::inventory::store::{MovementRefs, change_stock};
 use crate::money::Money;
-use crate::products;
-use crate::products::types::ProductStatus;
 use crate::settings::Settings;
 use crate::validate::optional_text;
 use adjustments::Adjustments;
 use types::{
-    NewOrder, NewOrderItem, Order, OrderActions, OrderDetail, OrderItem, OrderPatch, OrderStatus, StatusChange,
+    NewOrder, Order, OrderActions, OrderAmounts, OrderDetail, OrderPatch, OrderQuote, OrderStatus, StatusChange,
 };
-
-const MAX_LINES: usize = 200;
-const MAX_QUANTITY: i64 = 100_000;
-
-/// Checks the lines of an order and merges repeated products, keeping first-seen order.
-fn validate_lines(items: &[NewOrderItem]) -> AppResult<Vec<(i64, i64)>> {
-    if items.is_empty() {
-        return Err(AppError::validation("items", "an order needs at least one item"));
-    }
-    if items.len() > MAX_LINES {
-        return Err(AppError::validation(
-            "items",
-            format!("an order may have at most {MAX_LINES} items"),
-        ));
-    }
-    let mut lines: Vec<(i64, i64)> = Vec::with_capacity(items.len());
-    for (i, item) in items.iter().enumerate() {
-        if !(1..=MAX_QUANTITY).contains(&item.quantity) {
-            return Err(AppError::validation(
-                format!("items[{i}].quantity"),
-                format!("must be between 1 and {MAX_QUANTITY}"),
-            ));
-        }
-        match lines.iter_mut().find(|(id, _)| *id == item.product_id) {
-            Some((_, q)) => *q = (*q + item.quantity).min(MAX_QUANTITY),
-            None => lines.push((item.product_id, item.quantity)),
-        }
-    }
-    Ok(lines)
-}
-
-/// Builds order lines. When a pending order is edited (`kept` are its lines), the units it
-/// already had keep the price captured when they were ordered, first lines first; units added
-/// beyond them are priced at today's price, on a line of their own when that price differs,
-/// and only an active product may gain units (an archived one may stay or shrink).
-fn price_lines(conn: &Connection, lines: &[(i64, i64)], kept: &[OrderItem]) -> AppResult<(Vec<OrderItem>, Money)> {
-    let mut priced: Vec<(usize, String, String, i64, Money)> = Vec::with_capacity(lines.len());
-    for (i, (product_id, quantity)) in lines.iter().enumerate() {
-        let field = format!("items[{i}].product_id");
-        let mut left = *quantity;
-        let mut had = 0;
-        for k in kept.iter().filter(|k| k.product_id == *product_id) {
-            had += k.quantity;
-            let take = left.min(k.quantity);
-            if take > 0 {
-                priced.push((i, k.product_name.clone(), k.sku.clone(), take, k.unit_price));
-                left -= take;
-            }
-        }
-        if left == 0 {
-            continue;
-        }
-        let (name, sku, price, status) = products::store::for_order_line(conn, *product_id)?
-            .ok_or_else(|| AppError::validation(&field, "no such product"))?;
-        if status != ProductStatus::Active {
-            let message = if had > 0 {
-                format!("{name} is archived: its quantity may stay at {had} or shrink, not grow")
-            } else {
-                format!("{name} is archived and cannot be ordered")
-            };
-            return Err(AppError::validation(&field, message));
-        }
-        match priced.last_mut() {
-            Some(last) if last.0 == i && last.4 == price => last.3 += left,
-            _ => priced.push((i, name, sku, left, price)),
-        }
-    }
-    let mut items = Vec::with_capacity(priced.len());
-    let mut total = Money::ZERO;
-    for (i, name, sku, quantity, price) in priced {
-        let field = format!("items[{i}].product_id");
-        let product_id = lines[i].0;
-        let line_total = price
-            .times(quantity)
-            .ok_or_else(|| AppError::validation(&field, "line total is too large"))?;
-        total = total
-            .checked_add(line_total)
-            .filter(|t| *t <= Money::MAX_ORDER_TOTAL)
-            .ok_or_else(|| {
-                AppError::validation(
-                    "items",
-                    format!("an order's total may be at most {}", Money::MAX_ORDER_TOTAL),
-                )
-            })?;
-        items.push(OrderItem {
-            id: 0,
-            product_id,
-            product_name: name,
-            sku,
-            quantity,
-            unit_price: price,
-            line_total,
-        });
-    }
-    Ok((items, total))
-}
 
 /// A client's retry key for order creation, with the hash of the request it came with.
 pub struct Idempotency {
@@ -150,6 +52,133 @@ impl Idempotency {
     }
 }
 
+/// What a request for a new order asks for, checked.
+struct Asked {
+    lines: Vec<lines::Line>,
+    adjustments: Adjustments,
+    invoice: Option<InvoiceDetails>,
+}
+
+impl Asked {
+    fn of(input: &NewOrder, actor: &CurrentUser) -> AppResult<Self> {
+        let lines = lines::validate(&input.items)?;
+        let adjustments = Adjustments {
+            discount: input.discount.unwrap_or(Money::ZERO),
+            round_down: input.round_down.unwrap_or_default(),
+            shipping_fee: input.shipping_fee.unwrap_or(Money::ZERO),
+        }
+        .validated()?;
+        if !actor.is_staff() && (adjustments.any() || lines.iter().any(lines::Line::is_set_by_hand)) {
+            return Err(AppError::forbidden(
+                "only staff set prices, give discounts, round totals down or charge shipping",
+            ));
+        }
+        let invoice = (input.invoice_title.is_some() || input.invoice_tax_id.is_some())
+            .then(|| InvoiceDetails::parse(input.invoice_title.as_deref(), input.invoice_tax_id.as_deref()))
+            .transpose()?;
+        Ok(Self {
+            lines,
+            adjustments,
+            invoice,
+        })
+    }
+}
+
+/// A new order priced: its customer, lines and totals.
+struct Quoted {
+    level_name: Option<String>,
+    lines: lines::PricedLines,
+    totals: adjustments::Totals,
+    prices_include_tax: bool,
+}
+
+/// Prices a new order for `customer_id` as it would be taken now.
+fn quote_for(conn: &Connection, settings: &Settings, customer_id: Option<i64>, asked: &Asked) -> AppResult<Quoted> {
+    let level = match customer_id {
+        Some(id) => crate::price_levels::store::for_customer(conn, id)?,
+        None => None,
+    };
+    let ctx = lines::PriceContext {
+        level,
+        default_tax_rate: settings.default_tax_rate,
+        prices_include_tax: settings.prices_include_tax,
+    };
+    let priced = lines::price(conn, &asked.lines, &[], &ctx)?;
+    let totals = adjustments::totals(priced.goods(ctx.prices_include_tax), &asked.adjustments)?;
+    let level_name = match level {
+        Some((id, _)) => Some(crate::price_levels::store::get(conn, id)?.name),
+        None => None,
+    };
+    Ok(Quoted {
+        level_name,
+        lines: priced,
+        totals,
+        prices_include_tax: ctx.prices_include_tax,
+    })
+}
+
+/// The customer an order is for: staff name any active customer (or none, a walk-in sale);
+/// customers order for themselves. `make` creates a customer's own record on first order.
+fn customer_for(
+    conn: &Connection,
+    actor: &CurrentUser,
+    requested: Option<i64>,
+    make: Option<&str>,
+) -> AppResult<Option<i64>> {
+    if actor.is_staff() {
+        if let Some(id) = requested
+            && !customers::store::is_active(conn, id)?
+        {
+            return Err(AppError::validation("customer_id", "no such customer"));
+        }
+        return Ok(requested);
+    }
+    let own = match make {
+        Some(now) => Some(customers::store::ensure_for_user(conn, actor.id, now)?),
+        None => customers::store::id_for_user(conn, actor.id)?,
+    };
+    if requested.is_some_and(|id| Some(id) != own) {
+        return Err(AppError::forbidden("customers can only order for themselves"));
+    }
+    Ok(own)
+}
+
+/// What an order would come to if taken now, by the same rules as taking it; nothing is
+/// written. The order form shows it as the desk types.
+pub async fn quote(db: &Db, settings: &Settings, actor: &CurrentUser, input: NewOrder) -> AppResult<OrderQuote> {
+    let asked = Asked::of(&input, actor)?;
+    let (actor, settings) = (actor.clone(), settings.clone());
+    let hide_stock = !actor.is_staff() && !settings.show_stock_to_customers;
+    let result = db
+        .read(move |conn| {
+            let customer_id = customer_for(conn, &actor, input.customer_id, None)?;
+            let q = quote_for(conn, &settings, customer_id, &asked)?;
+            Ok(OrderQuote {
+                amounts: amounts_of(&q, &asked.adjustments),
+                total_amount: q.totals.total,
+                items: q.lines.items,
+                price_level_name: q.level_name,
+            })
+        })
+        .await;
+    match result {
+        Err(err) if hide_stock => Err(without_stock_figures(err)),
+        other => other,
+    }
+}
+
+fn amounts_of(q: &Quoted, a: &Adjustments) -> OrderAmounts {
+    OrderAmounts {
+        subtotal: q.lines.subtotal,
+        tax: q.lines.tax,
+        prices_include_tax: q.prices_include_tax,
+        discount: a.discount,
+        round_down: a.round_down,
+        rounding: q.totals.rounding,
+        shipping_fee: a.shipping_fee,
+    }
+}
+
 /// Takes an order: prices are captured, stock is checked and taken with one ledger row per
 /// line, and the order, its lines, its first history row and its audit row are written, all in
 /// one transaction. Not enough stock for any line means nothing is written.
@@ -164,23 +193,11 @@ pub async fn create(
     input: NewOrder,
     idempotency: Option<Idempotency>,
 ) -> AppResult<(OrderDetail, bool)> {
-    let lines = validate_lines(&input.items)?;
+    let asked = Asked::of(&input, actor)?;
     let note = optional_text("note", input.note.as_deref(), 1000)?;
-    let adjustments = Adjustments {
-        discount: input.discount.unwrap_or(Money::ZERO),
-        round_down: input.round_down.unwrap_or_default(),
-        shipping_fee: input.shipping_fee.unwrap_or(Money::ZERO),
-    }
-    .validated()?;
-    if adjustments.any() && !actor.is_staff() {
-        return Err(AppError::forbidden(
-            "only staff give discounts, round totals down or charge shipping",
-        ));
-    }
     let actor = actor.clone();
     let requested_customer = input.customer_id;
-    let prefix = settings.order_number_prefix.clone();
-    let tz = settings.tz();
+    let settings = settings.clone();
     let hide_stock = !actor.is_staff() && !settings.show_stock_to_customers;
     let result = db
         .write(move |conn| {
@@ -198,31 +215,31 @@ pub async fn create(
             }
             let now_utc = chrono::Utc::now();
             let now = clock::format(now_utc);
-            let customer_id = if actor.is_staff() {
-                if let Some(id) = requested_customer
-                    && !customers::store::is_active(conn, id)?
-                {
-                    return Err(AppError::validation("customer_id", "no such customer"));
-                }
-                requested_customer
-            } else {
-                let own = customers::store::ensure_for_user(conn, actor.id, &now)?;
-                if requested_customer.is_some_and(|id| id != own) {
-                    return Err(AppError::forbidden("customers can only order for themselves"));
-                }
-                Some(own)
+            let customer_id = customer_for(conn, &actor, requested_customer, Some(&now))?;
+            let Quoted {
+                lines: lines::PricedLines { mut items, tax, .. },
+                totals,
+                prices_include_tax,
+                ..
+            } = quote_for(conn, &settings, customer_id, &asked)?;
+            let invoice = match (&asked.invoice, customer_id) {
+                (Some(given), _) => given.clone(),
+                (None, Some(id)) => customers::store::invoice_of(conn, id)?,
+                (None, None) => InvoiceDetails::default(),
             };
-            let (mut items, lines_total) = price_lines(conn, &lines, &[])?;
-            let totals = adjustments::totals(lines_total, &adjustments)?;
-            let number = store::next_order_number(conn, &prefix, &clock::business_day_compact(now_utc, tz))?;
+            let day = clock::business_day_compact(now_utc, settings.tz());
+            let number = store::next_order_number(conn, &settings.order_number_prefix, &day)?;
             let order_id = store::insert(
                 conn,
                 &store::NewOrderRow {
                     order_number: &number,
                     user_id: actor.id,
                     customer_id,
-                    adjustments: &adjustments,
+                    adjustments: &asked.adjustments,
                     totals,
+                    tax,
+                    prices_include_tax,
+                    invoice: &invoice,
                     note: note.as_deref(),
                     now: &now,
                 },
@@ -323,14 +340,29 @@ pub async fn get_for(db: &Db, viewer: &CurrentUser, id: i64) -> AppResult<OrderD
 
 /// Edits a pending order's items and note. Stock moves by the difference, with `order_edit`
 /// ledger rows, in the same transaction; units already on the order keep their captured price
-/// and added units take today's (see [`price_lines`]).
-pub async fn edit(db: &Db, actor: &CurrentUser, id: i64, patch: OrderPatch) -> AppResult<OrderDetail> {
-    let lines = patch.items.as_deref().map(validate_lines).transpose()?;
+/// and added units take today's (see [`lines::price`]).
+pub async fn edit(
+    db: &Db,
+    settings: &Settings,
+    actor: &CurrentUser,
+    id: i64,
+    patch: OrderPatch,
+) -> AppResult<OrderDetail> {
+    let lines = patch.items.as_deref().map(lines::validate).transpose()?;
     let note = patch
         .note
         .map(|n| optional_text("note", n.as_deref(), 1000))
         .transpose()?;
+    let title = patch
+        .invoice_title
+        .map(|t| optional_text("invoice_title", t.as_deref(), 200))
+        .transpose()?;
+    let tax_id = patch
+        .invoice_tax_id
+        .map(|t| customers::types::parse_tax_id(t.as_deref()))
+        .transpose()?;
     let (discount, round_down, shipping_fee) = (patch.discount, patch.round_down, patch.shipping_fee);
+    let default_tax_rate = settings.default_tax_rate;
     let actor = actor.clone();
     db.write(move |conn| {
         let before = detail(conn, id)?;
@@ -353,52 +385,61 @@ pub async fn edit(db: &Db, actor: &CurrentUser, id: i64, patch: OrderPatch) -> A
             shipping_fee: shipping_fee.unwrap_or(was.shipping_fee),
         }
         .validated()?;
-        let mut lines_total = was.subtotal;
+        let mut priced = lines::PricedLines {
+            items: Vec::new(),
+            subtotal: was.subtotal,
+            tax: was.tax,
+        };
         if let Some(lines) = lines {
-            let (items, new_total) = price_lines(conn, &lines, &before.items)?;
+            // Added units are priced as a new order would be; the order keeps whether its
+            // prices include tax.
+            let ctx = lines::PriceContext {
+                level: match before.order.customer_id {
+                    Some(c) => crate::price_levels::store::for_customer(conn, c)?,
+                    None => None,
+                },
+                default_tax_rate,
+                prices_include_tax: was.prices_include_tax,
+            };
+            priced = lines::price(conn, &lines, &before.items, &ctx)?;
             let refs = MovementRefs {
                 order_id: Some(id),
                 user_id: Some(actor.id),
                 note: None,
             };
-            for (product_id, delta) in stock_deltas(&before.items, &items) {
+            for (product_id, delta) in lines::stock_deltas(&before.items, &priced.items) {
                 change_stock(conn, product_id, delta, Reason::OrderEdit, refs, &now)?;
             }
             store::delete_items(conn, id)?;
-            for item in &items {
+            for item in &priced.items {
                 store::insert_item(conn, id, item)?;
             }
-            lines_total = new_total;
         }
-        let totals = adjustments::totals(lines_total, &adjustments)?;
+        let totals = adjustments::totals(priced.goods(was.prices_include_tax), &adjustments)?;
         let note = note.unwrap_or(before.order.note.clone());
-        store::update_contents(conn, id, &adjustments, totals, note.as_deref(), &now)?;
+        let invoice = InvoiceDetails {
+            invoice_title: title.unwrap_or(before.order.invoice.invoice_title.clone()),
+            invoice_tax_id: tax_id.unwrap_or(before.order.invoice.invoice_tax_id.clone()),
+        };
+        let contents = store::Contents {
+            adjustments: &adjustments,
+            totals,
+            tax: priced.tax,
+            invoice: &invoice,
+            note: note.as_deref(),
+        };
+        store::update_contents(conn, id, &contents, &now)?;
         // A smaller total may leave the order paid, or overpaid.
         crate::payments::store::refresh_status(conn, id)?;
         let after = detail(conn, id)?;
         let changed = |d: &OrderDetail| {
-            json!({ "items": d.items, "note": d.order.note, "amounts": d.order.amounts, "total_amount": d.order.total_amount })
+            json!({ "items": d.items, "note": d.order.note, "amounts": d.order.amounts, "total_amount": d.order.total_amount, "invoice": d.order.invoice })
         };
         let event = Event::changed("order.update", "order", id, &changed(&before), &changed(&after));
         audit::store::record(conn, &Who::from(&actor), &event, &now)?;
         Ok(after)
     })
     .await
-}
-
-/// How stock moves when an order's lines change from `old` to `new`: positive gives back.
-fn stock_deltas(old: &[OrderItem], new: &[OrderItem]) -> Vec<(i64, i64)> {
-    let mut deltas: BTreeMap<i64, i64> = BTreeMap::new();
-    for item in old {
-        *deltas.entry(item.product_id).or_default() += item.quantity;
-    }
-    for item in new {
-        *deltas.entry(item.product_id).or_default() -= item.quantity;
-    }
-    // Give stock back before taking it, so a swap never fails for want of its own stock.
-    let mut moves: Vec<(i64, i64)> = deltas.into_iter().filter(|(_, d)| *d != 0).collect();
-    moves.sort_by_key(|(_, d)| std::cmp::Reverse(*d));
-    moves
 }
 
 /// Moves an order along the workflow. Cancelling gives the stock back, with ledger rows.

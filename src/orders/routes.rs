@@ -10,7 +10,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::store::{self, OrderFilter};
-use super::types::{NewOrder, Order, OrderPatch, OrderStatus, OrderView, StatusUpdate};
+use super::types::{NewOrder, Order, OrderPatch, OrderQuote, OrderStatus, OrderView, StatusUpdate};
 use crate::app::AppState;
 use crate::auth::CurrentUser;
 use crate::error::{AppResult, ErrorBody};
@@ -23,6 +23,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list_orders, create_order))
         .routes(routes!(get_order, edit_order))
         .routes(routes!(change_status))
+        .routes(routes!(quote_order))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -74,6 +75,25 @@ async fn list_orders(
     })
     .await
     .map(Json)
+}
+
+/// Price an order without taking it: the lines as they would be priced now (the customer's
+/// price level, prices and percentages set by staff, tax) and the totals. Nothing is written
+/// and no stock is taken or checked.
+#[utoipa::path(post, path = "/api/orders/quote", tag = "orders", security(("bearer" = ["user"])), request_body = NewOrder,
+    responses(
+        (status = 200, description = "What the order would come to", body = OrderQuote),
+        (status = 403, description = "A customer setting prices or ordering for someone else", body = ErrorBody),
+        (status = 422, description = "Invalid input; details.field names the field", body = ErrorBody),
+    ))]
+async fn quote_order(
+    State(state): State<AppState>,
+    actor: CurrentUser,
+    ApiJson(body): ApiJson<NewOrder>,
+) -> AppResult<Json<OrderQuote>> {
+    super::quote(&state.db, &state.settings.get(), &actor, body)
+        .await
+        .map(Json)
 }
 
 /// Take an order. Stock is checked and taken in the same transaction; if any line lacks
@@ -139,7 +159,7 @@ async fn edit_order(
     Path(id): Path<i64>,
     ApiJson(patch): ApiJson<OrderPatch>,
 ) -> AppResult<Json<OrderView>> {
-    let detail = super::edit(&state.db, &actor, id, patch).await?;
+    let detail = super::edit(&state.db, &state.settings.get(), &actor, id, patch).await?;
     Ok(Json(OrderView::new(detail, actor.role)))
 }
 

@@ -5,6 +5,7 @@ use rusqlite::{Connection, Row, params, params_from_iter};
 
 use super::adjustments::{Adjustments, Totals};
 use super::types::{Order, OrderAmounts, OrderItem, OrderStatus, StatusChange};
+use crate::customers::types::InvoiceDetails;
 use crate::db::{Conditions, not_found_as};
 use crate::error::AppResult;
 use crate::http::list::Paging;
@@ -16,9 +17,31 @@ use crate::validate::phone_digits;
 const ORDER_COLUMNS: &str = "o.id, o.order_number, o.status, o.customer_id, c.name, o.user_id, u.username, \
                              o.total_amount_minor, o.note, o.created_at, o.updated_at, \
                              o.paid_minor, o.refunded_minor, o.payment_status, \
-                             o.discount_minor, o.round_down, o.rounding_minor, o.shipping_fee_minor";
+                             o.discount_minor, o.round_down, o.rounding_minor, o.shipping_fee_minor, \
+                             o.tax_minor, o.prices_include_tax, o.invoice_title, o.invoice_tax_id, c.phone, c.address";
 /// How many columns ORDER_COLUMNS selects: what a query selects after them starts here.
-const AFTER_ORDER: usize = 18;
+const AFTER_ORDER: usize = 24;
+/// A line's columns, for `item_from_row`.
+const ITEM_COLUMNS: &str = "i.id, i.product_id, i.product_name, i.sku, i.quantity, \
+                            COALESCE(i.list_price_minor, i.unit_price_minor), i.unit_price_minor, i.discount_bp, \
+                            i.line_total_minor, i.tax_rate_bp, i.tax_minor";
+
+/// A line from ITEM_COLUMNS, selected from column `at` on.
+fn item_from_row(r: &Row, at: usize) -> rusqlite::Result<OrderItem> {
+    Ok(OrderItem {
+        id: r.get(at)?,
+        product_id: r.get(at + 1)?,
+        product_name: r.get(at + 2)?,
+        sku: r.get(at + 3)?,
+        quantity: r.get(at + 4)?,
+        list_price: Money::from_minor(r.get(at + 5)?),
+        unit_price: Money::from_minor(r.get(at + 6)?),
+        discount_percent: r.get(at + 7)?,
+        line_total: Money::from_minor(r.get(at + 8)?),
+        tax_rate: r.get(at + 9)?,
+        tax: Money::from_minor(r.get(at + 10)?),
+    })
+}
 // LEFT JOINs (every order has its user) keep `orders` the outer loop: with an inner join the
 // planner may start from the one user and read all of their orders to sort them.
 const ORDER_FROM: &str = "orders o LEFT JOIN customers c ON c.id = o.customer_id LEFT JOIN users u ON u.id = o.user_id";
@@ -26,11 +49,14 @@ const ORDER_FROM: &str = "orders o LEFT JOIN customers c ON c.id = o.customer_id
 fn order_from_row(row: &Row) -> rusqlite::Result<Order> {
     let status: OrderStatus = row.get(2)?;
     let total = Money::from_minor(row.get(7)?);
-    let (discount, rounding, shipping_fee) = (
+    let (discount, rounding, shipping_fee, tax) = (
         Money::from_minor(row.get(14)?),
         Money::from_minor(row.get(16)?),
         Money::from_minor(row.get(17)?),
+        Money::from_minor(row.get(18)?),
     );
+    let prices_include_tax: bool = row.get(19)?;
+    let added_tax = if prices_include_tax { 0 } else { tax.minor() };
     Ok(Order {
         payment: PaymentSummary::new(
             row.get(13)?,
@@ -44,11 +70,21 @@ fn order_from_row(row: &Row) -> rusqlite::Result<Order> {
         status,
         customer_id: row.get(3)?,
         customer_name: row.get(4)?,
+        customer_phone: row.get(22)?,
+        customer_address: row.get(23)?,
+        invoice: InvoiceDetails {
+            invoice_title: row.get(20)?,
+            invoice_tax_id: row.get(21)?,
+        },
         user_id: row.get(5)?,
         created_by: row.get(6)?,
         total_amount: total,
         amounts: OrderAmounts {
-            subtotal: Money::from_minor(total.minor() + discount.minor() + rounding.minor() - shipping_fee.minor()),
+            subtotal: Money::from_minor(
+                total.minor() + discount.minor() + rounding.minor() - shipping_fee.minor() - added_tax,
+            ),
+            tax,
+            prices_include_tax,
             discount,
             round_down: row.get(15)?,
             rounding,
@@ -80,6 +116,9 @@ pub struct NewOrderRow<'a> {
     pub customer_id: Option<i64>,
     pub adjustments: &'a Adjustments,
     pub totals: Totals,
+    pub tax: Money,
+    pub prices_include_tax: bool,
+    pub invoice: &'a InvoiceDetails,
     pub note: Option<&'a str>,
     pub now: &'a str,
 }
@@ -88,8 +127,9 @@ pub fn insert(conn: &Connection, o: &NewOrderRow) -> AppResult<i64> {
     let a = o.adjustments;
     conn.prepare_cached(
         "INSERT INTO orders (order_number, number_reversed, user_id, customer_id, status, total_amount_minor,
-                             discount_minor, round_down, rounding_minor, shipping_fee_minor, note, created_at, updated_at)
-         VALUES (?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?)",
+                             discount_minor, round_down, rounding_minor, shipping_fee_minor, note, created_at, updated_at,
+                             tax_minor, prices_include_tax, invoice_title, invoice_tax_id)
+         VALUES (?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )?
     .execute(params![
         o.order_number,
@@ -103,7 +143,11 @@ pub fn insert(conn: &Connection, o: &NewOrderRow) -> AppResult<i64> {
         a.shipping_fee.minor(),
         o.note,
         o.now,
-        o.now
+        o.now,
+        o.tax.minor(),
+        o.prices_include_tax,
+        o.invoice.invoice_title,
+        o.invoice.invoice_tax_id
     ])?;
     Ok(conn.last_insert_rowid())
 }
@@ -111,8 +155,9 @@ pub fn insert(conn: &Connection, o: &NewOrderRow) -> AppResult<i64> {
 /// Inserts one line; returns its id.
 pub fn insert_item(conn: &Connection, order_id: i64, item: &OrderItem) -> AppResult<i64> {
     conn.prepare_cached(
-        "INSERT INTO order_items (order_id, product_id, product_name, sku, quantity, unit_price_minor, line_total_minor)
-         VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO order_items (order_id, product_id, product_name, sku, quantity, unit_price_minor, line_total_minor,
+                                  list_price_minor, discount_bp, tax_rate_bp, tax_minor)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )?
     .execute(params![
         order_id,
@@ -121,7 +166,11 @@ pub fn insert_item(conn: &Connection, order_id: i64, item: &OrderItem) -> AppRes
         item.sku,
         item.quantity,
         item.unit_price.minor(),
-        item.line_total.minor()
+        item.line_total.minor(),
+        item.list_price.minor(),
+        item.discount_percent.bp(),
+        item.tax_rate.bp(),
+        item.tax.minor()
     ])?;
     Ok(conn.last_insert_rowid())
 }
@@ -153,17 +202,22 @@ pub fn delete_items(conn: &Connection, order_id: i64) -> AppResult<()> {
     Ok(())
 }
 
-pub fn update_contents(
-    conn: &Connection,
-    id: i64,
-    a: &Adjustments,
-    totals: Totals,
-    note: Option<&str>,
-    now: &str,
-) -> AppResult<()> {
+/// What an edit of a pending order writes back to its row.
+pub struct Contents<'a> {
+    pub adjustments: &'a Adjustments,
+    pub totals: Totals,
+    pub tax: Money,
+    pub invoice: &'a InvoiceDetails,
+    pub note: Option<&'a str>,
+}
+
+pub fn update_contents(conn: &Connection, id: i64, c: &Contents, now: &str) -> AppResult<()> {
+    let (a, totals) = (c.adjustments, c.totals);
     conn.prepare_cached(
         "UPDATE orders SET total_amount_minor = ?, discount_minor = ?, round_down = ?, rounding_minor = ?,
-                           shipping_fee_minor = ?, note = ?, updated_at = ? WHERE id = ?",
+                           shipping_fee_minor = ?, note = ?, updated_at = ?, tax_minor = ?, invoice_title = ?,
+                           invoice_tax_id = ?
+         WHERE id = ?",
     )?
     .execute(params![
         totals.total.minor(),
@@ -171,8 +225,11 @@ pub fn update_contents(
         a.round_down.as_str(),
         totals.rounding.minor(),
         a.shipping_fee.minor(),
-        note,
+        c.note,
         now,
+        c.tax.minor(),
+        c.invoice.invoice_title,
+        c.invoice.invoice_tax_id,
         id
     ])?;
     Ok(())
@@ -186,21 +243,10 @@ pub fn get(conn: &Connection, id: i64) -> AppResult<Order> {
 
 pub fn items(conn: &Connection, order_id: i64) -> AppResult<Vec<OrderItem>> {
     let rows = conn
-        .prepare_cached(
-            "SELECT id, product_id, product_name, sku, quantity, unit_price_minor, line_total_minor
-             FROM order_items WHERE order_id = ? ORDER BY id",
-        )?
-        .query_map([order_id], |r| {
-            Ok(OrderItem {
-                id: r.get(0)?,
-                product_id: r.get(1)?,
-                product_name: r.get(2)?,
-                sku: r.get(3)?,
-                quantity: r.get(4)?,
-                unit_price: Money::from_minor(r.get(5)?),
-                line_total: Money::from_minor(r.get(6)?),
-            })
-        })?
+        .prepare_cached(&format!(
+            "SELECT {ITEM_COLUMNS} FROM order_items i WHERE i.order_id = ? ORDER BY i.id"
+        ))?
+        .query_map([order_id], |r| item_from_row(r, 0))?
         .collect::<Result<Vec<_>, _>>()?;
     Ok(rows)
 }
@@ -467,22 +513,14 @@ pub fn for_each_line(
 ) -> AppResult<()> {
     let w = where_clause(f, search_for(search));
     let mut stmt = conn.prepare(&format!(
-        "SELECT {ORDER_COLUMNS}, i.id, i.product_id, i.product_name, i.sku, i.quantity, i.unit_price_minor, i.line_total_minor
+        "SELECT {ORDER_COLUMNS}, {ITEM_COLUMNS}
          FROM {ORDER_FROM} JOIN order_items i ON i.order_id = o.id {} ORDER BY o.id, i.id",
         w.sql()
     ))?;
     let mut rows = stmt.query(params_from_iter(w.values()))?;
     while let Some(row) = rows.next()? {
         let order = order_from_row(row)?;
-        let item = OrderItem {
-            id: row.get(AFTER_ORDER)?,
-            product_id: row.get(AFTER_ORDER + 1)?,
-            product_name: row.get(AFTER_ORDER + 2)?,
-            sku: row.get(AFTER_ORDER + 3)?,
-            quantity: row.get(AFTER_ORDER + 4)?,
-            unit_price: Money::from_minor(row.get(AFTER_ORDER + 5)?),
-            line_total: Money::from_minor(row.get(AFTER_ORDER + 6)?),
-        };
+        let item = item_from_row(row, AFTER_ORDER)?;
         each(&order, &item)?;
     }
     Ok(())

@@ -4,8 +4,10 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::adjustments::RoundDown;
+use crate::customers::types::InvoiceDetails;
 use crate::money::Money;
 use crate::payments::types::PaymentSummary;
+use crate::pricing::Percent;
 use crate::users::types::Role;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -72,6 +74,12 @@ pub struct Order {
     pub status: OrderStatus,
     pub customer_id: Option<i64>,
     pub customer_name: Option<String>,
+    /// The customer's phone and address as they are now, for the printed 销售单.
+    pub customer_phone: Option<String>,
+    pub customer_address: Option<String>,
+    /// What an invoice for this order is made out to (copied from the customer when taken).
+    #[serde(flatten)]
+    pub invoice: InvoiceDetails,
     /// The user who created the order.
     pub user_id: i64,
     pub created_by: String,
@@ -87,12 +95,17 @@ pub struct Order {
     pub updated_at: String,
 }
 
-/// What an order's total is made of (the rule is in `orders::adjustments`):
-/// `total_amount = subtotal - discount - rounding + shipping_fee`.
+/// What an order's total is made of (the rules are in `pricing` and `orders::adjustments`):
+/// `total_amount = subtotal + (tax unless prices_include_tax) - discount - rounding + shipping_fee`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, ToSchema)]
 pub struct OrderAmounts {
     /// The sum of the lines.
     pub subtotal: Money,
+    /// The tax in the lines (their sum); part of the subtotal when prices include tax, added
+    /// to it when they do not.
+    pub tax: Money,
+    /// As the shop's setting was when the order was taken; an order keeps it.
+    pub prices_include_tax: bool,
     /// An amount off the order.
     pub discount: Money,
     /// 抹零: none, or down to the yuan or to ten yuan.
@@ -110,9 +123,18 @@ pub struct OrderItem {
     pub product_name: String,
     pub sku: String,
     pub quantity: i64,
-    /// The price when the order was taken.
+    /// The product's regular price when the order was taken.
+    pub list_price: Money,
+    /// The price charged per unit: the regular price, the customer's level price, or a price
+    /// staff set.
     pub unit_price: Money,
+    /// Off the unit price, on the whole line.
+    pub discount_percent: Percent,
+    /// `unit_price × quantity − discount`, rounded half-up (see `pricing`).
     pub line_total: Money,
+    pub tax_rate: Percent,
+    /// The tax in (or on) the line.
+    pub tax: Money,
 }
 
 #[derive(Clone, Debug, Serialize, ToSchema)]
@@ -197,6 +219,12 @@ impl OrderView {
 pub struct NewOrderItem {
     pub product_id: i64,
     pub quantity: i64,
+    /// A price of the line's own (staff and up); the regular price stays on the line.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit_price: Option<Money>,
+    /// A percentage off the line (staff and up).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub discount_percent: Option<Percent>,
 }
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
@@ -217,6 +245,11 @@ pub struct NewOrder {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<String>, example = "8.00")]
     pub shipping_fee: Option<Money>,
+    /// 发票抬头 and 税号 for this order; omitted, the customer's are used.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invoice_title: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invoice_tax_id: Option<String>,
 }
 
 /// A change to a pending order. Only the fields given change.
@@ -234,6 +267,23 @@ pub struct OrderPatch {
     pub round_down: Option<RoundDown>,
     #[schema(value_type = Option<String>)]
     pub shipping_fee: Option<Money>,
+    #[serde(default, deserialize_with = "crate::validate::nullable")]
+    #[schema(value_type = Option<String>)]
+    pub invoice_title: Option<Option<String>>,
+    #[serde(default, deserialize_with = "crate::validate::nullable")]
+    #[schema(value_type = Option<String>)]
+    pub invoice_tax_id: Option<Option<String>>,
+}
+
+/// What an order would come to, priced as it would be taken now; nothing is written.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct OrderQuote {
+    pub items: Vec<OrderItem>,
+    #[serde(flatten)]
+    pub amounts: OrderAmounts,
+    pub total_amount: Money,
+    /// The price level the lines were priced at, if any.
+    pub price_level_name: Option<String>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

@@ -32,6 +32,7 @@ impl NewProduct {
                 .transpose()?,
             is_low_stock: false,
             status: self.status.unwrap_or(ProductStatus::Active),
+            tax_rate: self.tax_rate,
             created_at: now.to_owned(),
             updated_at: now.to_owned(),
         })
@@ -74,6 +75,7 @@ pub struct ValidPatch {
     pub stock: Option<i64>,
     pub threshold: Option<Option<i64>>,
     pub status: Option<ProductStatus>,
+    pub tax_rate: Option<Option<crate::pricing::Percent>>,
 }
 
 impl ProductPatch {
@@ -95,6 +97,7 @@ impl ProductPatch {
                 .map(|t| t.map(|t| check_stock("low_stock_threshold", t)).transpose())
                 .transpose()?,
             status: self.status,
+            tax_rate: self.tax_rate,
         })
     }
 }
@@ -122,6 +125,7 @@ pub fn apply_patch(
     p.price = patch.price.unwrap_or(p.price);
     p.low_stock_threshold = patch.threshold.unwrap_or(p.low_stock_threshold);
     p.status = patch.status.unwrap_or(p.status);
+    p.tax_rate = patch.tax_rate.unwrap_or(p.tax_rate);
     p.updated_at = now.to_owned();
     store::update(conn, &p)?;
     if let Some(target) = patch.stock {

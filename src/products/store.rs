@@ -22,7 +22,7 @@ const LOW_STOCK: &str = "stock_quantity < COALESCE(low_stock_threshold, \
 static COLUMNS: LazyLock<String> = LazyLock::new(|| {
     format!(
         "id, sku, name, description, price_minor, stock_quantity, low_stock_threshold, status, created_at, updated_at, \
-         ({LOW_STOCK}) AS is_low"
+         ({LOW_STOCK}) AS is_low, tax_rate_bp"
     )
 });
 
@@ -41,6 +41,7 @@ fn product_from_row(row: &Row) -> rusqlite::Result<Product> {
         low_stock_threshold: row.get(6)?,
         is_low_stock: row.get(10)?,
         status: row.get(7)?,
+        tax_rate: row.get(11)?,
         created_at: row.get(8)?,
         updated_at: row.get(9)?,
     })
@@ -55,22 +56,37 @@ pub fn get(conn: &Connection, id: i64) -> AppResult<Product> {
 /// What an order line captures of a product, if it exists: name, SKU, price, and whether it
 /// may be ordered. One primary-key lookup per line is cheaper for SQLite than an `IN` list,
 /// which it sorts into a temporary table first.
-pub fn for_order_line(conn: &Connection, id: i64) -> AppResult<Option<(String, String, Money, ProductStatus)>> {
+pub fn for_order_line(conn: &Connection, id: i64) -> AppResult<Option<ForOrderLine>> {
     Ok(conn
-        .prepare_cached("SELECT name, sku, price_minor, status FROM products WHERE id = ?")?
+        .prepare_cached("SELECT name, sku, price_minor, status, tax_rate_bp FROM products WHERE id = ?")?
         .query_row([id], |r| {
-            Ok((r.get(0)?, r.get(1)?, Money::from_minor(r.get(2)?), r.get(3)?))
+            Ok(ForOrderLine {
+                name: r.get(0)?,
+                sku: r.get(1)?,
+                price: Money::from_minor(r.get(2)?),
+                status: r.get(3)?,
+                tax_rate: r.get(4)?,
+            })
         })
         .optional()?)
+}
+
+pub struct ForOrderLine {
+    pub name: String,
+    pub sku: String,
+    pub price: Money,
+    pub status: ProductStatus,
+    /// None: the shop's default.
+    pub tax_rate: Option<crate::pricing::Percent>,
 }
 
 /// Inserts a product with zero stock; the caller records its initial stock in the ledger.
 pub fn insert(conn: &Connection, p: &Product) -> AppResult<i64> {
     conn.prepare_cached(
-        "INSERT INTO products (sku, sku_key, name, name_sort, description, price_minor, stock_quantity, low_stock_threshold, status, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?)",
+        "INSERT INTO products (sku, sku_key, name, name_sort, description, price_minor, stock_quantity, low_stock_threshold, status, created_at, updated_at, tax_rate_bp)
+         VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?)",
     )?
-    .execute(params![p.sku, sku_key(&p.sku), p.name, sort_key(&p.name), p.description, p.price.minor(), p.low_stock_threshold, p.status.as_str(), p.created_at, p.updated_at])
+    .execute(params![p.sku, sku_key(&p.sku), p.name, sort_key(&p.name), p.description, p.price.minor(), p.low_stock_threshold, p.status.as_str(), p.created_at, p.updated_at, p.tax_rate.map(|r| r.bp())])
     .map_err(on_unique("products.sku", || sku_taken(&p.sku)))?;
     Ok(conn.last_insert_rowid())
 }
@@ -81,10 +97,10 @@ pub fn insert(conn: &Connection, p: &Product) -> AppResult<i64> {
 pub fn update(conn: &Connection, p: &Product) -> AppResult<()> {
     conn.prepare_cached(
         "UPDATE products SET sku_key = CASE WHEN sku = ?1 THEN sku_key ELSE ?2 END, sku = ?1, name = ?3, description = ?4,
-                price_minor = ?5, low_stock_threshold = ?6, status = ?7, updated_at = ?8, name_sort = ?10
+                price_minor = ?5, low_stock_threshold = ?6, status = ?7, updated_at = ?8, name_sort = ?10, tax_rate_bp = ?11
          WHERE id = ?9",
     )?
-    .execute(params![p.sku, sku_key(&p.sku), p.name, p.description, p.price.minor(), p.low_stock_threshold, p.status.as_str(), p.updated_at, p.id, sort_key(&p.name)])
+    .execute(params![p.sku, sku_key(&p.sku), p.name, p.description, p.price.minor(), p.low_stock_threshold, p.status.as_str(), p.updated_at, p.id, sort_key(&p.name), p.tax_rate.map(|r| r.bp())])
     .map_err(on_unique("products.sku", || sku_taken(&p.sku)))?;
     Ok(())
 }

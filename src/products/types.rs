@@ -5,6 +5,7 @@ use utoipa::ToSchema;
 
 use crate::error::AppError;
 use crate::money::Money;
+use crate::pricing::Percent;
 use crate::validate::{nullable, required_text};
 
 const MAX_STOCK: i64 = 1_000_000_000;
@@ -51,6 +52,8 @@ pub struct Product {
     pub low_stock_threshold: Option<i64>,
     pub is_low_stock: bool,
     pub status: ProductStatus,
+    /// Its tax rate; null means the shop's default (settings).
+    pub tax_rate: Option<Percent>,
     pub created_at: String,
     pub updated_at: String,
 }
@@ -94,6 +97,8 @@ pub struct NewProduct {
     pub stock_quantity: i64,
     pub low_stock_threshold: Option<i64>,
     pub status: Option<ProductStatus>,
+    /// Omit for the shop's default rate.
+    pub tax_rate: Option<Percent>,
 }
 
 #[derive(Deserialize, ToSchema, Default)]
@@ -111,6 +116,10 @@ pub struct ProductPatch {
     #[schema(value_type = Option<i64>)]
     pub low_stock_threshold: Option<Option<i64>>,
     pub status: Option<ProductStatus>,
+    /// Null for the shop's default rate.
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    pub tax_rate: Option<Option<Percent>>,
 }
 
 /// A stock-keeping unit: 1 to 64 visible characters, no spaces, in its NFKC spelling (a

@@ -26,6 +26,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(orders_by_status))
         .routes(routes!(top_customers))
         .routes(routes!(low_stock))
+        .routes(routes!(tax_by_rate))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -261,6 +262,67 @@ impl Row for CustomerRow {
         &[("customer", "客户"), ("orders", "订单数"), ("revenue", "销售额")];
     fn cells(&self, _: Lang) -> Vec<String> {
         vec![self.name.clone(), self.orders.to_string(), self.revenue.to_string()]
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct TaxRow {
+    pub tax_rate: crate::pricing::Percent,
+    /// Sales with at least one line at this rate.
+    pub orders: i64,
+    /// What the lines at this rate sold for before tax, the tax, and with tax.
+    pub net_amount: Total,
+    pub tax_amount: Total,
+    pub gross_amount: Total,
+}
+
+/// Tax collected per rate over a range (default: the last 30 days), from the sales
+/// (confirmed, shipped and completed orders), each line at the rate it was taken with.
+#[utoipa::path(get, path = "/api/reports/tax", tag = "reports", security(("bearer" = ["staff"])),
+    params(DateRange, FormatParams),
+    responses(
+        (status = 200, description = "Tax per rate (or, with format=csv, a file)", body = Vec<TaxRow>),
+        (status = 422, description = "Bad range", body = ErrorBody),
+    ))]
+async fn tax_by_rate(
+    State(state): State<AppState>,
+    ApiQuery(range): ApiQuery<DateRange>,
+    ApiQuery(f): ApiQuery<FormatParams>,
+) -> AppResult<Response> {
+    let span = span(&range, state.settings.get().tz())?;
+    let rows = state
+        .db
+        .read(move |conn| store::tax_by_rate(conn, &span.from, &span.to))
+        .await?;
+    let rows: Vec<TaxRow> = rows
+        .into_iter()
+        .map(|r| TaxRow {
+            tax_rate: r.rate,
+            orders: r.orders,
+            net_amount: r.net,
+            tax_amount: r.tax,
+            gross_amount: r.gross,
+        })
+        .collect();
+    respond(&f, "tax", &rows, &rows)
+}
+
+impl Row for TaxRow {
+    const HEADERS: &'static [(&'static str, &'static str)] = &[
+        ("tax_rate_percent", "税率(%)"),
+        ("orders", "订单数"),
+        ("net_amount", "不含税金额"),
+        ("tax_amount", "税额"),
+        ("gross_amount", "含税金额"),
+    ];
+    fn cells(&self, _: Lang) -> Vec<String> {
+        vec![
+            self.tax_rate.to_string(),
+            self.orders.to_string(),
+            self.net_amount.to_string(),
+            self.tax_amount.to_string(),
+            self.gross_amount.to_string(),
+        ]
     }
 }
 

@@ -6,6 +6,7 @@ use rusqlite::{Connection, params};
 use crate::error::AppResult;
 use crate::money::Total;
 use crate::orders::types::OrderStatus;
+use crate::pricing::Percent;
 
 /// Sales per 15-minute UTC slot ("2026-11-28T05:15"), so that the caller can bucket them into
 /// the shop's days, weeks or months whatever its time zone's offset (all are multiples of 15
@@ -106,4 +107,38 @@ pub fn day_summary(conn: &Connection, from: &str, to: &str) -> AppResult<(i64, i
              FROM orders WHERE created_at >= ? AND created_at < ?",
         )?
         .query_row(params![from, to], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?)
+}
+
+pub struct TaxSales {
+    pub rate: Percent,
+    pub orders: i64,
+    pub net: Total,
+    pub tax: Total,
+    pub gross: Total,
+}
+
+/// Tax on the sales (confirmed, shipped, completed) of a range, per rate: what was sold before
+/// tax, the tax, and with tax, whether each order's prices included it or not.
+pub fn tax_by_rate(conn: &Connection, from: &str, to: &str) -> AppResult<Vec<TaxSales>> {
+    let rows = conn
+        .prepare_cached(
+            "SELECT i.tax_rate_bp, COUNT(DISTINCT o.id),
+                    exact_sum(CASE WHEN o.prices_include_tax = 1 THEN i.line_total_minor - i.tax_minor ELSE i.line_total_minor END),
+                    exact_sum(i.tax_minor),
+                    exact_sum(CASE WHEN o.prices_include_tax = 1 THEN i.line_total_minor ELSE i.line_total_minor + i.tax_minor END)
+             FROM order_items i JOIN orders o ON o.id = i.order_id
+             WHERE o.created_at >= ? AND o.created_at < ? AND o.status IN ('confirmed', 'shipped', 'completed')
+             GROUP BY i.tax_rate_bp ORDER BY i.tax_rate_bp",
+        )?
+        .query_map(params![from, to], |r| {
+            Ok(TaxSales {
+                rate: r.get(0)?,
+                orders: r.get(1)?,
+                net: r.get(2)?,
+                tax: r.get(3)?,
+                gross: r.get(4)?,
+            })
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(rows)
 }

@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::error::AppError;
+use crate::pricing::Percent;
 use crate::validate::{nullable, optional_text, required_text};
 
 #[derive(Clone, Debug, PartialEq, Serialize, ToSchema)]
@@ -41,6 +42,12 @@ pub struct Settings {
     /// UI translates (cash, wechat, alipay, bank_transfer, card, on_account); a shop adds its
     /// own by name. A payment keeps the method it was recorded with, even if it is removed.
     pub payment_methods: Vec<String>,
+    /// Whether the prices of products include tax (the usual case in China: 含税价). When
+    /// they do, an order's tax is the part of its total that is tax; when not, it is added.
+    pub prices_include_tax: bool,
+    /// The tax rate of products without a rate of their own, e.g. "13"; "0" for a shop that
+    /// does not show tax (a small-scale taxpayer).
+    pub default_tax_rate: Percent,
 }
 
 /// The methods a new shop starts with: 现金, 微信, 支付宝, 银行转账, 刷卡, 挂账.
@@ -61,6 +68,8 @@ impl Default for Settings {
             show_stock_to_customers: false,
             logo_updated_at: None,
             payment_methods: DEFAULT_PAYMENT_METHODS.iter().map(|m| (*m).to_owned()).collect(),
+            prices_include_tax: true,
+            default_tax_rate: Percent::ZERO,
         }
     }
 }
@@ -131,6 +140,12 @@ impl Settings {
         if let Some(methods) = patch.payment_methods {
             next.payment_methods = payment_methods(&methods)?;
         }
+        if let Some(include) = patch.prices_include_tax {
+            next.prices_include_tax = include;
+        }
+        if let Some(rate) = patch.default_tax_rate {
+            next.default_tax_rate = rate;
+        }
         Ok(next)
     }
 }
@@ -153,6 +168,8 @@ pub struct SettingsPatch {
     pub show_stock_to_customers: Option<bool>,
     /// The whole list, replacing the old one.
     pub payment_methods: Option<Vec<String>>,
+    pub prices_include_tax: Option<bool>,
+    pub default_tax_rate: Option<Percent>,
 }
 
 /// A list of payment methods: 1 to 30 names of up to 30 characters, no two alike.

@@ -29,6 +29,10 @@ pub fn load(conn: &Connection) -> AppResult<Settings> {
             "payment_methods" => {
                 settings.payment_methods = serde_json::from_str(&value).map_err(|_| corrupt(&key, &value))?
             }
+            "prices_include_tax" => settings.prices_include_tax = value != "false",
+            "default_tax_rate" => {
+                settings.default_tax_rate = crate::pricing::Percent::parse(&value).map_err(|_| corrupt(&key, &value))?
+            }
             "default_low_stock_threshold" => {
                 settings.default_low_stock_threshold = value.parse().map_err(|_| corrupt(&key, &value))?
             }
@@ -48,12 +52,16 @@ fn corrupt(key: &str, value: &str) -> AppError {
 pub fn save(conn: &Connection, s: &Settings, now: &str) -> AppResult<()> {
     let threshold = s.default_low_stock_threshold.to_string();
     let show = s.show_stock_to_customers.to_string();
+    let include_tax = s.prices_include_tax.to_string();
+    let tax_rate = s.default_tax_rate.to_string();
     let methods = serde_json::to_string(&s.payment_methods).map_err(AppError::internal)?;
     let pairs = [
         ("business_address", s.business_address.as_deref().unwrap_or("")),
         ("business_phone", s.business_phone.as_deref().unwrap_or("")),
         ("show_stock_to_customers", show.as_str()),
         ("payment_methods", methods.as_str()),
+        ("prices_include_tax", include_tax.as_str()),
+        ("default_tax_rate", tax_rate.as_str()),
         ("business_name", s.business_name.as_str()),
         ("currency_code", s.currency_code.as_str()),
         ("currency_symbol", s.currency_symbol.as_str()),

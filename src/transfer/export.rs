@@ -85,7 +85,7 @@ pub const CUSTOMER_COLUMNS: [(&str, &str); 11] = [
     ("created_at", "创建时间"),
 ];
 
-const ORDER_COLUMNS: [(&str, &str); 16] = [
+const ORDER_COLUMNS: [(&str, &str); 17] = [
     ("order_number", "订单号"),
     ("created_at", "下单时间"),
     ("status", "状态"),
@@ -96,6 +96,7 @@ const ORDER_COLUMNS: [(&str, &str); 16] = [
     ("discount", "优惠"),
     ("rounding", "抹零"),
     ("shipping_fee", "运费"),
+    ("tax", "税额"),
     ("order_total", "订单金额"),
     ("payment_status", "收款状态"),
     ("paid", "已收金额"),
@@ -305,6 +306,7 @@ pub fn write(
                     o.amounts.discount.to_string(),
                     o.amounts.rounding.to_string(),
                     o.amounts.shipping_fee.to_string(),
+                    o.amounts.tax.to_string(),
                     o.total_amount.to_string(),
                     lang.payment_status(o.payment.payment_status).to_owned(),
                     o.payment.paid_amount.to_string(),

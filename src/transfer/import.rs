@@ -284,6 +284,7 @@ impl ProductRow {
             status: self.has_status.then_some(self.new.status),
             description: self.has_description.then(|| self.new.description.clone()),
             sku: None,
+            tax_rate: None,
         }
     }
 }
@@ -365,6 +366,7 @@ fn parse_products(text: &str, checked: &AtomicI64) -> AppResult<Vec<ProductRow>>
             stock_quantity: stock.unwrap_or(0),
             low_stock_threshold: threshold,
             status,
+            tax_rate: None,
         };
         let product = match input.validate(&now) {
             Ok(p) => p,
@@ -445,6 +447,9 @@ fn parse_customers(text: &str, checked: &AtomicI64) -> AppResult<Vec<CustomerFie
             address: c("address"),
             note: c("note"),
             user_id: None,
+            price_level_id: None,
+            invoice_title: c("invoice_title"),
+            invoice_tax_id: c("invoice_tax_id"),
         };
         match input.validate() {
             Ok(fields) => rows.push(fields),

@@ -28,6 +28,7 @@ mod offered;
 mod operations;
 mod orders;
 mod payments;
+mod pricing;
 mod products;
 mod properties;
 mod query_plans;

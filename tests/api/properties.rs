@@ -74,6 +74,33 @@ proptest! {
         }
     }
 
+    /// Random lines with percentages off and tax rates, tax included or not: each line is
+    /// within half a fen of its exact value, tax is never more than the line, and the order's
+    /// total is always the sum of its rounded lines (and their tax, when it is added).
+    #[test]
+    fn line_prices_and_tax_round_half_up_and_sum(
+        lines in proptest::collection::vec((0i64..1_000_000_000, 1i64..100_000, 0i64..=10_000, 0i64..=10_000), 1..20),
+        include in any::<bool>(),
+    ) {
+        use order_system::pricing::{Percent, line_tax, line_total};
+        let (mut subtotal, mut tax) = (0i64, 0i64);
+        for (price, qty, off, rate) in lines {
+            let total = line_total(Money::from_minor(price), qty, Percent::from_bp(off)).unwrap().minor();
+            // |total − price·qty·(1 − off)| ≤ ½ fen, in exact integers scaled by 20,000.
+            let exact = i128::from(price) * i128::from(qty) * i128::from(10_000 - off);
+            prop_assert!((i128::from(total) * 10_000 - exact).abs() * 2 <= 10_000);
+            prop_assert!(total >= 0 && total <= price * qty);
+            let t = line_tax(Money::from_minor(total), Percent::from_bp(rate), include).minor();
+            prop_assert!(t >= 0 && t <= total.max(0) + 1);
+            let base = if include { 10_000 + rate } else { 10_000 };
+            prop_assert!((i128::from(t) * i128::from(base) - i128::from(total) * i128::from(rate)).abs() * 2 <= i128::from(base));
+            subtotal += total;
+            tax += t;
+        }
+        let goods = if include { subtotal } else { subtotal + tax };
+        prop_assert!(goods >= subtotal);
+    }
+
     #[test]
     fn json_numbers_never_panic(x in any::<f64>()) {
         let _ = serde_json::from_value::<Money>(json!(x));

@@ -238,10 +238,10 @@ async fn customer_import_and_exports_open_in_excel() {
     assert!(row.contains(&local_today), "times in the shop's zone: {row}");
     assert_eq!(
         lines[0],
-        "order_number,created_at,status,customer,created_by,lines,subtotal,discount,rounding,shipping_fee,order_total,payment_status,paid,balance_due,note,currency"
+        "order_number,created_at,status,customer,created_by,lines,subtotal,discount,rounding,shipping_fee,tax,order_total,payment_status,paid,balance_due,note,currency"
     );
     assert!(
-        row.contains(",pending,张三,superAdmin,1,19.80,0.00,0.00,0.00,19.80,unpaid,0.00,19.80,'@home,CNY"),
+        row.contains(",pending,张三,superAdmin,1,19.80,0.00,0.00,0.00,0.00,19.80,unpaid,0.00,19.80,'@home,CNY"),
         "one row per order: {row}"
     );
     // Its lines are a file of their own, without the order's total: sums count nothing twice.
@@ -261,7 +261,7 @@ async fn customer_import_and_exports_open_in_excel() {
     let lines: Vec<&str> = csv.trim_start_matches('\u{feff}').lines().collect();
     assert_eq!(
         lines[0],
-        "订单号,下单时间,状态,客户,开单人,行数,商品金额,优惠,抹零,运费,订单金额,收款状态,已收金额,待收金额,备注,币种"
+        "订单号,下单时间,状态,客户,开单人,行数,商品金额,优惠,抹零,运费,税额,订单金额,收款状态,已收金额,待收金额,备注,币种"
     );
     assert!(lines[1].contains(",待处理,张三,"), "{}", lines[1]);
     assert!(lines[1].contains(",未收款,0.00,19.80,"), "{}", lines[1]);

@@ -497,6 +497,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/orders/quote": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Price an order without taking it: the lines as they would be priced now (the customer's
+         *     price level, prices and percentages set by staff, tax) and the totals. Nothing is written
+         *     and no stock is taken or checked.
+         */
+        post: operations["quote_order"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/orders/{id}": {
         parameters: {
             query?: never;
@@ -578,6 +599,61 @@ export interface paths {
          */
         post: operations["change_status"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/price-levels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every price level, by name. */
+        get: operations["list_levels"];
+        put?: never;
+        /** Create a level: a name and a percentage off every product. */
+        post: operations["create_level"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/price-levels/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A level with the prices of its own. */
+        get: operations["get_level"];
+        put?: never;
+        post?: never;
+        /** Delete a level: its customers go back to regular prices. */
+        delete: operations["delete_level"];
+        options?: never;
+        head?: never;
+        /** Rename a level or change its percentage off. Orders already taken keep their prices. */
+        patch: operations["update_level"];
+        trace?: never;
+    };
+    "/api/price-levels/{id}/prices/{product_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Give a product a price of its own at this level (it wins over the level's percentage). */
+        put: operations["set_price"];
+        post?: never;
+        /** Remove a product's own price at this level: the level's percentage applies again. */
+        delete: operations["remove_price"];
         options?: never;
         head?: never;
         patch?: never;
@@ -771,6 +847,26 @@ export interface paths {
          *     last 30 days.
          */
         get: operations["sales"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reports/tax": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Tax collected per rate over a range (default: the last 30 days), from the sales
+         *     (confirmed, shipped and completed orders), each line at the rate it was taken with.
+         */
+        get: operations["tax_by_rate"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1067,6 +1163,8 @@ export interface components {
              *     status does not follow from them (at most 1000 listed).
              */
             payment_mismatches: components["schemas"]["PaymentMismatch"][];
+            /** @description Lines and orders whose price or tax breaks the rules in `pricing`. */
+            pricing_mismatches: components["schemas"]["PricingMismatch"][];
             /**
              * @description How the schema differs from what the migrations make for its version (extra
              *     triggers or views, missing tables, changed columns).
@@ -1094,7 +1192,7 @@ export interface components {
             /** @description List what would be deleted, deleting nothing (default true). */
             dry_run?: boolean | null;
         };
-        Customer: {
+        Customer: components["schemas"]["InvoiceDetails"] & {
             address?: string | null;
             created_at: string;
             email?: string | null;
@@ -1112,6 +1210,12 @@ export interface components {
              */
             order_count: number;
             phone?: string | null;
+            /**
+             * Format: int64
+             * @description The price level (会员价) their new orders are priced at by default.
+             */
+            price_level_id?: number | null;
+            price_level_name?: string | null;
             updated_at: string;
             /**
              * Format: int64
@@ -1128,9 +1232,13 @@ export interface components {
         CustomerPatch: {
             address?: string | null;
             email?: string | null;
+            invoice_tax_id?: string | null;
+            invoice_title?: string | null;
             name?: string | null;
             note?: string | null;
             phone?: string | null;
+            /** Format: int64 */
+            price_level_id?: number | null;
             /** Format: int64 */
             user_id?: number | null;
         };
@@ -1260,6 +1368,14 @@ export interface components {
             /** Format: int64 */
             updated: number;
         };
+        /**
+         * @description What an invoice (发票) is made out to: 发票抬头 and 税号. Kept on the customer, and copied
+         *     onto each of their orders when it is taken (an order may give its own).
+         */
+        InvoiceDetails: {
+            invoice_tax_id?: string | null;
+            invoice_title?: string | null;
+        };
         /** @description Why a job failed: the error its upload would have answered. */
         JobError: {
             code: string;
@@ -1276,6 +1392,15 @@ export interface components {
          * @enum {string}
          */
         Lang: "zh-CN" | "en";
+        /** @description A product's price at a level, beside its regular price. */
+        LevelPrice: {
+            name: string;
+            price: components["schemas"]["Money"];
+            /** Format: int64 */
+            product_id: number;
+            regular_price: components["schemas"]["Money"];
+            sku: string;
+        };
         LoginRequest: {
             /** @example admin123 */
             password: string;
@@ -1340,11 +1465,20 @@ export interface components {
         NewCustomer: {
             address?: string | null;
             email?: string | null;
+            /**
+             * @description 税号: the taxpayer identification number (统一社会信用代码).
+             * @example 91310000MA1FL0XX0X
+             */
+            invoice_tax_id?: string | null;
+            /** @description 发票抬头: the name invoices are made out to. */
+            invoice_title?: string | null;
             /** @example 张三 */
             name: string;
             note?: string | null;
             /** @example 138 0013 8000 */
             phone?: string | null;
+            /** Format: int64 */
+            price_level_id?: number | null;
             /**
              * Format: int64
              * @description Link a login with the customer role, so they can see their own orders.
@@ -1362,6 +1496,9 @@ export interface components {
              * @example 5.00
              */
             discount?: string | null;
+            invoice_tax_id?: string | null;
+            /** @description 发票抬头 and 税号 for this order; omitted, the customer's are used. */
+            invoice_title?: string | null;
             items: components["schemas"]["NewOrderItem"][];
             note?: string | null;
             round_down?: components["schemas"]["RoundDown"] | null;
@@ -1372,10 +1509,12 @@ export interface components {
             shipping_fee?: string | null;
         };
         NewOrderItem: {
+            discount_percent?: components["schemas"]["Percent"] | null;
             /** Format: int64 */
             product_id: number;
             /** Format: int64 */
             quantity: number;
+            unit_price?: components["schemas"]["Money"] | null;
         };
         /** @description A payment received, or a refund given. */
         NewPayment: {
@@ -1397,6 +1536,11 @@ export interface components {
             reason?: string | null;
             reference?: string | null;
         };
+        NewPriceLevel: {
+            discount_percent?: components["schemas"]["Percent"];
+            /** @example VIP */
+            name: string;
+        };
         NewProduct: {
             description?: string | null;
             /** Format: int64 */
@@ -1409,6 +1553,7 @@ export interface components {
             status?: components["schemas"]["ProductStatus"] | null;
             /** Format: int64 */
             stock_quantity: number;
+            tax_rate?: components["schemas"]["Percent"] | null;
         };
         NewUser: {
             email?: string | null;
@@ -1427,12 +1572,15 @@ export interface components {
             /** Format: int64 */
             total_minor: number;
         };
-        Order: components["schemas"]["OrderAmounts"] & components["schemas"]["PaymentSummary"] & {
+        Order: components["schemas"]["InvoiceDetails"] & components["schemas"]["OrderAmounts"] & components["schemas"]["PaymentSummary"] & {
             created_at: string;
             created_by: string;
+            customer_address?: string | null;
             /** Format: int64 */
             customer_id?: number | null;
             customer_name?: string | null;
+            /** @description The customer's phone and address as they are now, for the printed 销售单. */
+            customer_phone?: string | null;
             /** Format: int64 */
             id: number;
             note?: string | null;
@@ -1464,12 +1612,14 @@ export interface components {
             void_payments: boolean;
         };
         /**
-         * @description What an order's total is made of (the rule is in `orders::adjustments`):
-         *     `total_amount = subtotal - discount - rounding + shipping_fee`.
+         * @description What an order's total is made of (the rules are in `pricing` and `orders::adjustments`):
+         *     `total_amount = subtotal + (tax unless prices_include_tax) - discount - rounding + shipping_fee`.
          */
         OrderAmounts: {
             /** @description An amount off the order. */
             discount: components["schemas"]["Money"];
+            /** @description As the shop's setting was when the order was taken; an order keeps it. */
+            prices_include_tax: boolean;
             /** @description 抹零: none, or down to the yuan or to ten yuan. */
             round_down: components["schemas"]["RoundDown"];
             /** @description What 抹零 took off. */
@@ -1477,6 +1627,11 @@ export interface components {
             shipping_fee: components["schemas"]["Money"];
             /** @description The sum of the lines. */
             subtotal: components["schemas"]["Money"];
+            /**
+             * @description The tax in the lines (their sum); part of the subtotal when prices include tax, added
+             *     to it when they do not.
+             */
+            tax: components["schemas"]["Money"];
         };
         /** @description An order with its lines and its history. */
         OrderDetail: components["schemas"]["Order"] & {
@@ -1484,9 +1639,14 @@ export interface components {
             status_history: components["schemas"]["StatusChange"][];
         };
         OrderItem: {
+            /** @description Off the unit price, on the whole line. */
+            discount_percent: components["schemas"]["Percent"];
             /** Format: int64 */
             id: number;
+            /** @description `unit_price × quantity − discount`, rounded half-up (see `pricing`). */
             line_total: components["schemas"]["Money"];
+            /** @description The product's regular price when the order was taken. */
+            list_price: components["schemas"]["Money"];
             /** Format: int64 */
             product_id: number;
             /** @description The product's name and SKU when the order was taken. */
@@ -1494,18 +1654,33 @@ export interface components {
             /** Format: int64 */
             quantity: number;
             sku: string;
-            /** @description The price when the order was taken. */
+            /** @description The tax in (or on) the line. */
+            tax: components["schemas"]["Money"];
+            tax_rate: components["schemas"]["Percent"];
+            /**
+             * @description The price charged per unit: the regular price, the customer's level price, or a price
+             *     staff set.
+             */
             unit_price: components["schemas"]["Money"];
         };
         /** @description A change to a pending order. Only the fields given change. */
         OrderPatch: {
             /** @description A new amount off; the total follows. */
             discount?: string | null;
+            invoice_tax_id?: string | null;
+            invoice_title?: string | null;
             /** @description The order's new lines, replacing the old ones. */
             items?: components["schemas"]["NewOrderItem"][] | null;
             note?: string | null;
             round_down?: components["schemas"]["RoundDown"] | null;
             shipping_fee?: string | null;
+        };
+        /** @description What an order would come to, priced as it would be taken now; nothing is written. */
+        OrderQuote: components["schemas"]["OrderAmounts"] & {
+            items: components["schemas"]["OrderItem"][];
+            /** @description The price level the lines were priced at, if any. */
+            price_level_name?: string | null;
+            total_amount: components["schemas"]["Money"];
         };
         /** @enum {string} */
         OrderStatus: "pending" | "confirmed" | "shipped" | "completed" | "cancelled";
@@ -1553,7 +1728,7 @@ export interface components {
         };
         /** @description One page of a list. */
         Page_Customer: {
-            items: {
+            items: (components["schemas"]["InvoiceDetails"] & {
                 address?: string | null;
                 created_at: string;
                 email?: string | null;
@@ -1571,6 +1746,12 @@ export interface components {
                  */
                 order_count: number;
                 phone?: string | null;
+                /**
+                 * Format: int64
+                 * @description The price level (会员价) their new orders are priced at by default.
+                 */
+                price_level_id?: number | null;
+                price_level_name?: string | null;
                 updated_at: string;
                 /**
                  * Format: int64
@@ -1578,7 +1759,7 @@ export interface components {
                  */
                 user_id?: number | null;
                 username?: string | null;
-            }[];
+            })[];
             /** Format: int32 */
             page: number;
             /** Format: int32 */
@@ -1626,12 +1807,15 @@ export interface components {
         };
         /** @description One page of a list. */
         Page_Order: {
-            items: (components["schemas"]["OrderAmounts"] & components["schemas"]["PaymentSummary"] & {
+            items: (components["schemas"]["InvoiceDetails"] & components["schemas"]["OrderAmounts"] & components["schemas"]["PaymentSummary"] & {
                 created_at: string;
                 created_by: string;
+                customer_address?: string | null;
                 /** Format: int64 */
                 customer_id?: number | null;
                 customer_name?: string | null;
+                /** @description The customer's phone and address as they are now, for the printed 销售单. */
+                customer_phone?: string | null;
                 /** Format: int64 */
                 id: number;
                 note?: string | null;
@@ -1675,6 +1859,7 @@ export interface components {
                 status: components["schemas"]["ProductStatus"];
                 /** Format: int64 */
                 stock_quantity: number;
+                tax_rate?: components["schemas"]["Percent"] | null;
                 updated_at: string;
             }[];
             /** Format: int32 */
@@ -1786,6 +1971,57 @@ export interface components {
             refund_due: components["schemas"]["Money"];
             refunded_amount: components["schemas"]["Money"];
         };
+        /**
+         * @description A percentage with two decimals ("13", "12.5", "0.75"), kept in hundredths of a percent
+         *     (basis points) so that no float is ever involved. 0 to 100.
+         * @example 13
+         */
+        Percent: string;
+        /**
+         * @description A level: a percentage off every product, and prices of its own for some products (which
+         *     win over the percentage).
+         */
+        PriceLevel: {
+            created_at: string;
+            /**
+             * Format: int64
+             * @description How many customers belong to it.
+             */
+            customer_count: number;
+            /** @description Off the regular price of every product without a price of its own here. */
+            discount_percent: components["schemas"]["Percent"];
+            /** Format: int64 */
+            id: number;
+            /** @example 批发 */
+            name: string;
+            /**
+             * Format: int64
+             * @description How many products have a price of their own at this level.
+             */
+            price_count: number;
+            updated_at: string;
+        };
+        PriceLevelDetail: components["schemas"]["PriceLevel"] & {
+            /** @description Its own prices, by product name. */
+            prices: components["schemas"]["LevelPrice"][];
+        };
+        PriceLevelPatch: {
+            discount_percent?: components["schemas"]["Percent"] | null;
+            name?: string | null;
+        };
+        /** @description A line or an order whose price or tax does not follow the rules in `pricing`. */
+        PricingMismatch: {
+            /**
+             * Format: int64
+             * @description The line, or none when the order's tax is not the sum of its lines'.
+             */
+            item_id?: number | null;
+            /** Format: int64 */
+            order_id: number;
+            order_number: string;
+            /** @description `line_total`, `line_tax` or `order_tax`. */
+            problem: string;
+        };
         Product: {
             created_at: string;
             description?: string | null;
@@ -1803,6 +2039,7 @@ export interface components {
             status: components["schemas"]["ProductStatus"];
             /** Format: int64 */
             stock_quantity: number;
+            tax_rate?: components["schemas"]["Percent"] | null;
             updated_at: string;
         };
         ProductPatch: {
@@ -1818,6 +2055,8 @@ export interface components {
              * @description Setting the stock records a `correction` in the stock ledger.
              */
             stock_quantity?: number | null;
+            /** @description Null for the shop's default rate. */
+            tax_rate?: string | null;
         };
         ProductSalesRow: {
             name: string;
@@ -1921,6 +2160,9 @@ export interface components {
             period: string;
             revenue: components["schemas"]["Total"];
         };
+        SetLevelPrice: {
+            price: components["schemas"]["Money"];
+        };
         Settings: {
             /** @description The shop's address and phone, printed on its documents. */
             business_address?: string | null;
@@ -1936,6 +2178,11 @@ export interface components {
              */
             default_low_stock_threshold: number;
             /**
+             * @description The tax rate of products without a rate of their own, e.g. "13"; "0" for a shop that
+             *     does not show tax (a small-scale taxpayer).
+             */
+            default_tax_rate: components["schemas"]["Percent"];
+            /**
              * @description When the logo (GET /api/settings/logo) last changed; none without a logo. Changed
              *     through the logo routes, not by PATCH.
              */
@@ -1948,6 +2195,11 @@ export interface components {
              *     own by name. A payment keeps the method it was recorded with, even if it is removed.
              */
             payment_methods: string[];
+            /**
+             * @description Whether the prices of products include tax (the usual case in China: 含税价). When
+             *     they do, an order's tax is the part of its total that is tax; when not, it is added.
+             */
+            prices_include_tax: boolean;
             /**
              * @description Whether customers see how many of a product are in stock, and its SKU; otherwise only
              *     "in stock" or "out of stock".
@@ -1964,9 +2216,11 @@ export interface components {
             currency_symbol?: string | null;
             /** Format: int64 */
             default_low_stock_threshold?: number | null;
+            default_tax_rate?: components["schemas"]["Percent"] | null;
             order_number_prefix?: string | null;
             /** @description The whole list, replacing the old one. */
             payment_methods?: string[] | null;
+            prices_include_tax?: boolean | null;
             show_stock_to_customers?: boolean | null;
             time_zone?: string | null;
         };
@@ -2112,6 +2366,18 @@ export interface components {
         Takings: {
             amount: components["schemas"]["Total"];
             method: string;
+        };
+        TaxRow: {
+            gross_amount: components["schemas"]["Total"];
+            /** @description What the lines at this rate sold for before tax, the tax, and with tax. */
+            net_amount: components["schemas"]["Total"];
+            /**
+             * Format: int64
+             * @description Sales with at least one line at this rate.
+             */
+            orders: number;
+            tax_amount: components["schemas"]["Total"];
+            tax_rate: components["schemas"]["Percent"];
         };
         /** @description How today (the shop's day) is going. */
         Today: {
@@ -3684,6 +3950,52 @@ export interface operations {
             };
         };
     };
+    quote_order: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewOrder"];
+            };
+        };
+        responses: {
+            /** @description What the order would come to */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderQuote"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            /** @description A customer setting prices or ordering for someone else */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            /** @description Invalid input; details.field names the field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     get_order: {
         parameters: {
             query?: never;
@@ -3991,6 +4303,291 @@ export interface operations {
             415: components["responses"]["UnsupportedMediaType"];
             /** @description Unknown status */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_levels: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The levels */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PriceLevel"][];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    create_level: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewPriceLevel"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PriceLevelDetail"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description A level with that name exists */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            /** @description Invalid input; details.field names the field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_level: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Price level id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The level */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PriceLevelDetail"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description No such level */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    delete_level: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Price level id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description No such level */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    update_level: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Price level id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PriceLevelPatch"];
+            };
+        };
+        responses: {
+            /** @description Changed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PriceLevelDetail"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description No such level */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A level with that name exists */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    set_price: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Price level id */
+                id: number;
+                /** @description Product id */
+                product_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetLevelPrice"];
+            };
+        };
+        responses: {
+            /** @description Set; the level */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PriceLevelDetail"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description No such level or product */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            /** @description Invalid price */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    remove_price: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Price level id */
+                id: number;
+                /** @description Product id */
+                product_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed; the level */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PriceLevelDetail"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description No such level, or no price of its own for that product */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4552,6 +5149,47 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             /** @description Bad range or grouping */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    tax_by_rate: {
+        parameters: {
+            query?: {
+                /** @description From this time on: an RFC 3339 time, or a date (the start of that day in the shop's time zone). */
+                date_from?: string;
+                /** @description Before this time: an RFC 3339 time, or a date, which includes that whole day. */
+                date_to?: string;
+                /** @description json (the default) or csv, a file for Excel. */
+                format?: components["schemas"]["Format"];
+                /** @description For csv: the language of the headers, zh-CN or en (the default). */
+                lang?: components["schemas"]["Lang"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Tax per rate (or, with format=csv, a file) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaxRow"][];
+                    "text/csv": string;
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description Bad range */
             422: {
                 headers: {
                     [name: string]: unknown;
