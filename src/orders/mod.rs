@@ -92,8 +92,15 @@ struct Quoted {
     prices_include_tax: bool,
 }
 
-/// Prices a new order for `customer_id` as it would be taken now.
-fn quote_for(conn: &Connection, settings: &Settings, customer_id: Option<i64>, asked: &Asked) -> AppResult<Quoted> {
+/// Prices an order for `customer_id` as it would be taken now, or (`editing`) as that
+/// pending order would be after the edit: its units keep their prices, it keeps its tax rule.
+fn quote_for(
+    conn: &Connection,
+    settings: &Settings,
+    customer_id: Option<i64>,
+    asked: &Asked,
+    editing: Option<&OrderDetail>,
+) -> AppResult<Quoted> {
     let level = match customer_id {
         Some(id) => crate::price_levels::store::for_customer(conn, id)?,
         None => None,
@@ -101,9 +108,10 @@ fn quote_for(conn: &Connection, settings: &Settings, customer_id: Option<i64>, a
     let ctx = lines::PriceContext {
         level,
         default_tax_rate: settings.default_tax_rate,
-        prices_include_tax: settings.prices_include_tax,
+        prices_include_tax: editing.map_or(settings.prices_include_tax, |o| o.order.amounts.prices_include_tax),
     };
-    let priced = lines::price(conn, &asked.lines, &[], &ctx)?;
+    let kept = editing.map_or(&[][..], |o| &o.items[..]);
+    let priced = lines::price(conn, &asked.lines, kept, &ctx)?;
     let totals = adjustments::totals(priced.goods(ctx.prices_include_tax), &asked.adjustments)?;
     let level_name = match level {
         Some((id, _)) => Some(crate::price_levels::store::get(conn, id)?.name),
@@ -143,16 +151,34 @@ fn customer_for(
     Ok(own)
 }
 
-/// What an order would come to if taken now, by the same rules as taking it; nothing is
-/// written. The order form shows it as the desk types.
-pub async fn quote(db: &Db, settings: &Settings, actor: &CurrentUser, input: NewOrder) -> AppResult<OrderQuote> {
+/// What an order would come to if taken now (or, with `editing`, what that pending order
+/// would come to after the edit), by the same rules as taking it; nothing is written. The
+/// order form shows it as the desk types.
+pub async fn quote(
+    db: &Db,
+    settings: &Settings,
+    actor: &CurrentUser,
+    input: NewOrder,
+    editing: Option<i64>,
+) -> AppResult<OrderQuote> {
     let asked = Asked::of(&input, actor)?;
     let (actor, settings) = (actor.clone(), settings.clone());
     let hide_stock = !actor.is_staff() && !settings.show_stock_to_customers;
     let result = db
         .read(move |conn| {
-            let customer_id = customer_for(conn, &actor, input.customer_id, None)?;
-            let q = quote_for(conn, &settings, customer_id, &asked)?;
+            let before = match editing {
+                Some(id) => {
+                    let d = detail(conn, id)?;
+                    check_visible(conn, &actor, &d.order)?;
+                    Some(d)
+                }
+                None => None,
+            };
+            let customer_id = match &before {
+                Some(d) => d.order.customer_id,
+                None => customer_for(conn, &actor, input.customer_id, None)?,
+            };
+            let q = quote_for(conn, &settings, customer_id, &asked, before.as_ref())?;
             Ok(OrderQuote {
                 amounts: amounts_of(&q, &asked.adjustments),
                 total_amount: q.totals.total,
@@ -221,7 +247,7 @@ pub async fn create(
                 totals,
                 prices_include_tax,
                 ..
-            } = quote_for(conn, &settings, customer_id, &asked)?;
+            } = quote_for(conn, &settings, customer_id, &asked, None)?;
             let invoice = match (&asked.invoice, customer_id) {
                 (Some(given), _) => given.clone(),
                 (None, Some(id)) => customers::store::invoice_of(conn, id)?,

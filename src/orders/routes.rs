@@ -81,6 +81,7 @@ async fn list_orders(
 /// price level, prices and percentages set by staff, tax) and the totals. Nothing is written
 /// and no stock is taken or checked.
 #[utoipa::path(post, path = "/api/orders/quote", tag = "orders", security(("bearer" = ["user"])), request_body = NewOrder,
+    params(QuoteParams),
     responses(
         (status = 200, description = "What the order would come to", body = OrderQuote),
         (status = 403, description = "A customer setting prices or ordering for someone else", body = ErrorBody),
@@ -89,11 +90,19 @@ async fn list_orders(
 async fn quote_order(
     State(state): State<AppState>,
     actor: CurrentUser,
+    ApiQuery(params): ApiQuery<QuoteParams>,
     ApiJson(body): ApiJson<NewOrder>,
 ) -> AppResult<Json<OrderQuote>> {
-    super::quote(&state.db, &state.settings.get(), &actor, body)
+    super::quote(&state.db, &state.settings.get(), &actor, body, params.order_id)
         .await
         .map(Json)
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct QuoteParams {
+    /// Price the body as an edit of this pending order: its units keep their prices.
+    pub order_id: Option<i64>,
 }
 
 /// Take an order. Stock is checked and taken in the same transaction; if any line lacks

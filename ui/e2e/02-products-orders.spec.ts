@@ -84,8 +84,8 @@ test('edit a pending order: new lines, new total', async ({ page }) => {
   await page.getByRole('link', { name: '编辑' }).click();
   await expect(page).toHaveURL(/\/orders\/\d+\/edit$/);
   const row = page.getByTestId('order-lines').locator('tr', { hasText: 'CUP-01' });
-  await row.locator('input').fill('4');
-  await row.locator('input').blur();
+  await row.getByRole('spinbutton').fill('4');
+  await row.getByRole('spinbutton').blur();
   await expect(page.getByTestId('order-total')).toHaveText('¥0.40');
   await page.getByRole('button', { name: '保存' }).click();
   await expect(page).toHaveURL(/\/orders\/\d+$/);

@@ -103,8 +103,9 @@ export async function addOrderLine(page: Page, sku: string, quantity: number): P
   await expect(options).toHaveCount(1);
   await options.filter({ hasText: sku }).click();
   const row = page.getByTestId('order-lines').locator('tr', { hasText: sku });
-  await row.locator('input').fill(String(quantity));
-  await row.locator('input').blur();
+  const input = row.getByRole('spinbutton');
+  await input.fill(String(quantity));
+  await input.blur();
 }
 
 /** The number shown in the stock cell of a product's detail page. */

@@ -11,6 +11,7 @@ import {
   PlusCircleOutlined,
   SettingOutlined,
   ShopOutlined,
+  TagsOutlined,
   TeamOutlined,
   UserOutlined,
 } from '@ant-design/icons';
@@ -28,6 +29,7 @@ const CataloguePage = lazy(() => import('./pages/catalogue/CataloguePage'));
 const OrdersPage = lazy(() => import('./pages/orders/OrdersPage'));
 const OrderDetailPage = lazy(() => import('./pages/orders/OrderDetailPage'));
 const OrderFormPage = lazy(() => import('./pages/orders/OrderFormPage'));
+const PriceLevelsPage = lazy(() => import('./pages/priceLevels/PriceLevelsPage'));
 const CustomersPage = lazy(() => import('./pages/customers/CustomersPage'));
 const CustomerDetailPage = lazy(() => import('./pages/customers/CustomerDetailPage'));
 const StatementPage = lazy(() => import('./pages/customers/StatementPage'));
@@ -46,6 +48,7 @@ export type NavKey =
   | 'orders'
   | 'newOrder'
   | 'customers'
+  | 'priceLevels'
   | 'users'
   | 'audit'
   | 'settings'
@@ -82,6 +85,7 @@ export const APP_PAGES: readonly AppPage[] = [
   { path: 'orders/:id/edit', page: OrderFormPage, min: 'staff' },
   { path: 'customers', page: CustomersPage, min: 'staff', menu: { key: 'customers', icon: <TeamOutlined /> } },
   { path: 'customers/:id', page: CustomerDetailPage, min: 'staff' },
+  { path: 'price-levels', page: PriceLevelsPage, min: 'staff', menu: { key: 'priceLevels', icon: <TagsOutlined /> } },
   // A customer may open their own statement; the server answers 404 for anyone else's.
   { path: 'customers/:id/statement', page: StatementPage },
   { path: 'users', page: UsersPage, min: 'admin', menu: { key: 'users', icon: <UserOutlined /> } },

@@ -10,6 +10,7 @@ import type {
   SalesReport,
   Stats,
   StatusRow,
+  TaxRow,
 } from './types';
 
 /** A report's days, YYYY-MM-DD in the shop's time zone; without them the last 30 days. */
@@ -28,7 +29,7 @@ export interface LimitParams extends ReportRange {
 }
 
 /** The reports under /api/reports/…, by their path. */
-export type ReportName = 'sales' | 'products' | 'top-customers' | 'orders-by-status' | 'low-stock' | 'receivables';
+export type ReportName = 'sales' | 'products' | 'top-customers' | 'orders-by-status' | 'low-stock' | 'receivables' | 'tax';
 
 /**
  * Where a report downloads as a CSV file for Excel, headers in the given language. A plain
@@ -53,6 +54,8 @@ export const reportsApi = {
   /** Orders created in the range, every status listed. */
   ordersByStatus: (query: ReportRange, signal?: AbortSignal) =>
     apiRequest<StatusRow[]>('/api/reports/orders-by-status', { query, signal }),
+  /** Tax on the sales per rate. */
+  tax: (query: ReportRange, signal?: AbortSignal) => apiRequest<TaxRow[]>('/api/reports/tax', { query, signal }),
   /** Active products below their low-stock threshold now, lowest stock first. */
   lowStock: (query: { limit?: number }, signal?: AbortSignal) =>
     apiRequest<Product[]>('/api/reports/low-stock', { query, signal }),

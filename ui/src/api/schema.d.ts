@@ -3952,7 +3952,10 @@ export interface operations {
     };
     quote_order: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Price the body as an edit of this pending order: its units keep their prices. */
+                order_id?: number;
+            };
             header?: never;
             path?: never;
             cookie?: never;

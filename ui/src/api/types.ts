@@ -63,6 +63,8 @@ export interface Product {
   low_stock_threshold?: number | null;
   is_low_stock: boolean;
   status: ProductStatus;
+  /** Its own tax rate ("13"); null: the shop's default. */
+  tax_rate?: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -74,6 +76,7 @@ export interface NewProduct {
   stock_quantity: number;
   description?: string | null;
   low_stock_threshold?: number | null;
+  tax_rate?: string | null;
 }
 
 export type ProductPatch = Partial<Omit<NewProduct, 'stock_quantity'>> & { status?: ProductStatus };
@@ -134,10 +137,13 @@ export interface PaymentSummary {
 /** 抹零: none, or the total rounded down to the yuan or to ten yuan. */
 export type RoundDown = Schemas['RoundDown'];
 
-/** What an order's total is made of: total = subtotal − discount − rounding + shipping fee. */
+/** What an order's total is made of: total = subtotal (+ tax when prices exclude it) − discount − rounding + shipping fee. */
 export interface OrderAmounts {
   /** The sum of the lines. */
   subtotal: Money;
+  /** The tax in the lines; added to the subtotal when prices exclude tax. */
+  tax: Money;
+  prices_include_tax: boolean;
   discount: Money;
   round_down: RoundDown;
   /** What 抹零 took off. */
@@ -153,6 +159,11 @@ export interface Order extends PaymentSummary, OrderAmounts {
   created_by: string;
   customer_id?: number | null;
   customer_name?: string | null;
+  customer_phone?: string | null;
+  customer_address?: string | null;
+  /** 发票抬头 and 税号. */
+  invoice_title?: string | null;
+  invoice_tax_id?: string | null;
   note?: string | null;
   total_amount: Money;
   created_at: string;
@@ -165,8 +176,15 @@ export interface OrderItem {
   product_name: string;
   sku: string;
   quantity: number;
+  /** The product's regular price when ordered. */
+  list_price: Money;
+  /** The price charged per unit. */
   unit_price: Money;
+  /** Off the line, e.g. "10". */
+  discount_percent: string;
   line_total: Money;
+  tax_rate: string;
+  tax: Money;
 }
 
 export interface StatusChange {
@@ -193,6 +211,10 @@ export interface OrderView extends OrderDetail {
 export interface NewOrderItem {
   product_id: number;
   quantity: number;
+  /** A price of the line's own (staff). */
+  unit_price?: Money;
+  /** A percentage off the line (staff). */
+  discount_percent?: string;
 }
 
 /** An amount off, 抹零 and a shipping fee (staff and up). */
@@ -206,12 +228,28 @@ export interface NewOrder extends OrderAdjustments {
   customer_id?: number | null;
   items: NewOrderItem[];
   note?: string | null;
+  invoice_title?: string;
+  invoice_tax_id?: string;
 }
 
 export interface OrderPatch extends OrderAdjustments {
   items?: NewOrderItem[];
   note?: string | null;
+  invoice_title?: string | null;
+  invoice_tax_id?: string | null;
 }
+
+/** What an order would come to (POST /api/orders/quote). */
+export interface OrderQuote extends OrderAmounts {
+  items: OrderItem[];
+  total_amount: Money;
+  price_level_name?: string | null;
+}
+
+export type PriceLevel = Schemas['PriceLevel'];
+export type PriceLevelDetail = Schemas['PriceLevelDetail'];
+export type LevelPrice = Schemas['LevelPrice'];
+export type TaxRow = Schemas['TaxRow'];
 
 export const PAYMENT_KINDS = ['payment', 'refund', 'void'] as const;
 /** Money received, money given back, or the reversal of an entry recorded by mistake. */
@@ -273,6 +311,10 @@ export interface Customer {
   note?: string | null;
   user_id?: number | null;
   username?: string | null;
+  price_level_id?: number | null;
+  price_level_name?: string | null;
+  invoice_title?: string | null;
+  invoice_tax_id?: string | null;
   is_archived: boolean;
   order_count: number;
   lifetime_total: Money;
@@ -291,6 +333,9 @@ export interface CustomerInput {
   email?: string | null;
   address?: string | null;
   note?: string | null;
+  price_level_id?: number | null;
+  invoice_title?: string | null;
+  invoice_tax_id?: string | null;
 }
 
 /** A change to a customer; user_id links the customer's own login (null unlinks it). */

@@ -11,7 +11,7 @@ describe('menus by role', () => {
   });
 
   it('staff run the desk but not the administration', () => {
-    expect(keys('staff')).toEqual(['dashboard', 'reports', 'receivables', 'products', 'orders', 'newOrder', 'customers']);
+    expect(keys('staff')).toEqual(['dashboard', 'reports', 'receivables', 'products', 'orders', 'newOrder', 'customers', 'priceLevels']);
   });
 
   it('admins and the superadmin see everything but the catalogue', () => {
@@ -23,6 +23,7 @@ describe('menus by role', () => {
       'orders',
       'newOrder',
       'customers',
+      'priceLevels',
       'users',
       'audit',
       'settings',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { adjustedTotal, adjustmentRows } from './adjustments';
+import { adjustedTotal, adjustmentRows, includedTax } from './adjustments';
 
 describe('adjustedTotal, the server rule', () => {
   it('rounds down to the yuan or ten yuan, after the discount and the fee', () => {
@@ -25,5 +25,18 @@ describe('adjustmentRows', () => {
       { key: 'rounding', cents: -70n },
       { key: 'shippingFee', cents: 800n },
     ]);
+  });
+});
+
+describe('tax on the order', () => {
+  it('adds tax the prices exclude to the sum, and shows included tax apart', () => {
+    const o = { subtotal: '219.00', discount: '0.00', rounding: '0.00', shipping_fee: '0.00', tax: '21.05' };
+    expect(adjustmentRows({ ...o, prices_include_tax: false })).toEqual([
+      { key: 'subtotal', cents: 21900n },
+      { key: 'taxAdded', cents: 2105n },
+    ]);
+    expect(includedTax({ ...o, prices_include_tax: false })).toBe(0n);
+    expect(adjustmentRows({ ...o, prices_include_tax: true })).toEqual([]);
+    expect(includedTax({ ...o, prices_include_tax: true })).toBe(2105n);
   });
 });

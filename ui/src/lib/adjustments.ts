@@ -32,12 +32,22 @@ export function adjustmentRows(o: {
   discount: string;
   rounding: string;
   shipping_fee: string;
-}): { key: 'subtotal' | 'discount' | 'rounding' | 'shippingFee'; cents: bigint }[] {
+  tax?: string;
+  prices_include_tax?: boolean;
+}): { key: 'subtotal' | 'taxAdded' | 'discount' | 'rounding' | 'shippingFee'; cents: bigint }[] {
   const c = (s: string) => parseCents(s) ?? 0n;
+  // Tax prices exclude is part of the sum; tax they include is shown apart (taxIncluded).
+  const added = o.prices_include_tax === false ? c(o.tax ?? '0') : 0n;
   const rows = [
+    { key: 'taxAdded' as const, cents: added },
     { key: 'discount' as const, cents: -c(o.discount) },
     { key: 'rounding' as const, cents: -c(o.rounding) },
     { key: 'shippingFee' as const, cents: c(o.shipping_fee) },
   ].filter((r) => r.cents !== 0n);
   return rows.length ? [{ key: 'subtotal', cents: c(o.subtotal) }, ...rows] : [];
+}
+
+/** The tax inside an order whose prices include it (zero otherwise): shown under the total. */
+export function includedTax(o: { tax?: string; prices_include_tax?: boolean }): bigint {
+  return o.prices_include_tax === false ? 0n : (parseCents(o.tax ?? '0') ?? 0n);
 }

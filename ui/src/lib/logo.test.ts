@@ -66,6 +66,8 @@ describe('the settings form', () => {
     default_low_stock_threshold: 5,
     show_stock_to_customers: true,
     payment_methods: ['cash', 'wechat'],
+    prices_include_tax: true,
+    default_tax_rate: '13',
   };
 
   it('sends every field it edits, and nothing the PATCH does not take', () => {

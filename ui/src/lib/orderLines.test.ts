@@ -8,7 +8,9 @@ import {
   lineFromProduct,
   linesFromOrder,
   overStock,
+  quotedLine,
   removeLine,
+  setLineField,
   setQuantity,
   toItems,
 } from './orderLines';
@@ -56,9 +58,59 @@ describe('order lines', () => {
       { product_id: 2, quantity: 4 },
     ]);
     const lines = linesFromOrder([
-      { id: 9, product_id: 1, product_name: '龙井茶', sku: 'TEA-001', quantity: 2, unit_price: '18.00', line_total: '36.00' },
+      {
+        id: 9,
+        product_id: 1,
+        product_name: '龙井茶',
+        sku: 'TEA-001',
+        quantity: 2,
+        list_price: '20.00',
+        unit_price: '18.00',
+        discount_percent: '0',
+        line_total: '36.00',
+        tax_rate: '13',
+        tax: '4.14',
+      },
     ]);
     expect(lines[0]).toEqual({ productId: 1, name: '龙井茶', sku: 'TEA-001', unitPrice: '18.00', quantity: 2 });
+  });
+
+  it('sends a price or percentage only when staff typed one', () => {
+    const lines = setLineField(
+      setLineField([lineFromProduct({ id: 1, name: 'a', price: '1.00' }), lineFromProduct({ id: 2, name: 'b', price: '2.00' })], 1, 'price', ' 0.80 '),
+      2,
+      'off',
+      '12.5',
+    );
+    expect(toItems(lines)).toEqual([
+      { product_id: 1, quantity: 1, unit_price: '0.80' },
+      { product_id: 2, quantity: 1, discount_percent: '12.5' },
+    ]);
+    expect(toItems(setLineField(lines, 1, 'price', '  '))[0]).toEqual({ product_id: 1, quantity: 1 });
+  });
+
+  it('reads what the quote says of a product kept on several lines', () => {
+    const item = (id: number, total: string, tax: string) => ({
+      id,
+      product_id: 7,
+      product_name: 'x',
+      sku: 'X',
+      quantity: 1,
+      list_price: '10.00',
+      unit_price: '10.00',
+      discount_percent: id === 1 ? '10' : '0',
+      line_total: total,
+      tax_rate: '13',
+      tax,
+    });
+    expect(quotedLine([item(1, '9.00', '1.04'), item(2, '10.00', '1.15')], 7)).toEqual({
+      listPrice: '10.00',
+      unitPrice: '10.00',
+      off: '10',
+      total: 1900n,
+      tax: 219n,
+    });
+    expect(quotedLine([], 7)).toBeUndefined();
   });
 
   it('finds the line an error is about', () => {

@@ -1,6 +1,6 @@
 // The lines of an order being written (new order or edit of a pending one).
 import type { CatalogueProduct, NewOrderItem, OrderItem, Product } from '../api/types';
-import { lineCents, orderTotal } from './money';
+import { centsOf, lineCents, orderTotal } from './money';
 
 export interface DraftLine {
   productId: number;
@@ -10,6 +10,10 @@ export interface DraftLine {
   /** Decimal string; kept from the order for lines already on it. */
   unitPrice: string;
   quantity: number;
+  /** A price staff typed for the line ('' or absent: the price the server gives it). */
+  price?: string;
+  /** A percentage off staff typed for the line, e.g. "10". */
+  off?: string;
   /**
    * Stock on hand when the product was picked (unknown for lines of an existing order, and
    * for customers when the shop does not show its stock).
@@ -80,7 +84,46 @@ export function draftLineCents(line: DraftLine): bigint {
 }
 
 export function toItems(lines: readonly DraftLine[]): NewOrderItem[] {
-  return lines.map((l) => ({ product_id: l.productId, quantity: l.quantity }));
+  return lines.map((l) => {
+    const item: NewOrderItem = { product_id: l.productId, quantity: l.quantity };
+    const price = l.price?.trim();
+    const off = l.off?.trim();
+    if (price) item.unit_price = price;
+    if (off) item.discount_percent = off;
+    return item;
+  });
+}
+
+/** Sets the price or percentage staff typed for a line. */
+export function setLineField(
+  lines: readonly DraftLine[],
+  productId: number,
+  field: 'price' | 'off',
+  value: string,
+): DraftLine[] {
+  return lines.map((l) => (l.productId === productId ? { ...l, [field]: value } : l));
+}
+
+/** What the server's quote says of a product's line(s): an edit may keep it on several. */
+export interface QuotedLine {
+  listPrice: string;
+  unitPrice: string;
+  off: string;
+  total: bigint;
+  tax: bigint;
+}
+
+export function quotedLine(items: readonly OrderItem[], productId: number): QuotedLine | undefined {
+  const mine = items.filter((i) => i.product_id === productId);
+  const first = mine[0];
+  if (!first) return undefined;
+  return {
+    listPrice: first.list_price,
+    unitPrice: first.unit_price,
+    off: first.discount_percent,
+    total: mine.reduce((s, i) => s + centsOf(i.line_total), 0n),
+    tax: mine.reduce((s, i) => s + centsOf(i.tax), 0n),
+  };
 }
 
 /** Lines asking for more than the stock seen when they were picked (a hint; the server decides). */

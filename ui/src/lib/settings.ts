@@ -21,5 +21,7 @@ export function settingsPatch(v: SettingsValues): SettingsPatch {
     business_phone: v.business_phone?.trim() || null,
     show_stock_to_customers: v.show_stock_to_customers,
     payment_methods: normalizeMethods(v.payment_methods),
+    prices_include_tax: v.prices_include_tax,
+    default_tax_rate: String(v.default_tax_rate).trim() || '0',
   };
 }

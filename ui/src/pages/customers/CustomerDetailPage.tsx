@@ -121,6 +121,26 @@ function CustomerView({ customer: c }: { customer: CustomerDetail }) {
                     </span>
                   ),
                 },
+                {
+                  key: 'level',
+                  label: t('priceLevels.level'),
+                  children: c.price_level_name ? (
+                    <Link to={`/price-levels?level=${c.price_level_id ?? ''}`} data-testid="customer-level">
+                      {c.price_level_name}
+                    </Link>
+                  ) : (
+                    '—'
+                  ),
+                },
+                ...(c.invoice_title || c.invoice_tax_id
+                  ? [
+                      {
+                        key: 'invoice',
+                        label: t('customers.invoice'),
+                        children: [c.invoice_title, c.invoice_tax_id].filter(Boolean).join(' · '),
+                      },
+                    ]
+                  : []),
                 ...(c.note ? [{ key: 'note', label: t('common.note'), children: c.note }] : []),
               ]}
             />

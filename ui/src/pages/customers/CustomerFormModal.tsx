@@ -1,12 +1,13 @@
-import { useMutation } from '@tanstack/react-query';
-import { Form, Input, Modal } from 'antd';
+import { useMutation, useQuery } from '@tanstack/react-query';
+import { Form, Input, Modal, Select } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { customersApi } from '../../api/customers';
+import { PRICE_LEVELS_KEY, priceLevelsApi } from '../../api/priceLevels';
 import type { Customer, CustomerInput } from '../../api/types';
 import { ErrorAlert } from '../../components/States';
 import { useFormErrors } from '../../components/useFormErrors';
 
-const FIELDS = ['name', 'phone', 'email', 'address', 'note'] as const;
+const FIELDS = ['name', 'phone', 'email', 'address', 'note', 'price_level_id', 'invoice_title', 'invoice_tax_id'] as const;
 
 function orNull(v: string | undefined | null): string | null {
   const s = v?.trim();
@@ -25,6 +26,7 @@ export function CustomerFormModal({
   const { t } = useTranslation();
   const [form] = Form.useForm<CustomerInput>();
   const errors = useFormErrors(form, FIELDS);
+  const levels = useQuery({ queryKey: PRICE_LEVELS_KEY, queryFn: ({ signal }) => priceLevelsApi.list(signal) });
   const save = useMutation({
     mutationFn: (v: CustomerInput) => {
       const body: CustomerInput = {
@@ -33,6 +35,9 @@ export function CustomerFormModal({
         email: orNull(v.email),
         address: orNull(v.address),
         note: orNull(v.note),
+        price_level_id: v.price_level_id ?? null,
+        invoice_title: orNull(v.invoice_title),
+        invoice_tax_id: orNull(v.invoice_tax_id),
       };
       return customer ? customersApi.update(customer.id, body) : customersApi.create(body);
     },
@@ -79,6 +84,21 @@ export function CustomerFormModal({
         </Form.Item>
         <Form.Item name="address" label={t('customers.address')}>
           <Input.TextArea rows={2} maxLength={500} />
+        </Form.Item>
+        <Form.Item name="price_level_id" label={t('priceLevels.level')} extra={t('priceLevels.levelHint')}>
+          <Select<number>
+            allowClear
+            placeholder={t('priceLevels.none')}
+            loading={levels.isLoading}
+            options={(levels.data ?? []).map((l) => ({ value: l.id, label: l.name }))}
+            data-testid="customer-price-level"
+          />
+        </Form.Item>
+        <Form.Item name="invoice_title" label={t('customers.invoiceTitle')}>
+          <Input maxLength={200} />
+        </Form.Item>
+        <Form.Item name="invoice_tax_id" label={t('customers.invoiceTaxId')}>
+          <Input maxLength={40} autoComplete="off" />
         </Form.Item>
         <Form.Item name="note" label={t('common.note')}>
           <Input.TextArea rows={2} maxLength={1000} />

@@ -17,7 +17,8 @@ import { usePhone } from '../../components/usePhone';
 import { positiveInt } from '../../lib/listing';
 import { atLeast } from '../../lib/roles';
 import { useDateTime, useMoney } from '../../lib/shop';
-import { adjustmentRows } from '../../lib/adjustments';
+import { adjustmentRows, includedTax } from '../../lib/adjustments';
+import { LinePrice } from './LinePrice';
 import { PackingSlip } from './PackingSlip';
 import { PaymentsCard } from './PaymentsCard';
 import type { SlipKind } from './PackingSlip';
@@ -86,7 +87,7 @@ function OrderView({ order }: { order: Order }) {
             <>
               <div>{productName(i)}</div>
               <Typography.Text type="secondary">
-                {i.sku} · {money(i.unit_price)} × {i.quantity}
+                {i.sku} · <LinePrice item={i} /> × {i.quantity}
               </Typography.Text>
             </>
           ),
@@ -97,7 +98,10 @@ function OrderView({ order }: { order: Order }) {
         { title: t('products.sku'), dataIndex: 'sku', key: 'sku' },
         { title: t('products.name'), dataIndex: 'product_name', key: 'name', render: (_v, i) => productName(i) },
         { title: t('orders.quantity'), dataIndex: 'quantity', key: 'qty', align: 'right' },
-        { title: t('orders.unitPrice'), dataIndex: 'unit_price', key: 'price', align: 'right', render: (_v, i) => money(i.unit_price) },
+        { title: t('orders.unitPrice'), dataIndex: 'unit_price', key: 'price', align: 'right', render: (_v, i) => <LinePrice item={i} /> },
+        ...(order.items.some((i) => i.tax_rate !== '0')
+          ? [{ title: t('orders.taxRate'), key: 'rate', align: 'right' as const, render: (_v: unknown, i: OrderItem) => `${i.tax_rate}%` }]
+          : []),
         { title: t('orders.lineTotal'), dataIndex: 'line_total', key: 'total', align: 'right', render: (_v, i) => lineTotal(i) },
       ];
 
@@ -170,6 +174,23 @@ function OrderView({ order }: { order: Order }) {
               { key: 'at', label: t('common.createdAt'), children: dateTime(order.created_at) },
               { key: 'updated', label: t('common.updatedAt'), children: dateTime(order.updated_at) },
               { key: 'total', label: t('orders.total'), children: <strong data-testid="detail-total">{money(order.total_amount)}</strong> },
+              ...(order.customer_phone ? [{ key: 'phone', label: t('customers.phone'), children: order.customer_phone }] : []),
+              ...(order.customer_address
+                ? [{ key: 'address', label: t('customers.address'), children: order.customer_address }]
+                : []),
+              ...(order.invoice_title || order.invoice_tax_id
+                ? [
+                    {
+                      key: 'invoice',
+                      label: t('customers.invoice'),
+                      children: (
+                        <span data-testid="detail-invoice">
+                          {[order.invoice_title, order.invoice_tax_id].filter(Boolean).join(' · ')}
+                        </span>
+                      ),
+                    },
+                  ]
+                : []),
               ...(order.note ? [{ key: 'note', label: t('common.note'), children: order.note }] : []),
             ]}
           />
@@ -208,6 +229,18 @@ function OrderView({ order }: { order: Order }) {
                 </strong>
               </Table.Summary.Cell>
             </Table.Summary.Row>
+            {includedTax(order) > 0n && (
+              <Table.Summary.Row>
+                <Table.Summary.Cell index={0} colSpan={items.length - 1} align="right">
+                  {t('orders.taxIncluded')}
+                </Table.Summary.Cell>
+                <Table.Summary.Cell index={1} align="right">
+                  <span className="nowrap" data-testid="detail-tax-included">
+                    {money(includedTax(order))}
+                  </span>
+                </Table.Summary.Cell>
+              </Table.Summary.Row>
+            )}
             </>
           )}
         />

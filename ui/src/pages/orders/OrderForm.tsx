@@ -1,5 +1,5 @@
 import { ArrowLeftOutlined, DeleteOutlined } from '@ant-design/icons';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, Button, Card, Flex, Form, Input, InputNumber, Select, Table, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { useState } from 'react';
@@ -7,7 +7,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 import { ApiError } from '../../api/client';
 import { ordersApi } from '../../api/orders';
-import type { OrderAdjustments, OrderDetail, RoundDown } from '../../api/types';
+import type { NewOrder, OrderAdjustments, OrderDetail, RoundDown } from '../../api/types';
 import { ME_KEY, useUser } from '../../auth/session';
 import { PageHeader } from '../../components/PageHeader';
 import { usePhone } from '../../components/usePhone';
@@ -23,13 +23,16 @@ import {
   lineForStockError,
   lineFromProduct,
   overStock,
+  quotedLine,
   removeLine,
+  setLineField,
   setQuantity,
   toItems,
 } from '../../lib/orderLines';
 import type { DraftLine } from '../../lib/orderLines';
 import { atLeast } from '../../lib/roles';
 import { useMoney } from '../../lib/shop';
+import { useDebounced } from '../../lib/useDebounced';
 import { CustomerPicker } from './CustomerPicker';
 import { ProductPicker } from './ProductPicker';
 
@@ -65,18 +68,45 @@ export function OrderForm({
   const discountCents = amountOf(discount);
   const shippingCents = amountOf(shipping);
   const badAmount = (c: bigint | null) => c === null || c < 0n;
-  const adjusted = adjustedTotal(centsOf(draftTotal(lines)), discountCents ?? 0n, shippingCents ?? 0n, roundDown);
+  const estimate = adjustedTotal(centsOf(draftTotal(lines)), discountCents ?? 0n, shippingCents ?? 0n, roundDown);
   const adjustments = (): OrderAdjustments =>
     staff
       ? { discount: formatCents(discountCents ?? 0n), shipping_fee: formatCents(shippingCents ?? 0n), round_down: roundDown }
       : {};
+  const body = (): NewOrder => ({
+    items: toItems(lines),
+    customer_id: staff && !order ? (customer?.id ?? null) : undefined,
+    ...adjustments(),
+  });
+
+  // The server prices the order as it is typed (price levels, prices set by hand, tax), so
+  // what the form shows is what will be saved; until it answers, the form's own estimate.
+  const asked = useDebounced(JSON.stringify(body()), 200);
+  const quote = useQuery({
+    queryKey: ['order-quote', order?.id ?? null, asked],
+    queryFn: ({ signal }) => ordersApi.quote(JSON.parse(asked) as NewOrder, order?.id, signal),
+    enabled: lines.length > 0,
+    placeholderData: keepPreviousData,
+    retry: false,
+  });
+  const quoted = lines.length > 0 && !quote.isError ? quote.data : undefined;
+  const tooMuch = quote.error instanceof ApiError && quote.error.field === 'discount' ? true : estimate.tooMuch;
+  const shown = quoted
+    ? {
+        total: centsOf(quoted.total_amount),
+        rounding: centsOf(quoted.rounding),
+        tax: centsOf(quoted.tax),
+        includesTax: quoted.prices_include_tax,
+      }
+    : { total: estimate.total, rounding: estimate.rounding, tax: 0n, includesTax: true };
+  const lineQuote = (l: DraftLine) => (quoted ? quotedLine(quoted.items, l.productId) : undefined);
 
   const save = useMutation({
     mutationFn: () => {
-      const items = toItems(lines);
+      const { items, customer_id, ...rest } = body();
       const n = note.trim() || null;
-      if (order) return ordersApi.update(order.id, { items, note: n, ...adjustments() });
-      return ordersApi.create({ items, note: n, customer_id: staff ? (customer?.id ?? null) : undefined, ...adjustments() });
+      if (order) return ordersApi.update(order.id, { items, note: n, ...rest });
+      return ordersApi.create({ items, note: n, customer_id, ...rest });
     },
     onSuccess: (o) => {
       // A customer's first order makes their customer record: ask who we are again to learn
@@ -127,9 +157,54 @@ export function OrderForm({
   );
   const lineTotal = (l: DraftLine) => (
     <span className="nowrap" data-testid="line-total">
-      {money(draftLineCents(l))}
+      {money(lineQuote(l)?.total ?? draftLineCents(l))}
     </span>
   );
+  // The price per unit: the server's (the customer's level price, or one typed), with the
+  // regular price struck through when they differ.
+  const unitPrice = (l: DraftLine) => {
+    const q = lineQuote(l);
+    const price = q?.unitPrice ?? l.unitPrice;
+    return (
+      <span className="nowrap" data-testid="line-unit-price">
+        {q && q.listPrice !== q.unitPrice && (
+          <Typography.Text delete type="secondary" className="list-price">
+            {money(q.listPrice)}
+          </Typography.Text>
+        )}{' '}
+        {money(price)}
+        {q && q.off !== '0' && <Typography.Text type="success"> −{q.off}%</Typography.Text>}
+      </span>
+    );
+  };
+  const priceInputs = (l: DraftLine) =>
+    staff && (
+      <Flex gap={4} wrap>
+        <Input
+          size="small"
+          inputMode="decimal"
+          autoComplete="off"
+          placeholder={t('orders.linePrice')}
+          aria-label={t('orders.linePriceOf', { name: l.name })}
+          value={l.price ?? ''}
+          onChange={(e) => update(setLineField(lines, l.productId, 'price', e.target.value))}
+          style={{ width: 88 }}
+          data-testid="line-price"
+        />
+        <Input
+          size="small"
+          inputMode="decimal"
+          autoComplete="off"
+          placeholder={t('orders.lineOff')}
+          aria-label={t('orders.lineOffOf', { name: l.name })}
+          value={l.off ?? ''}
+          onChange={(e) => update(setLineField(lines, l.productId, 'off', e.target.value))}
+          suffix="%"
+          style={{ width: 72 }}
+          data-testid="line-off"
+        />
+      </Flex>
+    );
   const removeButton = (l: DraftLine) => (
     <Button
       type="text"
@@ -153,9 +228,9 @@ export function OrderForm({
               <div>{l.name}</div>
               {l.sku && <Typography.Text type="secondary">{l.sku}</Typography.Text>}
               <Flex gap={6} align="center" wrap>
-                <span className="nowrap">{money(l.unitPrice)} ×</span>
-                {quantityInput(l)}
+                {unitPrice(l)} ×{quantityInput(l)}
               </Flex>
+              {priceInputs(l)}
               {lineHints(l)}
             </Flex>
           ),
@@ -187,7 +262,12 @@ export function OrderForm({
           title: t('orders.unitPrice'),
           key: 'price',
           align: 'right',
-          render: (_v, l) => money(l.unitPrice),
+          render: (_v, l) => (
+            <Flex vertical gap={2} align="flex-end">
+              {unitPrice(l)}
+              {priceInputs(l)}
+            </Flex>
+          ),
         },
         {
           title: t('orders.quantity'),
@@ -252,8 +332,8 @@ export function OrderForm({
             <Form.Item
               label={t('orders.discount')}
               htmlFor="order-discount"
-              validateStatus={badAmount(discountCents) || adjusted.tooMuch ? 'error' : undefined}
-              help={adjusted.tooMuch ? t('orders.discountTooMuch') : undefined}
+              validateStatus={badAmount(discountCents) || tooMuch ? 'error' : undefined}
+              help={tooMuch ? t('orders.discountTooMuch') : undefined}
             >
               <Input
                 id="order-discount"
@@ -292,14 +372,29 @@ export function OrderForm({
           </Form>
         )}
         <Flex vertical align="flex-end" className="order-total">
-          {adjusted.rounding > 0n && (
+          {quoted?.price_level_name && (
+            <Typography.Text type="secondary" data-testid="order-price-level">
+              {t('orders.pricedAtLevel', { level: quoted.price_level_name })}
+            </Typography.Text>
+          )}
+          {shown.rounding > 0n && (
             <Typography.Text type="secondary" data-testid="order-rounding">
-              {t('orders.rounding')}: {money(-adjusted.rounding)}
+              {t('orders.rounding')}: {money(-shown.rounding)}
+            </Typography.Text>
+          )}
+          {shown.tax > 0n && (
+            <Typography.Text type="secondary" data-testid="order-tax">
+              {t(shown.includesTax ? 'orders.taxIncluded' : 'orders.taxAdded')}: {money(shown.tax)}
             </Typography.Text>
           )}
           <Typography.Text strong>
-            {t('orders.total')}: <span data-testid="order-total">{money(adjusted.total)}</span>
+            {t('orders.total')}: <span data-testid="order-total">{money(shown.total)}</span>
           </Typography.Text>
+          {quote.error instanceof ApiError && quote.error.field?.startsWith('items') && (
+            <Typography.Text type="danger" data-testid="quote-error">
+              {describeError(quote.error, t)}
+            </Typography.Text>
+          )}
         </Flex>
         <Form layout="vertical">
           <Form.Item label={t('common.note')} htmlFor="order-note">
@@ -315,7 +410,7 @@ export function OrderForm({
         <Flex gap={8} wrap>
           <Button
             type="primary"
-            disabled={lines.length === 0 || badAmount(discountCents) || badAmount(shippingCents) || adjusted.tooMuch}
+            disabled={lines.length === 0 || badAmount(discountCents) || badAmount(shippingCents) || tooMuch}
             loading={save.isPending}
             onClick={() => save.mutate()}
           >

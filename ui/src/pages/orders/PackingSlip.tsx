@@ -1,10 +1,11 @@
 import { useTranslation } from 'react-i18next';
 import type { OrderDetail } from '../../api/types';
 import { PrintHeader } from '../../components/PrintHeader';
-import { adjustmentRows } from '../../lib/adjustments';
+import { adjustmentRows, includedTax } from '../../lib/adjustments';
 import { chineseCapitals, writesInYuan } from '../../lib/chineseAmount';
 import { centsOf } from '../../lib/money';
 import { useDateTime, useMoney, useSettings } from '../../lib/shop';
+import { LinePrice } from './LinePrice';
 
 /** The packing slip (no prices), or the sales receipt (销售单, not 发票: that is the tax office's). */
 export type SlipKind = 'packing' | 'receipt';
@@ -41,6 +42,30 @@ export function PackingSlip({ order, kind }: { order: OrderDetail; kind: SlipKin
         <dd>{dateTime(order.created_at)}</dd>
         <dt>{t('orders.customer')}</dt>
         <dd>{order.customer_name ?? t('orders.walkIn')}</dd>
+        {order.customer_phone && (
+          <>
+            <dt>{t('customers.phone')}</dt>
+            <dd data-testid="slip-phone">{order.customer_phone}</dd>
+          </>
+        )}
+        {order.customer_address && (
+          <>
+            <dt>{t('customers.address')}</dt>
+            <dd data-testid="slip-address">{order.customer_address}</dd>
+          </>
+        )}
+        {receipt && order.invoice_title && (
+          <>
+            <dt>{t('customers.invoiceTitle')}</dt>
+            <dd>{order.invoice_title}</dd>
+          </>
+        )}
+        {receipt && order.invoice_tax_id && (
+          <>
+            <dt>{t('customers.invoiceTaxId')}</dt>
+            <dd>{order.invoice_tax_id}</dd>
+          </>
+        )}
         {order.note && (
           <>
             <dt>{t('common.note')}</dt>
@@ -65,7 +90,11 @@ export function PackingSlip({ order, kind }: { order: OrderDetail; kind: SlipKin
               <td>{i.sku}</td>
               <td>{i.product_name}</td>
               <td className="num">{i.quantity}</td>
-              {receipt && <td className="num">{money(i.unit_price)}</td>}
+              {receipt && (
+                <td className="num">
+                  <LinePrice item={i} plain />
+                </td>
+              )}
               {receipt && <td className="num">{money(i.line_total)}</td>}
               {!receipt && <td>☐</td>}
             </tr>
@@ -75,6 +104,8 @@ export function PackingSlip({ order, kind }: { order: OrderDetail; kind: SlipKin
           <tfoot>
             {adjustmentRows(order).map((r) => footRow(r.key, t(`orders.${r.key}`), money(r.cents), `slip-${r.key}`))}
             {footRow('total', t('orders.total'), money(order.total_amount), 'slip-total')}
+            {includedTax(order) > 0n &&
+              footRow('tax', t('orders.taxIncluded'), money(includedTax(order)), 'slip-tax-included')}
             {yuan && (
               <tr>
                 <td colSpan={5} className="slip-words">

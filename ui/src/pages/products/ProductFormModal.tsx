@@ -15,9 +15,11 @@ interface Values {
   stock_quantity?: number;
   low_stock_threshold?: number | null;
   description?: string;
+  /** Blank: the shop's default rate. */
+  tax_rate?: string;
 }
 
-const FIELDS = ['sku', 'name', 'price', 'stock_quantity', 'low_stock_threshold', 'description'] as const;
+const FIELDS = ['sku', 'name', 'price', 'stock_quantity', 'low_stock_threshold', 'description', 'tax_rate'] as const;
 
 /** Create a product (no `product`) or edit one. Stock is changed by adjustments, not here. */
 export function ProductFormModal({
@@ -44,6 +46,7 @@ export function ProductFormModal({
         price: normalizePrice(v.price),
         low_stock_threshold: v.low_stock_threshold ?? null,
         description: v.description?.trim() || null,
+        tax_rate: v.tax_rate?.trim() || null,
       };
       if (product) return productsApi.update(product.id, body);
       const create: NewProduct = { ...body, stock_quantity: v.stock_quantity ?? 0 };
@@ -63,6 +66,7 @@ export function ProductFormModal({
         price: product.price,
         low_stock_threshold: product.low_stock_threshold ?? null,
         description: product.description ?? '',
+        tax_rate: product.tax_rate ?? '',
       }
     : { stock_quantity: 0 };
 
@@ -127,6 +131,9 @@ export function ProductFormModal({
         )}
         <Form.Item name="low_stock_threshold" label={t('products.lowStockThreshold')} extra={t('products.thresholdHint')}>
           <InputNumber min={0} precision={0} style={{ width: '100%' }} />
+        </Form.Item>
+        <Form.Item name="tax_rate" label={t('products.taxRate')} extra={t('products.taxRateHint')}>
+          <Input inputMode="decimal" suffix="%" maxLength={6} data-testid="product-tax-rate" />
         </Form.Item>
         <Form.Item name="description" label={t('products.description')}>
           <Input.TextArea rows={3} maxLength={2000} />

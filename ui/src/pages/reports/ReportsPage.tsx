@@ -6,7 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { reportCsvUrl, reportsApi } from '../../api/reports';
 import type { ReportName, ReportRange } from '../../api/reports';
-import type { CustomerSalesRow, Product, ProductSalesRow, SalesGrouping, SalesRow, StatusRow } from '../../api/types';
+import type { CustomerSalesRow, Product, ProductSalesRow, SalesGrouping, SalesRow, StatusRow, TaxRow } from '../../api/types';
 import { OrdersByStatusChart, SalesChart, TopProductsChart } from '../../components/charts';
 import { DayRangePicker } from '../../components/DayRangePicker';
 import { CsvLink, useFileLang } from '../../components/Downloads';
@@ -20,7 +20,7 @@ import type { DayRange } from '../../lib/reportRange';
 import { useMoney, useSettings } from '../../lib/shop';
 import { StockCell } from '../products/ProductTags';
 
-const TABS = ['sales', 'products', 'customers', 'status', 'lowStock'] as const;
+const TABS = ['sales', 'products', 'customers', 'status', 'tax', 'lowStock'] as const;
 type Tab = (typeof TABS)[number];
 const GROUPS: readonly SalesGrouping[] = ['day', 'week', 'month'];
 const LIMITS = [10, 20, 50, 100] as const;
@@ -299,6 +299,42 @@ function StatusReport({ range }: { range: DayRange }) {
   );
 }
 
+function TaxReport({ range }: { range: DayRange }) {
+  const { t } = useTranslation();
+  const money = useMoney();
+  const params = { date_from: range.from, date_to: range.to };
+  const query = useQuery({
+    queryKey: ['reports', 'tax', params],
+    queryFn: ({ signal }) => reportsApi.tax(params, signal),
+    placeholderData: keepPreviousData,
+  });
+  const columns: TableColumnsType<TaxRow> = [
+    { title: t('reports.taxRate'), key: 'rate', render: (_v, r) => `${r.tax_rate}%` },
+    { title: t('reports.orders'), dataIndex: 'orders', key: 'orders', align: 'right' },
+    { title: t('reports.netAmount'), key: 'net', align: 'right', render: (_v, r) => money(r.net_amount) },
+    { title: t('reports.taxAmount'), key: 'tax', align: 'right', render: (_v, r) => money(r.tax_amount) },
+    { title: t('reports.grossAmount'), key: 'gross', align: 'right', render: (_v, r) => money(r.gross_amount) },
+  ];
+  return (
+    <ReportCard title={t('reports.tabs.tax')} report="tax" query={params} help={t('reports.taxHelp')}>
+      <QueryView query={query}>
+        {(rows) => (
+          <Table<TaxRow>
+            rowKey="tax_rate"
+            size="small"
+            columns={columns}
+            dataSource={rows}
+            pagination={false}
+            scroll={{ x: 'max-content' }}
+            locale={{ emptyText: <EmptyState description={t('reports.noTax')} /> }}
+            data-testid="tax-report"
+          />
+        )}
+      </QueryView>
+    </ReportCard>
+  );
+}
+
 function LowStockReport() {
   const { t } = useTranslation();
   const settings = useSettings();
@@ -361,6 +397,7 @@ export default function ReportsPage() {
     products: <ProductsReport range={range} limit={limit} onLimit={(n) => list.set({ limit: n })} />,
     customers: <CustomersReport range={range} limit={limit} onLimit={(n) => list.set({ limit: n })} />,
     status: <StatusReport range={range} />,
+    tax: <TaxReport range={range} />,
     lowStock: <LowStockReport />,
   };
 

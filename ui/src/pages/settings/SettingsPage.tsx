@@ -27,6 +27,8 @@ const FIELDS = [
   'business_phone',
   'show_stock_to_customers',
   'payment_methods',
+  'prices_include_tax',
+  'default_tax_rate',
 ] as const;
 
 function timeZones(current: string): string[] {
@@ -146,6 +148,17 @@ function SettingsForm({ settings }: { settings: Settings }) {
           valuePropName="checked"
         >
           <Switch />
+        </Form.Item>
+        <Form.Item
+          name="prices_include_tax"
+          label={t('settings.pricesIncludeTax')}
+          extra={t('settings.pricesIncludeTaxHint')}
+          valuePropName="checked"
+        >
+          <Switch data-testid="prices-include-tax" />
+        </Form.Item>
+        <Form.Item name="default_tax_rate" label={t('settings.defaultTaxRate')} extra={t('settings.defaultTaxRateHint')}>
+          <Input inputMode="decimal" suffix="%" maxLength={6} style={{ width: 140 }} data-testid="default-tax-rate" />
         </Form.Item>
         <Button type="primary" htmlType="submit" loading={save.isPending}>
           {t('common.save')}

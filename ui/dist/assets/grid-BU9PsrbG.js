@@ -1,1 +1,0 @@
-import{d as e}from"./space-DpQQD6kw.js";function t(){return e()}var n={useBreakpoint:t};export{n as t};

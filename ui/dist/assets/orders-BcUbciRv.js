@@ -1,1 +1,0 @@
-import{mi as e}from"./format-Debgk7pt.js";var t={list:(t,n)=>e(`/api/orders`,{query:t,signal:n}),get:(t,n)=>e(`/api/orders/${t}`,{signal:n}),create:t=>e(`/api/orders`,{method:`POST`,body:t}),update:(t,n)=>e(`/api/orders/${t}`,{method:`PATCH`,body:n}),setStatus:(t,n)=>e(`/api/orders/${t}/status`,{method:`POST`,body:{status:n}})};export{t};

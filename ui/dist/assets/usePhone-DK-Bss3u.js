@@ -1,1 +1,0 @@
-import{t as e}from"./grid-BU9PsrbG.js";function t(){return e.useBreakpoint().sm===!1}export{t};
