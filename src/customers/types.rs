@@ -104,10 +104,15 @@ pub struct InvoiceDetails {
 impl InvoiceDetails {
     pub fn parse(title: Option<&str>, tax_id: Option<&str>) -> Result<Self, AppError> {
         Ok(Self {
-            invoice_title: optional_text("invoice_title", title, 200)?,
+            invoice_title: parse_invoice_title(title)?,
             invoice_tax_id: parse_tax_id(tax_id)?,
         })
     }
+}
+
+/// A 发票抬头: up to 200 characters.
+pub fn parse_invoice_title(raw: Option<&str>) -> Result<Option<String>, AppError> {
+    optional_text("invoice_title", raw, 200)
 }
 
 /// A 税号: 15 to 20 letters and digits (the 18 of a 统一社会信用代码, or the older 15, 17
@@ -228,7 +233,7 @@ impl CustomerPatch {
             next.price_level_id = level;
         }
         if let Some(title) = &self.invoice_title {
-            next.invoice.invoice_title = optional_text("invoice_title", title.as_deref(), 200)?;
+            next.invoice.invoice_title = parse_invoice_title(title.as_deref())?;
         }
         if let Some(tax_id) = &self.invoice_tax_id {
             next.invoice.invoice_tax_id = parse_tax_id(tax_id.as_deref())?;

@@ -80,12 +80,31 @@ pub fn validate(items: &[NewOrderItem]) -> AppResult<Vec<Line>> {
 
 /// What prices new units: the customer's level, the shop's default tax rate, and whether the
 /// order's prices include tax.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct PriceContext {
-    /// The level's id and its percentage off.
-    pub level: Option<(i64, Percent)>,
+    pub level: Option<price_levels::store::CustomerLevel>,
     pub default_tax_rate: Percent,
     pub prices_include_tax: bool,
+}
+
+impl PriceContext {
+    /// The context of an order for `customer_id` (none: a walk-in sale, regular prices).
+    pub fn for_customer(
+        conn: &Connection,
+        customer_id: Option<i64>,
+        default_tax_rate: Percent,
+        prices_include_tax: bool,
+    ) -> AppResult<Self> {
+        let level = match customer_id {
+            Some(id) => price_levels::store::for_customer(conn, id)?,
+            None => None,
+        };
+        Ok(Self {
+            level,
+            default_tax_rate,
+            prices_include_tax,
+        })
+    }
 }
 
 /// A line priced but not yet totalled.
@@ -101,51 +120,68 @@ struct Priced {
 }
 
 impl Priced {
+    /// Units of line `index` at the price captured on a line the order already had.
+    fn kept(index: usize, k: &OrderItem, quantity: i64) -> Self {
+        Self {
+            index,
+            name: k.product_name.clone(),
+            sku: k.sku.clone(),
+            quantity,
+            list_price: k.list_price,
+            unit_price: k.unit_price,
+            discount: k.discount_percent,
+            tax_rate: k.tax_rate,
+        }
+    }
+
     fn same_price(&self, other: &Priced) -> bool {
         (self.list_price, self.unit_price, self.discount, self.tax_rate)
             == (other.list_price, other.unit_price, other.discount, other.tax_rate)
     }
 }
 
-/// A product as new units of it are priced for this order.
-struct Fresh {
-    name: String,
-    sku: String,
-    status: ProductStatus,
-    list_price: Money,
-    unit_price: Money,
-    discount: Percent,
-    tax_rate: Percent,
-}
-
-fn fresh(conn: &Connection, ctx: &PriceContext, product_id: i64, field: &str) -> AppResult<Fresh> {
-    let p = products::store::for_order_line(conn, product_id)?
-        .ok_or_else(|| AppError::validation(field, "no such product"))?;
-    let (unit_price, discount) = match ctx.level {
-        Some((level, off)) => match price_levels::store::price_of(conn, level, product_id)? {
+/// Units of line `index` priced as new: the regular price, or the customer's level price or
+/// percentage off; the product's tax rate, or the shop's. Only an active product may gain
+/// units (`had` is how many the order already has).
+fn fresh(
+    conn: &Connection,
+    ctx: &PriceContext,
+    index: usize,
+    line: &Line,
+    quantity: i64,
+    had: i64,
+) -> AppResult<Priced> {
+    let field = format!("items[{index}].product_id");
+    let p = products::store::for_order_line(conn, line.product_id)?
+        .ok_or_else(|| AppError::validation(&field, "no such product"))?;
+    if p.status != ProductStatus::Active {
+        let message = if had > 0 {
+            format!(
+                "{} is archived: its quantity may stay at {had} or shrink, not grow",
+                p.name
+            )
+        } else {
+            format!("{} is archived and cannot be ordered", p.name)
+        };
+        return Err(AppError::validation(field, message));
+    }
+    let (unit_price, discount) = match &ctx.level {
+        Some(level) => match price_levels::store::price_of(conn, level.id, line.product_id)? {
             Some(own) => (own, Percent::ZERO),
-            None => (p.price, off),
+            None => (p.price, level.discount),
         },
         None => (p.price, Percent::ZERO),
     };
-    Ok(Fresh {
+    Ok(Priced {
+        index,
         name: p.name,
         sku: p.sku,
-        status: p.status,
+        quantity,
         list_price: p.price,
         unit_price,
         discount,
         tax_rate: p.tax_rate.unwrap_or(ctx.default_tax_rate),
     })
-}
-
-fn archived(name: &str, had: i64) -> AppError {
-    let message = if had > 0 {
-        format!("{name} is archived: its quantity may stay at {had} or shrink, not grow")
-    } else {
-        format!("{name} is archived and cannot be ordered")
-    };
-    AppError::validation("items", message)
 }
 
 /// The priced lines with the sum of their totals and of their taxes.
@@ -155,13 +191,11 @@ pub struct PricedLines {
     pub tax: Money,
 }
 
-impl PricedLines {
-    /// What the goods come to before the order's own adjustments: the lines, and their tax
-    /// when prices do not include it.
-    pub fn goods(&self, prices_include_tax: bool) -> Money {
-        let added = if prices_include_tax { Money::ZERO } else { self.tax };
-        Money::from_minor(self.subtotal.minor() + added.minor())
-    }
+/// What the goods come to before the order's own adjustments: the lines, and their tax when
+/// prices do not include it.
+pub fn goods(subtotal: Money, tax: Money, prices_include_tax: bool) -> Money {
+    let added = if prices_include_tax { Money::ZERO } else { tax };
+    Money::from_minor(subtotal.minor() + added.minor())
 }
 
 /// Prices an order's lines. When a pending order is edited (`kept` are its lines), the units
@@ -172,39 +206,20 @@ impl PricedLines {
 pub fn price(conn: &Connection, lines: &[Line], kept: &[OrderItem], ctx: &PriceContext) -> AppResult<PricedLines> {
     let mut priced: Vec<Priced> = Vec::with_capacity(lines.len());
     for (index, line) in lines.iter().enumerate() {
-        let field = format!("items[{index}].product_id");
-        let had: i64 = kept
-            .iter()
-            .filter(|k| k.product_id == line.product_id)
-            .map(|k| k.quantity)
-            .sum();
+        let mine = || kept.iter().filter(|k| k.product_id == line.product_id);
+        let had: i64 = mine().map(|k| k.quantity).sum();
         if line.is_set_by_hand() {
-            let first = kept.iter().find(|k| k.product_id == line.product_id);
-            let new = fresh(conn, ctx, line.product_id, &field)?;
-            if line.quantity > had && new.status != ProductStatus::Active {
-                return Err(archived(&new.name, had).with_field(field));
-            }
-            let base = match first {
-                Some(k) => Priced {
-                    index,
-                    name: k.product_name.clone(),
-                    sku: k.sku.clone(),
-                    quantity: line.quantity,
-                    list_price: k.list_price,
-                    unit_price: k.unit_price,
-                    discount: k.discount_percent,
-                    tax_rate: k.tax_rate,
-                },
-                None => Priced {
-                    index,
-                    name: new.name,
-                    sku: new.sku,
-                    quantity: line.quantity,
-                    list_price: new.list_price,
-                    unit_price: new.unit_price,
-                    discount: new.discount,
-                    tax_rate: new.tax_rate,
-                },
+            // The line's first kept price is its base; a product new to the order (or one
+            // that grows) is looked up, which also refuses an archived one.
+            let base = match mine().next() {
+                Some(k) if line.quantity <= had => Priced::kept(index, k, line.quantity),
+                first => {
+                    let new = fresh(conn, ctx, index, line, line.quantity, had)?;
+                    match first {
+                        Some(k) => Priced::kept(index, k, line.quantity),
+                        None => new,
+                    }
+                }
             };
             // A price set by hand is the price: the level's percentage no longer applies.
             let discount = match (line.discount, line.unit_price) {
@@ -220,39 +235,17 @@ pub fn price(conn: &Connection, lines: &[Line], kept: &[OrderItem], ctx: &PriceC
             continue;
         }
         let mut left = line.quantity;
-        for k in kept.iter().filter(|k| k.product_id == line.product_id) {
+        for k in mine() {
             let take = left.min(k.quantity);
             if take > 0 {
-                priced.push(Priced {
-                    index,
-                    name: k.product_name.clone(),
-                    sku: k.sku.clone(),
-                    quantity: take,
-                    list_price: k.list_price,
-                    unit_price: k.unit_price,
-                    discount: k.discount_percent,
-                    tax_rate: k.tax_rate,
-                });
+                priced.push(Priced::kept(index, k, take));
                 left -= take;
             }
         }
         if left == 0 {
             continue;
         }
-        let new = fresh(conn, ctx, line.product_id, &field)?;
-        if new.status != ProductStatus::Active {
-            return Err(archived(&new.name, had).with_field(field));
-        }
-        let added = Priced {
-            index,
-            name: new.name,
-            sku: new.sku,
-            quantity: left,
-            list_price: new.list_price,
-            unit_price: new.unit_price,
-            discount: new.discount,
-            tax_rate: new.tax_rate,
-        };
+        let added = fresh(conn, ctx, index, line, left, had)?;
         match priced.last_mut() {
             Some(last) if last.index == index && last.same_price(&added) => last.quantity += left,
             _ => priced.push(added),

@@ -7,6 +7,8 @@ pub mod routes;
 pub mod store;
 pub mod types;
 
+use std::sync::Arc;
+
 use rusqlite::Connection;
 use serde_json::json;
 
@@ -101,24 +103,14 @@ fn quote_for(
     asked: &Asked,
     editing: Option<&OrderDetail>,
 ) -> AppResult<Quoted> {
-    let level = match customer_id {
-        Some(id) => crate::price_levels::store::for_customer(conn, id)?,
-        None => None,
-    };
-    let ctx = lines::PriceContext {
-        level,
-        default_tax_rate: settings.default_tax_rate,
-        prices_include_tax: editing.map_or(settings.prices_include_tax, |o| o.order.amounts.prices_include_tax),
-    };
+    let include = editing.map_or(settings.prices_include_tax, |o| o.order.amounts.prices_include_tax);
+    let ctx = lines::PriceContext::for_customer(conn, customer_id, settings.default_tax_rate, include)?;
     let kept = editing.map_or(&[][..], |o| &o.items[..]);
     let priced = lines::price(conn, &asked.lines, kept, &ctx)?;
-    let totals = adjustments::totals(priced.goods(ctx.prices_include_tax), &asked.adjustments)?;
-    let level_name = match level {
-        Some((id, _)) => Some(crate::price_levels::store::get(conn, id)?.name),
-        None => None,
-    };
+    let goods = lines::goods(priced.subtotal, priced.tax, ctx.prices_include_tax);
+    let totals = adjustments::totals(goods, &asked.adjustments)?;
     Ok(Quoted {
-        level_name,
+        level_name: ctx.level.map(|l| l.name),
         lines: priced,
         totals,
         prices_include_tax: ctx.prices_include_tax,
@@ -156,13 +148,13 @@ fn customer_for(
 /// order form shows it as the desk types.
 pub async fn quote(
     db: &Db,
-    settings: &Settings,
+    settings: Arc<Settings>,
     actor: &CurrentUser,
     input: NewOrder,
     editing: Option<i64>,
 ) -> AppResult<OrderQuote> {
     let asked = Asked::of(&input, actor)?;
-    let (actor, settings) = (actor.clone(), settings.clone());
+    let actor = actor.clone();
     let hide_stock = !actor.is_staff() && !settings.show_stock_to_customers;
     let result = db
         .read(move |conn| {
@@ -214,7 +206,7 @@ fn amounts_of(q: &Quoted, a: &Adjustments) -> OrderAmounts {
 /// requests race, since the writer runs them one after the other.
 pub async fn create(
     db: &Db,
-    settings: &Settings,
+    settings: Arc<Settings>,
     actor: &CurrentUser,
     input: NewOrder,
     idempotency: Option<Idempotency>,
@@ -223,7 +215,6 @@ pub async fn create(
     let note = optional_text("note", input.note.as_deref(), 1000)?;
     let actor = actor.clone();
     let requested_customer = input.customer_id;
-    let settings = settings.clone();
     let hide_stock = !actor.is_staff() && !settings.show_stock_to_customers;
     let result = db
         .write(move |conn| {
@@ -381,7 +372,7 @@ pub async fn edit(
         .transpose()?;
     let title = patch
         .invoice_title
-        .map(|t| optional_text("invoice_title", t.as_deref(), 200))
+        .map(|t| customers::types::parse_invoice_title(t.as_deref()))
         .transpose()?;
     let tax_id = patch
         .invoice_tax_id
@@ -411,37 +402,35 @@ pub async fn edit(
             shipping_fee: shipping_fee.unwrap_or(was.shipping_fee),
         }
         .validated()?;
-        let mut priced = lines::PricedLines {
-            items: Vec::new(),
-            subtotal: was.subtotal,
-            tax: was.tax,
+        let (subtotal, tax) = match lines {
+            None => (was.subtotal, was.tax),
+            Some(lines) => {
+                // Added units are priced as a new order would be; the order keeps whether its
+                // prices include tax.
+                let ctx = lines::PriceContext::for_customer(
+                    conn,
+                    before.order.customer_id,
+                    default_tax_rate,
+                    was.prices_include_tax,
+                )?;
+                let priced = lines::price(conn, &lines, &before.items, &ctx)?;
+                let refs = MovementRefs {
+                    order_id: Some(id),
+                    user_id: Some(actor.id),
+                    note: None,
+                };
+                for (product_id, delta) in lines::stock_deltas(&before.items, &priced.items) {
+                    change_stock(conn, product_id, delta, Reason::OrderEdit, refs, &now)?;
+                }
+                store::delete_items(conn, id)?;
+                for item in &priced.items {
+                    store::insert_item(conn, id, item)?;
+                }
+                (priced.subtotal, priced.tax)
+            }
         };
-        if let Some(lines) = lines {
-            // Added units are priced as a new order would be; the order keeps whether its
-            // prices include tax.
-            let ctx = lines::PriceContext {
-                level: match before.order.customer_id {
-                    Some(c) => crate::price_levels::store::for_customer(conn, c)?,
-                    None => None,
-                },
-                default_tax_rate,
-                prices_include_tax: was.prices_include_tax,
-            };
-            priced = lines::price(conn, &lines, &before.items, &ctx)?;
-            let refs = MovementRefs {
-                order_id: Some(id),
-                user_id: Some(actor.id),
-                note: None,
-            };
-            for (product_id, delta) in lines::stock_deltas(&before.items, &priced.items) {
-                change_stock(conn, product_id, delta, Reason::OrderEdit, refs, &now)?;
-            }
-            store::delete_items(conn, id)?;
-            for item in &priced.items {
-                store::insert_item(conn, id, item)?;
-            }
-        }
-        let totals = adjustments::totals(priced.goods(was.prices_include_tax), &adjustments)?;
+        let goods = lines::goods(subtotal, tax, was.prices_include_tax);
+        let totals = adjustments::totals(goods, &adjustments)?;
         let note = note.unwrap_or(before.order.note.clone());
         let invoice = InvoiceDetails {
             invoice_title: title.unwrap_or(before.order.invoice.invoice_title.clone()),
@@ -450,7 +439,7 @@ pub async fn edit(
         let contents = store::Contents {
             adjustments: &adjustments,
             totals,
-            tax: priced.tax,
+            tax,
             invoice: &invoice,
             note: note.as_deref(),
         };

@@ -93,7 +93,7 @@ async fn quote_order(
     ApiQuery(params): ApiQuery<QuoteParams>,
     ApiJson(body): ApiJson<NewOrder>,
 ) -> AppResult<Json<OrderQuote>> {
-    super::quote(&state.db, &state.settings.get(), &actor, body, params.order_id)
+    super::quote(&state.db, state.settings.get(), &actor, body, params.order_id)
         .await
         .map(Json)
 }
@@ -123,7 +123,7 @@ async fn create_order(
 ) -> AppResult<Response> {
     let key = headers.get("idempotency-key").map(|v| v.to_str().unwrap_or("\u{0}"));
     let idempotency = key.map(|k| super::Idempotency::new(k, &body)).transpose()?;
-    let (order, replayed) = super::create(&state.db, &state.settings.get(), &actor, body, idempotency).await?;
+    let (order, replayed) = super::create(&state.db, state.settings.get(), &actor, body, idempotency).await?;
     if !replayed {
         state.metrics.orders_created.inc();
     }

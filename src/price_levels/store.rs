@@ -122,13 +122,27 @@ pub fn remove_price(conn: &Connection, level_id: i64, product_id: i64) -> AppRes
         > 0)
 }
 
-/// The level a customer's orders are priced at: its id and percentage off.
-pub fn for_customer(conn: &Connection, customer_id: i64) -> AppResult<Option<(i64, Percent)>> {
+/// The level a customer's orders are priced at.
+#[derive(Clone, Debug)]
+pub struct CustomerLevel {
+    pub id: i64,
+    pub name: String,
+    /// Off every product without a price of its own at the level.
+    pub discount: Percent,
+}
+
+pub fn for_customer(conn: &Connection, customer_id: i64) -> AppResult<Option<CustomerLevel>> {
     Ok(conn
         .prepare_cached(
-            "SELECT l.id, l.discount_bp FROM customers c JOIN price_levels l ON l.id = c.price_level_id WHERE c.id = ?",
+            "SELECT l.id, l.name, l.discount_bp FROM customers c JOIN price_levels l ON l.id = c.price_level_id WHERE c.id = ?",
         )?
-        .query_row([customer_id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .query_row([customer_id], |r| {
+            Ok(CustomerLevel {
+                id: r.get(0)?,
+                name: r.get(1)?,
+                discount: r.get(2)?,
+            })
+        })
         .optional()?)
 }
 

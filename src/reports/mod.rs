@@ -95,6 +95,18 @@ pub fn period(day: NaiveDate, grouping: Grouping) -> String {
     }
 }
 
+/// Tax on a period's sales at one rate (GET /api/reports/tax).
+#[derive(Serialize, ToSchema)]
+pub struct TaxRow {
+    pub tax_rate: crate::pricing::Percent,
+    /// Sales with at least one line at this rate.
+    pub orders: i64,
+    /// What the lines at this rate sold for before tax, the tax, and with tax.
+    pub net_amount: Total,
+    pub tax_amount: Total,
+    pub gross_amount: Total,
+}
+
 #[derive(Debug, Serialize, ToSchema, PartialEq)]
 pub struct SalesRow {
     /// 2026-11-28, 2026-W48 or 2026-11.

@@ -8,7 +8,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::csv::{FormatParams, Row, respond};
-use super::{Grouping, SalesRow, bucket, span, store};
+use super::{Grouping, SalesRow, TaxRow, bucket, span, store};
 use crate::app::AppState;
 use crate::error::{AppError, AppResult, ErrorBody};
 use crate::http::json::ApiQuery;
@@ -265,17 +265,6 @@ impl Row for CustomerRow {
     }
 }
 
-#[derive(Serialize, ToSchema)]
-pub struct TaxRow {
-    pub tax_rate: crate::pricing::Percent,
-    /// Sales with at least one line at this rate.
-    pub orders: i64,
-    /// What the lines at this rate sold for before tax, the tax, and with tax.
-    pub net_amount: Total,
-    pub tax_amount: Total,
-    pub gross_amount: Total,
-}
-
 /// Tax collected per rate over a range (default: the last 30 days), from the sales
 /// (confirmed, shipped and completed orders), each line at the rate it was taken with.
 #[utoipa::path(get, path = "/api/reports/tax", tag = "reports", security(("bearer" = ["staff"])),
@@ -294,16 +283,6 @@ async fn tax_by_rate(
         .db
         .read(move |conn| store::tax_by_rate(conn, &span.from, &span.to))
         .await?;
-    let rows: Vec<TaxRow> = rows
-        .into_iter()
-        .map(|r| TaxRow {
-            tax_rate: r.rate,
-            orders: r.orders,
-            net_amount: r.net,
-            tax_amount: r.tax,
-            gross_amount: r.gross,
-        })
-        .collect();
     respond(&f, "tax", &rows, &rows)
 }
 

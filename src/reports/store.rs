@@ -3,10 +3,10 @@
 
 use rusqlite::{Connection, params};
 
+use super::TaxRow;
 use crate::error::AppResult;
 use crate::money::Total;
 use crate::orders::types::OrderStatus;
-use crate::pricing::Percent;
 
 /// Sales per 15-minute UTC slot ("2026-11-28T05:15"), so that the caller can bucket them into
 /// the shop's days, weeks or months whatever its time zone's offset (all are multiples of 15
@@ -109,17 +109,9 @@ pub fn day_summary(conn: &Connection, from: &str, to: &str) -> AppResult<(i64, i
         .query_row(params![from, to], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?)
 }
 
-pub struct TaxSales {
-    pub rate: Percent,
-    pub orders: i64,
-    pub net: Total,
-    pub tax: Total,
-    pub gross: Total,
-}
-
 /// Tax on the sales (confirmed, shipped, completed) of a range, per rate: what was sold before
 /// tax, the tax, and with tax, whether each order's prices included it or not.
-pub fn tax_by_rate(conn: &Connection, from: &str, to: &str) -> AppResult<Vec<TaxSales>> {
+pub fn tax_by_rate(conn: &Connection, from: &str, to: &str) -> AppResult<Vec<TaxRow>> {
     let rows = conn
         .prepare_cached(
             "SELECT i.tax_rate_bp, COUNT(DISTINCT o.id),
@@ -131,12 +123,12 @@ pub fn tax_by_rate(conn: &Connection, from: &str, to: &str) -> AppResult<Vec<Tax
              GROUP BY i.tax_rate_bp ORDER BY i.tax_rate_bp",
         )?
         .query_map(params![from, to], |r| {
-            Ok(TaxSales {
-                rate: r.get(0)?,
+            Ok(TaxRow {
+                tax_rate: r.get(0)?,
                 orders: r.get(1)?,
-                net: r.get(2)?,
-                tax: r.get(3)?,
-                gross: r.get(4)?,
+                net_amount: r.get(2)?,
+                tax_amount: r.get(3)?,
+                gross_amount: r.get(4)?,
             })
         })?
         .collect::<Result<Vec<_>, _>>()?;

@@ -2367,6 +2367,7 @@ export interface components {
             amount: components["schemas"]["Total"];
             method: string;
         };
+        /** @description Tax on a period's sales at one rate (GET /api/reports/tax). */
         TaxRow: {
             gross_amount: components["schemas"]["Total"];
             /** @description What the lines at this rate sold for before tax, the tax, and with tax. */
