@@ -35,7 +35,7 @@ use crate::tls;
 use crate::users::{self, Bootstrap};
 use crate::{
     audit, backup, customers, health, inventory, maintenance, orders, payments, price_levels, products, receivables,
-    reports, stats, transfer,
+    reports, returns, shipping, stats, transfer,
 };
 
 /// What every handler can reach: one `Arc`, so the several clones each request makes (one per
@@ -91,6 +91,8 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(inventory::routes::router())
         .merge(orders::routes::router())
         .merge(payments::routes::router())
+        .merge(shipping::routes::router())
+        .merge(returns::routes::router())
         .merge(price_levels::routes::router())
         .merge(receivables::routes::router())
         .merge(stats::router())

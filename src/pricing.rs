@@ -9,7 +9,12 @@
 //!    does not change;
 //! 3. with prices that exclude tax, `tax = half_up(line_total × rate)`, added to the order;
 //! 4. the order's tax is the sum of its lines' taxes. An amount off the whole order, 抹零 and
-//!    the shipping fee carry no tax of their own (they come after, see `orders::adjustments`).
+//!    the shipping fee carry no tax of their own (they come after, see `orders::adjustments`);
+//! 5. goods that come back are worth their share of the line: `r` of its `q` units are worth
+//!    `half_up(line_total × r / q)`, and one return is worth that for all units returned after
+//!    it less that for those returned before, so a line's returns add up to exactly its total.
+//!    An order-wide discount, 抹零 and shipping are not shared out (a refund says what money
+//!    actually went back).
 //!
 //! A 10% discount on 3 × 9.99 is `half_up(2997 × 0.9) = half_up(2697.3) = 26.97`; 13% tax
 //! included in 26.97 is `half_up(2697 × 13 / 113) = half_up(310.27) = 3.10`.
@@ -117,9 +122,38 @@ pub fn line_tax(line_total: Money, rate: Percent, prices_include_tax: bool) -> M
     Money::from_minor(half_up(total * rate, base) as i64)
 }
 
+/// The value of `returned` of a line's `quantity` units: rule 5.
+pub fn returned_value(line_total: Money, quantity: i64, returned: i64) -> Money {
+    if quantity <= 0 {
+        return Money::ZERO;
+    }
+    let share = half_up(
+        i128::from(line_total.minor()) * i128::from(returned.clamp(0, quantity)),
+        i128::from(quantity),
+    );
+    // At most line_total, so it fits.
+    Money::from_minor(share as i64)
+}
+
+/// What one return of `units` is worth, when `before` units of the line came back earlier.
+pub fn return_value(line_total: Money, quantity: i64, before: i64, units: i64) -> Money {
+    let after = returned_value(line_total, quantity, before + units);
+    Money::from_minor(after.minor() - returned_value(line_total, quantity, before).minor())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn returns_share_the_line_and_add_up_to_it() {
+        // 10.00 for 3 units: 3.33, then 3.34 (6.67 − 3.33), then 3.33 (10.00 − 6.67).
+        let total = m("10.00");
+        assert_eq!(return_value(total, 3, 0, 1), m("3.33"));
+        assert_eq!(return_value(total, 3, 1, 1), m("3.34"));
+        assert_eq!(return_value(total, 3, 2, 1), m("3.33"));
+        assert_eq!(returned_value(total, 3, 3), total);
+    }
 
     fn m(s: &str) -> Money {
         s.parse().unwrap()

@@ -2,6 +2,7 @@
 //! customer role), through which they see only their own orders. A customer who has orders
 //! is archived, never deleted, so past orders keep their customer.
 
+pub mod addresses;
 pub mod routes;
 pub mod store;
 pub mod types;

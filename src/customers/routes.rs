@@ -24,6 +24,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_customer, update_customer, delete_customer))
         .routes(routes!(archive_customer))
         .routes(routes!(restore_customer))
+        .merge(super::addresses::router())
 }
 
 #[derive(Deserialize, IntoParams)]

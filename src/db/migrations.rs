@@ -26,9 +26,7 @@ pub fn apply(path: &Path) -> AppResult<Vec<i32>> {
 }
 
 pub fn apply_on(conn: &mut Connection) -> AppResult<Vec<i32>> {
-    let report = embedded::migrations::runner()
-        .run(conn)
-        .map_err(|e| AppError::Internal(format!("migration failed: {e}")))?;
+    let report = without_foreign_keys(conn, |conn| embedded::migrations::runner().run(conn))?;
     fill_keys(conn)?;
     fill_derived(conn)?;
     Ok(report.applied_migrations().iter().map(|m| m.version()).collect())
@@ -128,9 +126,32 @@ pub fn apply_up_to(path: &Path, version: i32) -> AppResult<Vec<i32>> {
 /// Applies migrations up to and including `version` to `conn` (also an in-memory reference,
 /// see [`super::schema`]).
 pub fn apply_to(conn: &mut Connection, version: i32) -> AppResult<Vec<i32>> {
-    let report = embedded::migrations::runner()
-        .set_target(refinery::Target::Version(version))
-        .run(conn)
-        .map_err(|e| AppError::Internal(format!("migration failed: {e}")))?;
+    let report = without_foreign_keys(conn, |conn| {
+        embedded::migrations::runner()
+            .set_target(refinery::Target::Version(version))
+            .run(conn)
+    })?;
     Ok(report.applied_migrations().iter().map(|m| m.version()).collect())
+}
+
+/// Runs the migrations with foreign keys off, as SQLite's documented way of changing a table
+/// it cannot ALTER requires (create the new table, copy, drop the old, rename: with foreign
+/// keys on, the drop would cascade into every order's lines). The keys are checked once the
+/// migrations are done and turned back on whatever happened; a violation fails the upgrade.
+fn without_foreign_keys(
+    conn: &mut Connection,
+    run: impl FnOnce(&mut Connection) -> Result<refinery::Report, refinery::Error>,
+) -> AppResult<refinery::Report> {
+    conn.pragma_update(None, "foreign_keys", "OFF")?;
+    let report = run(conn).map_err(|e| AppError::Internal(format!("migration failed: {e}")));
+    let violations: rusqlite::Result<i64> =
+        conn.query_row("SELECT COUNT(*) FROM pragma_foreign_key_check", [], |r| r.get(0));
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    let report = report?;
+    match violations? {
+        0 => Ok(report),
+        n => Err(AppError::Internal(format!(
+            "migration left {n} row(s) pointing at rows that do not exist; the upgrade is not safe"
+        ))),
+    }
 }

@@ -151,6 +151,13 @@ pub fn insert_customers(conn: &Connection, rng: &mut Rng, count: u64, at: &str) 
         );
         insert.execute(params![p.name, sort, p.phone, digits, p.email, p.address, at, at])?;
     }
+    // Each one's address saved as their default ship-to, as the upgrade to V15 does.
+    conn.execute(
+        "INSERT INTO customer_addresses (customer_id, name, phone, street, is_default, created_at, updated_at)
+         SELECT c.id, c.name, c.phone, c.address, 1, c.created_at, c.created_at FROM customers c
+         WHERE c.address IS NOT NULL AND NOT EXISTS (SELECT 1 FROM customer_addresses a WHERE a.customer_id = c.id)",
+        [],
+    )?;
     Ok(())
 }
 
@@ -169,6 +176,13 @@ pub struct DemoOrder<'a> {
     method: &'static str,
     /// A few orders are rounded down to the yuan (抹零) or carry a shipping fee.
     adjustments: Adjustments,
+    /// The carrier (of the default list) and tracking number its parcels went with.
+    carrier: usize,
+    tracking: u64,
+    /// Some confirmed orders have sent part of their goods (a backorder); a few completed
+    /// ones had one unit come back.
+    backorder: bool,
+    came_back: bool,
 }
 
 const DEMO_METHODS: [&str; 10] = [
@@ -228,7 +242,16 @@ impl<'a> DemoOrder<'a> {
             (_, 0..=29) => 30,
             _ => 0,
         };
+        let carrier = rng.usize(..8);
+        let tracking = rng.u64(1_000_000_000..10_000_000_000);
+        let units: i64 = lines.iter().map(|(_, q)| q).sum();
+        let backorder = status == "confirmed" && units > 1 && rng.u8(..3) == 0;
+        let came_back = status == "completed" && rng.u8(..25) == 0;
         Self {
+            carrier,
+            tracking,
+            backorder,
+            came_back,
             customer_id: rng.i64(1..=customers as i64),
             user_id,
             status,
@@ -314,7 +337,99 @@ pub fn insert_order(conn: &Connection, o: &DemoOrder, number: &str) -> AppResult
             .execute(params![paid, order_id])?;
     }
     crate::payments::store::refresh_status(conn, order_id)?;
+    goods(conn, o, order_id, &updated)?;
     Ok(o.lines.len() as u64)
+}
+
+/// Where a demo order went, what went out and what came back.
+fn goods(conn: &Connection, o: &DemoOrder, order_id: i64, at: &str) -> AppResult<()> {
+    conn.prepare_cached(
+        "UPDATE orders SET ship_name = c.name, ship_phone = c.phone, ship_phone_digits = c.phone_digits,
+                           ship_street = c.address
+         FROM customers c WHERE c.id = orders.customer_id AND orders.id = ?",
+    )?
+    .execute([order_id])?;
+    let shipped_all = matches!(o.status, "shipped" | "completed");
+    if !shipped_all && !o.backorder {
+        return Ok(());
+    }
+    let carriers = crate::shipping::types::default_carriers();
+    let carrier = &carriers[o.carrier].name;
+    let prefix = ["SF", "ZT", "YT", "YD", "ST", "JD", "JT", "EM"][o.carrier];
+    conn.prepare_cached(
+        "INSERT INTO shipments (order_id, carrier, tracking_number, shipped_at, user_id, shipped_by, created_at)
+         SELECT ?, ?, ?, ?, id, username, ? FROM users WHERE id = ?",
+    )?
+    .execute(params![
+        order_id,
+        carrier,
+        format!("{prefix}{}", o.tracking),
+        at,
+        at,
+        o.user_id
+    ])?;
+    let shipment = conn.last_insert_rowid();
+    // A backorder sent its first line's first unit; the rest waits.
+    let units = if shipped_all { "quantity" } else { "1" };
+    let first_line_only = if shipped_all {
+        ""
+    } else {
+        "AND id = (SELECT MIN(id) FROM order_items WHERE order_id = ?1)"
+    };
+    conn.prepare_cached(&format!(
+        "INSERT INTO shipment_lines (shipment_id, order_item_id, quantity)
+         SELECT ?2, id, {units} FROM order_items WHERE order_id = ?1 {first_line_only}"
+    ))?
+    .execute(params![order_id, shipment])?;
+    conn.prepare_cached(
+        "UPDATE order_items
+         SET shipped_quantity = (SELECT quantity FROM shipment_lines WHERE shipment_id = ?1 AND order_item_id = order_items.id)
+         WHERE order_id = ?2 AND id IN (SELECT order_item_id FROM shipment_lines WHERE shipment_id = ?1)",
+    )?
+    .execute(params![shipment, order_id])?;
+    if o.came_back {
+        came_back(conn, o, order_id, at)?;
+    }
+    Ok(())
+}
+
+/// One unit of the first line came back and went on the shelf again.
+fn came_back(conn: &Connection, o: &DemoOrder, order_id: i64, at: &str) -> AppResult<()> {
+    let (item_id, product_id, quantity, line_total): (i64, i64, i64, i64) = conn
+        .prepare_cached(
+            "SELECT id, product_id, quantity, line_total_minor FROM order_items WHERE order_id = ? ORDER BY id LIMIT 1",
+        )?
+        .query_row([order_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+    let amount = crate::pricing::return_value(Money::from_minor(line_total), quantity, 0, 1);
+    conn.prepare_cached(
+        "INSERT INTO order_returns (order_id, reason, user_id, returned_by, created_at)
+         SELECT ?, 'not_needed', id, username, ? FROM users WHERE id = ?",
+    )?
+    .execute(params![order_id, at, o.user_id])?;
+    let return_id = conn.last_insert_rowid();
+    conn.prepare_cached(
+        "INSERT INTO return_lines (return_id, order_item_id, quantity, restock, amount_minor) VALUES (?, ?, 1, 1, ?)",
+    )?
+    .execute(params![return_id, item_id, amount.minor()])?;
+    conn.prepare_cached("UPDATE order_items SET returned_quantity = 1, returned_minor = ? WHERE id = ?")?
+        .execute(params![amount.minor(), item_id])?;
+    let all_back = quantity == 1 && o.lines.len() == 1;
+    let status = if all_back { "returned" } else { o.status };
+    conn.prepare_cached("UPDATE orders SET returned_minor = ?, status = ? WHERE id = ?")?
+        .execute(params![amount.minor(), status, order_id])?;
+    if all_back {
+        conn.prepare_cached(
+            "INSERT INTO order_status_history (order_id, from_status, to_status, user_id, created_at) VALUES (?, ?, 'returned', ?, ?)",
+        )?
+        .execute(params![order_id, o.status, o.user_id, at])?;
+    }
+    let refs = crate::inventory::store::MovementRefs {
+        order_id: Some(order_id),
+        user_id: Some(o.user_id),
+        note: Some("demo return"),
+    };
+    crate::inventory::store::change_stock(conn, product_id, 1, crate::inventory::Reason::Return, refs, at)?;
+    Ok(())
 }
 
 /// Per-day order number sequences, saved so that the next real order continues them.

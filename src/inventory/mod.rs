@@ -37,6 +37,9 @@ pub enum Reason {
     Damage,
     /// A stock count found a different number.
     CountCorrection,
+    /// Goods a customer sent back (a return to stock; damaged ones are then written off with
+    /// `damage`).
+    Return,
 }
 
 impl Reason {
@@ -51,6 +54,7 @@ impl Reason {
             Reason::Restock => "restock",
             Reason::Damage => "damage",
             Reason::CountCorrection => "count",
+            Reason::Return => "return",
         }
     }
 
@@ -64,6 +68,7 @@ impl Reason {
             "restock" => Reason::Restock,
             "damage" => Reason::Damage,
             "count" => Reason::CountCorrection,
+            "return" => Reason::Return,
             _ => return None,
         })
     }

@@ -812,6 +812,12 @@ impl Apply<'_> {
         Ok(())
     }
 
+    /// The old system's shipped and completed orders went out whole, in one parcel each.
+    pub fn shipments(&mut self) -> anyhow::Result<()> {
+        crate::shipping::store::record_untracked(self.conn)?;
+        Ok(())
+    }
+
     /// Orders whose recorded total is not their lines' sum: kept as recorded, listed, and
     /// known to `check` (imported_total_differences).
     pub fn totals(&mut self) -> anyhow::Result<()> {

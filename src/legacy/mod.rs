@@ -119,6 +119,7 @@ pub fn run(db_path: &Path, backups: &Path, options: &Options, progress: &MultiPr
         step.order_items()?;
         step.give_up()?;
         step.totals()?;
+        step.shipments()?;
         step.counters()?;
         let counts = serde_json::to_string(&report.counts)?;
         let event = Event {

@@ -40,6 +40,9 @@ pub struct CheckReport {
     pub bad_voids: i64,
     /// Lines and orders whose price or tax breaks the rules in `pricing`.
     pub pricing_mismatches: Vec<store::PricingMismatch>,
+    /// Lines and orders whose shipped and returned goods break the rules of
+    /// `store::goods_mismatches` (at most 1000 listed).
+    pub goods_mismatches: Vec<store::GoodsMismatch>,
     /// How the schema differs from what the migrations make for its version (extra
     /// triggers or views, missing tables, changed columns).
     pub schema_differences: Vec<String>,
@@ -64,6 +67,7 @@ pub fn check(conn: &Connection) -> AppResult<CheckReport> {
             payment_mismatches: Vec::new(),
             bad_voids: 0,
             pricing_mismatches: Vec::new(),
+            goods_mismatches: Vec::new(),
             schema_differences,
             look_alikes: Vec::new(),
         });
@@ -75,6 +79,7 @@ pub fn check(conn: &Connection) -> AppResult<CheckReport> {
     let daily_total_mismatches = store::daily_total_mismatches(conn)?;
     let (payment_mismatches, bad_voids) = crate::payments::store::mismatches(conn)?;
     let pricing_mismatches = store::pricing_mismatches(conn)?;
+    let goods_mismatches = store::goods_mismatches(conn)?;
     let look_alikes = keys::look_alikes(conn)?;
     let ok = file.is_ok()
         && stock_mismatches.is_empty()
@@ -84,6 +89,7 @@ pub fn check(conn: &Connection) -> AppResult<CheckReport> {
         && payment_mismatches.is_empty()
         && bad_voids == 0
         && pricing_mismatches.is_empty()
+        && goods_mismatches.is_empty()
         && schema_differences.is_empty();
     Ok(CheckReport {
         ok,
@@ -96,6 +102,7 @@ pub fn check(conn: &Connection) -> AppResult<CheckReport> {
         payment_mismatches,
         bad_voids,
         pricing_mismatches,
+        goods_mismatches,
         schema_differences,
         look_alikes,
     })
@@ -174,6 +181,17 @@ impl CheckReport {
             self.pricing_mismatches.len()
         ));
         for m in &self.pricing_mismatches {
+            let line = m.item_id.map(|i| format!(" line {i}")).unwrap_or_default();
+            out.push(format!(
+                "  order {} ({}){line}: {}",
+                m.order_id, m.order_number, m.problem
+            ));
+        }
+        out.push(format!(
+            "goods out and back: {} mismatch(es)",
+            self.goods_mismatches.len()
+        ));
+        for m in &self.goods_mismatches {
             let line = m.item_id.map(|i| format!(" line {i}")).unwrap_or_default();
             out.push(format!(
                 "  order {} ({}){line}: {}",

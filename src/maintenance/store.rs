@@ -103,6 +103,76 @@ pub fn pricing_mismatches(conn: &Connection) -> AppResult<Vec<PricingMismatch>> 
     Ok(rows)
 }
 
+/// An order or line whose goods do not add up (see [`goods_mismatches`]).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct GoodsMismatch {
+    pub order_id: i64,
+    pub order_number: String,
+    pub item_id: Option<i64>,
+    /// over_shipped, over_returned, shipped_vs_shipments, returned_vs_returns,
+    /// returned_value_vs_returns, order_returned_value, status_vs_shipped or
+    /// status_vs_returned.
+    pub problem: String,
+}
+
+/// The rules of goods out and back: a line never ships more than was ordered nor gets back
+/// more than was shipped; its kept counts (and returned value) equal its shipment and return
+/// lines; an order's returned value is its lines'; and the status follows the goods: shipped,
+/// completed and returned orders have shipped everything, returned ones got everything back,
+/// shipped and completed ones did not, and pending or cancelled ones shipped nothing.
+pub fn goods_mismatches(conn: &Connection) -> AppResult<Vec<GoodsMismatch>> {
+    let sql = "
+        SELECT i.order_id, i.id, CASE
+                 WHEN i.shipped_quantity > i.quantity THEN 'over_shipped'
+                 WHEN i.returned_quantity > i.shipped_quantity THEN 'over_returned'
+                 WHEN i.shipped_quantity <> COALESCE(s.units, 0) THEN 'shipped_vs_shipments'
+                 WHEN i.returned_quantity <> COALESCE(r.units, 0) THEN 'returned_vs_returns'
+                 ELSE 'returned_value_vs_returns' END
+        FROM order_items i
+        LEFT JOIN (SELECT order_item_id, SUM(quantity) AS units FROM shipment_lines GROUP BY order_item_id) s
+          ON s.order_item_id = i.id
+        LEFT JOIN (SELECT order_item_id, SUM(quantity) AS units, SUM(amount_minor) AS amount FROM return_lines
+                   GROUP BY order_item_id) r
+          ON r.order_item_id = i.id
+        WHERE i.shipped_quantity > i.quantity OR i.returned_quantity > i.shipped_quantity
+           OR i.shipped_quantity <> COALESCE(s.units, 0) OR i.returned_quantity <> COALESCE(r.units, 0)
+           OR i.returned_minor <> COALESCE(r.amount, 0)
+        UNION ALL
+        SELECT o.id, NULL, CASE
+                 WHEN o.returned_minor <> COALESCE(g.returned, 0) THEN 'order_returned_value'
+                 WHEN o.status IN ('returned') AND COALESCE(g.back, 0) < COALESCE(g.ordered, 0) THEN 'status_vs_returned'
+                 WHEN o.status IN ('shipped', 'completed') AND g.back = g.ordered AND g.ordered > 0 THEN 'status_vs_returned'
+                 ELSE 'status_vs_shipped' END
+        FROM orders o
+        LEFT JOIN (SELECT order_id, SUM(quantity) AS ordered, SUM(shipped_quantity) AS shipped,
+                          SUM(returned_quantity) AS back, SUM(returned_minor) AS returned
+                   FROM order_items GROUP BY order_id) g
+          ON g.order_id = o.id
+        WHERE o.returned_minor <> COALESCE(g.returned, 0)
+           OR (o.status IN ('shipped', 'completed', 'returned') AND COALESCE(g.shipped, 0) < COALESCE(g.ordered, 0))
+           OR (o.status IN ('pending', 'cancelled') AND COALESCE(g.shipped, 0) > 0)
+           OR (o.status = 'confirmed' AND g.ordered > 0 AND g.shipped = g.ordered)
+           OR (o.status = 'returned' AND COALESCE(g.back, 0) < COALESCE(g.ordered, 0))
+           OR (o.status IN ('shipped', 'completed') AND g.back = g.ordered AND g.ordered > 0)
+        ORDER BY 1, 2 LIMIT 1000";
+    let rows: Vec<(i64, Option<i64>, String)> = conn
+        .prepare(sql)?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<Result<_, _>>()?;
+    let mut number = conn.prepare_cached("SELECT order_number FROM orders WHERE id = ?")?;
+    rows.into_iter()
+        .map(|(order_id, item_id, problem)| {
+            let order_number: String = number.query_row([order_id], |r| r.get(0))?;
+            Ok(GoodsMismatch {
+                order_id,
+                order_number,
+                item_id,
+                problem,
+            })
+        })
+        .collect()
+}
+
 /// A status whose kept totals (the dashboard's) differ from its orders.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct StatusTotalMismatch {

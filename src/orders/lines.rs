@@ -285,6 +285,8 @@ fn total(lines: &[Line], priced: Vec<Priced>, prices_include_tax: bool) -> AppRe
             line_total,
             tax_rate: p.tax_rate,
             tax: line_tax,
+            shipped_quantity: 0,
+            returned_quantity: 0,
         });
     }
     Ok(PricedLines { items, subtotal, tax })

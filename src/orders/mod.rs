@@ -23,6 +23,7 @@ use crate::inventory::Reason;
 use crate::inventory::store::{MovementRefs, change_stock};
 use crate::money::Money;
 use crate::settings::Settings;
+use crate::shipping::types::ShipTo;
 use crate::validate::optional_text;
 use adjustments::Adjustments;
 use types::{
@@ -59,6 +60,8 @@ struct Asked {
     lines: Vec<lines::Line>,
     adjustments: Adjustments,
     invoice: Option<InvoiceDetails>,
+    ship_to: Option<ShipTo>,
+    address_id: Option<i64>,
 }
 
 impl Asked {
@@ -70,6 +73,9 @@ impl Asked {
             shipping_fee: input.shipping_fee.unwrap_or(Money::ZERO),
         }
         .validated()?;
+        if !actor.is_staff() && input.address_id.is_some() {
+            return Err(AppError::forbidden("only staff pick a customer's saved address"));
+        }
         if !actor.is_staff() && (adjustments.any() || lines.iter().any(lines::Line::is_set_by_hand)) {
             return Err(AppError::forbidden(
                 "only staff set prices, give discounts, round totals down or charge shipping",
@@ -78,10 +84,13 @@ impl Asked {
         let invoice = (input.invoice_title.is_some() || input.invoice_tax_id.is_some())
             .then(|| InvoiceDetails::parse(input.invoice_title.as_deref(), input.invoice_tax_id.as_deref()))
             .transpose()?;
+        let ship_to = input.ship_to.clone().map(ShipTo::validated).transpose()?;
         Ok(Self {
             lines,
             adjustments,
             invoice,
+            ship_to,
+            address_id: input.address_id,
         })
     }
 }
@@ -244,6 +253,10 @@ pub async fn create(
                 (None, Some(id)) => customers::store::invoice_of(conn, id)?,
                 (None, None) => InvoiceDetails::default(),
             };
+            let ship_to = match &asked.ship_to {
+                Some(given) => given.clone(),
+                None => customers::addresses::ship_to_for(conn, customer_id, asked.address_id)?,
+            };
             let day = clock::business_day_compact(now_utc, settings.tz());
             let number = store::next_order_number(conn, &settings.order_number_prefix, &day)?;
             let order_id = store::insert(
@@ -257,6 +270,7 @@ pub async fn create(
                     tax,
                     prices_include_tax,
                     invoice: &invoice,
+                    ship_to: &ship_to,
                     note: note.as_deref(),
                     now: &now,
                 },
@@ -287,6 +301,8 @@ pub async fn create(
                     username: Some(actor.username.clone()),
                     created_at: now.clone(),
                 }],
+                shipments: Vec::new(),
+                returns: Vec::new(),
             };
             let event = Event::created("order.create", "order", order_id, &detail);
             audit::store::record(conn, &Who::from(&actor), &event, &now)?;
@@ -324,6 +340,8 @@ pub fn detail(conn: &Connection, id: i64) -> AppResult<OrderDetail> {
         order: store::get(conn, id)?,
         items: store::items(conn, id)?,
         status_history: store::history(conn, id)?,
+        shipments: crate::shipping::store::for_order(conn, id)?,
+        returns: crate::returns::store::for_order(conn, id)?,
     })
 }
 
@@ -384,7 +402,7 @@ pub async fn edit(
     db.write(move |conn| {
         let before = detail(conn, id)?;
         check_visible(conn, &actor, &before.order)?;
-        if !OrderActions::for_role(&before.order, actor.role).editable {
+        if !OrderActions::for_role(&before, actor.role).editable {
             return Err(AppError::conflict(
                 "order_not_editable",
                 format!(
@@ -457,16 +475,21 @@ pub async fn edit(
     .await
 }
 
-/// Moves an order along the workflow. Cancelling gives the stock back, with ledger rows.
-/// Customers may only cancel their own pending orders.
+/// Moves an order along the workflow. Cancelling gives the stock back, with ledger rows;
+/// `shipped` ships everything still to ship in one parcel (see `shipping`). Customers may only
+/// cancel their own pending orders. Asking for the status the order already has is a 409
+/// `already_in_status` naming it, so a double click is "already done", not an error.
 pub async fn change_status(db: &Db, actor: &CurrentUser, id: i64, to: OrderStatus) -> AppResult<OrderDetail> {
     let actor = actor.clone();
     db.write(move |conn| {
-        let order = store::get(conn, id)?;
-        check_visible(conn, &actor, &order)?;
-        if order.status.can_become(to) && !OrderActions::for_role(&order, actor.role).transitions.contains(&to) {
-            return Err(AppError::forbidden(
-                "customers can only cancel their own pending orders",
+        let before = detail(conn, id)?;
+        let order = &before.order;
+        check_visible(conn, &actor, order)?;
+        if order.status == to {
+            return Err(AppError::conflict(
+                "already_in_status",
+                format!("this order is already {}", to.as_str()),
+                json!({ "status": order.status }),
             ));
         }
         if !order.status.can_become(to) {
@@ -478,18 +501,43 @@ pub async fn change_status(db: &Db, actor: &CurrentUser, id: i64, to: OrderStatu
                     order.status.as_str(),
                     to.as_str()
                 ),
-                json!({ "from": order.status, "to": to, "allowed": allowed }),
+                json!({ "from": order.status, "to": to, "allowed": allowed, "status": order.status }),
+            ));
+        }
+        if !OrderActions::for_role(&before, actor.role).transitions.contains(&to) {
+            if actor.is_staff() {
+                return Err(AppError::conflict(
+                    "partly_shipped",
+                    "part of this order has gone out: ship the rest and record a return instead of cancelling",
+                    json!({ "status": order.status }),
+                ));
+            }
+            return Err(AppError::forbidden(
+                "customers can only cancel their own pending orders",
             ));
         }
         let now = clock::now();
-        store::set_status(conn, id, to, &now)?;
+        if to == OrderStatus::Shipped {
+            crate::shipping::ship_in(conn, &actor, id, &crate::shipping::Parcel::everything(), &now)?;
+            return detail(conn, id);
+        }
+        if !store::move_status(conn, id, order.status, to, &now)? {
+            return Err(AppError::conflict(
+                "status_changed",
+                "someone else changed this order meanwhile; reload it",
+                json!({ "status": order.status }),
+            ));
+        }
         if to == OrderStatus::Cancelled {
             let refs = MovementRefs {
                 order_id: Some(id),
                 user_id: Some(actor.id),
                 note: None,
             };
-            for item in store::items(conn, id)? {
+            // Products in id order, the lock order every writer keeps.
+            let mut items = before.items.clone();
+            items.sort_by_key(|i| i.product_id);
+            for item in items {
                 change_stock(conn, item.product_id, item.quantity, Reason::Cancel, refs, &now)?;
             }
         }

@@ -12,19 +12,22 @@ use crate::http::list::Paging;
 use crate::maintenance::derived::reversed;
 use crate::money::Money;
 use crate::payments::types::{PaymentStatus, PaymentSummary};
+use crate::shipping::types::ShipTo;
 use crate::validate::phone_digits;
 
 const ORDER_COLUMNS: &str = "o.id, o.order_number, o.status, o.customer_id, c.name, o.user_id, u.username, \
                              o.total_amount_minor, o.note, o.created_at, o.updated_at, \
                              o.paid_minor, o.refunded_minor, o.payment_status, \
                              o.discount_minor, o.round_down, o.rounding_minor, o.shipping_fee_minor, \
-                             o.tax_minor, o.prices_include_tax, o.invoice_title, o.invoice_tax_id, c.phone, c.address";
+                             o.tax_minor, o.prices_include_tax, o.invoice_title, o.invoice_tax_id, c.phone, c.address, \
+                             o.ship_name, o.ship_phone, o.ship_province, o.ship_city, o.ship_district, o.ship_street, \
+                             o.ship_postcode, o.returned_minor";
 /// How many columns ORDER_COLUMNS selects: what a query selects after them starts here.
-const AFTER_ORDER: usize = 24;
+const AFTER_ORDER: usize = 32;
 /// A line's columns, for `item_from_row`.
 const ITEM_COLUMNS: &str = "i.id, i.product_id, i.product_name, i.sku, i.quantity, \
                             COALESCE(i.list_price_minor, i.unit_price_minor), i.unit_price_minor, i.discount_bp, \
-                            i.line_total_minor, i.tax_rate_bp, i.tax_minor";
+                            i.line_total_minor, i.tax_rate_bp, i.tax_minor, i.shipped_quantity, i.returned_quantity";
 
 /// A line from ITEM_COLUMNS, selected from column `at` on.
 fn item_from_row(r: &Row, at: usize) -> rusqlite::Result<OrderItem> {
@@ -40,6 +43,8 @@ fn item_from_row(r: &Row, at: usize) -> rusqlite::Result<OrderItem> {
         line_total: Money::from_minor(r.get(at + 8)?),
         tax_rate: r.get(at + 9)?,
         tax: Money::from_minor(r.get(at + 10)?),
+        shipped_quantity: r.get(at + 11)?,
+        returned_quantity: r.get(at + 12)?,
     })
 }
 // LEFT JOINs (every order has its user) keep `orders` the outer loop: with an inner join the
@@ -72,6 +77,16 @@ fn order_from_row(row: &Row) -> rusqlite::Result<Order> {
         customer_name: row.get(4)?,
         customer_phone: row.get(22)?,
         customer_address: row.get(23)?,
+        ship_to: ShipTo {
+            name: row.get(24)?,
+            phone: row.get(25)?,
+            province: row.get(26)?,
+            city: row.get(27)?,
+            district: row.get(28)?,
+            street: row.get(29)?,
+            postcode: row.get(30)?,
+        },
+        returned_amount: Money::from_minor(row.get(31)?),
         invoice: InvoiceDetails {
             invoice_title: row.get(20)?,
             invoice_tax_id: row.get(21)?,
@@ -119,6 +134,7 @@ pub struct NewOrderRow<'a> {
     pub tax: Money,
     pub prices_include_tax: bool,
     pub invoice: &'a InvoiceDetails,
+    pub ship_to: &'a ShipTo,
     pub note: Option<&'a str>,
     pub now: &'a str,
 }
@@ -128,8 +144,10 @@ pub fn insert(conn: &Connection, o: &NewOrderRow) -> AppResult<i64> {
     conn.prepare_cached(
         "INSERT INTO orders (order_number, number_reversed, user_id, customer_id, status, total_amount_minor,
                              discount_minor, round_down, rounding_minor, shipping_fee_minor, note, created_at, updated_at,
-                             tax_minor, prices_include_tax, invoice_title, invoice_tax_id)
-         VALUES (?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                             tax_minor, prices_include_tax, invoice_title, invoice_tax_id,
+                             ship_name, ship_phone, ship_phone_digits, ship_province, ship_city, ship_district,
+                             ship_street, ship_postcode)
+         VALUES (?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )?
     .execute(params![
         o.order_number,
@@ -147,7 +165,15 @@ pub fn insert(conn: &Connection, o: &NewOrderRow) -> AppResult<i64> {
         o.tax.minor(),
         o.prices_include_tax,
         o.invoice.invoice_title,
-        o.invoice.invoice_tax_id
+        o.invoice.invoice_tax_id,
+        o.ship_to.name,
+        o.ship_to.phone,
+        o.ship_to.phone_digits(),
+        o.ship_to.province,
+        o.ship_to.city,
+        o.ship_to.district,
+        o.ship_to.street,
+        o.ship_to.postcode
     ])?;
     Ok(conn.last_insert_rowid())
 }
@@ -190,9 +216,19 @@ pub fn insert_history(
     Ok(())
 }
 
-pub fn set_status(conn: &Connection, id: i64, to: OrderStatus, now: &str) -> AppResult<()> {
-    conn.prepare_cached("UPDATE orders SET status = ?, updated_at = ? WHERE id = ?")?
-        .execute(params![to.as_str(), now, id])?;
+/// Moves an order from `from` to `to`, only if it is still `from`: a conditional update, so
+/// two people changing one order at once cannot both move it. False when it was not `from`.
+pub fn move_status(conn: &Connection, id: i64, from: OrderStatus, to: OrderStatus, now: &str) -> AppResult<bool> {
+    let changed = conn
+        .prepare_cached("UPDATE orders SET status = ?, updated_at = ? WHERE id = ? AND status = ?")?
+        .execute(params![to.as_str(), now, id, from.as_str()])?;
+    Ok(changed == 1)
+}
+
+/// Marks an order changed (a shipment or return that did not change its status).
+pub fn touch(conn: &Connection, id: i64, now: &str) -> AppResult<()> {
+    conn.prepare_cached("UPDATE orders SET updated_at = ? WHERE id = ?")?
+        .execute(params![now, id])?;
     Ok(())
 }
 
@@ -331,11 +367,19 @@ fn where_clause(f: &OrderFilter, search: Option<Search>) -> Conditions {
         // The number's last digits ("0002") by the reversed number's index; the customer's
         // phone by its digits, whatever the spaces, dashes or +86.
         let (tail, tail_end) = prefix_range(reversed(&search.text.to_uppercase()));
-        let phone = phone_digits(&search.text).map_or(Value::Null, |d| Value::Text(format!("%{d}%")));
+        let digits = phone_digits(&search.text);
+        let phone = digits.as_ref().map_or(Value::Null, |d| Value::Text(format!("%{d}%")));
+        // The recipient's phone from its first digits (or all of them), by its index: a LIKE
+        // with a leading % would read every order.
+        let (ship_phone, ship_phone_end) = match digits {
+            Some(d) if d.len() >= 3 => prefix_range(d),
+            _ => (Value::Null, Value::Null),
+        };
         w.add(
             "(o.order_number >= ? AND o.order_number < ? OR o.order_number >= ? AND o.order_number < ? \
               OR o.number_reversed >= ? AND o.number_reversed < ? \
-              OR o.customer_id IN (SELECT id FROM customers WHERE name LIKE ? ESCAPE '\\' OR phone_digits LIKE ?))",
+              OR o.customer_id IN (SELECT id FROM customers WHERE name LIKE ? ESCAPE '\\' OR phone_digits LIKE ?) \
+              OR o.ship_phone_digits >= ? AND o.ship_phone_digits < ?)",
             [
                 typed,
                 typed_end,
@@ -345,6 +389,8 @@ fn where_clause(f: &OrderFilter, search: Option<Search>) -> Conditions {
                 tail_end,
                 Value::Text(search.like),
                 phone,
+                ship_phone,
+                ship_phone_end,
             ],
         );
     }

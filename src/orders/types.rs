@@ -8,6 +8,8 @@ use crate::customers::types::InvoiceDetails;
 use crate::money::Money;
 use crate::payments::types::PaymentSummary;
 use crate::pricing::Percent;
+use crate::returns::types::OrderReturn;
+use crate::shipping::types::{ShipTo, Shipment};
 use crate::users::types::Role;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -18,15 +20,18 @@ pub enum OrderStatus {
     Shipped,
     Completed,
     Cancelled,
+    /// Everything that was shipped came back (see `returns`).
+    Returned,
 }
 
 impl OrderStatus {
-    pub const ALL: [OrderStatus; 5] = [
+    pub const ALL: [OrderStatus; 6] = [
         OrderStatus::Pending,
         OrderStatus::Confirmed,
         OrderStatus::Shipped,
         OrderStatus::Completed,
         OrderStatus::Cancelled,
+        OrderStatus::Returned,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -36,6 +41,7 @@ impl OrderStatus {
             OrderStatus::Shipped => "shipped",
             OrderStatus::Completed => "completed",
             OrderStatus::Cancelled => "cancelled",
+            OrderStatus::Returned => "returned",
         }
     }
 
@@ -44,14 +50,16 @@ impl OrderStatus {
     }
 
     /// The workflow: pending → confirmed → shipped → completed; pending or confirmed →
-    /// cancelled. Nothing leaves completed or cancelled.
+    /// cancelled. Nothing leaves completed, cancelled or returned. (An order becomes
+    /// `returned` by its returns, never by a status change; `shipped` also comes from its last
+    /// shipment.)
     pub fn next_allowed(self) -> &'static [OrderStatus] {
         use OrderStatus::*;
         match self {
             Pending => &[Confirmed, Cancelled],
             Confirmed => &[Shipped, Cancelled],
             Shipped => &[Completed],
-            Completed | Cancelled => &[],
+            Completed | Cancelled | Returned => &[],
         }
     }
 
@@ -74,9 +82,13 @@ pub struct Order {
     pub status: OrderStatus,
     pub customer_id: Option<i64>,
     pub customer_name: Option<String>,
-    /// The customer's phone and address as they are now, for the printed 销售单.
+    /// The customer's phone and address as they are now.
     pub customer_phone: Option<String>,
     pub customer_address: Option<String>,
+    /// Where the goods go (收货人), for the 装箱单 and the courier.
+    pub ship_to: ShipTo,
+    /// The value of the goods that came back (see `returns`); sales reports subtract it.
+    pub returned_amount: Money,
     /// What an invoice for this order is made out to (copied from the customer when taken).
     #[serde(flatten)]
     pub invoice: InvoiceDetails,
@@ -135,6 +147,10 @@ pub struct OrderItem {
     pub tax_rate: Percent,
     /// The tax in (or on) the line.
     pub tax: Money,
+    /// How many units have gone out; `quantity − shipped_quantity` are still to ship.
+    pub shipped_quantity: i64,
+    /// How many of the shipped units came back.
+    pub returned_quantity: i64,
 }
 
 #[derive(Clone, Debug, Serialize, ToSchema)]
@@ -153,6 +169,10 @@ pub struct OrderDetail {
     pub order: Order,
     pub items: Vec<OrderItem>,
     pub status_history: Vec<StatusChange>,
+    /// The parcels that went out, oldest first.
+    pub shipments: Vec<Shipment>,
+    /// The goods that came back, oldest first.
+    pub returns: Vec<OrderReturn>,
 }
 
 /// What the viewer may do with an order now. The server enforces the same rules, so the UI
@@ -169,20 +189,41 @@ pub struct OrderActions {
     pub refund: bool,
     /// Whether the viewer may void a payment or refund recorded by mistake (staff).
     pub void_payments: bool,
+    /// Whether the viewer may record a shipment (staff; confirmed, something left to ship).
+    pub ship: bool,
+    /// Whether the viewer may record a return (staff; shipped or completed, something
+    /// shipped that has not come back).
+    pub return_goods: bool,
+    /// Whether the viewer may change where it goes (staff; pending or confirmed).
+    pub edit_ship_to: bool,
 }
 
 impl OrderActions {
     /// Staff follow the workflow, edit pending orders and record money; a customer may only
     /// cancel their own pending order.
-    pub fn for_role(order: &Order, role: Role) -> Self {
+    pub fn for_role(detail: &OrderDetail, role: Role) -> Self {
+        let order = &detail.order;
         let status = order.status;
         if role.is_staff() {
+            let shipped: i64 = detail.items.iter().map(|i| i.shipped_quantity).sum();
+            let returned: i64 = detail.items.iter().map(|i| i.returned_quantity).sum();
+            let ordered: i64 = detail.items.iter().map(|i| i.quantity).sum();
+            // Part of it has gone out: it can no longer be cancelled, only shipped and returned.
+            let transitions = status
+                .next_allowed()
+                .iter()
+                .copied()
+                .filter(|to| *to != OrderStatus::Cancelled || shipped == 0)
+                .collect();
             return Self {
-                transitions: status.next_allowed().to_vec(),
+                transitions,
                 editable: status == OrderStatus::Pending,
                 record_payment: status != OrderStatus::Cancelled,
                 refund: order.payment.paid_amount.minor() > 0,
                 void_payments: true,
+                ship: status == OrderStatus::Confirmed && shipped < ordered,
+                return_goods: matches!(status, OrderStatus::Shipped | OrderStatus::Completed) && returned < shipped,
+                edit_ship_to: matches!(status, OrderStatus::Pending | OrderStatus::Confirmed),
             };
         }
         let transitions = match status {
@@ -195,6 +236,9 @@ impl OrderActions {
             record_payment: false,
             refund: false,
             void_payments: false,
+            ship: false,
+            return_goods: false,
+            edit_ship_to: false,
         }
     }
 }
@@ -209,7 +253,7 @@ pub struct OrderView {
 
 impl OrderView {
     pub fn new(detail: OrderDetail, viewer: Role) -> Self {
-        let actions = OrderActions::for_role(&detail.order, viewer);
+        let actions = OrderActions::for_role(&detail, viewer);
         Self { detail, actions }
     }
 }
@@ -250,6 +294,12 @@ pub struct NewOrder {
     pub invoice_title: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_tax_id: Option<String>,
+    /// Where the goods go; omitted, the customer's address `address_id`, or their default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ship_to: Option<ShipTo>,
+    /// One of the customer's saved addresses (staff).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address_id: Option<i64>,
 }
 
 /// A change to a pending order. Only the fields given change.

@@ -67,7 +67,7 @@ fn paid_at(raw: Option<&str>) -> AppResult<String> {
 }
 
 /// The method as the shop lists it (matched without regard to case or surrounding spaces).
-fn method(settings: &Settings, raw: &str) -> AppResult<String> {
+pub fn method(settings: &Settings, raw: &str) -> AppResult<String> {
     let wanted = raw.trim().to_lowercase();
     settings
         .payment_methods
@@ -119,38 +119,72 @@ pub async fn record(
     db.write(move |conn| {
         let order = orders::store::get(conn, order_id)?;
         orders::check_visible(conn, &actor, &order)?;
-        let taken = match kind {
-            PaymentKind::Payment => store::receive(conn, order_id, amount, allow_over)?,
-            _ => store::give_back(conn, order_id, amount)?,
+        let text = EntryText {
+            method,
+            paid_at,
+            reference,
+            note,
+            reason,
         };
-        if taken.is_none() {
-            return Err(refused(conn, order_id, kind, amount)?);
-        }
-        let now = clock::now();
-        let entry = NewEntry {
-            order_id,
-            kind,
-            amount,
-            method: &method,
-            paid_at: &paid_at,
-            reference: reference.as_deref(),
-            note: note.as_deref(),
-            reason: reason.as_deref(),
-            voids_id: None,
-            user_id: actor.id,
-            recorded_by: &actor.username,
-            now: &now,
-        };
-        let id = store::insert(conn, &entry)?;
-        store::refresh_status(conn, order_id)?;
-        let action = match kind {
-            PaymentKind::Payment => "payment.record",
-            _ => "payment.refund",
-        };
-        audit_entry(conn, &actor, action, order_id, id, &now)?;
+        record_in(conn, &actor, order_id, kind, amount, allow_over, &text, &clock::now())?;
         ledger(conn, order_id)
     })
     .await
+}
+
+/// What an entry says besides its amount, checked.
+#[derive(Clone)]
+pub struct EntryText {
+    pub method: String,
+    pub paid_at: String,
+    pub reference: Option<String>,
+    pub note: Option<String>,
+    pub reason: Option<String>,
+}
+
+/// Records a payment or refund inside the caller's write transaction (a return's refund goes
+/// through here too): the order's paid and refunded amounts move by a conditional update, the
+/// entry and its audit row are written, and the payment status follows. Returns the entry's id.
+#[allow(clippy::too_many_arguments)]
+pub fn record_in(
+    conn: &rusqlite::Connection,
+    actor: &CurrentUser,
+    order_id: i64,
+    kind: PaymentKind,
+    amount: Money,
+    allow_over: bool,
+    text: &EntryText,
+    now: &str,
+) -> AppResult<i64> {
+    let taken = match kind {
+        PaymentKind::Payment => store::receive(conn, order_id, amount, allow_over)?,
+        _ => store::give_back(conn, order_id, amount)?,
+    };
+    if taken.is_none() {
+        return Err(refused(conn, order_id, kind, amount)?);
+    }
+    let entry = NewEntry {
+        order_id,
+        kind,
+        amount,
+        method: &text.method,
+        paid_at: &text.paid_at,
+        reference: text.reference.as_deref(),
+        note: text.note.as_deref(),
+        reason: text.reason.as_deref(),
+        voids_id: None,
+        user_id: actor.id,
+        recorded_by: &actor.username,
+        now,
+    };
+    let id = store::insert(conn, &entry)?;
+    store::refresh_status(conn, order_id)?;
+    let action = match kind {
+        PaymentKind::Payment => "payment.record",
+        _ => "payment.refund",
+    };
+    audit_entry(conn, actor, action, order_id, id, now)?;
+    Ok(id)
 }
 
 /// Why the order did not take an amount: the 409 that says what it would take.

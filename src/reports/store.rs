@@ -11,12 +11,14 @@ use crate::orders::types::OrderStatus;
 /// Sales per 15-minute UTC slot ("2026-11-28T05:15"), so that the caller can bucket them into
 /// the shop's days, weeks or months whatever its time zone's offset (all are multiples of 15
 /// minutes). Sales are confirmed, shipped and completed orders: a pending order may still be
-/// cancelled, and a cancelled one is no sale.
+/// cancelled, and a cancelled one is no sale. Goods that came back are taken off the sale of
+/// the order they came from (its day, not the day they came back); an order that came back
+/// whole (`returned`) is no sale.
 pub fn sales_slots(conn: &Connection, from: &str, to: &str) -> AppResult<Vec<(String, i64, Total)>> {
     let rows = conn
         .prepare_cached(
             "SELECT substr(created_at, 1, 14) || printf('%02d', (CAST(substr(created_at, 15, 2) AS INTEGER) / 15) * 15) AS slot,
-                    COUNT(*), exact_sum(total_amount_minor)
+                    COUNT(*), exact_sum(total_amount_minor - returned_minor)
              FROM orders WHERE created_at >= ? AND created_at < ? AND status IN ('confirmed', 'shipped', 'completed')
              GROUP BY slot ORDER BY slot",
         )?
@@ -40,7 +42,8 @@ pub struct ProductSales {
 pub fn sales_by_product(conn: &Connection, from: &str, to: &str, limit: i64) -> AppResult<Vec<ProductSales>> {
     let rows = conn
         .prepare_cached(
-            "SELECT i.product_id, p.sku, p.name, SUM(i.quantity), exact_sum(i.line_total_minor) AS revenue, COUNT(DISTINCT i.order_id)
+            "SELECT i.product_id, p.sku, p.name, SUM(i.quantity - i.returned_quantity),
+                    exact_sum(i.line_total_minor - i.returned_minor) AS revenue, COUNT(DISTINCT i.order_id)
              FROM orders o JOIN order_items i ON i.order_id = o.id JOIN products p ON p.id = i.product_id
              WHERE o.created_at >= ? AND o.created_at < ? AND o.status IN ('confirmed', 'shipped', 'completed')
              GROUP BY i.product_id ORDER BY CAST(revenue AS REAL) DESC, i.product_id LIMIT ?",
@@ -80,7 +83,7 @@ pub struct CustomerSales {
 pub fn top_customers(conn: &Connection, from: &str, to: &str, limit: i64) -> AppResult<Vec<CustomerSales>> {
     let rows = conn
         .prepare_cached(
-            "SELECT o.customer_id, c.name, COUNT(*), exact_sum(o.total_amount_minor) AS revenue
+            "SELECT o.customer_id, c.name, COUNT(*), exact_sum(o.total_amount_minor - o.returned_minor) AS revenue
              FROM orders o JOIN customers c ON c.id = o.customer_id
              WHERE o.created_at >= ? AND o.created_at < ? AND o.status IN ('confirmed', 'shipped', 'completed')
              GROUP BY o.customer_id ORDER BY CAST(revenue AS REAL) DESC, o.customer_id LIMIT ?",
@@ -103,7 +106,7 @@ pub fn day_summary(conn: &Connection, from: &str, to: &str) -> AppResult<(i64, i
         .prepare_cached(
             "SELECT COUNT(*),
                     COALESCE(SUM(status IN ('confirmed', 'shipped', 'completed')), 0),
-                    exact_sum(CASE WHEN status IN ('confirmed', 'shipped', 'completed') THEN total_amount_minor END)
+                    exact_sum(CASE WHEN status IN ('confirmed', 'shipped', 'completed') THEN total_amount_minor - returned_minor END)
              FROM orders WHERE created_at >= ? AND created_at < ?",
         )?
         .query_row(params![from, to], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?)

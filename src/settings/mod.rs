@@ -14,6 +14,7 @@ use utoipa::ToSchema;
 
 use crate::error::AppError;
 use crate::pricing::Percent;
+use crate::shipping::types::{Carrier, default_carriers, validate_carriers};
 use crate::validate::{nullable, optional_text, required_text};
 
 #[derive(Clone, Debug, PartialEq, Serialize, ToSchema)]
@@ -48,6 +49,9 @@ pub struct Settings {
     /// The tax rate of products without a rate of their own, e.g. "13"; "0" for a shop that
     /// does not show tax (a small-scale taxpayer).
     pub default_tax_rate: Percent,
+    /// The carriers the shop ships with, in the order the desk offers them, each with its
+    /// tracking page; a shipment keeps the carrier's name even if it is removed.
+    pub carriers: Vec<Carrier>,
 }
 
 /// The methods a new shop starts with: 现金, 微信, 支付宝, 银行转账, 刷卡, 挂账.
@@ -70,6 +74,7 @@ impl Default for Settings {
             payment_methods: DEFAULT_PAYMENT_METHODS.iter().map(|m| (*m).to_owned()).collect(),
             prices_include_tax: true,
             default_tax_rate: Percent::ZERO,
+            carriers: default_carriers(),
         }
     }
 }
@@ -146,6 +151,9 @@ impl Settings {
         if let Some(rate) = patch.default_tax_rate {
             next.default_tax_rate = rate;
         }
+        if let Some(carriers) = patch.carriers {
+            next.carriers = validate_carriers(carriers)?;
+        }
         Ok(next)
     }
 }
@@ -170,6 +178,8 @@ pub struct SettingsPatch {
     pub payment_methods: Option<Vec<String>>,
     pub prices_include_tax: Option<bool>,
     pub default_tax_rate: Option<Percent>,
+    /// The whole list, replacing the old one.
+    pub carriers: Option<Vec<Carrier>>,
 }
 
 /// A list of payment methods: 1 to 30 names of up to 30 characters, no two alike.

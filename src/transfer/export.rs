@@ -152,6 +152,7 @@ impl Lang {
                 OrderStatus::Shipped => "已发货",
                 OrderStatus::Completed => "已完成",
                 OrderStatus::Cancelled => "已取消",
+                OrderStatus::Returned => "已退货",
             },
         }
     }

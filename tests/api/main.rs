@@ -37,5 +37,6 @@ mod reports;
 mod safety;
 mod security;
 mod session;
+mod shipping;
 mod transfer;
 mod users;

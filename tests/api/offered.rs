@@ -104,7 +104,8 @@ async fn order_actions_are_what_the_server_allows() {
     assert_eq!(
         o["actions"],
         json!({"transitions": ["cancelled"], "editable": false,
-               "record_payment": false, "refund": false, "void_payments": false})
+               "record_payment": false, "refund": false, "void_payments": false,
+               "ship": false, "return_goods": false, "edit_ship_to": false})
     );
     let (_, o) = srv
         .get(&format!("/api/orders/{}", order_at("confirmed").await), &staff)
@@ -112,7 +113,8 @@ async fn order_actions_are_what_the_server_allows() {
     assert_eq!(
         o["actions"],
         json!({"transitions": ["shipped", "cancelled"], "editable": false,
-               "record_payment": true, "refund": false, "void_payments": true})
+               "record_payment": true, "refund": false, "void_payments": true,
+               "ship": true, "return_goods": false, "edit_ship_to": true})
     );
     srv.assert_ledger_consistent();
 }

@@ -40,6 +40,7 @@ async fn call(srv: &TestServer, method: &Method, template: &str, token: Option<&
         .replace("{id}", "987654")
         .replace("{payment_id}", "987654")
         .replace("{product_id}", "987654")
+        .replace("{address_id}", "987654")
         .replace("{name}", "no-such-backup.db");
     assert!(
         !path.contains('{'),
