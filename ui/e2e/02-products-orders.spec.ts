@@ -115,10 +115,13 @@ test('move an order to completed; only allowed transitions are offered', async (
   await expect(page.getByTestId('to-shipped')).toHaveCount(0);
   await page.getByTestId('to-confirmed').click();
   await expect(page.locator('.page-header [data-status="confirmed"]')).toBeVisible();
+  // Shipping asks for the carrier and tracking number; completing asks first.
   await page.getByTestId('to-shipped').click();
+  await page.getByRole('dialog').locator('.ant-modal-footer .ant-btn-primary').click();
   await expect(page.locator('.page-header [data-status="shipped"]')).toBeVisible();
   await expect(page.getByTestId('to-cancelled')).toHaveCount(0);
   await page.getByTestId('to-completed').click();
+  await page.getByRole('dialog').getByRole('button', { name: '标记为已完成' }).click();
   await expect(page.locator('.page-header [data-status="completed"]')).toBeVisible();
   await expect(page.locator('[data-testid^="to-"]')).toHaveCount(0);
 

@@ -9,6 +9,7 @@ import {
   DatabaseOutlined,
   FileTextOutlined,
   PlusCircleOutlined,
+  SendOutlined,
   SettingOutlined,
   ShopOutlined,
   TagsOutlined,
@@ -29,6 +30,7 @@ const CataloguePage = lazy(() => import('./pages/catalogue/CataloguePage'));
 const OrdersPage = lazy(() => import('./pages/orders/OrdersPage'));
 const OrderDetailPage = lazy(() => import('./pages/orders/OrderDetailPage'));
 const OrderFormPage = lazy(() => import('./pages/orders/OrderFormPage'));
+const ToShipPage = lazy(() => import('./pages/shipping/ToShipPage'));
 const PriceLevelsPage = lazy(() => import('./pages/priceLevels/PriceLevelsPage'));
 const CustomersPage = lazy(() => import('./pages/customers/CustomersPage'));
 const CustomerDetailPage = lazy(() => import('./pages/customers/CustomerDetailPage'));
@@ -47,6 +49,7 @@ export type NavKey =
   | 'products'
   | 'orders'
   | 'newOrder'
+  | 'toShip'
   | 'customers'
   | 'priceLevels'
   | 'users'
@@ -80,6 +83,7 @@ export const APP_PAGES: readonly AppPage[] = [
   { path: 'products/:id', page: ProductDetailPage, min: 'staff' },
   { path: 'orders', page: OrdersPage, menu: { key: 'orders', icon: <FileTextOutlined /> } },
   { path: 'orders/new', page: OrderFormPage, menu: { key: 'newOrder', icon: <PlusCircleOutlined /> } },
+  { path: 'to-ship', page: ToShipPage, min: 'staff', menu: { key: 'toShip', icon: <SendOutlined /> } },
   { path: 'orders/:id', page: OrderDetailPage },
   // Whether an order may be edited is the order's own answer (actions.editable).
   { path: 'orders/:id/edit', page: OrderFormPage, min: 'staff' },

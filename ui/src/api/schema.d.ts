@@ -201,6 +201,45 @@ export interface paths {
         patch: operations["update_customer"];
         trace?: never;
     };
+    "/api/customers/{id}/addresses": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A customer's saved addresses, the default first. */
+        get: operations["list_addresses"];
+        put?: never;
+        /** Keep another address for a customer (at most 20). */
+        post: operations["add_address"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/customers/{id}/addresses/{address_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Change a saved address, or make it the default. Orders taken before keep the address they
+         *     were sent to.
+         */
+        put: operations["update_address"];
+        post?: never;
+        /** Forget a saved address. If it was the default, the oldest other address becomes it. */
+        delete: operations["delete_address"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/customers/{id}/archive": {
         parameters: {
             query?: never;
@@ -584,6 +623,71 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/orders/{id}/returns": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An order's returns, oldest first. Customers see those of their own orders. */
+        get: operations["list_returns"];
+        put?: never;
+        /**
+         * Record goods that came back from a shipped or completed order: per line how many (at most
+         *     what was shipped and not yet returned) and whether they go back to stock or are written off
+         *     as damaged, why, and optionally the refund given (at most what was paid and not yet
+         *     refunded). When everything has come back the order is `returned`.
+         */
+        post: operations["create_return"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/orders/{id}/ship-to": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Change where a pending or confirmed order goes. */
+        put: operations["set_ship_to"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/orders/{id}/shipments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An order's shipments, oldest first, with their carriers and tracking numbers. Customers
+         *     see those of their own orders.
+         */
+        get: operations["list_shipments"];
+        put?: never;
+        /**
+         * Ship a confirmed order, whole or in part: the lines and quantities in this parcel (all
+         *     that is left without `lines`), its carrier and tracking number. The order becomes
+         *     `shipped` when nothing is left to ship. Stock does not move: it was taken with the order.
+         */
+        post: operations["create_shipment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/orders/{id}/status": {
         parameters: {
             query?: never;
@@ -938,6 +1042,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/shipments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The parcels that went out in a time range (today without one), oldest first: the list a
+         *     shop hands to the courier. `format=csv` answers a file for Excel.
+         */
+        get: operations["shipments_between"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/stats": {
         parameters: {
             query?: never;
@@ -1047,6 +1171,30 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        Address: components["schemas"]["ShipTo"] & {
+            /** Format: int64 */
+            customer_id: number;
+            /** Format: int64 */
+            id: number;
+            is_default: boolean;
+            /** @description e.g. 公司, 家. */
+            label?: string | null;
+        };
+        /**
+         * @description An address to keep. `name` and `street` are required; the customer's first address becomes
+         *     their default.
+         */
+        AddressInput: {
+            city?: string | null;
+            district?: string | null;
+            is_default?: boolean;
+            label?: string | null;
+            name?: string | null;
+            phone?: string | null;
+            postcode?: string | null;
+            province?: string | null;
+            street?: string | null;
+        };
         /** @description A balance split by how many days ago its orders were taken. */
         Ages: {
             days_0_30: components["schemas"]["Total"];
@@ -1115,6 +1263,12 @@ export interface components {
             last_success_bytes?: number | null;
             last_success_name?: string | null;
         };
+        /** @description A carrier the shop ships with, and where its tracking page is. */
+        Carrier: {
+            name: string;
+            /** @description The tracking page of a parcel, with `{tracking}` where its tracking number goes. */
+            tracking_url?: string | null;
+        };
         /**
          * @description A product as a customer sees it: whether it is in stock, and its SKU and exact stock only
          *     when the shop's settings show them (`show_stock_to_customers`).
@@ -1146,6 +1300,11 @@ export interface components {
              */
             daily_total_mismatches: number;
             file: components["schemas"]["FileCheck"];
+            /**
+             * @description Lines and orders whose shipped and returned goods break the rules of
+             *     `store::goods_mismatches` (at most 1000 listed).
+             */
+            goods_mismatches: components["schemas"]["GoodsMismatch"][];
             /**
              * Format: int64
              * @description Orders imported from the old system with a total that differed from their lines there,
@@ -1319,6 +1478,20 @@ export interface components {
             /** @description The shop's name has been changed from the default. */
             shop_named: boolean;
         };
+        /** @description An order or line whose goods do not add up (see [`goods_mismatches`]). */
+        GoodsMismatch: {
+            /** Format: int64 */
+            item_id?: number | null;
+            /** Format: int64 */
+            order_id: number;
+            order_number: string;
+            /**
+             * @description over_shipped, over_returned, shipped_vs_shipments, returned_vs_returns,
+             *     returned_value_vs_returns, order_returned_value, status_vs_shipped or
+             *     status_vs_returned.
+             */
+            problem: string;
+        };
         /** @enum {string} */
         Grouping: "day" | "week" | "month";
         Health: {
@@ -1400,6 +1573,13 @@ export interface components {
             product_id: number;
             regular_price: components["schemas"]["Money"];
             sku: string;
+        };
+        /** @description Lines and how many of each to ship. */
+        LineQuantity: {
+            /** Format: int64 */
+            order_item_id: number;
+            /** Format: int64 */
+            quantity: number;
         };
         LoginRequest: {
             /** @example admin123 */
@@ -1488,6 +1668,11 @@ export interface components {
         NewOrder: {
             /**
              * Format: int64
+             * @description One of the customer's saved addresses (staff).
+             */
+            address_id?: number | null;
+            /**
+             * Format: int64
              * @description Who the order is for; omit for a walk-in sale. Customers always order for themselves.
              */
             customer_id?: number | null;
@@ -1502,6 +1687,7 @@ export interface components {
             items: components["schemas"]["NewOrderItem"][];
             note?: string | null;
             round_down?: components["schemas"]["RoundDown"] | null;
+            ship_to?: components["schemas"]["ShipTo"] | null;
             /**
              * @description A shipping fee added to the order (staff and up).
              * @example 8.00
@@ -1555,6 +1741,31 @@ export interface components {
             stock_quantity: number;
             tax_rate?: components["schemas"]["Percent"] | null;
         };
+        NewReturn: {
+            lines: components["schemas"]["NewReturnLine"][];
+            note?: string | null;
+            reason: components["schemas"]["ReturnReason"];
+            refund?: components["schemas"]["ReturnRefund"] | null;
+        };
+        NewReturnLine: {
+            /** Format: int64 */
+            order_item_id: number;
+            /** Format: int64 */
+            quantity: number;
+            /**
+             * @description true: back to stock (a `return` movement); false: damaged, written off (a `return` and
+             *     a `damage` movement, stock unchanged).
+             */
+            restock: boolean;
+        };
+        /** @description A parcel to record. Without `lines`, everything still to ship goes in it. */
+        NewShipment: {
+            /** @description One of the shop's carriers (settings). */
+            carrier?: string | null;
+            lines?: components["schemas"]["LineQuantity"][] | null;
+            note?: string | null;
+            tracking_number?: string | null;
+        };
         NewUser: {
             email?: string | null;
             full_name?: string | null;
@@ -1579,13 +1790,17 @@ export interface components {
             /** Format: int64 */
             customer_id?: number | null;
             customer_name?: string | null;
-            /** @description The customer's phone and address as they are now, for the printed 销售单. */
+            /** @description The customer's phone and address as they are now. */
             customer_phone?: string | null;
             /** Format: int64 */
             id: number;
             note?: string | null;
             /** @description Human-readable and unique, e.g. SO-20261128-0007. */
             order_number: string;
+            /** @description The value of the goods that came back (see `returns`); sales reports subtract it. */
+            returned_amount: components["schemas"]["Money"];
+            /** @description Where the goods go (收货人), for the 装箱单 and the courier. */
+            ship_to: components["schemas"]["ShipTo"];
             status: components["schemas"]["OrderStatus"];
             total_amount: components["schemas"]["Money"];
             updated_at: string;
@@ -1600,12 +1815,21 @@ export interface components {
          *     offers exactly the buttons that will work instead of keeping its own copy of the workflow.
          */
         OrderActions: {
+            /** @description Whether the viewer may change where it goes (staff; pending or confirmed). */
+            edit_ship_to: boolean;
             /** @description Whether the viewer may change its lines and note. */
             editable: boolean;
             /** @description Whether the viewer may record a payment on it (staff; not once cancelled). */
             record_payment: boolean;
             /** @description Whether the viewer may record a refund (staff; something was paid). */
             refund: boolean;
+            /**
+             * @description Whether the viewer may record a return (staff; shipped or completed, something
+             *     shipped that has not come back).
+             */
+            return_goods: boolean;
+            /** @description Whether the viewer may record a shipment (staff; confirmed, something left to ship). */
+            ship: boolean;
             /** @description The statuses the viewer may move the order to. */
             transitions: components["schemas"]["OrderStatus"][];
             /** @description Whether the viewer may void a payment or refund recorded by mistake (staff). */
@@ -1636,6 +1860,10 @@ export interface components {
         /** @description An order with its lines and its history. */
         OrderDetail: components["schemas"]["Order"] & {
             items: components["schemas"]["OrderItem"][];
+            /** @description The goods that came back, oldest first. */
+            returns: components["schemas"]["OrderReturn"][];
+            /** @description The parcels that went out, oldest first. */
+            shipments: components["schemas"]["Shipment"][];
             status_history: components["schemas"]["StatusChange"][];
         };
         OrderItem: {
@@ -1653,6 +1881,16 @@ export interface components {
             product_name: string;
             /** Format: int64 */
             quantity: number;
+            /**
+             * Format: int64
+             * @description How many of the shipped units came back.
+             */
+            returned_quantity: number;
+            /**
+             * Format: int64
+             * @description How many units have gone out; `quantity − shipped_quantity` are still to ship.
+             */
+            shipped_quantity: number;
             sku: string;
             /** @description The tax in (or on) the line. */
             tax: components["schemas"]["Money"];
@@ -1682,8 +1920,28 @@ export interface components {
             price_level_name?: string | null;
             total_amount: components["schemas"]["Money"];
         };
+        /** @description Goods that came back, and the refund given with them. */
+        OrderReturn: {
+            /** @description The value of the goods that came back (the sum of the lines' amounts). */
+            amount: components["schemas"]["Money"];
+            created_at: string;
+            /** Format: int64 */
+            id: number;
+            lines: components["schemas"]["ReturnLine"][];
+            note?: string | null;
+            /** Format: int64 */
+            order_id: number;
+            reason: components["schemas"]["ReturnReason"];
+            refund_amount?: components["schemas"]["Money"] | null;
+            /**
+             * Format: int64
+             * @description The refund entry in the order's payments, if money went back with the goods.
+             */
+            refund_payment_id?: number | null;
+            returned_by: string;
+        };
         /** @enum {string} */
-        OrderStatus: "pending" | "confirmed" | "shipped" | "completed" | "cancelled";
+        OrderStatus: "pending" | "confirmed" | "shipped" | "completed" | "cancelled" | "returned";
         /** @description An order as one viewer sees it: the order and what they may do with it. */
         OrderView: components["schemas"]["OrderDetail"] & {
             actions: components["schemas"]["OrderActions"];
@@ -1814,13 +2072,17 @@ export interface components {
                 /** Format: int64 */
                 customer_id?: number | null;
                 customer_name?: string | null;
-                /** @description The customer's phone and address as they are now, for the printed 销售单. */
+                /** @description The customer's phone and address as they are now. */
                 customer_phone?: string | null;
                 /** Format: int64 */
                 id: number;
                 note?: string | null;
                 /** @description Human-readable and unique, e.g. SO-20261128-0007. */
                 order_number: string;
+                /** @description The value of the goods that came back (see `returns`); sales reports subtract it. */
+                returned_amount: components["schemas"]["Money"];
+                /** @description Where the goods go (收货人), for the 装箱单 and the courier. */
+                ship_to: components["schemas"]["ShipTo"];
                 status: components["schemas"]["OrderStatus"];
                 total_amount: components["schemas"]["Money"];
                 updated_at: string;
@@ -2075,7 +2337,7 @@ export interface components {
          * @description Why stock moved.
          * @enum {string}
          */
-        Reason: "initial" | "order" | "cancel" | "order_edit" | "correction" | "restock" | "damage" | "count_correction";
+        Reason: "initial" | "order" | "cancel" | "order_edit" | "correction" | "restock" | "damage" | "count_correction" | "return";
         /** @description What customers owe on orders not cancelled (untracked orders are not counted). */
         Receivable: {
             amount: components["schemas"]["Total"];
@@ -2131,6 +2393,32 @@ export interface components {
             pre_restore_backup?: string | null;
             restored_from: string;
         };
+        ReturnLine: {
+            /** @description The value of these units (see `returns::returned_value`). */
+            amount: components["schemas"]["Money"];
+            /** Format: int64 */
+            order_item_id: number;
+            product_name: string;
+            /** Format: int64 */
+            quantity: number;
+            /** @description Back on the shelf (true) or written off as damaged (false). */
+            restock: boolean;
+            sku: string;
+        };
+        /**
+         * @description Why goods came back.
+         * @enum {string}
+         */
+        ReturnReason: "damaged" | "wrong_item" | "not_as_described" | "not_needed" | "late" | "other";
+        /** @description Money given back with the goods, recorded in the order's payments as a refund. */
+        ReturnRefund: {
+            /** @example 25.00 */
+            amount: string;
+            /** @description One of the shop's payment methods: how the money went back. */
+            method: string;
+            /** @description The transaction number of the refund, if any. */
+            reference?: string | null;
+        };
         /**
          * @description What a user may do. Ordered by power: a check for `Staff` admits admins too.
          * @enum {string}
@@ -2168,6 +2456,11 @@ export interface components {
             business_address?: string | null;
             business_name: string;
             business_phone?: string | null;
+            /**
+             * @description The carriers the shop ships with, in the order the desk offers them, each with its
+             *     tracking page; a shipment keeps the carrier's name even if it is removed.
+             */
+            carriers: components["schemas"]["Carrier"][];
             /** @description ISO 4217 code, e.g. CNY. */
             currency_code: string;
             /** @description e.g. ¥ */
@@ -2212,6 +2505,8 @@ export interface components {
             business_address?: string | null;
             business_name?: string | null;
             business_phone?: string | null;
+            /** @description The whole list, replacing the old one. */
+            carriers?: components["schemas"]["Carrier"][] | null;
             currency_code?: string | null;
             currency_symbol?: string | null;
             /** Format: int64 */
@@ -2223,6 +2518,59 @@ export interface components {
             prices_include_tax?: boolean | null;
             show_stock_to_customers?: boolean | null;
             time_zone?: string | null;
+        };
+        /** @description Where an order goes (收货人): a name, a phone and a Chinese address in its usual parts. */
+        ShipTo: {
+            city?: string | null;
+            district?: string | null;
+            name?: string | null;
+            phone?: string | null;
+            postcode?: string | null;
+            /** @description 省, 市, 区/县. */
+            province?: string | null;
+            /** @description Street, building and room (详细地址). */
+            street?: string | null;
+        };
+        /** @description One parcel that went out. */
+        Shipment: {
+            carrier?: string | null;
+            /** Format: int64 */
+            id: number;
+            lines: components["schemas"]["ShipmentLine"][];
+            note?: string | null;
+            /** Format: int64 */
+            order_id: number;
+            shipped_at: string;
+            /**
+             * @description Who shipped it, as they were called then (empty for orders shipped before shipments
+             *     were recorded).
+             */
+            shipped_by: string;
+            /** @description 运单号. */
+            tracking_number?: string | null;
+        };
+        ShipmentLine: {
+            /** Format: int64 */
+            order_item_id: number;
+            product_name: string;
+            /** Format: int64 */
+            quantity: number;
+            sku: string;
+        };
+        /** @description A shipment as the day's list for the courier shows it. */
+        ShipmentRow: {
+            carrier?: string | null;
+            /** @description What is in the parcel: "金龙鱼 5L × 2; ...". */
+            contents: string;
+            /** Format: int64 */
+            id: number;
+            /** Format: int64 */
+            order_id: number;
+            order_number: string;
+            ship_to: components["schemas"]["ShipTo"];
+            shipped_at: string;
+            shipped_by: string;
+            tracking_number?: string | null;
         };
         /** @description A customer's statement (对账单) for a period. */
         Statement: {
@@ -3263,6 +3611,187 @@ export interface operations {
             };
         };
     };
+    list_addresses: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Customer id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The addresses */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Address"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description No such customer */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    add_address: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Customer id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AddressInput"];
+            };
+        };
+        responses: {
+            /** @description Kept */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Address"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description No such customer */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The customer has 20 addresses already (too_many_addresses) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    update_address: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Customer id */
+                id: number;
+                /** @description Address id */
+                address_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AddressInput"];
+            };
+        };
+        responses: {
+            /** @description Changed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Address"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description No such customer or address */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    delete_address: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Customer id */
+                id: number;
+                /** @description Address id */
+                address_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description No such customer or address */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     archive_customer: {
         parameters: {
             query?: never;
@@ -4239,6 +4768,253 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             /** @description No reason given */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_returns: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Order id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The returns */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderReturn"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description No such order (or not the caller's) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    create_return: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Order id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewReturn"];
+            };
+        };
+        responses: {
+            /** @description Recorded; the order as it is now */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderView"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description No such order */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not shipped (order_not_shipped), already returned (already_returned), more than was shipped (more_than_shipped), or a refund beyond what was paid (refund_exceeds_paid) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    set_ship_to: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Order id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ShipTo"];
+            };
+        };
+        responses: {
+            /** @description Changed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderView"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description No such order */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Already shipped, or cancelled (order_not_editable) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_shipments: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Order id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The shipments */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Shipment"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description No such order (or not the caller's) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    create_shipment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Order id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewShipment"];
+            };
+        };
+        responses: {
+            /** @description Shipped; the order as it is now */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderView"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description No such order */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not confirmed (order_not_confirmed), already shipped (already_shipped, nothing_to_ship) or more than is left (more_than_ordered) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            /** @description Invalid input */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5409,6 +6185,47 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             /** @description The shop has no logo */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    shipments_between: {
+        parameters: {
+            query?: {
+                /** @description From this time on: an RFC 3339 time, or a date (the start of that day in the shop's time zone). */
+                date_from?: string;
+                /** @description Before this time: an RFC 3339 time, or a date, which includes that whole day. */
+                date_to?: string;
+                /** @description json (the default) or csv, a file for Excel. */
+                format?: components["schemas"]["Format"];
+                /** @description For csv: the language of the headers, zh-CN or en (the default). */
+                lang?: components["schemas"]["Lang"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The shipments */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShipmentRow"][];
+                    "text/csv": string;
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description Bad range */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

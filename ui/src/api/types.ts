@@ -90,6 +90,7 @@ export const MOVEMENT_REASONS = [
   'restock',
   'damage',
   'count_correction',
+  'return',
 ] as const;
 export type MovementReason = (typeof MOVEMENT_REASONS)[number];
 
@@ -115,7 +116,7 @@ export interface StockAdjustment {
   note?: string | null;
 }
 
-export const ORDER_STATUSES = ['pending', 'confirmed', 'shipped', 'completed', 'cancelled'] as const;
+export const ORDER_STATUSES = ['pending', 'confirmed', 'shipped', 'completed', 'cancelled', 'returned'] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
 /** Where an order stands on money (see the README's "Payments and refunds"). */
@@ -164,11 +165,28 @@ export interface Order extends PaymentSummary, OrderAmounts {
   /** 发票抬头 and 税号. */
   invoice_title?: string | null;
   invoice_tax_id?: string | null;
+  /** Where the goods go (收货人). */
+  ship_to: ShipTo;
+  /** The value of the goods that came back. */
+  returned_amount: Money;
   note?: string | null;
   total_amount: Money;
   created_at: string;
   updated_at: string;
 }
+
+/** Where an order goes: a name, a phone and an address in its usual parts. */
+export type ShipTo = Schemas['ShipTo'];
+export type Carrier = Schemas['Carrier'];
+export type Shipment = Schemas['Shipment'];
+export type ShipmentRow = Schemas['ShipmentRow'];
+export type NewShipment = Schemas['NewShipment'];
+export type LineQuantity = Schemas['LineQuantity'];
+export type OrderReturn = Schemas['OrderReturn'];
+export type NewReturn = Schemas['NewReturn'];
+export type ReturnReason = Schemas['ReturnReason'];
+export type Address = Schemas['Address'];
+export type AddressInput = Schemas['AddressInput'];
 
 export interface OrderItem {
   id: number;
@@ -185,6 +203,10 @@ export interface OrderItem {
   line_total: Money;
   tax_rate: string;
   tax: Money;
+  /** Units gone out; quantity − shipped_quantity are still to ship. */
+  shipped_quantity: number;
+  /** Shipped units that came back. */
+  returned_quantity: number;
 }
 
 export interface StatusChange {
@@ -198,6 +220,8 @@ export interface StatusChange {
 export interface OrderDetail extends Order {
   items: OrderItem[];
   status_history: StatusChange[];
+  shipments: Shipment[];
+  returns: OrderReturn[];
 }
 
 /** What the viewer may do with an order now: the server's own workflow rules. */
@@ -230,6 +254,9 @@ export interface NewOrder extends OrderAdjustments {
   note?: string | null;
   invoice_title?: string;
   invoice_tax_id?: string;
+  /** Where the goods go; left out, the saved address address_id, or the customer's default. */
+  ship_to?: ShipTo;
+  address_id?: number;
 }
 
 export interface OrderPatch extends OrderAdjustments {

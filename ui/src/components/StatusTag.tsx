@@ -8,6 +8,7 @@ const COLORS: Record<OrderStatus, string> = {
   shipped: 'cyan',
   completed: 'green',
   cancelled: 'default',
+  returned: 'magenta',
 };
 
 export function StatusTag({ status }: { status: OrderStatus }) {

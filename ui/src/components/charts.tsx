@@ -18,6 +18,7 @@ const STATUS_COLORS: Record<OrderStatus, string> = {
   shipped: '#13c2c2',
   completed: '#52c41a',
   cancelled: '#bfbfbf',
+  returned: '#eb2f96',
 };
 
 const BLUE = '#1f6feb';

@@ -11,7 +11,7 @@ describe('menus by role', () => {
   });
 
   it('staff run the desk but not the administration', () => {
-    expect(keys('staff')).toEqual(['dashboard', 'reports', 'receivables', 'products', 'orders', 'newOrder', 'customers', 'priceLevels']);
+    expect(keys('staff')).toEqual(['dashboard', 'reports', 'receivables', 'products', 'orders', 'newOrder', 'toShip', 'customers', 'priceLevels']);
   });
 
   it('admins and the superadmin see everything but the catalogue', () => {
@@ -22,6 +22,7 @@ describe('menus by role', () => {
       'products',
       'orders',
       'newOrder',
+      'toShip',
       'customers',
       'priceLevels',
       'users',

@@ -46,6 +46,16 @@ export const KNOWN_ERROR_CODES = [
   'already_voided',
   'not_voidable',
   'refund_first',
+  'already_in_status',
+  'partly_shipped',
+  'order_not_confirmed',
+  'already_shipped',
+  'nothing_to_ship',
+  'more_than_ordered',
+  'order_not_shipped',
+  'already_returned',
+  'more_than_shipped',
+  'too_many_addresses',
 ] as const;
 export type KnownErrorCode = (typeof KNOWN_ERROR_CODES)[number];
 
@@ -163,6 +173,12 @@ export function describeError(err: unknown, t: TFunction): string {
   if (err.code === 'overpayment') return t('errors.overpayment', { balance: str(d['balance_due']) });
   if (err.code === 'order_cancelled') return t('errors.order_cancelled', { refund: str(d['refund_due']) });
   if (err.code === 'refund_exceeds_paid') return t('errors.refund_exceeds_paid', { paid: str(d['paid_amount']) });
+  if (err.code === 'more_than_ordered' && d['left_to_ship'] !== undefined) {
+    return t('errors.more_than_ordered_left', { n: str(d['left_to_ship']) });
+  }
+  if (err.code === 'more_than_shipped' && d['returnable'] !== undefined) {
+    return t('errors.more_than_shipped_left', { n: str(d['returnable']) });
+  }
   if (err.code === 'too_many_requests' && typeof d['retry_after_secs'] === 'number') {
     return t('errors.too_many_requests_wait', { seconds: d['retry_after_secs'] });
   }

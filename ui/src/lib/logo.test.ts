@@ -68,6 +68,7 @@ describe('the settings form', () => {
     payment_methods: ['cash', 'wechat'],
     prices_include_tax: true,
     default_tax_rate: '13',
+    carriers: [{ name: '顺丰 SF Express', tracking_url: 'https://t.example/{tracking}' }],
   };
 
   it('sends every field it edits, and nothing the PATCH does not take', () => {

@@ -70,6 +70,8 @@ describe('order lines', () => {
         line_total: '36.00',
         tax_rate: '13',
         tax: '4.14',
+        shipped_quantity: 0,
+        returned_quantity: 0,
       },
     ]);
     expect(lines[0]).toEqual({ productId: 1, name: '龙井茶', sku: 'TEA-001', unitPrice: '18.00', quantity: 2 });
@@ -102,6 +104,8 @@ describe('order lines', () => {
       line_total: total,
       tax_rate: '13',
       tax,
+      shipped_quantity: 0,
+      returned_quantity: 0,
     });
     expect(quotedLine([item(1, '9.00', '1.04'), item(2, '10.00', '1.15')], 7)).toEqual({
       listPrice: '10.00',

@@ -23,5 +23,8 @@ export function settingsPatch(v: SettingsValues): SettingsPatch {
     payment_methods: normalizeMethods(v.payment_methods),
     prices_include_tax: v.prices_include_tax,
     default_tax_rate: String(v.default_tax_rate).trim() || '0',
+    carriers: v.carriers
+      .map((c) => ({ name: c.name.trim(), tracking_url: c.tracking_url?.trim() || null }))
+      .filter((c) => c.name),
   };
 }

@@ -18,7 +18,7 @@ import { atLeast } from '../../lib/roles';
 import { useDateTime, useMoney } from '../../lib/shop';
 import { CustomerFormModal } from './CustomerFormModal';
 import { LinkLoginModal } from './LinkLoginModal';
-
+import { AddressesCard } from './AddressesCard';
 export default function CustomerDetailPage() {
   const id = positiveInt(useParams().id ?? null, 0);
   const query = useQuery({
@@ -147,6 +147,7 @@ function CustomerView({ customer: c }: { customer: CustomerDetail }) {
           </Card>
         </Col>
       </Row>
+      <AddressesCard customerId={c.id} />
       <Typography.Title level={4}>
         {t('customers.recentOrders')}{' '}
         <Link to={`/orders?customer_id=${c.id}`} style={{ fontSize: 14, fontWeight: 'normal' }}>

@@ -1,5 +1,6 @@
 import { ArrowLeftOutlined, PrinterOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { ApiError } from '../../api/client';
 import { App, Button, Card, Descriptions, Table, Tag, Timeline, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { useState } from 'react';
@@ -18,7 +19,9 @@ import { positiveInt } from '../../lib/listing';
 import { atLeast } from '../../lib/roles';
 import { useDateTime, useMoney } from '../../lib/shop';
 import { adjustmentRows, includedTax } from '../../lib/adjustments';
+import { GoodsCards, ShipToCard } from './GoodsCards';
 import { LinePrice } from './LinePrice';
+import { ShipModal } from './ShipModal';
 import { PackingSlip } from './PackingSlip';
 import { PaymentsCard } from './PaymentsCard';
 import type { SlipKind } from './PackingSlip';
@@ -39,6 +42,7 @@ function OrderView({ order }: { order: Order }) {
   const dateTime = useDateTime();
   const phone = usePhone();
   const [slip, setSlip] = useState<SlipKind>('packing');
+  const [shipping, setShipping] = useState(false);
 
   const client = useQueryClient();
   const move = useMutation({
@@ -48,20 +52,35 @@ function OrderView({ order }: { order: Order }) {
       client.setQueryData(['order', order.id], o);
       void message.success(t('orders.movedTo', { status: t(`orderStatus.${o.status}`) }));
     },
+    onError: (err) => {
+      // A double click, or another desk got there first: say so and show the order as it is.
+      if (err instanceof ApiError && err.code === 'already_in_status') {
+        const status = typeof err.details['status'] === 'string' ? err.details['status'] : order.status;
+        void message.info(t('orders.alreadyDone', { status: t(`orderStatus.${status as OrderStatus}`) }));
+        move.reset();
+        void client.invalidateQueries({ queryKey: ['order', order.id] });
+      }
+    },
   });
 
+  // Every step that cannot be undone asks first; shipping asks for the carrier and tracking.
   const onTransition = (to: OrderStatus) => {
-    if (to !== 'cancelled') {
+    if (to === 'shipped') {
+      setShipping(true);
+      return;
+    }
+    if (to === 'confirmed') {
       move.mutate(to);
       return;
     }
+    const cancel = to === 'cancelled';
     void modal.confirm({
-      title: t('orders.cancelConfirmTitle', { number: order.order_number }),
-      content: t('orders.cancelConfirmBody'),
-      okText: t('orders.cancelOrder'),
-      okButtonProps: { danger: true },
-      cancelText: t('orders.keepOrder'),
-      onOk: () => move.mutateAsync('cancelled').catch(() => undefined),
+      title: t(cancel ? 'orders.cancelConfirmTitle' : 'orders.completeConfirmTitle', { number: order.order_number }),
+      content: t(cancel ? 'orders.cancelConfirmBody' : 'orders.completeConfirmBody'),
+      okText: t(`orders.action.${to}`),
+      okButtonProps: { danger: cancel },
+      cancelText: cancel ? t('orders.keepOrder') : t('common.cancel'),
+      onOk: () => move.mutateAsync(to).catch(() => undefined),
     });
   };
 
@@ -98,6 +117,19 @@ function OrderView({ order }: { order: Order }) {
         { title: t('products.sku'), dataIndex: 'sku', key: 'sku' },
         { title: t('products.name'), dataIndex: 'product_name', key: 'name', render: (_v, i) => productName(i) },
         { title: t('orders.quantity'), dataIndex: 'quantity', key: 'qty', align: 'right' },
+        ...(order.shipments.length > 0
+          ? [
+              {
+                title: t('orders.shippedQty'),
+                key: 'shipped',
+                align: 'right' as const,
+                render: (_v: unknown, i: OrderItem) => <span data-testid="line-shipped">{i.shipped_quantity}</span>,
+              },
+            ]
+          : []),
+        ...(order.returns.length > 0
+          ? [{ title: t('orders.returnedQty'), key: 'returned', align: 'right' as const, render: (_v: unknown, i: OrderItem) => i.returned_quantity }]
+          : []),
         { title: t('orders.unitPrice'), dataIndex: 'unit_price', key: 'price', align: 'right', render: (_v, i) => <LinePrice item={i} /> },
         ...(order.items.some((i) => i.tax_rate !== '0')
           ? [{ title: t('orders.taxRate'), key: 'rate', align: 'right' as const, render: (_v: unknown, i: OrderItem) => `${i.tax_rate}%` }]
@@ -130,6 +162,7 @@ function OrderView({ order }: { order: Order }) {
                 type={to === 'cancelled' ? 'default' : 'primary'}
                 danger={to === 'cancelled'}
                 loading={move.isPending && move.variables === to}
+                disabled={move.isPending}
                 onClick={() => onTransition(to)}
                 data-testid={`to-${to}`}
               >
@@ -152,6 +185,7 @@ function OrderView({ order }: { order: Order }) {
       />
       <div className="no-print">
         {move.isError && <ErrorAlert error={move.error} />}
+        <ShipToCard order={order} />
         <Card className="section">
           <Descriptions
             column={{ xs: 1, sm: 2, lg: 3 }}
@@ -244,6 +278,7 @@ function OrderView({ order }: { order: Order }) {
             </>
           )}
         />
+        <GoodsCards order={order} />
         <PaymentsCard order={order} />
         <Typography.Title level={4}>{t('orders.history')}</Typography.Title>
         <Card>
@@ -261,6 +296,17 @@ function OrderView({ order }: { order: Order }) {
         </Card>
       </div>
       <PackingSlip order={order} kind={slip} />
+      {shipping && (
+        <ShipModal
+          order={order}
+          onClose={() => setShipping(false)}
+          onDone={(o) => {
+            setShipping(false);
+            if (o) client.setQueryData(['order', order.id], o);
+            else void client.invalidateQueries({ queryKey: ['order', order.id] });
+          }}
+        />
+      )}
     </>
   );
 }

@@ -35,6 +35,8 @@ import { useMoney } from '../../lib/shop';
 import { useDebounced } from '../../lib/useDebounced';
 import { CustomerPicker } from './CustomerPicker';
 import { ProductPicker } from './ProductPicker';
+import { ShipToChooser, shipToBody } from './ShipToChooser';
+import type { ShipChoice } from './ShipToChooser';
 
 /** Writes a new order, or changes the lines and note of a pending one. */
 export function OrderForm({
@@ -60,6 +62,8 @@ export function OrderForm({
       : initialCustomer,
   );
   const [note, setNote] = useState(order?.note ?? '');
+  // Where a new order goes (an order being edited changes its address on its own page).
+  const [shipChoice, setShipChoice] = useState<ShipChoice>({ kind: 'default' });
   // An amount off, a shipping fee and 抹零: staff only; the server computes the same total.
   const [discount, setDiscount] = useState(order && order.discount !== '0.00' ? order.discount : '');
   const [shipping, setShipping] = useState(order && order.shipping_fee !== '0.00' ? order.shipping_fee : '');
@@ -106,7 +110,7 @@ export function OrderForm({
       const { items, customer_id, ...rest } = body();
       const n = note.trim() || null;
       if (order) return ordersApi.update(order.id, { items, note: n, ...rest });
-      return ordersApi.create({ items, note: n, customer_id, ...rest });
+      return ordersApi.create({ items, note: n, customer_id, ...rest, ...(staff ? shipToBody(shipChoice) : {}) });
     },
     onSuccess: (o) => {
       // A customer's first order makes their customer record: ask who we are again to learn
@@ -312,6 +316,9 @@ export function OrderForm({
                 <CustomerPicker value={customer} onChange={setCustomer} />
               )}
             </Form.Item>
+          )}
+          {staff && !order && (
+            <ShipToChooser customerId={customer?.id ?? null} value={shipChoice} onChange={setShipChoice} />
           )}
           <Form.Item label={t('orders.products')}>
             <ProductPicker onPick={(p) => update(addLine(lines, lineFromProduct(p)))} />

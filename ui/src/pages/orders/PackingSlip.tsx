@@ -3,6 +3,7 @@ import type { OrderDetail } from '../../api/types';
 import { PrintHeader } from '../../components/PrintHeader';
 import { adjustmentRows, includedTax } from '../../lib/adjustments';
 import { chineseCapitals, writesInYuan } from '../../lib/chineseAmount';
+import { addressLine, hasShipTo } from '../../lib/goods';
 import { centsOf } from '../../lib/money';
 import { useDateTime, useMoney, useSettings } from '../../lib/shop';
 import { LinePrice } from './LinePrice';
@@ -42,16 +43,50 @@ export function PackingSlip({ order, kind }: { order: OrderDetail; kind: SlipKin
         <dd>{dateTime(order.created_at)}</dd>
         <dt>{t('orders.customer')}</dt>
         <dd>{order.customer_name ?? t('orders.walkIn')}</dd>
-        {order.customer_phone && (
+        {hasShipTo(order.ship_to) ? (
           <>
-            <dt>{t('customers.phone')}</dt>
-            <dd data-testid="slip-phone">{order.customer_phone}</dd>
+            <dt>{t('print.shipTo')}</dt>
+            <dd data-testid="slip-ship-to">{order.ship_to.name}</dd>
+            {order.ship_to.phone && (
+              <>
+                <dt>{t('customers.phone')}</dt>
+                <dd data-testid="slip-phone">{order.ship_to.phone}</dd>
+              </>
+            )}
+            {addressLine(order.ship_to) && (
+              <>
+                <dt>{t('customers.address')}</dt>
+                <dd data-testid="slip-address">
+                  {[addressLine(order.ship_to), order.ship_to.postcode].filter(Boolean).join(' ')}
+                </dd>
+              </>
+            )}
+          </>
+        ) : (
+          <>
+            {order.customer_phone && (
+              <>
+                <dt>{t('customers.phone')}</dt>
+                <dd data-testid="slip-phone">{order.customer_phone}</dd>
+              </>
+            )}
+            {order.customer_address && (
+              <>
+                <dt>{t('customers.address')}</dt>
+                <dd data-testid="slip-address">{order.customer_address}</dd>
+              </>
+            )}
           </>
         )}
-        {order.customer_address && (
+        {order.shipments.some((s) => s.tracking_number) && (
           <>
-            <dt>{t('customers.address')}</dt>
-            <dd data-testid="slip-address">{order.customer_address}</dd>
+            <dt>{t('print.tracking')}</dt>
+            <dd data-testid="slip-tracking">
+              {order.shipments
+                .filter((s) => s.tracking_number)
+                .map((s) => [s.carrier, s.tracking_number].filter(Boolean).join(' '))
+                .join('；')}
+            </dd>
           </>
         )}
         {receipt && order.invoice_title && (

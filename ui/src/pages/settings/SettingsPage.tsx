@@ -1,6 +1,6 @@
-import { DeleteOutlined, UploadOutlined } from '@ant-design/icons';
+import { DeleteOutlined, PlusOutlined, UploadOutlined } from '@ant-design/icons';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { Alert, App, Button, Card, Flex, Form, Input, InputNumber, Popconfirm, Select, Switch, Typography, Upload } from 'antd';
+import { Alert, App, Button, Card, Flex, Form, Input, InputNumber, Popconfirm, Select, Space, Switch, Typography, Upload } from 'antd';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { LOGO_MAX_BYTES, logoUrl, settingsApi } from '../../api/admin';
@@ -29,6 +29,7 @@ const FIELDS = [
   'payment_methods',
   'prices_include_tax',
   'default_tax_rate',
+  'carriers',
 ] as const;
 
 function timeZones(current: string): string[] {
@@ -140,6 +141,28 @@ function SettingsForm({ settings }: { settings: Settings }) {
           rules={[{ required: true, type: 'array', min: 1, message: t('validation.required') }]}
         >
           <Select mode="tags" options={methodOptions} tokenSeparators={[',', '，', '、']} maxCount={30} data-testid="payment-methods" />
+        </Form.Item>
+        <Form.Item label={t('settings.carriers')} extra={t('settings.carriersHint')}>
+          <Form.List name="carriers">
+            {(fields, { add, remove }) => (
+              <>
+                {fields.map((f) => (
+                  <Space key={f.key} align="start" wrap style={{ display: 'flex' }}>
+                    <Form.Item name={[f.name, 'name']} rules={[required]} noStyle>
+                      <Input maxLength={30} placeholder={t('settings.carrierName')} style={{ width: 180 }} aria-label={t('settings.carrierName')} />
+                    </Form.Item>
+                    <Form.Item name={[f.name, 'tracking_url']} noStyle>
+                      <Input maxLength={300} placeholder="https://…{tracking}" style={{ width: 360 }} aria-label={t('settings.trackingUrl')} />
+                    </Form.Item>
+                    <Button type="text" icon={<DeleteOutlined />} onClick={() => remove(f.name)} aria-label={t('common.delete')} />
+                  </Space>
+                ))}
+                <Button icon={<PlusOutlined />} onClick={() => add({ name: '', tracking_url: '' })} data-testid="add-carrier">
+                  {t('settings.addCarrier')}
+                </Button>
+              </>
+            )}
+          </Form.List>
         </Form.Item>
         <Form.Item
           name="show_stock_to_customers"

@@ -1,1 +1,0 @@
-import{t as e}from"./tag-D2ivNUwE.js";import{Hi as t,g as n}from"./format-C7cLB1m3.js";var r=t(),i={pending:`gold`,confirmed:`blue`,shipped:`cyan`,completed:`green`,cancelled:`default`};function a({status:t}){let{t:a}=n();return(0,r.jsx)(e,{color:i[t],"data-status":t,children:a(`orderStatus.${t}`)})}export{a as t};

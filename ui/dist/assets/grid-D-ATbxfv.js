@@ -1,1 +1,0 @@
-import{d as e}from"./space-uKyPw3-a.js";function t(){return e()}var n={useBreakpoint:t};export{n as t};

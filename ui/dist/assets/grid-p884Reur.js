@@ -1,0 +1,1 @@
+import{d as e}from"./space-DWQW3Ma5.js";function t(){return e()}var n={useBreakpoint:t};export{n as t};

@@ -1,0 +1,1 @@
+var e=[`customer`,`staff`,`admin`,`superadmin`],t=[`active`,`archived`],n=[`restock`,`damage`,`count_correction`],r=[`pending`,`confirmed`,`shipped`,`completed`,`cancelled`,`returned`],i=[`untracked`,`unpaid`,`partially_paid`,`paid`,`overpaid`,`refunded`];export{e as a,t as i,r as n,i as r,n as t};

@@ -1,1 +1,0 @@
-var e=[`customer`,`staff`,`admin`,`superadmin`],t=[`active`,`archived`],n=[`restock`,`damage`,`count_correction`],r=[`pending`,`confirmed`,`shipped`,`completed`,`cancelled`],i=[`untracked`,`unpaid`,`partially_paid`,`paid`,`overpaid`,`refunded`];export{e as a,t as i,r as n,i as r,n as t};
