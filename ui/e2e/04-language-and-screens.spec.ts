@@ -52,6 +52,7 @@ test('screenshots of every main page in both languages', async ({ page }) => {
       ['products', '/products'],
       ['product-detail', product],
       ['orders', '/orders'],
+      ['to-ship', '/to-ship'],
       ['order-detail', order],
       ['customers', '/customers'],
       ['customer-detail', customer],

@@ -75,6 +75,9 @@ test('staff see exactly the status moves and edits the server allows them', asyn
     record_payment: true,
     refund: false,
     void_payments: true,
+    ship: false,
+    return_goods: false,
+    edit_ship_to: true,
   });
   await expectOthersRefused(page, order);
   await shot(page, 'order-actions-staff-zh');
@@ -82,6 +85,11 @@ test('staff see exactly the status moves and edits the server allows them', asyn
   // Along the workflow: after each move the page shows what the server answered.
   for (const next of ['confirmed', 'shipped', 'completed'] as const) {
     await page.getByTestId(`to-${next}`).click();
+    // Shipping and completing ask first (the ship dialog takes the carrier and tracking number).
+    if (next !== 'confirmed') {
+      const ok = next === 'shipped' ? '发货' : '标记为已完成';
+      await page.getByRole('dialog').getByRole('button', { name: ok, exact: true }).click();
+    }
     await expect(page.locator(`.page-header [data-status="${next}"]`)).toBeVisible();
     order = await expectButtonsFromServer(page, id);
     expect(order.actions.editable).toBe(false);
@@ -107,6 +115,9 @@ test('a customer may only cancel their own pending order', async ({ page }) => {
     record_payment: false,
     refund: false,
     void_payments: false,
+    ship: false,
+    return_goods: false,
+    edit_ship_to: false,
   });
   await expectOthersRefused(page, order);
 
