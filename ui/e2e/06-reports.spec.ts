@@ -107,7 +107,7 @@ test('the reports page: sales, best sellers, customers, statuses and low stock',
   // Orders by status, translated, every status listed.
   await tab(page, '订单状态').click();
   const statuses = page.getByTestId('report-orders-by-status');
-  await expect(statuses.locator('tbody tr.ant-table-row')).toHaveCount(5);
+  await expect(statuses.locator('tbody tr.ant-table-row')).toHaveCount(6);
   await expect(statuses.locator('tbody tr.ant-table-row').first()).toContainText('待处理');
   await expect(statuses.getByRole('img', { name: '各状态订单数' })).toBeVisible();
   await shot(page, 'reports-status-zh');

@@ -89,8 +89,17 @@ export async function chooseLang(page: Page, label: '中文' | 'English'): Promi
 export async function pickOption(page: Page, testId: string, search: string, option: string | RegExp): Promise<void> {
   const select = page.getByTestId(testId);
   await select.click();
-  if (search) await select.locator('input').fill(search);
-  await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: option }).first().click();
+  const options = page.locator('.ant-select-dropdown:visible .ant-select-item-option');
+  if (search) {
+    // Wait for the server's answer to this search (pickers that search the server ask with
+    // q=...): a list still showing the earlier options can be replaced under the click, and
+    // the click is lost. Pickers that filter their own options send nothing; then no wait.
+    const q = `q=${encodeURIComponent(search)}`;
+    const answered = page.waitForResponse((r) => r.url().includes(q), { timeout: 5_000 }).catch(() => null);
+    await select.locator('input').fill(search);
+    await answered;
+  }
+  await options.filter({ hasText: option }).first().click();
 }
 
 /** Adds a product line to the order form and sets its quantity. */
