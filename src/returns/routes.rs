@@ -30,8 +30,14 @@ async fn list_returns(
     viewer: CurrentUser,
     Path(id): Path<i64>,
 ) -> AppResult<Json<Vec<OrderReturn>>> {
-    let detail = crate::orders::get_for(&state.db, &viewer, id).await?;
-    Ok(Json(detail.returns))
+    let returns = state
+        .db
+        .read(move |conn| {
+            crate::orders::check_visible(conn, &viewer, &crate::orders::store::get(conn, id)?)?;
+            super::store::for_order(conn, id)
+        })
+        .await?;
+    Ok(Json(returns))
 }
 
 /// Record goods that came back from a shipped or completed order: per line how many (at most

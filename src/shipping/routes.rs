@@ -39,8 +39,14 @@ async fn list_shipments(
     viewer: CurrentUser,
     Path(id): Path<i64>,
 ) -> AppResult<Json<Vec<Shipment>>> {
-    let detail = crate::orders::get_for(&state.db, &viewer, id).await?;
-    Ok(Json(detail.shipments))
+    let shipments = state
+        .db
+        .read(move |conn| {
+            crate::orders::check_visible(conn, &viewer, &crate::orders::store::get(conn, id)?)?;
+            store::for_order(conn, id)
+        })
+        .await?;
+    Ok(Json(shipments))
 }
 
 /// Ship a confirmed order, whole or in part: the lines and quantities in this parcel (all

@@ -6,6 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { shippingApi } from '../../api/shipping';
 import type { Address, AddressInput } from '../../api/types';
 import { EmptyState, ErrorAlert } from '../../components/States';
+import { describeError } from '../../lib/errors';
 import { addressLine } from '../../lib/goods';
 import { ShipToFields, cleanShipTo } from '../orders/ShipToFields';
 
@@ -21,7 +22,7 @@ export function AddressesCard({ customerId }: { customerId: number }) {
   const remove = useMutation({
     mutationFn: (id: number) => shippingApi.deleteAddress(customerId, id),
     onSuccess: refresh,
-    onError: (err) => void message.error(String(err)),
+    onError: (err) => void message.error(describeError(err, t)),
   });
   return (
     <Card

@@ -313,7 +313,14 @@ export function OrderForm({
               {order ? (
                 <Input id="order-customer" value={customer?.name ?? t('orders.walkIn')} disabled />
               ) : (
-                <CustomerPicker value={customer} onChange={setCustomer} />
+                <CustomerPicker
+                  value={customer}
+                  onChange={(c) => {
+                    setCustomer(c);
+                    // Another customer's order starts at their own default address.
+                    setShipChoice({ kind: 'default' });
+                  }}
+                />
               )}
             </Form.Item>
           )}

@@ -1,6 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
 import { Form, Select } from 'antd';
-import { useEffect, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { shippingApi } from '../../api/shipping';
 import type { NewOrder, ShipTo } from '../../api/types';
@@ -33,18 +32,12 @@ export function ShipToChooser({
     queryFn: ({ signal }) => shippingApi.addresses(customerId ?? 0, signal),
     enabled: customerId !== null,
   });
-  const addresses = useMemo(() => (customerId === null ? [] : (saved.data ?? [])), [customerId, saved.data]);
-  // A newly picked customer starts at their default address.
+  const addresses = customerId === null ? [] : (saved.data ?? []);
+  // Nothing picked sends nothing, and the server starts the order at the customer's default
+  // address: so "default" shows as that address. (The form resets the choice with the customer.)
   const defaultId = addresses.find((a) => a.is_default)?.id;
-  useEffect(() => {
-    if (value.kind === 'other') return;
-    if (defaultId !== undefined && value.kind !== 'saved') onChange({ kind: 'saved', id: defaultId });
-    if (defaultId === undefined && value.kind === 'saved' && !addresses.some((a) => a.id === value.id)) {
-      onChange({ kind: 'default' });
-    }
-  }, [defaultId, addresses, value, onChange]);
-
-  const selected = value.kind === 'saved' ? `a${value.id}` : value.kind;
+  const selected =
+    value.kind === 'saved' ? `a${value.id}` : value.kind === 'default' && defaultId !== undefined ? `a${defaultId}` : value.kind;
   const options = [
     ...addresses.map((a) => ({
       value: `a${a.id}`,
