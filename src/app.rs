@@ -34,8 +34,8 @@ use crate::settings::{self, SharedSettings};
 use crate::tls;
 use crate::users::{self, Bootstrap};
 use crate::{
-    audit, backup, customers, health, inventory, maintenance, orders, payments, price_levels, products, receivables,
-    reports, returns, shipping, stats, transfer,
+    audit, backup, customers, health, inventory, maintenance, orders, payments, price_levels, products, purchasing,
+    receivables, reports, returns, shipping, stats, transfer,
 };
 
 /// What every handler can reach: one `Arc`, so the several clones each request makes (one per
@@ -93,6 +93,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(payments::routes::router())
         .merge(shipping::routes::router())
         .merge(returns::routes::router())
+        .merge(purchasing::routes::router())
         .merge(price_levels::routes::router())
         .merge(receivables::routes::router())
         .merge(stats::router())

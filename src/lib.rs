@@ -31,6 +31,7 @@ pub mod payments;
 pub mod price_levels;
 pub mod pricing;
 pub mod products;
+pub mod purchasing;
 pub mod receivables;
 pub mod reports;
 pub mod returns;

@@ -163,6 +163,32 @@ pub fn sort_key(name: &str) -> String {
     letters
 }
 
+/// The first letter of each word of a name as people type it to find it: the pinyin initial of
+/// each Chinese character and the first letter or digit of each run of others, in lower case
+/// ("金龙鱼" → "jly", "金龙鱼 5L 花生油" → "jly5hsy"). Kept beside the name (`name_initials`)
+/// so `jly` finds 金龙鱼.
+pub fn initials(name: &str) -> String {
+    use pinyin::ToPinyin;
+    let mut out = String::new();
+    let mut in_word = false;
+    for (c, p) in name.chars().zip(name.to_pinyin()) {
+        match p {
+            Some(p) => {
+                out.push_str(p.first_letter());
+                in_word = false;
+            }
+            None if c.is_alphanumeric() => {
+                if !in_word {
+                    out.extend(c.to_lowercase());
+                }
+                in_word = true;
+            }
+            None => in_word = false,
+        }
+    }
+    out
+}
+
 /// A phone number's digits, without a +86 / 0086 country prefix, so "+86 139-0011-2233" and
 /// "13900112233" are found by each other. None when there are no digits.
 pub fn phone_digits(phone: &str) -> Option<String> {
@@ -188,6 +214,14 @@ mod key_tests {
         assert_eq!(names, vec!["alice", "阿姨", "Bob", "李四", "王五", "张三", "赵六"]);
         assert_eq!(sort_key("金龙鱼"), "jinlongyu 122");
         assert!(sort_key("中") < sort_key("重"), "homophones by tone");
+    }
+
+    #[test]
+    fn names_have_pinyin_initials() {
+        assert_eq!(initials("金龙鱼"), "jly");
+        assert_eq!(initials("金龙鱼 5L 花生油"), "jly5hsy");
+        assert_eq!(initials("Green Tea 绿茶"), "gtlc");
+        assert_eq!(initials("---"), "");
     }
 
     #[test]

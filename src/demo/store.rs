@@ -425,6 +425,7 @@ fn came_back(conn: &Connection, o: &DemoOrder, order_id: i64, at: &str) -> AppRe
     }
     let refs = crate::inventory::store::MovementRefs {
         order_id: Some(order_id),
+        purchase_order_id: None,
         user_id: Some(o.user_id),
         note: Some("demo return"),
     };

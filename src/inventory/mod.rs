@@ -40,6 +40,10 @@ pub enum Reason {
     /// Goods a customer sent back (a return to stock; damaged ones are then written off with
     /// `damage`).
     Return,
+    /// Received from a supplier on a purchase order (采购入库).
+    Purchase,
+    /// Sent back to the supplier of a purchase order (退货给供应商).
+    PurchaseReturn,
 }
 
 impl Reason {
@@ -55,6 +59,8 @@ impl Reason {
             Reason::Damage => "damage",
             Reason::CountCorrection => "count",
             Reason::Return => "return",
+            Reason::Purchase => "purchase",
+            Reason::PurchaseReturn => "purchase_return",
         }
     }
 
@@ -69,6 +75,8 @@ impl Reason {
             "damage" => Reason::Damage,
             "count" => Reason::CountCorrection,
             "return" => Reason::Return,
+            "purchase" => Reason::Purchase,
+            "purchase_return" => Reason::PurchaseReturn,
             _ => return None,
         })
     }

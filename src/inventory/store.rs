@@ -12,6 +12,7 @@ use crate::http::list::Paging;
 #[derive(Clone, Copy, Default)]
 pub struct MovementRefs<'a> {
     pub order_id: Option<i64>,
+    pub purchase_order_id: Option<i64>,
     pub user_id: Option<i64>,
     pub note: Option<&'a str>,
 }
@@ -49,10 +50,11 @@ pub fn change_stock(
         return Err(insufficient(conn, product_id, -delta, stock)?);
     };
     conn.prepare_cached(
-        "INSERT INTO inventory_movements (product_id, quantity_delta, balance_after, reason, order_id, user_id, note, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO inventory_movements (product_id, quantity_delta, balance_after, reason, order_id, user_id, note, created_at,
+                                          purchase_order_id)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )?
-    .execute(params![product_id, delta, balance, reason.as_db(), refs.order_id, refs.user_id, refs.note, now])?;
+    .execute(params![product_id, delta, balance, reason.as_db(), refs.order_id, refs.user_id, refs.note, now, refs.purchase_order_id])?;
     Ok(balance)
 }
 
@@ -84,6 +86,8 @@ pub struct Movement {
     pub reason: Reason,
     pub order_id: Option<i64>,
     pub order_number: Option<String>,
+    /// The purchase order goods came in on or went back against.
+    pub purchase_order_id: Option<i64>,
     pub user_id: Option<i64>,
     pub username: Option<String>,
     pub note: Option<String>,
@@ -106,7 +110,7 @@ pub fn movements(
     let items = conn
         .prepare_cached(&format!(
             "SELECT m.id, m.quantity_delta, m.balance_after, m.reason, m.order_id, o.order_number, m.user_id, u.username,
-                    m.note, m.created_at
+                    m.note, m.created_at, m.purchase_order_id
              FROM inventory_movements m
              LEFT JOIN orders o ON o.id = m.order_id LEFT JOIN users u ON u.id = m.user_id
              WHERE m.product_id = ? ORDER BY {order_by} LIMIT ? OFFSET ?"
@@ -119,6 +123,7 @@ pub fn movements(
                 reason: r.get(3)?,
                 order_id: r.get(4)?,
                 order_number: r.get(5)?,
+                purchase_order_id: r.get(10)?,
                 user_id: r.get(6)?,
                 username: r.get(7)?,
                 note: r.get(8)?,

@@ -1,12 +1,12 @@
 //! Columns the application derives from others, because SQL cannot (migration V9): the
-//! pinyin sort keys of names, a customer phone's digits, an order number reversed. Every store
+//! pinyin sort keys and initials of names, a customer phone's digits, an order number reversed. Every store
 //! function that writes the source column writes the derived one too; rows older than V9 get
 //! theirs here, after migrating, a batch per transaction.
 
 use rusqlite::{Connection, params};
 
 use crate::error::AppResult;
-use crate::validate::{phone_digits, sort_key};
+use crate::validate::{initials, phone_digits, sort_key};
 
 struct Derived {
     table: &'static str,
@@ -24,12 +24,18 @@ pub fn digits(phone: &str) -> String {
     phone_digits(phone).unwrap_or_default()
 }
 
-const DERIVED: [Derived; 4] = [
+const DERIVED: [Derived; 5] = [
     Derived {
         table: "products",
         source: "name",
         column: "name_sort",
         derive: sort_key,
+    },
+    Derived {
+        table: "products",
+        source: "name",
+        column: "name_initials",
+        derive: initials,
     },
     Derived {
         table: "customers",

@@ -43,6 +43,9 @@ pub struct CheckReport {
     /// Lines and orders whose shipped and returned goods break the rules of
     /// `store::goods_mismatches` (at most 1000 listed).
     pub goods_mismatches: Vec<store::GoodsMismatch>,
+    /// Purchase order lines with more received than ordered, more sent back than received,
+    /// or counts that differ from their receipts or the stock ledger (at most 1000 listed).
+    pub purchase_mismatches: Vec<PurchaseMismatch>,
     /// How the schema differs from what the migrations make for its version (extra
     /// triggers or views, missing tables, changed columns).
     pub schema_differences: Vec<String>,
@@ -68,6 +71,7 @@ pub fn check(conn: &Connection) -> AppResult<CheckReport> {
             bad_voids: 0,
             pricing_mismatches: Vec::new(),
             goods_mismatches: Vec::new(),
+            purchase_mismatches: Vec::new(),
             schema_differences,
             look_alikes: Vec::new(),
         });
@@ -80,6 +84,14 @@ pub fn check(conn: &Connection) -> AppResult<CheckReport> {
     let (payment_mismatches, bad_voids) = crate::payments::store::mismatches(conn)?;
     let pricing_mismatches = store::pricing_mismatches(conn)?;
     let goods_mismatches = store::goods_mismatches(conn)?;
+    let purchase_mismatches = crate::purchasing::store::mismatches(conn)?
+        .into_iter()
+        .map(|(line_id, purchase_order_id, problem)| PurchaseMismatch {
+            line_id,
+            purchase_order_id,
+            problem,
+        })
+        .collect::<Vec<_>>();
     let look_alikes = keys::look_alikes(conn)?;
     let ok = file.is_ok()
         && stock_mismatches.is_empty()
@@ -90,6 +102,7 @@ pub fn check(conn: &Connection) -> AppResult<CheckReport> {
         && bad_voids == 0
         && pricing_mismatches.is_empty()
         && goods_mismatches.is_empty()
+        && purchase_mismatches.is_empty()
         && schema_differences.is_empty();
     Ok(CheckReport {
         ok,
@@ -103,9 +116,17 @@ pub fn check(conn: &Connection) -> AppResult<CheckReport> {
         bad_voids,
         pricing_mismatches,
         goods_mismatches,
+        purchase_mismatches,
         schema_differences,
         look_alikes,
     })
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PurchaseMismatch {
+    pub line_id: i64,
+    pub purchase_order_id: i64,
+    pub problem: String,
 }
 
 impl CheckReport {
@@ -196,6 +217,18 @@ impl CheckReport {
             out.push(format!(
                 "  order {} ({}){line}: {}",
                 m.order_id, m.order_number, m.problem
+            ));
+        }
+        out.push(format!(
+            "purchases:          {} mismatch(es)",
+            self.purchase_mismatches.len()
+        ));
+        for m in &self.purchase_mismatches {
+            out.push(format!(
+                "  purchase order {} line {}: {}",
+                crate::purchasing::types::po_number(m.purchase_order_id),
+                m.line_id,
+                m.problem
             ));
         }
         out.push(format!(

@@ -277,6 +277,7 @@ pub async fn create(
             )?;
             let refs = MovementRefs {
                 order_id: Some(order_id),
+                purchase_order_id: None,
                 user_id: Some(actor.id),
                 note: None,
             };
@@ -434,6 +435,7 @@ pub async fn edit(
                 let priced = lines::price(conn, &lines, &before.items, &ctx)?;
                 let refs = MovementRefs {
                     order_id: Some(id),
+                    purchase_order_id: None,
                     user_id: Some(actor.id),
                     note: None,
                 };
@@ -531,6 +533,7 @@ pub async fn change_status(db: &Db, actor: &CurrentUser, id: i64, to: OrderStatu
         if to == OrderStatus::Cancelled {
             let refs = MovementRefs {
                 order_id: Some(id),
+                purchase_order_id: None,
                 user_id: Some(actor.id),
                 note: None,
             };

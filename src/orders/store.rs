@@ -178,12 +178,13 @@ pub fn insert(conn: &Connection, o: &NewOrderRow) -> AppResult<i64> {
     Ok(conn.last_insert_rowid())
 }
 
-/// Inserts one line; returns its id.
+/// Inserts one line, with the product's cost price now (for margins; NULL when unknown);
+/// returns its id.
 pub fn insert_item(conn: &Connection, order_id: i64, item: &OrderItem) -> AppResult<i64> {
     conn.prepare_cached(
         "INSERT INTO order_items (order_id, product_id, product_name, sku, quantity, unit_price_minor, line_total_minor,
-                                  list_price_minor, discount_bp, tax_rate_bp, tax_minor)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                                  list_price_minor, discount_bp, tax_rate_bp, tax_minor, cost_minor)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, (SELECT cost_minor FROM products WHERE id = ?2))",
     )?
     .execute(params![
         order_id,

@@ -1,6 +1,8 @@
 //! The product catalogue: what is sold, at what price, and how many are in stock.
 
 pub mod cache;
+pub mod categories;
+pub mod photos;
 pub mod routes;
 pub mod store;
 pub mod types;
@@ -14,7 +16,10 @@ use crate::inventory::Reason;
 use crate::inventory::store::{MovementRefs, change_stock};
 use crate::money::Money;
 use crate::validate::optional_text;
-use types::{NewProduct, Product, ProductPatch, ProductStatus, check_price, check_stock, parse_name, parse_sku};
+use types::{
+    NewProduct, Product, ProductPatch, ProductStatus, check_price, check_stock, parse_barcode, parse_name, parse_sku,
+    parse_unit,
+};
 
 impl NewProduct {
     /// The validated product this input describes (not yet stored).
@@ -35,8 +40,21 @@ impl NewProduct {
             tax_rate: self.tax_rate,
             created_at: now.to_owned(),
             updated_at: now.to_owned(),
+            category_id: self.category_id,
+            unit: parse_unit(self.unit.as_deref())?,
+            barcode: parse_barcode(self.barcode.as_deref())?,
+            cost_price: self.cost_price.map(check_cost).transpose()?,
+            photo_url: None,
         })
     }
+}
+
+/// A cost price: like a price, named as the field it is.
+fn check_cost(cost: Money) -> AppResult<Money> {
+    check_price(cost).map_err(|e| match e {
+        AppError::Validation { message, .. } => AppError::validation("cost_price", message),
+        other => other,
+    })
 }
 
 pub async fn create(db: &Db, actor: &CurrentUser, input: NewProduct) -> AppResult<Product> {
@@ -49,6 +67,7 @@ pub async fn create(db: &Db, actor: &CurrentUser, input: NewProduct) -> AppResul
 
 /// Stores a validated product and records its initial stock in the ledger, with its audit row.
 pub fn insert_with_stock(conn: &rusqlite::Connection, who: &Who, product: &Product, now: &str) -> AppResult<Product> {
+    categories::store::must_exist(conn, product.category_id)?;
     let id = store::insert(conn, product)?;
     let refs = MovementRefs {
         user_id: who.user_id,
@@ -76,6 +95,10 @@ pub struct ValidPatch {
     pub threshold: Option<Option<i64>>,
     pub status: Option<ProductStatus>,
     pub tax_rate: Option<Option<crate::pricing::Percent>>,
+    pub category_id: Option<Option<i64>>,
+    pub unit: Option<Option<String>>,
+    pub barcode: Option<Option<String>>,
+    pub cost_price: Option<Option<Money>>,
 }
 
 impl ProductPatch {
@@ -98,6 +121,10 @@ impl ProductPatch {
                 .transpose()?,
             status: self.status,
             tax_rate: self.tax_rate,
+            category_id: self.category_id,
+            unit: self.unit.map(|u| parse_unit(u.as_deref())).transpose()?,
+            barcode: self.barcode.map(|b| parse_barcode(b.as_deref())).transpose()?,
+            cost_price: self.cost_price.map(|c| c.map(check_cost).transpose()).transpose()?,
         })
     }
 }
@@ -126,6 +153,13 @@ pub fn apply_patch(
     p.low_stock_threshold = patch.threshold.unwrap_or(p.low_stock_threshold);
     p.status = patch.status.unwrap_or(p.status);
     p.tax_rate = patch.tax_rate.unwrap_or(p.tax_rate);
+    if let Some(category) = patch.category_id {
+        categories::store::must_exist(conn, category)?;
+        p.category_id = category;
+    }
+    p.unit = patch.unit.unwrap_or(p.unit);
+    p.barcode = patch.barcode.unwrap_or(p.barcode);
+    p.cost_price = patch.cost_price.unwrap_or(p.cost_price);
     p.updated_at = now.to_owned();
     store::update(conn, &p)?;
     if let Some(target) = patch.stock {

@@ -25,6 +25,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_product, update_product))
         .routes(routes!(archive_product))
         .routes(routes!(restore_product))
+        .routes(routes!(product_by_code))
+        .merge(super::categories::router())
+        .merge(super::photos::router())
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -34,6 +37,8 @@ pub struct ProductFilters {
     pub status: Option<ProductStatus>,
     /// true: only products below their low-stock threshold; false: only the others.
     pub low_stock: Option<bool>,
+    /// Only products in this category, or for a top-level one, in any under it.
+    pub category_id: Option<i64>,
 }
 
 const SORTS: &[(&str, &str)] = &[
@@ -46,7 +51,8 @@ const SORTS: &[(&str, &str)] = &[
     ("id", "id"),
 ];
 
-/// List products; `q` searches name and SKU.
+/// List products; `q` searches name and SKU, a whole barcode, and pinyin initials (`jly`
+/// finds 金龙鱼).
 #[utoipa::path(get, path = "/api/products", tag = "products", security(("bearer" = ["user"])),
     params(ListParams, ProductFilters),
     responses(
@@ -74,6 +80,7 @@ async fn list_products(
     let filter = ProductFilter {
         status,
         low_stock: filters.low_stock,
+        category_id: filters.category_id,
     };
     let page: Page<Product> = read_page(&state.db, params, SORTS, move |conn, paging, order_by| {
         store::list(conn, &filter, paging, order_by)
@@ -102,6 +109,43 @@ fn json_bytes(value: &impl serde::Serialize) -> AppResult<Bytes> {
 
 fn json_body(body: Bytes) -> Response {
     ([(header::CONTENT_TYPE, "application/json")], body).into_response()
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CodeParams {
+    /// What a scanner typed: a barcode or a SKU, in any case or width.
+    pub code: String,
+}
+
+/// The product a scanned code names: its barcode, or else its SKU. Customers find active
+/// products only, as they see them in the catalogue.
+#[utoipa::path(get, path = "/api/products/by-code", tag = "products", security(("bearer" = ["user"])),
+    params(CodeParams),
+    responses(
+        (status = 200, description = "The product (customers get a CatalogueProduct)", body = Product),
+        (status = 404, description = "No product has this barcode or SKU", body = ErrorBody),
+    ))]
+async fn product_by_code(
+    State(state): State<AppState>,
+    viewer: CurrentUser,
+    ApiQuery(p): ApiQuery<CodeParams>,
+) -> AppResult<Response> {
+    let code = crate::validate::identifier(&p.code);
+    if code.is_empty() || code.chars().count() > 64 {
+        return Err(AppError::validation("code", "must be 1 to 64 characters"));
+    }
+    let found = state.db.read(move |conn| store::by_code(conn, &code)).await?;
+    let not_found = || AppError::NotFound(format!("no product has the barcode or SKU {}", p.code.trim()));
+    let product = found.ok_or_else(not_found)?;
+    if viewer.is_staff() {
+        return Ok(json_body(json_bytes(&product)?));
+    }
+    if product.status != ProductStatus::Active {
+        return Err(not_found());
+    }
+    let show = state.settings.get().show_stock_to_customers;
+    Ok(json_body(json_bytes(&CatalogueProduct::of(product, show))?))
 }
 
 /// Create a product. Its initial stock is the first row of its stock ledger.

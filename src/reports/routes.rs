@@ -27,6 +27,179 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(top_customers))
         .routes(routes!(low_stock))
         .routes(routes!(tax_by_rate))
+        .routes(routes!(margins))
+}
+
+#[derive(Clone, Copy, Debug, Default, Deserialize, Serialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum MarginGrouping {
+    #[default]
+    Day,
+    Product,
+    Category,
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct MarginParams {
+    /// day (default, the shop's days), product or category.
+    pub by: Option<MarginGrouping>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MarginRow {
+    /// 2026-12-03, a product's id, or a category's id ("" for products in none).
+    pub key: String,
+    /// The product's or category's name; the day for days.
+    pub name: String,
+    /// Units sold and kept.
+    pub quantity: i64,
+    /// What the lines with a known cost sold for, after returns.
+    pub revenue: Total,
+    /// Their cost at the time of sale.
+    pub cost: Total,
+    pub gross_profit: Total,
+    /// Gross profit over revenue in basis points (2350 is 23.50%); null without revenue.
+    pub margin_bp: Option<i64>,
+    /// What lines without a known cost price sold for: left out of the margin, not counted
+    /// as free.
+    pub revenue_without_cost: Total,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MarginReport {
+    pub by: MarginGrouping,
+    pub first_day: String,
+    pub last_day: String,
+    pub currency_code: String,
+    pub rows: Vec<MarginRow>,
+    pub total: MarginRow,
+}
+
+fn margin_row(key: String, name: String, quantity: i64, revenue: Total, cost: Total, unknown: Total) -> MarginRow {
+    let profit = revenue.minor() - cost.minor();
+    // Rounded half away from zero to a basis point.
+    let margin_bp = (revenue.minor() > 0).then(|| {
+        let r = revenue.minor();
+        let scaled = profit * 10_000;
+        let rounded = if scaled >= 0 {
+            (2 * scaled + r) / (2 * r)
+        } else {
+            (2 * scaled - r) / (2 * r)
+        };
+        i64::try_from(rounded).unwrap_or(i64::MIN)
+    });
+    MarginRow {
+        key,
+        name,
+        quantity,
+        revenue,
+        cost,
+        gross_profit: Total::from_minor(profit),
+        margin_bp,
+        revenue_without_cost: unknown,
+    }
+}
+
+/// Gross margin of sales (confirmed, shipped, completed orders) per day, product or category:
+/// line values after returns against their cost price at the time of sale. Lines sold while
+/// their product's cost was unknown are reported apart, not as free.
+#[utoipa::path(get, path = "/api/reports/margins", tag = "reports", security(("bearer" = ["staff"])),
+    params(MarginParams, DateRange),
+    responses(
+        (status = 200, description = "Margins per group, with the total", body = MarginReport),
+        (status = 422, description = "Bad range or grouping", body = ErrorBody),
+    ))]
+async fn margins(
+    State(state): State<AppState>,
+    ApiQuery(p): ApiQuery<MarginParams>,
+    ApiQuery(range): ApiQuery<DateRange>,
+) -> AppResult<axum::Json<MarginReport>> {
+    use store::MarginKey;
+    let settings = state.settings.get();
+    let tz = settings.tz();
+    let span = span(&range, tz)?;
+    let by = p.by.unwrap_or_default();
+    let key = match by {
+        MarginGrouping::Day => MarginKey::Slot,
+        MarginGrouping::Product => MarginKey::Product,
+        MarginGrouping::Category => MarginKey::Category,
+    };
+    let (from, to) = (span.from.clone(), span.to.clone());
+    let (sums, names) = state
+        .db
+        .read(move |conn| {
+            let sums = store::margins(conn, &from, &to, key)?;
+            let names: std::collections::HashMap<String, String> = match key {
+                MarginKey::Product => sums
+                    .iter()
+                    .filter_map(|s| s.key.as_deref()?.parse::<i64>().ok())
+                    .map(|id| Ok((id.to_string(), products::store::get(conn, id)?.name)))
+                    .collect::<AppResult<_>>()?,
+                MarginKey::Category => products::categories::store::paths(conn)?
+                    .into_iter()
+                    .map(|(id, path)| (id.to_string(), path))
+                    .collect(),
+                MarginKey::Slot => Default::default(),
+            };
+            Ok((sums, names))
+        })
+        .await?;
+    let mut rows: Vec<MarginRow> = Vec::new();
+    for s in sums {
+        let raw = s.key.unwrap_or_default();
+        let (key, name) = match by {
+            MarginGrouping::Day => {
+                let at = chrono::NaiveDateTime::parse_from_str(&raw, "%Y-%m-%dT%H:%M")
+                    .map_err(AppError::internal)?
+                    .and_utc();
+                let day = super::period(at.with_timezone(&tz).date_naive(), super::Grouping::Day);
+                (day.clone(), day)
+            }
+            _ => {
+                let name = names.get(&raw).cloned().unwrap_or_default();
+                (raw, name)
+            }
+        };
+        match rows.iter_mut().find(|r| r.key == key) {
+            Some(row) => {
+                *row = margin_row(
+                    key,
+                    name,
+                    row.quantity + s.quantity,
+                    row.revenue.plus(s.revenue),
+                    row.cost.plus(s.cost),
+                    row.revenue_without_cost.plus(s.revenue_without_cost),
+                );
+            }
+            None => rows.push(margin_row(
+                key,
+                name,
+                s.quantity,
+                s.revenue,
+                s.cost,
+                s.revenue_without_cost,
+            )),
+        }
+    }
+    if !matches!(by, MarginGrouping::Day) {
+        rows.sort_by_key(|r| std::cmp::Reverse(r.gross_profit));
+    }
+    let (mut q, mut rev, mut cost, mut unknown) = (0, Total::ZERO, Total::ZERO, Total::ZERO);
+    for r in &rows {
+        q += r.quantity;
+        rev = rev.plus(r.revenue);
+        cost = cost.plus(r.cost);
+        unknown = unknown.plus(r.revenue_without_cost);
+    }
+    Ok(axum::Json(MarginReport {
+        by,
+        first_day: span.first_day.to_string(),
+        last_day: span.last_day.to_string(),
+        currency_code: settings.currency_code.clone(),
+        rows,
+        total: margin_row("total".into(), String::new(), q, rev, cost, unknown),
+    }))
 }
 
 #[derive(Deserialize, IntoParams)]

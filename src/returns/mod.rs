@@ -129,6 +129,7 @@ pub async fn record(db: &Db, actor: &CurrentUser, order_id: i64, input: Checked)
         let note = format!("return #{return_id}");
         let refs = MovementRefs {
             order_id: Some(order_id),
+            purchase_order_id: None,
             user_id: Some(actor.id),
             note: Some(&note),
         };

@@ -50,6 +50,9 @@ pub struct Today {
     pub takings: Vec<Takings>,
     /// The sum of `takings`.
     pub takings_total: Total,
+    /// Today's sales less their cost at the time of sale (lines with a known cost only; see
+    /// GET /api/reports/margins). Admins only: null for staff.
+    pub gross_profit: Option<Total>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -101,7 +104,8 @@ pub struct Stats {
         (status = 200, description = "The dashboard numbers", body = Stats),
         (status = 403, description = "Staff only", body = ErrorBody),
     ))]
-async fn stats(State(state): State<AppState>) -> AppResult<Json<Stats>> {
+async fn stats(State(state): State<AppState>, viewer: crate::auth::CurrentUser) -> AppResult<Json<Stats>> {
+    let admin = viewer.role >= crate::users::types::Role::Admin;
     let settings = state.settings.get();
     let tz = settings.tz();
     let today = Utc::now().with_timezone(&tz).format("%Y-%m-%d").to_string();
@@ -113,6 +117,13 @@ async fn stats(State(state): State<AppState>) -> AppResult<Json<Stats>> {
         .db
         .read(move |conn| {
             let (orders_today, sale_orders, sales) = reports::store::day_summary(conn, &from, &to)?;
+            let gross_profit = if admin {
+                let sums = reports::store::margins(conn, &from, &to, reports::store::MarginKey::Product)?;
+                let profit: i128 = sums.iter().map(|s| s.revenue.minor() - s.cost.minor()).sum();
+                Some(Total::from_minor(profit))
+            } else {
+                None
+            };
             let mut by_method = payments::store::takings_by_method(conn, &from, &to)?;
             by_method.sort_by_key(|(m, _)| methods.iter().position(|k| k == m).unwrap_or(usize::MAX));
             let takings_total = by_method.iter().fold(Total::ZERO, |sum, (_, t)| sum.plus(*t));
@@ -153,6 +164,7 @@ async fn stats(State(state): State<AppState>) -> AppResult<Json<Stats>> {
                     sales,
                     takings,
                     takings_total,
+                    gross_profit,
                 },
                 receivable: Receivable {
                     amount: receivable,

@@ -58,7 +58,7 @@ pub enum Lang {
 
 /// Column headers: (English, Chinese). The English ones are the names imports expect (and
 /// imports take the Chinese ones too).
-pub const PRODUCT_COLUMNS: [(&str, &str); 10] = [
+pub const PRODUCT_COLUMNS: [(&str, &str); 14] = [
     ("sku", "SKU"),
     ("name", "名称"),
     ("price", "价格"),
@@ -69,6 +69,10 @@ pub const PRODUCT_COLUMNS: [(&str, &str); 10] = [
     ("is_low_stock", "库存偏低"),
     ("created_at", "创建时间"),
     ("updated_at", "更新时间"),
+    ("category", "分类"),
+    ("unit", "单位"),
+    ("barcode", "条码"),
+    ("cost_price", "成本价"),
 ];
 
 pub const CUSTOMER_COLUMNS: [(&str, &str); 11] = [
@@ -257,8 +261,8 @@ pub fn write(
     match export {
         Export::Products(filter) => {
             csv.write_record(lang.headers(PRODUCT_COLUMNS)).map_err(io)?;
-            let like = search.map(crate::http::list::like_pattern);
-            products::store::for_each(conn, filter, like, |p| {
+            let categories = products::categories::store::paths(conn)?;
+            products::store::for_each(conn, filter, search, |p| {
                 csv.write_record([
                     neutralise(&p.sku).into_owned(),
                     neutralise(&p.name).into_owned(),
@@ -270,6 +274,13 @@ pub fn write(
                     lang.yes_no(p.is_low_stock).to_owned(),
                     time(&p.created_at),
                     time(&p.updated_at),
+                    p.category_id
+                        .and_then(|c| categories.get(&c))
+                        .map(|c| neutralise(c).into_owned())
+                        .unwrap_or_default(),
+                    text(&p.unit),
+                    text(&p.barcode),
+                    p.cost_price.map(|c| c.to_string()).unwrap_or_default(),
                 ])
                 .map_err(io)
             })?;

@@ -160,6 +160,11 @@ pub struct ProductRow {
     has_threshold: bool,
     has_status: bool,
     has_description: bool,
+    has_unit: bool,
+    has_barcode: bool,
+    has_cost: bool,
+    /// The category column's path ("粮油/食用油"; empty for none), when the file has one.
+    category: Option<String>,
 }
 
 /// The checked rows of a file.
@@ -208,9 +213,10 @@ pub fn plan(conn: &rusqlite::Connection, rows: Rows) -> AppResult<Plan> {
         Rows::Products(r) => {
             let mut counts = (0, 0, 0);
             for row in r {
+                let category = row.category_in(conn, None)?;
                 match products::store::id_by_sku(conn, &row.new.sku)? {
                     None => counts.0 += 1,
-                    Some(id) if unchanged(&products::store::get(conn, id)?, &row.patch()) => counts.2 += 1,
+                    Some(id) if unchanged(&products::store::get(conn, id)?, &row.patch(category)) => counts.2 += 1,
                     Some(_) => counts.1 += 1,
                 }
             }
@@ -234,15 +240,17 @@ pub fn apply(
     let mut counts = (0, 0, 0);
     match plan.rows {
         Rows::Products(rows) => {
-            for row in rows {
+            for mut row in rows {
                 let at_line = |e: AppError| line_error(row.line, e);
+                let category = row.category_in(conn, Some(now))?;
                 match products::store::id_by_sku(conn, &row.new.sku)? {
                     None => {
+                        row.new.category_id = category.flatten();
                         products::insert_with_stock(conn, who, &row.new, now).map_err(at_line)?;
                         counts.0 += 1;
                     }
                     Some(id) => {
-                        let patch = row.patch();
+                        let patch = row.patch(category);
                         if unchanged(&products::store::get(conn, id)?, &patch) {
                             counts.2 += 1;
                         } else {
@@ -274,8 +282,25 @@ pub fn apply(
 }
 
 impl ProductRow {
+    /// The row's category, when the file has the column: Some(None) for an empty cell. A
+    /// category the shop does not have yet is made when `now` is given (applying), and
+    /// counted as none when not (a dry run's forecast).
+    fn category_in(&self, conn: &rusqlite::Connection, now: Option<&str>) -> AppResult<Option<Option<i64>>> {
+        let Some(path) = self.category.as_deref() else {
+            return Ok(None);
+        };
+        if path.is_empty() {
+            return Ok(Some(None));
+        }
+        let found = match now {
+            Some(now) => Some(products::categories::store::get_or_create_path(conn, path, now)?),
+            None => products::categories::store::id_by_path(conn, path)?,
+        };
+        Ok(Some(found))
+    }
+
     /// The changes this row makes to an existing product: only the columns the file has.
-    fn patch(&self) -> ValidPatch {
+    fn patch(&self, category: Option<Option<i64>>) -> ValidPatch {
         ValidPatch {
             name: Some(self.new.name.clone()),
             price: Some(self.new.price),
@@ -285,13 +310,17 @@ impl ProductRow {
             description: self.has_description.then(|| self.new.description.clone()),
             sku: None,
             tax_rate: None,
+            category_id: category,
+            unit: self.has_unit.then(|| self.new.unit.clone()),
+            barcode: self.has_barcode.then(|| self.new.barcode.clone()),
+            cost_price: self.has_cost.then_some(self.new.cost_price),
         }
     }
 }
 
 fn parse_products(text: &str, checked: &AtomicI64) -> AppResult<Vec<ProductRow>> {
     const REQUIRED: [&str; 3] = ["sku", "name", "price"];
-    const IMPORTABLE: [&str; 7] = [
+    const IMPORTABLE: [&str; 11] = [
         "sku",
         "name",
         "price",
@@ -299,6 +328,10 @@ fn parse_products(text: &str, checked: &AtomicI64) -> AppResult<Vec<ProductRow>>
         "low_stock_threshold",
         "status",
         "description",
+        "category",
+        "unit",
+        "barcode",
+        "cost_price",
     ];
     let mut rdr = reader(text);
     let header = rdr.headers().map_err(csv_error)?.clone();
@@ -339,6 +372,13 @@ fn parse_products(text: &str, checked: &AtomicI64) -> AppResult<Vec<ProductRow>>
                     .map_err(|_| AppError::validation(name, "must be a whole number")),
             }
         };
+        let cost = match c("cost_price") {
+            None | Some("") => Ok(None),
+            Some(v) => v
+                .parse::<Money>()
+                .map(Some)
+                .map_err(|e| AppError::validation("cost_price", e.to_string())),
+        };
         let stock = int("stock_quantity");
         let threshold = int("low_stock_threshold");
         let status = match c("status") {
@@ -347,10 +387,14 @@ fn parse_products(text: &str, checked: &AtomicI64) -> AppResult<Vec<ProductRow>>
             Some("archived" | "已下架") => Ok(Some(ProductStatus::Archived)),
             Some(_) => Err(AppError::validation("status", "must be active or archived")),
         };
-        let (Ok(price), Ok(stock), Ok(threshold), Ok(status)) =
-            (price.clone(), stock.clone(), threshold.clone(), status.clone())
-        else {
-            for e in [price.err(), stock.err(), threshold.err(), status.err()]
+        let (Ok(price), Ok(stock), Ok(threshold), Ok(status), Ok(cost)) = (
+            price.clone(),
+            stock.clone(),
+            threshold.clone(),
+            status.clone(),
+            cost.clone(),
+        ) else {
+            for e in [price.err(), stock.err(), threshold.err(), status.err(), cost.err()]
                 .into_iter()
                 .flatten()
             {
@@ -367,6 +411,18 @@ fn parse_products(text: &str, checked: &AtomicI64) -> AppResult<Vec<ProductRow>>
             low_stock_threshold: threshold,
             status,
             tax_rate: None,
+            category_id: None,
+            unit: c("unit").map(str::to_owned),
+            barcode: c("barcode").map(str::to_owned),
+            cost_price: cost,
+        };
+        let category = match c("category").map(category_path) {
+            Some(Err(e)) => {
+                check(Err(e));
+                continue;
+            }
+            Some(Ok(path)) => Some(path),
+            None => None,
         };
         let product = match input.validate(&now) {
             Ok(p) => p,
@@ -391,11 +447,34 @@ fn parse_products(text: &str, checked: &AtomicI64) -> AppResult<Vec<ProductRow>>
                 has_threshold: cols.contains_key("low_stock_threshold"),
                 has_status: cols.contains_key("status"),
                 has_description: cols.contains_key("description"),
+                has_unit: cols.contains_key("unit"),
+                has_barcode: cols.contains_key("barcode"),
+                has_cost: cols.contains_key("cost_price"),
+                category,
             });
         }
     }
     problems.into_result()?;
     Ok(rows)
+}
+
+/// A category cell: "粮油/食用油", "粮油" or empty, each name as a category's name must be.
+fn category_path(cell: &str) -> AppResult<String> {
+    let parts: Vec<&str> = cell.split('/').map(str::trim).collect();
+    if cell.trim().is_empty() {
+        return Ok(String::new());
+    }
+    if parts.len() > 2 || parts.iter().any(|p| p.is_empty()) {
+        return Err(AppError::validation(
+            "category",
+            "must be a category or a category under one, as 粮油/食用油",
+        ));
+    }
+    let names = parts
+        .iter()
+        .map(|p| crate::validate::required_text("category", p, 40))
+        .collect::<AppResult<Vec<_>>>()?;
+    Ok(names.join("/"))
 }
 
 fn unchanged(p: &Product, patch: &ValidPatch) -> bool {
@@ -405,6 +484,10 @@ fn unchanged(p: &Product, patch: &ValidPatch) -> bool {
         && patch.threshold.is_none_or(|v| v == p.low_stock_threshold)
         && patch.status.is_none_or(|v| v == p.status)
         && patch.description.as_ref().is_none_or(|v| *v == p.description)
+        && patch.category_id.is_none_or(|v| v == p.category_id)
+        && patch.unit.as_ref().is_none_or(|v| *v == p.unit)
+        && patch.barcode.as_ref().is_none_or(|v| *v == p.barcode)
+        && patch.cost_price.is_none_or(|v| v == p.cost_price)
 }
 
 /// A database-level refusal of one row (e.g. a stock correction below zero) names its line.

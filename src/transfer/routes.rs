@@ -130,6 +130,7 @@ async fn export_products(
     let filter = ProductFilter {
         status: f.status,
         low_stock: f.low_stock,
+        category_id: f.category_id,
     };
     stream(&state, Export::Products(filter), p)
 }

@@ -160,8 +160,8 @@ async fn the_dashboard_answers_how_today_is_going() {
     let (_, s) = srv.get("/api/stats", &admin).await;
     assert_eq!(
         s["today"],
-        json!({"orders": 4, "sale_orders": 2, "sales": "20.00", "takings": [], "takings_total": "0.00"}),
-        "pending orders are not sales yet; nothing was paid"
+        json!({"orders": 4, "sale_orders": 2, "sales": "20.00", "takings": [], "takings_total": "0.00", "gross_profit": "0.00"}),
+        "pending orders are not sales yet; nothing was paid; no cost prices, so no gross profit known"
     );
     assert_eq!((s["to_confirm"].as_i64(), s["to_ship"].as_i64()), (Some(2), Some(1)));
     assert_eq!(s["low_stock_count"], 2, "LOW at 1 and DAY at 9, under the default 10");

@@ -31,6 +31,7 @@ mod payments;
 mod pricing;
 mod products;
 mod properties;
+mod purchasing;
 mod query_plans;
 mod receivables;
 mod reports;

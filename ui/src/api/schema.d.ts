@@ -161,6 +161,42 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/categories": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every category, each top-level one followed by those under it, by pinyin. */
+        get: operations["list_categories"];
+        put?: never;
+        /** Add a category, top-level or under a top-level one. */
+        post: operations["create_category"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/categories/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a category that holds no products (archived ones included) and no sub-categories. */
+        delete: operations["delete_category"];
+        options?: never;
+        head?: never;
+        /** Rename a category or move it under another top-level one. */
+        patch: operations["update_category"];
+        trace?: never;
+    };
     "/api/customers": {
         parameters: {
             query?: never;
@@ -770,11 +806,34 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List products; `q` searches name and SKU. */
+        /**
+         * List products; `q` searches name and SKU, a whole barcode, and pinyin initials (`jly`
+         *     finds 金龙鱼).
+         */
         get: operations["list_products"];
         put?: never;
         /** Create a product. Its initial stock is the first row of its stock ledger. */
         post: operations["create_product"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/products/by-code": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The product a scanned code names: its barcode, or else its SKU. Customers find active
+         *     products only, as they see them in the catalogue.
+         */
+        get: operations["product_by_code"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -833,6 +892,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/products/{id}/photo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The photo. Customers see those of active products only. */
+        get: operations["get_photo"];
+        /**
+         * Set the photo: the image file itself as the body, JPEG, PNG or WebP, at most 2 MB. The
+         *     type is read from the file's first bytes.
+         */
+        put: operations["put_photo"];
+        post?: never;
+        /** Remove the photo. */
+        delete: operations["delete_photo"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/products/{id}/restore": {
         parameters: {
             query?: never;
@@ -867,6 +948,142 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/purchase-orders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Purchase orders, newest first; `q` searches the supplier's name and the note. */
+        get: operations["list_purchase_orders"];
+        put?: never;
+        /**
+         * Start a purchase order: a draft, or with `ordered: true` placed with the supplier at once
+         *     (every line's cost then required).
+         */
+        post: operations["create_purchase_order"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/purchase-orders/from-suggestions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Make a draft purchase order from reorder suggestions in one step. */
+        post: operations["order_from_suggestions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/purchase-orders/reorder-suggestions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Products at or under their low-stock threshold, with how many to order (twice the
+         *     threshold, less stock and what is on order), lowest stock first.
+         */
+        get: operations["reorder_suggestions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/purchase-orders/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One purchase order with its lines, receipts and returns. */
+        get: operations["get_purchase_order"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change a draft: supplier, note, or the whole list of lines. */
+        patch: operations["update_purchase_order"];
+        trace?: never;
+    };
+    "/api/purchase-orders/{id}/receipts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Receive goods (采购入库), all or part of what is left: stock goes up through the ledger
+         *     (`purchase`) and each product's cost price becomes the moving weighted average.
+         */
+        post: operations["receive_goods"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/purchase-orders/{id}/returns": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send received goods back to the supplier (退货给供应商): stock goes down through the
+         *     ledger (`purchase_return`).
+         */
+        post: operations["return_goods"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/purchase-orders/{id}/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Place a draft with the supplier (`ordered`) or cancel a purchase order still waiting for
+         *     goods (`cancelled`; what already came stays in stock).
+         */
+        post: operations["set_purchase_order_status"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/reports/low-stock": {
         parameters: {
             query?: never;
@@ -876,6 +1093,27 @@ export interface paths {
         };
         /** Active products below their low-stock threshold, lowest stock first. */
         get: operations["low_stock"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reports/margins": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Gross margin of sales (confirmed, shipped, completed orders) per day, product or category:
+         *     line values after returns against their cost price at the time of sale. Lines sold while
+         *     their product's cost was unknown are reported apart, not as free.
+         */
+        get: operations["margins"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1079,6 +1317,77 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/suppliers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Suppliers, newest first (`sort=name` by pinyin); `q` searches name, contact and phone. */
+        get: operations["list_suppliers"];
+        put?: never;
+        /** Add a supplier. */
+        post: operations["create_supplier"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/suppliers/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One supplier. */
+        get: operations["get_supplier"];
+        put?: never;
+        post?: never;
+        /** Delete a supplier no purchase order names; one that has them is archived instead. */
+        delete: operations["delete_supplier"];
+        options?: never;
+        head?: never;
+        /** Change a supplier; only the fields given change. */
+        patch: operations["update_supplier"];
+        trace?: never;
+    };
+    "/api/suppliers/{id}/archive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Archive a supplier: kept, with its purchase orders, but no longer offered. */
+        post: operations["archive_supplier"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/suppliers/{id}/restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Offer an archived supplier again. */
+        post: operations["restore_supplier"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/system": {
         parameters: {
             query?: never;
@@ -1274,15 +1583,42 @@ export interface components {
          *     when the shop's settings show them (`show_stock_to_customers`).
          */
         CatalogueProduct: {
+            /** Format: int64 */
+            category_id?: number | null;
             description?: string | null;
             /** Format: int64 */
             id: number;
             in_stock: boolean;
             name: string;
+            photo_url?: string | null;
             price: components["schemas"]["Money"];
             sku?: string | null;
             /** Format: int64 */
             stock_quantity?: number | null;
+            unit?: string | null;
+        };
+        Category: {
+            /** Format: int64 */
+            id: number;
+            name: string;
+            /**
+             * Format: int64
+             * @description The top-level category it is under; null for a top-level one.
+             */
+            parent_id?: number | null;
+            /**
+             * Format: int64
+             * @description Active products in it (not counting its sub-categories).
+             */
+            product_count: number;
+        };
+        CategoryPatch: {
+            name?: string | null;
+            /**
+             * Format: int64
+             * @description Null to make it top-level.
+             */
+            parent_id?: number | null;
         };
         ChangePasswordRequest: {
             current_password: string;
@@ -1324,6 +1660,11 @@ export interface components {
             payment_mismatches: components["schemas"]["PaymentMismatch"][];
             /** @description Lines and orders whose price or tax breaks the rules in `pricing`. */
             pricing_mismatches: components["schemas"]["PricingMismatch"][];
+            /**
+             * @description Purchase order lines with more received than ordered, more sent back than received,
+             *     or counts that differ from their receipts or the stock ledger (at most 1000 listed).
+             */
+            purchase_mismatches: components["schemas"]["PurchaseMismatch"][];
             /**
              * @description How the schema differs from what the migrations make for its version (extra
              *     triggers or views, missing tables, changed columns).
@@ -1471,6 +1812,12 @@ export interface components {
         };
         /** @enum {string} */
         Format: "json" | "csv";
+        FromReorder: {
+            /** @description The suggestions to order, each at its suggested quantity and cost price. */
+            product_ids: number[];
+            /** Format: int64 */
+            supplier_id: number;
+        };
         /** @description What a new shop has still to do, for the getting-started list of an empty dashboard. */
         GettingStarted: {
             has_orders: boolean;
@@ -1574,6 +1921,13 @@ export interface components {
             regular_price: components["schemas"]["Money"];
             sku: string;
         };
+        LineInput: {
+            /** Format: int64 */
+            product_id: number;
+            /** Format: int64 */
+            quantity: number;
+            unit_cost?: components["schemas"]["Money"] | null;
+        };
         /** @description Lines and how many of each to ship. */
         LineQuantity: {
             /** Format: int64 */
@@ -1603,6 +1957,42 @@ export interface components {
             like_id: number;
             like_value: string;
             value: string;
+        };
+        /** @enum {string} */
+        MarginGrouping: "day" | "product" | "category";
+        MarginReport: {
+            by: components["schemas"]["MarginGrouping"];
+            currency_code: string;
+            first_day: string;
+            last_day: string;
+            rows: components["schemas"]["MarginRow"][];
+            total: components["schemas"]["MarginRow"];
+        };
+        MarginRow: {
+            /** @description Their cost at the time of sale. */
+            cost: components["schemas"]["Total"];
+            gross_profit: components["schemas"]["Total"];
+            /** @description 2026-12-03, a product's id, or a category's id ("" for products in none). */
+            key: string;
+            /**
+             * Format: int64
+             * @description Gross profit over revenue in basis points (2350 is 23.50%); null without revenue.
+             */
+            margin_bp?: number | null;
+            /** @description The product's or category's name; the day for days. */
+            name: string;
+            /**
+             * Format: int64
+             * @description Units sold and kept.
+             */
+            quantity: number;
+            /** @description What the lines with a known cost sold for, after returns. */
+            revenue: components["schemas"]["Total"];
+            /**
+             * @description What lines without a known cost price sold for: left out of the margin, not counted
+             *     as free.
+             */
+            revenue_without_cost: components["schemas"]["Total"];
         };
         /** @description The signed-in user, with what their role lets them hand out. */
         Me: components["schemas"]["User"] & {
@@ -1634,6 +2024,11 @@ export interface components {
             order_number?: string | null;
             /**
              * Format: int64
+             * @description The purchase order goods came in on or went back against.
+             */
+            purchase_order_id?: number | null;
+            /**
+             * Format: int64
              * @description Signed change of stock.
              */
             quantity_delta: number;
@@ -1641,6 +2036,12 @@ export interface components {
             /** Format: int64 */
             user_id?: number | null;
             username?: string | null;
+        };
+        NewCategory: {
+            /** @example 食用油 */
+            name: string;
+            /** Format: int64 */
+            parent_id?: number | null;
         };
         NewCustomer: {
             address?: string | null;
@@ -1728,6 +2129,11 @@ export interface components {
             name: string;
         };
         NewProduct: {
+            /** @example 6901234567892 */
+            barcode?: string | null;
+            /** Format: int64 */
+            category_id?: number | null;
+            cost_price?: components["schemas"]["Money"] | null;
             description?: string | null;
             /** Format: int64 */
             low_stock_threshold?: number | null;
@@ -1740,6 +2146,21 @@ export interface components {
             /** Format: int64 */
             stock_quantity: number;
             tax_rate?: components["schemas"]["Percent"] | null;
+            /** @example 件 */
+            unit?: string | null;
+        };
+        NewPurchaseOrder: {
+            lines: components["schemas"]["LineInput"][];
+            note?: string | null;
+            /** @description true: placed with the supplier at once (status ordered); otherwise a draft. */
+            ordered?: boolean;
+            /** Format: int64 */
+            supplier_id: number;
+        };
+        /** @description Goods that arrived (or go back): which lines and how many of each. */
+        NewReceipt: {
+            lines: components["schemas"]["ReceiptLine"][];
+            note?: string | null;
         };
         NewReturn: {
             lines: components["schemas"]["NewReturnLine"][];
@@ -1765,6 +2186,14 @@ export interface components {
             lines?: components["schemas"]["LineQuantity"][] | null;
             note?: string | null;
             tracking_number?: string | null;
+        };
+        NewSupplier: {
+            address?: string | null;
+            contact?: string | null;
+            /** @example 金龙鱼华东经销部 */
+            name: string;
+            note?: string | null;
+            phone?: string | null;
         };
         NewUser: {
             email?: string | null;
@@ -2045,6 +2474,11 @@ export interface components {
                 order_number?: string | null;
                 /**
                  * Format: int64
+                 * @description The purchase order goods came in on or went back against.
+                 */
+                purchase_order_id?: number | null;
+                /**
+                 * Format: int64
                  * @description Signed change of stock.
                  */
                 quantity_delta: number;
@@ -2105,6 +2539,11 @@ export interface components {
         /** @description One page of a list. */
         Page_Product: {
             items: {
+                /** @description EAN-13, UPC-A, EAN-8 (check digit verified) or any other code printed on it. */
+                barcode?: string | null;
+                /** Format: int64 */
+                category_id?: number | null;
+                cost_price?: components["schemas"]["Money"] | null;
                 created_at: string;
                 description?: string | null;
                 /** Format: int64 */
@@ -2116,12 +2555,76 @@ export interface components {
                  */
                 low_stock_threshold?: number | null;
                 name: string;
+                /** @description Where its photo is, changing with the photo; null without one. */
+                photo_url?: string | null;
                 price: components["schemas"]["Money"];
                 sku: string;
                 status: components["schemas"]["ProductStatus"];
                 /** Format: int64 */
                 stock_quantity: number;
                 tax_rate?: components["schemas"]["Percent"] | null;
+                /** @description What it is sold by (件, 箱, kg...); the settings list the shop's units. */
+                unit?: string | null;
+                updated_at: string;
+            }[];
+            /** Format: int32 */
+            page: number;
+            /** Format: int32 */
+            per_page: number;
+            /**
+             * Format: int64
+             * @description How many items match, over all pages.
+             */
+            total: number;
+        };
+        /** @description One page of a list. */
+        Page_PurchaseOrder: {
+            items: {
+                created_at: string;
+                /** Format: int64 */
+                id: number;
+                note?: string | null;
+                /** @description CG-00042: its id, as people say it. */
+                number: string;
+                ordered_at?: string | null;
+                /**
+                 * Format: int64
+                 * @description Units ordered and received so far, over all lines.
+                 */
+                quantity: number;
+                /** Format: int64 */
+                received_quantity: number;
+                status: components["schemas"]["PoStatus"];
+                /** Format: int64 */
+                supplier_id: number;
+                supplier_name: string;
+                /** @description The lines' quantities at their costs (lines without a cost yet count as nothing). */
+                total: components["schemas"]["Money"];
+                updated_at: string;
+            }[];
+            /** Format: int32 */
+            page: number;
+            /** Format: int32 */
+            per_page: number;
+            /**
+             * Format: int64
+             * @description How many items match, over all pages.
+             */
+            total: number;
+        };
+        /** @description One page of a list. */
+        Page_Supplier: {
+            items: {
+                address?: string | null;
+                /** @description Archived suppliers are kept (their purchase orders name them) but not offered. */
+                archived: boolean;
+                contact?: string | null;
+                created_at: string;
+                /** Format: int64 */
+                id: number;
+                name: string;
+                note?: string | null;
+                phone?: string | null;
                 updated_at: string;
             }[];
             /** Format: int32 */
@@ -2239,6 +2742,35 @@ export interface components {
          * @example 13
          */
         Percent: string;
+        PoLine: {
+            /** Format: int64 */
+            id: number;
+            /** Format: int64 */
+            product_id: number;
+            product_name: string;
+            /** Format: int64 */
+            quantity: number;
+            /** Format: int64 */
+            received_quantity: number;
+            /**
+             * Format: int64
+             * @description Sent back to the supplier, out of those received.
+             */
+            returned_quantity: number;
+            sku: string;
+            unit?: string | null;
+            unit_cost?: components["schemas"]["Money"] | null;
+        };
+        /**
+         * @description Where a purchase order is. draft → ordered → partially_received → received; a draft or an
+         *     order still waiting for goods may be cancelled (what already came stays in stock).
+         * @enum {string}
+         */
+        PoStatus: "draft" | "ordered" | "partially_received" | "received" | "cancelled";
+        PoStatusChange: {
+            /** @description ordered (a draft placed with the supplier) or cancelled. */
+            status: components["schemas"]["PoStatus"];
+        };
         /**
          * @description A level: a percentage off every product, and prices of its own for some products (which
          *     win over the percentage).
@@ -2285,6 +2817,11 @@ export interface components {
             problem: string;
         };
         Product: {
+            /** @description EAN-13, UPC-A, EAN-8 (check digit verified) or any other code printed on it. */
+            barcode?: string | null;
+            /** Format: int64 */
+            category_id?: number | null;
+            cost_price?: components["schemas"]["Money"] | null;
             created_at: string;
             description?: string | null;
             /** Format: int64 */
@@ -2296,15 +2833,24 @@ export interface components {
              */
             low_stock_threshold?: number | null;
             name: string;
+            /** @description Where its photo is, changing with the photo; null without one. */
+            photo_url?: string | null;
             price: components["schemas"]["Money"];
             sku: string;
             status: components["schemas"]["ProductStatus"];
             /** Format: int64 */
             stock_quantity: number;
             tax_rate?: components["schemas"]["Percent"] | null;
+            /** @description What it is sold by (件, 箱, kg...); the settings list the shop's units. */
+            unit?: string | null;
             updated_at: string;
         };
         ProductPatch: {
+            barcode?: string | null;
+            /** Format: int64 */
+            category_id?: number | null;
+            /** @description Null: not known. */
+            cost_price?: string | null;
             description?: string | null;
             /** Format: int64 */
             low_stock_threshold?: number | null;
@@ -2319,6 +2865,7 @@ export interface components {
             stock_quantity?: number | null;
             /** @description Null for the shop's default rate. */
             tax_rate?: string | null;
+            unit?: string | null;
         };
         ProductSalesRow: {
             name: string;
@@ -2333,11 +2880,77 @@ export interface components {
         };
         /** @enum {string} */
         ProductStatus: "active" | "archived";
+        PurchaseMismatch: {
+            /** Format: int64 */
+            line_id: number;
+            problem: string;
+            /** Format: int64 */
+            purchase_order_id: number;
+        };
+        /** @description A purchase order as lists show it. */
+        PurchaseOrder: {
+            created_at: string;
+            /** Format: int64 */
+            id: number;
+            note?: string | null;
+            /** @description CG-00042: its id, as people say it. */
+            number: string;
+            ordered_at?: string | null;
+            /**
+             * Format: int64
+             * @description Units ordered and received so far, over all lines.
+             */
+            quantity: number;
+            /** Format: int64 */
+            received_quantity: number;
+            status: components["schemas"]["PoStatus"];
+            /** Format: int64 */
+            supplier_id: number;
+            supplier_name: string;
+            /** @description The lines' quantities at their costs (lines without a cost yet count as nothing). */
+            total: components["schemas"]["Money"];
+            updated_at: string;
+        };
+        PurchaseOrderDetail: components["schemas"]["PurchaseOrder"] & {
+            lines: components["schemas"]["PoLine"][];
+            /** @description Receipts and returns, oldest first. */
+            receipts: components["schemas"]["Receipt"][];
+        };
+        /** @description A draft's changes: the supplier, the note, or the whole list of lines. */
+        PurchaseOrderPatch: {
+            lines?: components["schemas"]["LineInput"][] | null;
+            note?: string | null;
+            /** Format: int64 */
+            supplier_id?: number | null;
+        };
         /**
          * @description Why stock moved.
          * @enum {string}
          */
-        Reason: "initial" | "order" | "cancel" | "order_edit" | "correction" | "restock" | "damage" | "count_correction" | "return";
+        Reason: "initial" | "order" | "cancel" | "order_edit" | "correction" | "restock" | "damage" | "count_correction" | "return" | "purchase" | "purchase_return";
+        Receipt: {
+            created_at: string;
+            created_by: string;
+            /** Format: int64 */
+            id: number;
+            kind: components["schemas"]["ReceiptKind"];
+            lines: components["schemas"]["ReceiptLine"][];
+            note?: string | null;
+        };
+        /**
+         * @description Goods in, or goods back to the supplier.
+         * @enum {string}
+         */
+        ReceiptKind: "receipt" | "return";
+        ReceiptLine: {
+            /**
+             * Format: int64
+             * @description The purchase order line.
+             */
+            line_id: number;
+            /** Format: int64 */
+            quantity: number;
+        };
         /** @description What customers owe on orders not cancelled (untracked orders are not counted). */
         Receivable: {
             amount: components["schemas"]["Total"];
@@ -2378,6 +2991,35 @@ export interface components {
             rows: components["schemas"]["ReceivableRow"][];
             /** @description Equal to the dashboard's receivable (GET /api/stats). */
             totals: components["schemas"]["ReceivableTotals"];
+        };
+        /** @description A product at or under its low-stock threshold, with how many to order. */
+        ReorderSuggestion: {
+            cost_price?: components["schemas"]["Money"] | null;
+            /**
+             * Format: int64
+             * @description Who it was last bought from, if ever.
+             */
+            last_supplier_id?: number | null;
+            last_supplier_name?: string | null;
+            /** Format: int64 */
+            low_stock_threshold: number;
+            name: string;
+            /**
+             * Format: int64
+             * @description Units on purchase orders not yet received (drafts included).
+             */
+            on_order: number;
+            /** Format: int64 */
+            product_id: number;
+            sku: string;
+            /** Format: int64 */
+            stock_quantity: number;
+            /**
+             * Format: int64
+             * @description Twice the threshold, less the stock and what is on order.
+             */
+            suggested_quantity: number;
+            unit?: string | null;
         };
         ResetPassword: {
             /** @description Ask the user to choose a new password at next sign-in (default true). */
@@ -2697,6 +3339,26 @@ export interface components {
             /** Format: int64 */
             stock_quantity: number;
         };
+        Supplier: {
+            address?: string | null;
+            /** @description Archived suppliers are kept (their purchase orders name them) but not offered. */
+            archived: boolean;
+            contact?: string | null;
+            created_at: string;
+            /** Format: int64 */
+            id: number;
+            name: string;
+            note?: string | null;
+            phone?: string | null;
+            updated_at: string;
+        };
+        SupplierPatch: {
+            address?: string | null;
+            contact?: string | null;
+            name?: string | null;
+            note?: string | null;
+            phone?: string | null;
+        };
         SystemInfo: {
             data_dir: string;
             database: components["schemas"]["DatabaseInfo"];
@@ -2730,6 +3392,7 @@ export interface components {
         };
         /** @description How today (the shop's day) is going. */
         Today: {
+            gross_profit?: components["schemas"]["Total"] | null;
             /**
              * Format: int64
              * @description Orders taken today, whatever their status.
@@ -3376,6 +4039,176 @@ export interface operations {
                 };
             };
             /** @description The file fails its checks; nothing changed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_categories: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The categories */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Category"][];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    create_category: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewCategory"];
+            };
+        };
+        responses: {
+            /** @description Added */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Category"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description A sibling has that name */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            /** @description Bad name or parent */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    delete_category: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Category id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description No such category */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description It still holds products or sub-categories */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    update_category: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Category id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CategoryPatch"];
+            };
+        };
+        responses: {
+            /** @description Changed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Category"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description No such category */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A sibling has that name */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            /** @description Bad name or parent */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4095,6 +4928,8 @@ export interface operations {
                 status?: components["schemas"]["ProductStatus"];
                 /** @description true: only products below their low-stock threshold; false: only the others. */
                 low_stock?: boolean;
+                /** @description Only products in this category, or for a top-level one, in any under it. */
+                category_id?: number;
             };
             header?: never;
             path?: never;
@@ -5392,6 +6227,8 @@ export interface operations {
                 status?: components["schemas"]["ProductStatus"];
                 /** @description true: only products below their low-stock threshold; false: only the others. */
                 low_stock?: boolean;
+                /** @description Only products in this category, or for a top-level one, in any under it. */
+                category_id?: number;
             };
             header?: never;
             path?: never;
@@ -5466,6 +6303,41 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+        };
+    };
+    product_by_code: {
+        parameters: {
+            query: {
+                /** @description What a scanner typed: a barcode or a SKU, in any case or width. */
+                code: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The product (customers get a CatalogueProduct) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Product"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description No product has this barcode or SKU */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: components["responses"]["Unprocessable"];
         };
     };
     get_product: {
@@ -5650,6 +6522,147 @@ export interface operations {
             };
         };
     };
+    get_photo: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The version in the product's `photo_url`: when it is the current one, the answer may be
+                 *     kept for a year.
+                 */
+                v?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Product id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The image */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/*": number[];
+                };
+            };
+            /** @description Unchanged since the ETag given */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description No such product, or it has no photo */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    put_photo: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Product id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "image/jpeg": number[];
+            };
+        };
+        responses: {
+            /** @description Saved; the product with its new photo_url */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Product"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description No such product */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Larger than 2 MB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not a JPEG, PNG or WebP image */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    delete_photo: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Product id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed; the product */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Product"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description No such product, or it has no photo */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     restore_product: {
         parameters: {
             query?: never;
@@ -5744,6 +6757,417 @@ export interface operations {
             };
         };
     };
+    list_purchase_orders: {
+        parameters: {
+            query?: {
+                /** @description Page number, from 1. */
+                page?: number;
+                /** @description Items per page, at most 200. */
+                per_page?: number;
+                /** @description Free-text search. */
+                q?: string;
+                /** @description A field to sort by; prefix with `-` for descending (e.g. `-created_at`). */
+                sort?: string;
+                status?: components["schemas"]["PoStatus"];
+                supplier_id?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of purchase orders */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_PurchaseOrder"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description Bad paging or filter */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    create_purchase_order: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewPurchaseOrder"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PurchaseOrderDetail"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            /** @description Invalid input; details.field names the field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    order_from_suggestions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FromReorder"];
+            };
+        };
+        responses: {
+            /** @description The draft */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PurchaseOrderDetail"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            /** @description A product is not among the suggestions, or the supplier is unknown */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    reorder_suggestions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The suggestions */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReorderSuggestion"][];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    get_purchase_order: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Purchase order id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The purchase order */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PurchaseOrderDetail"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description No such purchase order */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    update_purchase_order: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Purchase order id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PurchaseOrderPatch"];
+            };
+        };
+        responses: {
+            /** @description Changed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PurchaseOrderDetail"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description No such purchase order */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not a draft any more (purchase_order_status) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    receive_goods: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Purchase order id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewReceipt"];
+            };
+        };
+        responses: {
+            /** @description Received; the purchase order as it is now */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PurchaseOrderDetail"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description No such purchase order */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not ordered, or more than is left (more_than_ordered) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    return_goods: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Purchase order id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewReceipt"];
+            };
+        };
+        responses: {
+            /** @description Sent back; the purchase order as it is now */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PurchaseOrderDetail"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description No such purchase order */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description More than was received and kept (more_than_received), or not in stock (insufficient_stock) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    set_purchase_order_status: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Purchase order id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PoStatusChange"];
+            };
+        };
+        responses: {
+            /** @description Changed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PurchaseOrderDetail"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description No such purchase order */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Already there (already_in_status) or not allowed from here (purchase_order_status) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            /** @description A line has no cost yet, or a status this route does not set */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     low_stock: {
         parameters: {
             query?: {
@@ -5773,6 +7197,44 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             /** @description Bad limit */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    margins: {
+        parameters: {
+            query?: {
+                /** @description day (default, the shop's days), product or category. */
+                by?: components["schemas"]["MarginGrouping"];
+                /** @description From this time on: an RFC 3339 time, or a date (the start of that day in the shop's time zone). */
+                date_from?: string;
+                /** @description Before this time: an RFC 3339 time, or a date, which includes that whole day. */
+                date_to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Margins per group, with the total */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MarginReport"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description Bad range or grouping */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -6256,6 +7718,301 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             /** @description Staff only */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_suppliers: {
+        parameters: {
+            query?: {
+                /** @description Page number, from 1. */
+                page?: number;
+                /** @description Items per page, at most 200. */
+                per_page?: number;
+                /** @description Free-text search. */
+                q?: string;
+                /** @description A field to sort by; prefix with `-` for descending (e.g. `-created_at`). */
+                sort?: string;
+                /** @description true: archived ones only; false (default): the others. */
+                archived?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of suppliers */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_Supplier"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description Bad paging */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    create_supplier: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewSupplier"];
+            };
+        };
+        responses: {
+            /** @description Added */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Supplier"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description A supplier has that name */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_supplier: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Supplier id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The supplier */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Supplier"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description No such supplier */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    delete_supplier: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Supplier id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description No such supplier */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Purchase orders name it (supplier_in_use): archive it */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    update_supplier: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Supplier id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SupplierPatch"];
+            };
+        };
+        responses: {
+            /** @description Changed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Supplier"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description No such supplier */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A supplier has that name */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    archive_supplier: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Supplier id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Archived */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Supplier"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description No such supplier */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    restore_supplier: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Supplier id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Offered again */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Supplier"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description No such supplier */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
