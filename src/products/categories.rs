@@ -194,7 +194,7 @@ async fn delete_category(
 pub mod store {
     //! The SQL of categories.
 
-    use rusqlite::{Connection, Row, params};
+    use rusqlite::{Connection, OptionalExtension, Row, params};
 
     use super::*;
     use crate::db::constraint::on_unique;
@@ -256,12 +256,10 @@ pub mod store {
         if Some(parent) == id {
             return Err(AppError::validation("parent_id", "a category cannot be under itself"));
         }
-        let grand: Option<Option<i64>> = {
-            use rusqlite::OptionalExtension;
-            conn.prepare_cached("SELECT parent_id FROM categories WHERE id = ?")?
-                .query_row([parent], |r| r.get(0))
-                .optional()?
-        };
+        let grand: Option<Option<i64>> = conn
+            .prepare_cached("SELECT parent_id FROM categories WHERE id = ?")?
+            .query_row([parent], |r| r.get(0))
+            .optional()?;
         match grand {
             None => return Err(AppError::validation("parent_id", "no such category")),
             Some(Some(_)) => {
@@ -326,41 +324,34 @@ pub mod store {
         Ok(())
     }
 
+    /// The category called `name` under `parent` (top level for None), whatever the case or
+    /// width.
+    fn child(conn: &Connection, parent: Option<i64>, name: &str) -> AppResult<Option<i64>> {
+        Ok(conn
+            .prepare_cached("SELECT id FROM categories WHERE COALESCE(parent_id, 0) = ? AND name_key = ?")?
+            .query_row(params![parent.unwrap_or(0), identifier_key(name)], |r| r.get(0))
+            .optional()?)
+    }
+
     /// The id of the category called `path` ("粮油/食用油" or "食用油" for a top-level one),
     /// matched whatever the case or width; CSV imports name categories this way.
     pub fn id_by_path(conn: &Connection, path: &str) -> AppResult<Option<i64>> {
-        use rusqlite::OptionalExtension;
-        let mut parts = path.splitn(2, '/').map(str::trim);
-        let (first, second) = (parts.next().unwrap_or_default(), parts.next());
-        let top: Option<i64> = conn
-            .prepare_cached("SELECT id FROM categories WHERE parent_id IS NULL AND name_key = ?")?
-            .query_row([identifier_key(first)], |r| r.get(0))
-            .optional()?;
-        match (top, second) {
-            (None, _) => Ok(None),
-            (Some(top), None) => Ok(Some(top)),
-            (Some(top), Some(child)) => Ok(conn
-                .prepare_cached("SELECT id FROM categories WHERE parent_id = ? AND name_key = ?")?
-                .query_row(params![top, identifier_key(child)], |r| r.get(0))
-                .optional()?),
+        let mut parent = None;
+        for name in path.splitn(2, '/').map(str::trim) {
+            match child(conn, parent, name)? {
+                Some(id) => parent = Some(id),
+                None => return Ok(None),
+            }
         }
+        Ok(parent)
     }
 
     /// The id of the category at `path` (see [`id_by_path`]), made (and its parent) if the
     /// shop has none yet; imports name categories this way.
     pub fn get_or_create_path(conn: &Connection, path: &str, now: &str) -> AppResult<i64> {
-        if let Some(id) = id_by_path(conn, path)? {
-            return Ok(id);
-        }
         let mut parent = None;
         for name in path.splitn(2, '/').map(str::trim) {
-            let found: Option<i64> = {
-                use rusqlite::OptionalExtension;
-                conn.prepare_cached("SELECT id FROM categories WHERE COALESCE(parent_id, 0) = ? AND name_key = ?")?
-                    .query_row(params![parent.unwrap_or(0), identifier_key(name)], |r| r.get(0))
-                    .optional()?
-            };
-            parent = Some(match found {
+            parent = Some(match child(conn, parent, name)? {
                 Some(id) => id,
                 None => insert(conn, &parse_name(name)?, parent, now)?,
             });

@@ -148,10 +148,10 @@ async fn delete_photo(
         .db
         .write(move |conn| {
             let before = store::get(conn, id)?;
-            if !delete(conn, id, &clock::now())? {
+            let now = clock::now();
+            if !delete(conn, id, &now)? {
                 return Err(AppError::not_found("photo"));
             }
-            let now = clock::now();
             let after = store::get(conn, id)?;
             audit::store::record(
                 conn,

@@ -25,7 +25,7 @@ use crate::products::types::check_price;
 use crate::validate::optional_text;
 use store::NewLine;
 use types::{
-    FromReorder, LineInput, NewPurchaseOrder, NewReceipt, PoStatus, PurchaseOrderDetail, PurchaseOrderPatch,
+    FromReorder, LineInput, NewPurchaseOrder, NewReceipt, PoLine, PoStatus, PurchaseOrderDetail, PurchaseOrderPatch,
     ReceiptKind,
 };
 
@@ -245,6 +245,25 @@ fn checked_receipt(input: &NewReceipt) -> AppResult<Option<String>> {
     optional_text("note", input.note.as_deref(), 500)
 }
 
+/// The purchase order lines a receipt or return names, with their quantities, in product id
+/// order (the lock order every writer keeps). A line of another order is a 422.
+fn in_product_order<'a>(lines: &'a [PoLine], input: &NewReceipt) -> AppResult<Vec<(&'a PoLine, i64)>> {
+    let mut moves = input
+        .lines
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            let line = lines
+                .iter()
+                .find(|x| x.id == l.line_id)
+                .ok_or_else(|| AppError::validation(format!("lines[{i}].line_id"), "is not a line of this order"))?;
+            Ok((line, l.quantity))
+        })
+        .collect::<AppResult<Vec<_>>>()?;
+    moves.sort_by_key(|(line, _)| line.product_id);
+    Ok(moves)
+}
+
 /// Goods arrived (采购入库): each line's units go into stock through the ledger (`purchase`),
 /// its cost price becomes the moving average, and the order becomes partially received or,
 /// with the last unit, received. More than is left to receive is a 409 `more_than_ordered`.
@@ -261,15 +280,7 @@ pub async fn receive(db: &Db, actor: &CurrentUser, id: i64, input: NewReceipt) -
         )?;
         let now = clock::now();
         let receipt = store::insert_receipt(conn, id, ReceiptKind::Receipt, note.as_deref(), user_id, &by, &now)?;
-        let mut moves = Vec::with_capacity(input.lines.len());
-        for (i, l) in input.lines.iter().enumerate() {
-            let line =
-                before.lines.iter().find(|x| x.id == l.line_id).ok_or_else(|| {
-                    AppError::validation(format!("lines[{i}].line_id"), "is not a line of this order")
-                })?;
-            moves.push((line, l.quantity));
-        }
-        moves.sort_by_key(|(line, _)| line.product_id);
+        let moves = in_product_order(&before.lines, &input)?;
         for (line, quantity) in moves {
             if !store::receive_on(conn, line.id, quantity)? {
                 let left = line.quantity - line.received_quantity;
@@ -331,15 +342,7 @@ pub async fn return_goods(db: &Db, actor: &CurrentUser, id: i64, input: NewRecei
         let before = store::detail(conn, id)?;
         let now = clock::now();
         let receipt = store::insert_receipt(conn, id, ReceiptKind::Return, note.as_deref(), user_id, &by, &now)?;
-        let mut moves = Vec::with_capacity(input.lines.len());
-        for (i, l) in input.lines.iter().enumerate() {
-            let line =
-                before.lines.iter().find(|x| x.id == l.line_id).ok_or_else(|| {
-                    AppError::validation(format!("lines[{i}].line_id"), "is not a line of this order")
-                })?;
-            moves.push((line, l.quantity));
-        }
-        moves.sort_by_key(|(line, _)| line.product_id);
+        let moves = in_product_order(&before.lines, &input)?;
         for (line, quantity) in moves {
             if !store::return_on(conn, line.id, quantity)? {
                 let kept = line.received_quantity - line.returned_quantity;

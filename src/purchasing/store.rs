@@ -286,10 +286,12 @@ pub fn reorder_suggestions(conn: &Connection) -> AppResult<Vec<ReorderSuggestion
                     (SELECT COALESCE(SUM(l.quantity - l.received_quantity), 0)
                      FROM purchase_order_lines l JOIN purchase_orders o ON o.id = l.purchase_order_id
                      WHERE l.product_id = c.id AND o.status IN ('draft', 'ordered', 'partially_received')) AS on_order,
-                    c.cost_minor,
-                    (SELECT o.supplier_id FROM purchase_order_lines l JOIN purchase_orders o ON o.id = l.purchase_order_id
-                     WHERE l.product_id = c.id AND o.status <> 'cancelled' ORDER BY o.id DESC LIMIT 1) AS last_supplier
-             FROM candidates c WHERE c.stock_quantity <= c.threshold
+                    c.cost_minor, s.id, s.name
+             FROM candidates c
+             LEFT JOIN suppliers s ON s.id =
+                 (SELECT o.supplier_id FROM purchase_order_lines l JOIN purchase_orders o ON o.id = l.purchase_order_id
+                  WHERE l.product_id = c.id AND o.status <> 'cancelled' ORDER BY o.id DESC LIMIT 1)
+             WHERE c.stock_quantity <= c.threshold
              ORDER BY c.stock_quantity, c.id",
         )?
         .query_map([], |r| {
@@ -303,19 +305,16 @@ pub fn reorder_suggestions(conn: &Connection) -> AppResult<Vec<ReorderSuggestion
                 r.get::<_, i64>(6)?,
                 r.get::<_, Option<i64>>(7)?,
                 r.get::<_, Option<i64>>(8)?,
+                r.get::<_, Option<String>>(9)?,
             ))
         })?
         .collect::<Result<Vec<_>, _>>()?;
     let mut out = Vec::new();
-    for (id, sku, name, unit, stock, threshold, on_order, cost, supplier) in rows {
+    for (id, sku, name, unit, stock, threshold, on_order, cost, supplier, last_supplier_name) in rows {
         let suggested = (2 * threshold).max(1) - stock - on_order;
         if suggested <= 0 {
             continue;
         }
-        let last_supplier_name = match supplier {
-            Some(s) => Some(super::suppliers::get(conn, s)?.name),
-            None => None,
-        };
         out.push(ReorderSuggestion {
             product_id: id,
             sku,

@@ -140,7 +140,7 @@ async fn margins(
                     .into_iter()
                     .map(|(id, path)| (id.to_string(), path))
                     .collect(),
-                MarginKey::Slot => Default::default(),
+                MarginKey::Slot | MarginKey::Total => Default::default(),
             };
             Ok((sums, names))
         })

@@ -156,6 +156,8 @@ pub enum MarginKey {
     Category,
     /// A 15-minute UTC slot, bucketed into the shop's days by the caller.
     Slot,
+    /// One row for the whole range (the dashboard's figure).
+    Total,
 }
 
 /// Gross margin of the sales (confirmed, shipped, completed orders) of a range: per line, what
@@ -168,6 +170,7 @@ pub fn margins(conn: &Connection, from: &str, to: &str, key: MarginKey) -> AppRe
     let key_sql = match key {
         MarginKey::Product => "CAST(i.product_id AS TEXT)",
         MarginKey::Category => "CAST(p.category_id AS TEXT)",
+        MarginKey::Total => "''",
         MarginKey::Slot => {
             "substr(o.created_at, 1, 14) || printf('%02d', (CAST(substr(o.created_at, 15, 2) AS INTEGER) / 15) * 15)"
         }

@@ -118,7 +118,7 @@ async fn stats(State(state): State<AppState>, viewer: crate::auth::CurrentUser) 
         .read(move |conn| {
             let (orders_today, sale_orders, sales) = reports::store::day_summary(conn, &from, &to)?;
             let gross_profit = if admin {
-                let sums = reports::store::margins(conn, &from, &to, reports::store::MarginKey::Product)?;
+                let sums = reports::store::margins(conn, &from, &to, reports::store::MarginKey::Total)?;
                 let profit: i128 = sums.iter().map(|s| s.revenue.minor() - s.cost.minor()).sum();
                 Some(Total::from_minor(profit))
             } else {
