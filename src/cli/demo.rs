@@ -55,11 +55,12 @@ pub async fn run(data_dir: &Path, bcrypt_cost: u32, args: DemoArgs) -> anyhow::R
     })
     .await??;
     println!(
-        "demo data: {} products, {} customers, {} orders with {} lines, in {:.1} s",
+        "demo data: {} products, {} customers, {} orders with {} lines, {} purchase orders, in {:.1} s",
         summary.products,
         summary.customers,
         summary.orders,
         summary.order_items,
+        summary.purchase_orders,
         started.elapsed().as_secs_f64()
     );
     println!("start it with: order-system serve --data-dir {}", data_dir.display());

@@ -8,6 +8,7 @@
 //! uninterrupted run makes.
 
 mod names;
+mod purchasing;
 mod store;
 
 use chrono::{DateTime, Duration, Utc};
@@ -32,6 +33,7 @@ pub struct Summary {
     pub customers: u64,
     pub orders: u64,
     pub order_items: u64,
+    pub purchase_orders: u64,
 }
 
 /// Orders written per transaction: big enough that commits cost nothing, small enough that
@@ -50,7 +52,7 @@ pub fn generate(conn: &mut Connection, plan: Plan, mut progress: impl FnMut(u64)
     }
     let settings = settings::store::load(conn)?;
     let (tz, prefix) = (settings.tz(), settings.order_number_prefix.clone());
-    let owner = store::superadmin_id(conn)?;
+    let (owner, owner_name) = store::superadmin(conn)?;
     let run = match store::unfinished_run(conn)? {
         Some(run) if run.plan == plan => run,
         Some(run) => {
@@ -96,6 +98,7 @@ pub fn generate(conn: &mut Connection, plan: Plan, mut progress: impl FnMut(u64)
         customers: plan.customers,
         orders: run.written,
         order_items: store::order_item_count(conn)?,
+        purchase_orders: 0,
     };
     let mut counters = store::DayCounters::load(conn)?;
     let span_ms = (now - start).num_milliseconds().max(1) as u64;
@@ -121,7 +124,11 @@ pub fn generate(conn: &mut Connection, plan: Plan, mut progress: impl FnMut(u64)
         summary.orders = written;
         progress(written);
     }
+    // Purchasing last, with the run's end: its receipts move stock and cost prices after the
+    // sales, as a month of restocking would.
     let tx = conn.transaction()?;
+    let mut rng = fastrand::Rng::with_seed(plan.seed ^ 0x00C0_FFEE);
+    summary.purchase_orders = purchasing::insert(&tx, &mut rng, &products, (owner, &owner_name), now)?;
     store::record_audit(&tx, &summary, &clock::now())?;
     store::finish_run(&tx)?;
     tx.commit()?;

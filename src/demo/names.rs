@@ -126,16 +126,76 @@ fn pick<'a>(rng: &mut Rng, list: &[&'a str]) -> &'a str {
     list[rng.usize(..list.len())]
 }
 
-/// A product's name and description.
-pub fn product(rng: &mut Rng) -> (String, String) {
-    if rng.bool() {
-        let (q, g, u) = (pick(rng, ZH_QUALITY), pick(rng, ZH_GOODS), pick(rng, ZH_UNIT));
-        (format!("{q}{g} {u}"), format!("{q}{g}，规格{u}。"))
-    } else {
-        let (q, g, u) = (pick(rng, EN_QUALITY), pick(rng, EN_GOODS), pick(rng, EN_UNIT));
-        (format!("{q} {g}, {u}"), format!("{q} {g} ({u})."))
+/// A demo product as the catalogue holds it.
+pub struct ProductName {
+    pub name: String,
+    pub description: String,
+    /// Its category path (食品/茶饮), made on first use.
+    pub category: &'static str,
+    /// One of the default units (settings::DEFAULT_UNITS).
+    pub unit: &'static str,
+}
+
+/// Where each kind of goods sits in the catalogue and the unit it is sold by.
+fn kind(goods: &str) -> (&'static str, &'static str) {
+    match goods {
+        "绿茶" | "红茶" | "普洱茶" | "Green Tea" | "Coffee Beans" => ("食品/茶饮", "盒"),
+        "东北大米" | "挂面" | "Pasta" => ("食品/粮油", "袋"),
+        "花生油" | "生抽酱油" | "陈醋" | "Olive Oil" => ("食品/粮油", "瓶"),
+        "蜂蜜" | "Honey" => ("食品/休闲零食", "瓶"),
+        "红枣" | "核桃" | "枸杞" | "瓜子" | "Almonds" => ("食品/休闲零食", "袋"),
+        "月饼" => ("食品/休闲零食", "盒"),
+        "牙膏" | "Toothbrush" => ("日用百货/个人护理", "支"),
+        "毛巾" | "Towel" => ("日用百货/个人护理", "件"),
+        "纸巾" => ("日用百货/个人护理", "包"),
+        "洗衣液" | "Dish Soap" => ("日用百货/家居清洁", "瓶"),
+        "笔记本" | "中性笔" | "Notebook" | "Ballpoint Pens" => ("日用百货/文具", "件"),
+        "电饭煲" | "台灯" | "Desk Lamp" | "Rice Cooker" => ("家电", "台"),
+        _ => ("日用百货", "个"),
     }
 }
+
+/// A product's name, description, category and unit.
+pub fn product(rng: &mut Rng) -> ProductName {
+    let (name, description, goods) = if rng.bool() {
+        let (q, g, u) = (pick(rng, ZH_QUALITY), pick(rng, ZH_GOODS), pick(rng, ZH_UNIT));
+        (format!("{q}{g} {u}"), format!("{q}{g}，规格{u}。"), g)
+    } else {
+        let (q, g, u) = (pick(rng, EN_QUALITY), pick(rng, EN_GOODS), pick(rng, EN_UNIT));
+        (format!("{q} {g}, {u}"), format!("{q} {g} ({u})."), g)
+    };
+    let (category, unit) = kind(goods);
+    ProductName {
+        name,
+        description,
+        category,
+        unit,
+    }
+}
+
+/// The shops a demo shop buys from: name, contact, phone, address.
+pub const SUPPLIERS: &[(&str, &str, &str, &str)] = &[
+    (
+        "华南粮油批发",
+        "陈经理",
+        "020-8888 1234",
+        "广州市白云区江高镇粮油市场12号",
+    ),
+    ("杭州茗茶供应链", "王芳", "0571-8765 4321", "杭州市西湖区龙井路88号"),
+    ("义乌日用百货", "李强", "0579-8512 3456", "义乌市国际商贸城三区"),
+    (
+        "Shenzhen Home Appliances Co.",
+        "David Lin",
+        "+86 755 2600 1188",
+        "南山区科技园",
+    ),
+    (
+        "Northern Snacks Trading",
+        "Grace Zhao",
+        "010-6543 2109",
+        "北京市朝阳区东三环",
+    ),
+];
 
 pub struct Person {
     pub name: String,

@@ -72,13 +72,14 @@ pub fn finish_run(conn: &Connection) -> AppResult<()> {
 
 /// The products orders are made of, as the first transaction of the run inserted them.
 pub fn products(conn: &Connection) -> AppResult<Vec<Product>> {
-    let mut stmt = conn.prepare("SELECT id, sku, name, price_minor FROM products ORDER BY id")?;
+    let mut stmt = conn.prepare("SELECT id, sku, name, price_minor, cost_minor FROM products ORDER BY id")?;
     let rows = stmt.query_map([], |r| {
         Ok(Product {
             id: r.get(0)?,
             sku: r.get(1)?,
             name: r.get(2)?,
             price_minor: r.get(3)?,
+            cost_minor: r.get(4)?,
         })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)
@@ -88,48 +89,80 @@ pub fn order_item_count(conn: &Connection) -> AppResult<u64> {
     Ok(conn.query_row("SELECT COUNT(*) FROM order_items", [], |r| r.get::<_, i64>(0))? as u64)
 }
 
-pub fn superadmin_id(conn: &Connection) -> AppResult<i64> {
+/// The superadmin's id and name: the demo's orders and purchase orders are theirs.
+pub fn superadmin(conn: &Connection) -> AppResult<(i64, String)> {
     Ok(conn.query_row(
-        "SELECT id FROM users WHERE role = 'superadmin' ORDER BY id LIMIT 1",
+        "SELECT id, username FROM users WHERE role = 'superadmin' ORDER BY id LIMIT 1",
         [],
-        |r| r.get(0),
+        |r| Ok((r.get(0)?, r.get(1)?)),
     )?)
 }
 
 /// What an order line needs to know about its product.
 pub struct Product {
-    id: i64,
+    pub id: i64,
     sku: String,
     name: String,
-    price_minor: i64,
+    pub price_minor: i64,
+    /// The cost price the demo started with; the cost sold lines keep (receipts of the demo's
+    /// purchase orders, made after its sales, may move it since).
+    pub cost_minor: Option<i64>,
 }
 
 /// Products with their stock: most well stocked, some low (for the low-stock report), a few
 /// sold out. Each stock level has its 'initial' ledger row, so `check` finds stock and ledger
-/// in agreement.
+/// in agreement. Each has a category, a unit and an EAN-13 barcode (China's 690 prefix); one
+/// in ten has no cost price, as in a shop that has not entered them all yet.
 pub fn insert_products(conn: &Connection, rng: &mut Rng, count: u64, at: &str) -> AppResult<()> {
+    use crate::validate::{identifier_key, initials, sort_key};
     let mut insert = conn.prepare_cached(
-        "INSERT INTO products (sku, sku_key, name, name_sort, description, price_minor, stock_quantity, low_stock_threshold,
-                               status, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, NULL, 'active', ?, ?)",
+        "INSERT INTO products (sku, sku_key, name, name_sort, name_initials, description, price_minor, cost_minor,
+                               stock_quantity, low_stock_threshold, status, category_id, unit, barcode, barcode_key,
+                               created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, 'active', ?, ?, ?, ?, ?, ?)",
     )?;
     let mut ledger = conn.prepare_cached(
         "INSERT INTO inventory_movements (product_id, quantity_delta, balance_after, reason, note, created_at)
          VALUES (?, ?, ?, 'initial', 'demo data', ?)",
     )?;
+    let mut categories: BTreeMap<&str, i64> = BTreeMap::new();
     for n in 1..=count {
-        let (name, description) = names::product(rng);
+        let p = names::product(rng);
         let sku = format!("DEMO-{n:06}");
-        // Prices end in .90 or .00, from 1.90 to 999.00.
+        // Prices end in .90 or .00, from 1.90 to 999.00; costs are 55-80% of the price.
         let price_minor = i64::from(rng.u32(1..999)) * 100 + if rng.bool() { 90 } else { 0 };
+        let cost_minor = (rng.u8(..10) != 0).then(|| price_minor * i64::from(rng.u8(55..80)) / 100);
         let stock: i64 = match rng.u8(..10) {
             0 => 0,
             1..=3 => rng.i64(1..10),
             _ => rng.i64(20..500),
         };
-        let key = crate::products::types::sku_key(&sku);
-        let sort = crate::validate::sort_key(&name);
-        insert.execute(params![sku, key, name, sort, description, price_minor, stock, at, at])?;
+        let category = match categories.get(p.category) {
+            Some(id) => *id,
+            None => {
+                let id = crate::products::categories::store::get_or_create_path(conn, p.category, at)?;
+                *categories.entry(p.category).or_insert(id)
+            }
+        };
+        let body = format!("690{n:09}");
+        let barcode = format!("{body}{}", crate::products::types::gtin_check_digit(&body));
+        insert.execute(params![
+            sku,
+            identifier_key(&sku),
+            p.name,
+            sort_key(&p.name),
+            initials(&p.name),
+            p.description,
+            price_minor,
+            cost_minor,
+            stock,
+            category,
+            p.unit,
+            barcode,
+            identifier_key(&barcode),
+            at,
+            at
+        ])?;
         let id = conn.last_insert_rowid();
         if stock > 0 {
             ledger.execute(params![id, stock, stock, at])?;
@@ -303,8 +336,9 @@ pub fn insert_order(conn: &Connection, o: &DemoOrder, number: &str) -> AppResult
     ])?;
     let order_id = conn.last_insert_rowid();
     let mut item = conn.prepare_cached(
-        "INSERT INTO order_items (order_id, product_id, product_name, sku, quantity, unit_price_minor, line_total_minor)
-         VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO order_items (order_id, product_id, product_name, sku, quantity, unit_price_minor, line_total_minor,
+                                  cost_minor)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
     )?;
     for (p, quantity) in &o.lines {
         item.execute(params![
@@ -314,7 +348,8 @@ pub fn insert_order(conn: &Connection, o: &DemoOrder, number: &str) -> AppResult
             p.sku,
             quantity,
             p.price_minor,
-            p.price_minor * quantity
+            p.price_minor * quantity,
+            p.cost_minor
         ])?;
     }
     let mut history = conn.prepare_cached(
@@ -469,6 +504,7 @@ pub fn record_audit(conn: &Connection, summary: &Summary, now: &str) -> AppResul
         "customers": summary.customers,
         "orders": summary.orders,
         "order_items": summary.order_items,
+        "purchase_orders": summary.purchase_orders,
     });
     let event = Event {
         action: "demo.generate",

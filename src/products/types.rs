@@ -180,10 +180,13 @@ pub fn sku_key(sku: &str) -> String {
     crate::validate::identifier_key(sku)
 }
 
+/// The longest unit name, in characters: 件 and 箱 are one, "500g袋" six.
+pub const MAX_UNIT_CHARS: usize = 10;
+
 /// A unit: a short word such as 件, 箱, 袋 or kg (the settings offer the shop's list; a unit
 /// outside it is kept, so an import never fails on one).
 pub fn parse_unit(raw: Option<&str>) -> Result<Option<String>, AppError> {
-    crate::validate::optional_text("unit", raw, 10)
+    crate::validate::optional_text("unit", raw, MAX_UNIT_CHARS)
 }
 
 /// A barcode: 1 to 32 visible characters in NFKC. All digits of an EAN-13, UPC-A or EAN-8
@@ -229,7 +232,7 @@ fn gtin_kind(code: &str) -> Option<&'static str> {
 
 /// The GS1 check digit of `body` (the code without its last digit): from the right, digits
 /// weigh 3, 1, 3, ...; the check digit brings the sum to a multiple of 10.
-fn gtin_check_digit(body: &str) -> u8 {
+pub fn gtin_check_digit(body: &str) -> u8 {
     let sum: u32 = body
         .bytes()
         .rev()

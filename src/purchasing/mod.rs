@@ -143,7 +143,7 @@ pub async fn update(
 }
 
 /// draft → ordered: every line must have its cost.
-fn place_in(conn: &rusqlite::Connection, id: i64, now: &str) -> AppResult<()> {
+pub(crate) fn place_in(conn: &rusqlite::Connection, id: i64, now: &str) -> AppResult<()> {
     let lines = store::lines(conn, id)?;
     if let Some((i, l)) = lines.iter().enumerate().find(|(_, l)| l.unit_cost.is_none()) {
         return Err(AppError::validation(
@@ -272,63 +272,75 @@ pub async fn receive(db: &Db, actor: &CurrentUser, id: i64, input: NewReceipt) -
     let who = Who::from(actor);
     let (user_id, by) = (actor.id, actor.username.clone());
     db.write(move |conn| {
-        let before = store::detail(conn, id)?;
-        at(
-            before.order.status,
-            &[PoStatus::Ordered, PoStatus::PartiallyReceived],
-            "receive goods (order it first)",
-        )?;
         let now = clock::now();
-        let receipt = store::insert_receipt(conn, id, ReceiptKind::Receipt, note.as_deref(), user_id, &by, &now)?;
-        let moves = in_product_order(&before.lines, &input)?;
-        for (line, quantity) in moves {
-            if !store::receive_on(conn, line.id, quantity)? {
-                let left = line.quantity - line.received_quantity;
-                return Err(AppError::conflict(
-                    "more_than_ordered",
-                    format!("{} has {left} left to receive, not {quantity}", line.product_name),
-                    serde_json::json!({ "line_id": line.id, "left": left, "requested": quantity }),
-                ));
-            }
-            store::insert_receipt_line(conn, receipt, line.id, quantity)?;
-            let unit_cost = line.unit_cost.unwrap_or(Money::ZERO);
-            let (stock, cost) = store::stock_and_cost(conn, line.product_id)?;
-            let average = costing::moving_average(stock, cost, quantity, unit_cost);
-            if !store::set_cost(conn, line.product_id, stock, average, &now)? {
-                return Err(AppError::Unavailable(
-                    "the stock changed while receiving; try again".into(),
-                ));
-            }
-            let refs = MovementRefs {
-                purchase_order_id: Some(id),
-                user_id: Some(user_id),
-                note: note.as_deref(),
-                ..Default::default()
-            };
-            change_stock(conn, line.product_id, quantity, Reason::Purchase, refs, &now)?;
-        }
-        let lines = store::lines(conn, id)?;
-        let done = lines.iter().all(|l| l.received_quantity >= l.quantity);
-        let next = if done {
-            PoStatus::Received
-        } else {
-            PoStatus::PartiallyReceived
-        };
-        if next != before.order.status {
-            store::move_status(conn, id, before.order.status, next, &now)?;
-        }
+        let (status, receipt) = receive_in(conn, id, &input, note.as_deref(), (user_id, &by), &now)?;
         let after = store::detail(conn, id)?;
         let event = Event::changed_fields(
             "purchase_order.receive",
             "purchase_order",
             id,
-            &serde_json::json!({ "status": before.order.status }),
+            &serde_json::json!({ "status": status }),
             &serde_json::json!({ "status": after.order.status, "receipt_id": receipt, "lines": input.lines }),
         );
         audit::store::record(conn, &who, &event, &now)?;
         Ok(after)
     })
     .await
+}
+
+/// The writer's part of a receipt, for the route and the demo data: returns the order's
+/// status before and the receipt's id. `by` is the user's id and name.
+pub(crate) fn receive_in(
+    conn: &rusqlite::Connection,
+    id: i64,
+    input: &NewReceipt,
+    note: Option<&str>,
+    by: (i64, &str),
+    now: &str,
+) -> AppResult<(PoStatus, i64)> {
+    let before = store::detail(conn, id)?;
+    at(
+        before.order.status,
+        &[PoStatus::Ordered, PoStatus::PartiallyReceived],
+        "receive goods (order it first)",
+    )?;
+    let receipt = store::insert_receipt(conn, id, ReceiptKind::Receipt, note, by.0, by.1, now)?;
+    for (line, quantity) in in_product_order(&before.lines, input)? {
+        if !store::receive_on(conn, line.id, quantity)? {
+            let left = line.quantity - line.received_quantity;
+            return Err(AppError::conflict(
+                "more_than_ordered",
+                format!("{} has {left} left to receive, not {quantity}", line.product_name),
+                serde_json::json!({ "line_id": line.id, "left": left, "requested": quantity }),
+            ));
+        }
+        store::insert_receipt_line(conn, receipt, line.id, quantity)?;
+        let unit_cost = line.unit_cost.unwrap_or(Money::ZERO);
+        let (stock, cost) = store::stock_and_cost(conn, line.product_id)?;
+        let average = costing::moving_average(stock, cost, quantity, unit_cost);
+        if !store::set_cost(conn, line.product_id, stock, average, now)? {
+            return Err(AppError::Unavailable(
+                "the stock changed while receiving; try again".into(),
+            ));
+        }
+        let refs = MovementRefs {
+            purchase_order_id: Some(id),
+            user_id: Some(by.0),
+            note,
+            ..Default::default()
+        };
+        change_stock(conn, line.product_id, quantity, Reason::Purchase, refs, now)?;
+    }
+    let lines = store::lines(conn, id)?;
+    let next = if lines.iter().all(|l| l.received_quantity >= l.quantity) {
+        PoStatus::Received
+    } else {
+        PoStatus::PartiallyReceived
+    };
+    if next != before.order.status {
+        store::move_status(conn, id, before.order.status, next, now)?;
+    }
+    Ok((before.order.status, receipt))
 }
 
 /// Goods back to the supplier (退货给供应商): out of stock through the ledger
@@ -339,28 +351,8 @@ pub async fn return_goods(db: &Db, actor: &CurrentUser, id: i64, input: NewRecei
     let who = Who::from(actor);
     let (user_id, by) = (actor.id, actor.username.clone());
     db.write(move |conn| {
-        let before = store::detail(conn, id)?;
         let now = clock::now();
-        let receipt = store::insert_receipt(conn, id, ReceiptKind::Return, note.as_deref(), user_id, &by, &now)?;
-        let moves = in_product_order(&before.lines, &input)?;
-        for (line, quantity) in moves {
-            if !store::return_on(conn, line.id, quantity)? {
-                let kept = line.received_quantity - line.returned_quantity;
-                return Err(AppError::conflict(
-                    "more_than_received",
-                    format!("{kept} of {} were received and kept, not {quantity}", line.product_name),
-                    serde_json::json!({ "line_id": line.id, "kept": kept, "requested": quantity }),
-                ));
-            }
-            store::insert_receipt_line(conn, receipt, line.id, quantity)?;
-            let refs = MovementRefs {
-                purchase_order_id: Some(id),
-                user_id: Some(user_id),
-                note: note.as_deref(),
-                ..Default::default()
-            };
-            change_stock(conn, line.product_id, -quantity, Reason::PurchaseReturn, refs, &now)?;
-        }
+        let receipt = return_in(conn, id, &input, note.as_deref(), (user_id, &by), &now)?;
         let after = store::detail(conn, id)?;
         let event = Event::changed_fields(
             "purchase_order.return",
@@ -373,6 +365,38 @@ pub async fn return_goods(db: &Db, actor: &CurrentUser, id: i64, input: NewRecei
         Ok(after)
     })
     .await
+}
+
+/// The writer's part of a return, for the route and the demo data: returns its id.
+pub(crate) fn return_in(
+    conn: &rusqlite::Connection,
+    id: i64,
+    input: &NewReceipt,
+    note: Option<&str>,
+    by: (i64, &str),
+    now: &str,
+) -> AppResult<i64> {
+    let before = store::detail(conn, id)?;
+    let receipt = store::insert_receipt(conn, id, ReceiptKind::Return, note, by.0, by.1, now)?;
+    for (line, quantity) in in_product_order(&before.lines, input)? {
+        if !store::return_on(conn, line.id, quantity)? {
+            let kept = line.received_quantity - line.returned_quantity;
+            return Err(AppError::conflict(
+                "more_than_received",
+                format!("{kept} of {} were received and kept, not {quantity}", line.product_name),
+                serde_json::json!({ "line_id": line.id, "kept": kept, "requested": quantity }),
+            ));
+        }
+        store::insert_receipt_line(conn, receipt, line.id, quantity)?;
+        let refs = MovementRefs {
+            purchase_order_id: Some(id),
+            user_id: Some(by.0),
+            note,
+            ..Default::default()
+        };
+        change_stock(conn, line.product_id, -quantity, Reason::PurchaseReturn, refs, now)?;
+    }
+    Ok(receipt)
 }
 
 /// A draft purchase order of the chosen reorder suggestions, each at its suggested quantity

@@ -275,12 +275,13 @@ async fn set_archived(state: &AppState, actor: &CurrentUser, id: i64, archived: 
         .await
 }
 
-struct Fields {
-    name: String,
-    contact: Option<String>,
-    phone: Option<String>,
-    address: Option<String>,
-    note: Option<String>,
+/// A supplier's validated fields.
+pub(crate) struct Fields {
+    pub name: String,
+    pub contact: Option<String>,
+    pub phone: Option<String>,
+    pub address: Option<String>,
+    pub note: Option<String>,
 }
 
 const SELECT: &str = "SELECT id, name, contact, phone, address, note, archived, created_at, updated_at FROM suppliers";
@@ -340,7 +341,7 @@ fn taken(name: &str) -> AppError {
     )
 }
 
-fn insert(conn: &Connection, f: &Fields, now: &str) -> AppResult<i64> {
+pub(crate) fn insert(conn: &Connection, f: &Fields, now: &str) -> AppResult<i64> {
     conn.prepare_cached(
         "INSERT INTO suppliers (name, name_key, name_sort, contact, phone, address, note, created_at, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",

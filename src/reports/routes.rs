@@ -105,16 +105,17 @@ fn margin_row(key: String, name: String, quantity: i64, revenue: Total, cost: To
 /// line values after returns against their cost price at the time of sale. Lines sold while
 /// their product's cost was unknown are reported apart, not as free.
 #[utoipa::path(get, path = "/api/reports/margins", tag = "reports", security(("bearer" = ["staff"])),
-    params(MarginParams, DateRange),
+    params(MarginParams, DateRange, FormatParams),
     responses(
-        (status = 200, description = "Margins per group, with the total", body = MarginReport),
+        (status = 200, description = "Margins per group, with the total (or, with format=csv, the rows and the total as a file)", body = MarginReport),
         (status = 422, description = "Bad range or grouping", body = ErrorBody),
     ))]
 async fn margins(
     State(state): State<AppState>,
     ApiQuery(p): ApiQuery<MarginParams>,
     ApiQuery(range): ApiQuery<DateRange>,
-) -> AppResult<axum::Json<MarginReport>> {
+    ApiQuery(f): ApiQuery<FormatParams>,
+) -> AppResult<Response> {
     use store::MarginKey;
     let settings = state.settings.get();
     let tz = settings.tz();
@@ -192,14 +193,59 @@ async fn margins(
         cost = cost.plus(r.cost);
         unknown = unknown.plus(r.revenue_without_cost);
     }
-    Ok(axum::Json(MarginReport {
+    let report = MarginReport {
         by,
         first_day: span.first_day.to_string(),
         last_day: span.last_day.to_string(),
         currency_code: settings.currency_code.clone(),
         rows,
         total: margin_row("total".into(), String::new(), q, rev, cost, unknown),
-    }))
+    };
+    let mut lines: Vec<&MarginRow> = report.rows.iter().collect();
+    lines.push(&report.total);
+    respond(&f, "margins", &report, &lines)
+}
+
+impl Row for &MarginRow {
+    const HEADERS: &'static [(&'static str, &'static str)] = &[
+        ("key", "编号"),
+        ("name", "名称"),
+        ("quantity", "数量"),
+        ("revenue", "销售额"),
+        ("cost", "成本"),
+        ("gross_profit", "毛利"),
+        ("margin_percent", "毛利率%"),
+        ("revenue_without_cost", "无成本价的销售额"),
+    ];
+    fn cells(&self, lang: Lang) -> Vec<String> {
+        let key = match (self.key.as_str(), lang) {
+            ("total", Lang::English) => "Total".to_owned(),
+            ("total", _) => "合计".to_owned(),
+            (k, _) => k.to_owned(),
+        };
+        // Basis points as a percent with two decimals: 2350 is 23.50.
+        let margin = self
+            .margin_bp
+            .map(|bp| {
+                format!(
+                    "{}{}.{:02}",
+                    if bp < 0 { "-" } else { "" },
+                    bp.abs() / 100,
+                    bp.abs() % 100
+                )
+            })
+            .unwrap_or_default();
+        vec![
+            key,
+            self.name.clone(),
+            self.quantity.to_string(),
+            self.revenue.to_string(),
+            self.cost.to_string(),
+            self.gross_profit.to_string(),
+            margin,
+            self.revenue_without_cost.to_string(),
+        ]
+    }
 }
 
 #[derive(Deserialize, IntoParams)]

@@ -52,11 +52,17 @@ pub struct Settings {
     /// The carriers the shop ships with, in the order the desk offers them, each with its
     /// tracking page; a shipment keeps the carrier's name even if it is removed.
     pub carriers: Vec<Carrier>,
+    /// The units products are sold by (件, 箱, 袋, kg...), in the order the product form offers
+    /// them. A product keeps its unit even if it is removed from the list.
+    pub units: Vec<String>,
 }
 
 /// The methods a new shop starts with: 现金, 微信, 支付宝, 银行转账, 刷卡, 挂账.
 pub const DEFAULT_PAYMENT_METHODS: [&str; 6] = ["cash", "wechat", "alipay", "bank_transfer", "card", "on_account"];
 const MAX_PAYMENT_METHODS: usize = 30;
+/// The units a new shop starts with.
+pub const DEFAULT_UNITS: [&str; 12] = ["件", "个", "箱", "袋", "瓶", "包", "盒", "支", "台", "kg", "斤", "米"];
+const MAX_UNITS: usize = 50;
 
 impl Default for Settings {
     fn default() -> Self {
@@ -75,6 +81,7 @@ impl Default for Settings {
             prices_include_tax: true,
             default_tax_rate: Percent::ZERO,
             carriers: default_carriers(),
+            units: DEFAULT_UNITS.iter().map(|u| (*u).to_owned()).collect(),
         }
     }
 }
@@ -143,7 +150,7 @@ impl Settings {
             next.show_stock_to_customers = show;
         }
         if let Some(methods) = patch.payment_methods {
-            next.payment_methods = payment_methods(&methods)?;
+            next.payment_methods = name_list("payment_methods", &methods, MAX_PAYMENT_METHODS, 30)?;
         }
         if let Some(include) = patch.prices_include_tax {
             next.prices_include_tax = include;
@@ -153,6 +160,9 @@ impl Settings {
         }
         if let Some(carriers) = patch.carriers {
             next.carriers = validate_carriers(carriers)?;
+        }
+        if let Some(units) = patch.units {
+            next.units = name_list("units", &units, MAX_UNITS, crate::products::types::MAX_UNIT_CHARS)?;
         }
         Ok(next)
     }
@@ -180,22 +190,22 @@ pub struct SettingsPatch {
     pub default_tax_rate: Option<Percent>,
     /// The whole list, replacing the old one.
     pub carriers: Option<Vec<Carrier>>,
+    /// The whole list, replacing the old one.
+    pub units: Option<Vec<String>>,
 }
 
-/// A list of payment methods: 1 to 30 names of up to 30 characters, no two alike.
-fn payment_methods(raw: &[String]) -> Result<Vec<String>, AppError> {
-    if raw.is_empty() || raw.len() > MAX_PAYMENT_METHODS {
-        return Err(AppError::validation(
-            "payment_methods",
-            format!("must list 1 to {MAX_PAYMENT_METHODS} methods"),
-        ));
+/// A list of names the desk offers (payment methods, units): 1 to `max` names of up to
+/// `max_chars` characters, no two alike without regard to case.
+fn name_list(field: &str, raw: &[String], max: usize, max_chars: usize) -> Result<Vec<String>, AppError> {
+    if raw.is_empty() || raw.len() > max {
+        return Err(AppError::validation(field, format!("must list 1 to {max} names")));
     }
     let mut out: Vec<String> = Vec::with_capacity(raw.len());
     for (i, m) in raw.iter().enumerate() {
-        let m = required_text(&format!("payment_methods[{i}]"), m, 30)?;
+        let m = required_text(&format!("{field}[{i}]"), m, max_chars)?;
         if out.iter().any(|o| o.to_lowercase() == m.to_lowercase()) {
             return Err(AppError::validation(
-                format!("payment_methods[{i}]"),
+                format!("{field}[{i}]"),
                 format!("{m:?} is listed twice"),
             ));
         }

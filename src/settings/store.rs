@@ -33,6 +33,7 @@ pub fn load(conn: &Connection) -> AppResult<Settings> {
             "default_tax_rate" => {
                 settings.default_tax_rate = crate::pricing::Percent::parse(&value).map_err(|_| corrupt(&key, &value))?
             }
+            "units" => settings.units = serde_json::from_str(&value).map_err(|_| corrupt(&key, &value))?,
             "carriers" => settings.carriers = serde_json::from_str(&value).map_err(|_| corrupt(&key, &value))?,
             "default_low_stock_threshold" => {
                 settings.default_low_stock_threshold = value.parse().map_err(|_| corrupt(&key, &value))?
@@ -57,12 +58,14 @@ pub fn save(conn: &Connection, s: &Settings, now: &str) -> AppResult<()> {
     let tax_rate = s.default_tax_rate.to_string();
     let methods = serde_json::to_string(&s.payment_methods).map_err(AppError::internal)?;
     let carriers = serde_json::to_string(&s.carriers).map_err(AppError::internal)?;
+    let units = serde_json::to_string(&s.units).map_err(AppError::internal)?;
     let pairs = [
         ("business_address", s.business_address.as_deref().unwrap_or("")),
         ("business_phone", s.business_phone.as_deref().unwrap_or("")),
         ("show_stock_to_customers", show.as_str()),
         ("payment_methods", methods.as_str()),
         ("carriers", carriers.as_str()),
+        ("units", units.as_str()),
         ("prices_include_tax", include_tax.as_str()),
         ("default_tax_rate", tax_rate.as_str()),
         ("business_name", s.business_name.as_str()),

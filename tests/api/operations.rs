@@ -416,6 +416,20 @@ fn demo_data_fills_an_empty_database_once_and_real_orders_continue_after_it() {
         "English names"
     );
     assert!(count("SELECT count(DISTINCT status) FROM orders") >= 4);
+    // The catalogue and purchasing are filled in too: every product in a category with a unit
+    // and an EAN-13 barcode, most with a cost price kept on their sold lines; purchase orders in
+    // every state, received goods in the ledger.
+    assert_eq!(
+        count("SELECT count(*) FROM products WHERE category_id IS NULL OR unit IS NULL OR barcode IS NULL"),
+        0
+    );
+    assert!(count("SELECT count(*) FROM categories WHERE parent_id IS NOT NULL") >= 4);
+    assert!(count("SELECT count(*) FROM products WHERE cost_minor IS NULL") > 0);
+    assert!(count("SELECT count(*) FROM order_items WHERE cost_minor IS NOT NULL") > 0);
+    assert_eq!(count("SELECT count(DISTINCT status) FROM purchase_orders"), 5);
+    assert!(count("SELECT count(*) FROM inventory_movements WHERE reason = 'purchase'") > 0);
+    assert!(count("SELECT count(*) FROM inventory_movements WHERE reason = 'purchase_return'") > 0);
+    assert!(count("SELECT count(*) FROM suppliers") >= 3);
     drop(conn);
     let check = run(&data, &["check"], None);
     assert!(check.status.success(), "{}", text(&check.stdout));

@@ -132,6 +132,46 @@ async fn categories_barcodes_and_pinyin_initials_find_products() {
 }
 
 #[tokio::test]
+async fn units_are_a_settings_list_and_products_keep_theirs() {
+    let srv = TestServer::start().await;
+    let admin = srv.admin().await;
+    let (_, settings) = srv.get("/api/settings", &admin).await;
+    let units = settings["units"].as_array().unwrap();
+    assert!(
+        units.contains(&json!("件")) && units.contains(&json!("箱")),
+        "{settings}"
+    );
+    let (status, err) = srv
+        .patch("/api/settings", &admin, json!({"units": ["件", "KG", "kg"]}))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(err["error"]["details"]["field"], "units[2]", "{err}");
+    let (status, _) = srv.patch("/api/settings", &admin, json!({"units": []})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let (status, err) = srv
+        .patch("/api/settings", &admin, json!({"units": ["一二三四五六七八九十一"]}))
+        .await;
+    assert_eq!(
+        (status, &err["error"]["details"]["field"]),
+        (StatusCode::UNPROCESSABLE_ENTITY, &json!("units[0]"))
+    );
+    let (status, body) = srv
+        .post(
+            "/api/products",
+            &admin,
+            json!({"sku": "BOX", "name": "纸箱", "price": "3.00", "stock_quantity": 0, "unit": "捆"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let (status, settings) = srv.patch("/api/settings", &admin, json!({"units": ["箱", "捆"]})).await;
+    assert_eq!((status, &settings["units"]), (StatusCode::OK, &json!(["箱", "捆"])));
+    // Removing a unit from the list leaves the products sold by it alone.
+    srv.patch("/api/settings", &admin, json!({"units": ["箱"]})).await;
+    let (_, list) = srv.get("/api/products?q=BOX", &admin).await;
+    assert_eq!(list["items"][0]["unit"], "捆", "{list}");
+}
+
+#[tokio::test]
 async fn a_photo_is_sniffed_limited_and_served_with_its_own_type() {
     let srv = TestServer::start().await;
     let admin = srv.admin().await;
@@ -433,6 +473,13 @@ async fn reorder_suggestions_become_a_draft_and_margins_use_the_cost_at_sale() {
     assert_eq!(total["revenue_without_cost"], "8.00", "unknown cost is not zero cost");
     let (_, by_day) = srv.get("/api/reports/margins", &admin).await;
     assert_eq!(by_day["rows"].as_array().unwrap().len(), 1, "{by_day}");
+    // The CSV has the rows and the total, the margin as a percent.
+    let (_, csv) = srv
+        .get("/api/reports/margins?by=product&format=csv&lang=zh-CN", &admin)
+        .await;
+    let csv = csv.as_str().unwrap();
+    assert!(csv.contains("毛利率%"), "{csv}");
+    assert!(csv.contains("合计,,3,20.00,12.00,8.00,40.00,8.00"), "{csv}");
     let (_, stats) = srv.get("/api/stats", &admin).await;
     assert_eq!(stats["today"]["gross_profit"], "8.00", "{stats}");
     let (_, staff) = srv.user_token(&admin, "clerk", "staff").await;

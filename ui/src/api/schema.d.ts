@@ -3142,6 +3142,11 @@ export interface components {
             show_stock_to_customers: boolean;
             /** @description IANA time zone name; business days, reports and exports use it. */
             time_zone: string;
+            /**
+             * @description The units products are sold by (件, 箱, 袋, kg...), in the order the product form offers
+             *     them. A product keeps its unit even if it is removed from the list.
+             */
+            units: string[];
         };
         SettingsPatch: {
             business_address?: string | null;
@@ -3160,6 +3165,8 @@ export interface components {
             prices_include_tax?: boolean | null;
             show_stock_to_customers?: boolean | null;
             time_zone?: string | null;
+            /** @description The whole list, replacing the old one. */
+            units?: string[] | null;
         };
         /** @description Where an order goes (收货人): a name, a phone and a Chinese address in its usual parts. */
         ShipTo: {
@@ -7216,6 +7223,10 @@ export interface operations {
                 date_from?: string;
                 /** @description Before this time: an RFC 3339 time, or a date, which includes that whole day. */
                 date_to?: string;
+                /** @description json (the default) or csv, a file for Excel. */
+                format?: components["schemas"]["Format"];
+                /** @description For csv: the language of the headers, zh-CN or en (the default). */
+                lang?: components["schemas"]["Lang"];
             };
             header?: never;
             path?: never;
@@ -7223,13 +7234,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Margins per group, with the total */
+            /** @description Margins per group, with the total (or, with format=csv, the rows and the total as a file) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["MarginReport"];
+                    "text/csv": string;
                 };
             };
             401: components["responses"]["Unauthorized"];
