@@ -196,9 +196,9 @@ test('the currency symbol everywhere, and the printed sales receipt with the sho
   const row = page.locator('tbody tr.ant-table-row', { hasText: 'CUP-01' });
   await expect(row).toContainText('RMB 0.10');
   await expect(row).not.toContainText('¥');
-  // The product form's price.
+  // The product form's price and cost price.
   await page.getByRole('button', { name: '新建商品' }).click();
-  await expect(page.getByRole('dialog').locator('.ant-input-prefix')).toHaveText('RMB');
+  await expect(page.getByRole('dialog').locator('.ant-input-prefix')).toHaveText(['RMB', 'RMB']);
   await page.getByRole('dialog').getByRole('button', { name: '取消' }).click();
   // The dashboard.
   await page.goto('/dashboard');

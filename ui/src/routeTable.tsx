@@ -2,16 +2,20 @@
 // (layout/nav.tsx) both read it, so a page's path and least role are written once.
 import {
   AccountBookOutlined,
+  ApartmentOutlined,
   AppstoreOutlined,
   AuditOutlined,
   BarChartOutlined,
+  ContactsOutlined,
   DashboardOutlined,
   DatabaseOutlined,
   FileTextOutlined,
+  InboxOutlined,
   PlusCircleOutlined,
   SendOutlined,
   SettingOutlined,
   ShopOutlined,
+  ShoppingCartOutlined,
   TagsOutlined,
   TeamOutlined,
   UserOutlined,
@@ -26,11 +30,17 @@ const ReportsPage = lazy(() => import('./pages/reports/ReportsPage'));
 const ReceivablesPage = lazy(() => import('./pages/receivables/ReceivablesPage'));
 const ProductsPage = lazy(() => import('./pages/products/ProductsPage'));
 const ProductDetailPage = lazy(() => import('./pages/products/ProductDetailPage'));
+const CategoriesPage = lazy(() => import('./pages/products/CategoriesPage'));
 const CataloguePage = lazy(() => import('./pages/catalogue/CataloguePage'));
 const OrdersPage = lazy(() => import('./pages/orders/OrdersPage'));
 const OrderDetailPage = lazy(() => import('./pages/orders/OrderDetailPage'));
 const OrderFormPage = lazy(() => import('./pages/orders/OrderFormPage'));
 const ToShipPage = lazy(() => import('./pages/shipping/ToShipPage'));
+const PurchaseOrdersPage = lazy(() => import('./pages/purchasing/PurchaseOrdersPage'));
+const PurchaseOrderFormPage = lazy(() => import('./pages/purchasing/PurchaseOrderFormPage'));
+const PurchaseOrderDetailPage = lazy(() => import('./pages/purchasing/PurchaseOrderDetailPage'));
+const SuppliersPage = lazy(() => import('./pages/purchasing/SuppliersPage'));
+const ReorderPage = lazy(() => import('./pages/purchasing/ReorderPage'));
 const PriceLevelsPage = lazy(() => import('./pages/priceLevels/PriceLevelsPage'));
 const CustomersPage = lazy(() => import('./pages/customers/CustomersPage'));
 const CustomerDetailPage = lazy(() => import('./pages/customers/CustomerDetailPage'));
@@ -47,9 +57,13 @@ export type NavKey =
   | 'receivables'
   | 'catalogue'
   | 'products'
+  | 'categories'
   | 'orders'
   | 'newOrder'
   | 'toShip'
+  | 'purchaseOrders'
+  | 'suppliers'
+  | 'reorder'
   | 'customers'
   | 'priceLevels'
   | 'users'
@@ -81,9 +95,17 @@ export const APP_PAGES: readonly AppPage[] = [
   { path: 'catalogue', page: CataloguePage, menu: { key: 'catalogue', icon: <ShopOutlined />, max: 'customer' } },
   { path: 'products', page: ProductsPage, min: 'staff', menu: { key: 'products', icon: <AppstoreOutlined /> } },
   { path: 'products/:id', page: ProductDetailPage, min: 'staff' },
+  { path: 'categories', page: CategoriesPage, min: 'staff', menu: { key: 'categories', icon: <ApartmentOutlined /> } },
   { path: 'orders', page: OrdersPage, menu: { key: 'orders', icon: <FileTextOutlined /> } },
   { path: 'orders/new', page: OrderFormPage, menu: { key: 'newOrder', icon: <PlusCircleOutlined /> } },
   { path: 'to-ship', page: ToShipPage, min: 'staff', menu: { key: 'toShip', icon: <SendOutlined /> } },
+  // Purchasing (采购): cost prices and suppliers are staff-only.
+  { path: 'purchase-orders', page: PurchaseOrdersPage, min: 'staff', menu: { key: 'purchaseOrders', icon: <ShoppingCartOutlined /> } },
+  { path: 'purchase-orders/new', page: PurchaseOrderFormPage, min: 'staff' },
+  { path: 'purchase-orders/:id', page: PurchaseOrderDetailPage, min: 'staff' },
+  { path: 'purchase-orders/:id/edit', page: PurchaseOrderFormPage, min: 'staff' },
+  { path: 'suppliers', page: SuppliersPage, min: 'staff', menu: { key: 'suppliers', icon: <ContactsOutlined /> } },
+  { path: 'reorder', page: ReorderPage, min: 'staff', menu: { key: 'reorder', icon: <InboxOutlined /> } },
   { path: 'orders/:id', page: OrderDetailPage },
   // Whether an order may be edited is the order's own answer (actions.editable).
   { path: 'orders/:id/edit', page: OrderFormPage, min: 'staff' },

@@ -14,6 +14,8 @@ import type {
 export interface ProductListParams extends ListParams {
   status?: ProductStatus;
   low_stock?: boolean;
+  /** Only this category's products; for a top-level one, those of its sub-categories too. */
+  category_id?: number;
 }
 
 export const productsApi = {
@@ -21,6 +23,9 @@ export const productsApi = {
   list: (query: ProductListParams, signal?: AbortSignal) =>
     apiRequest<Page<Product>>('/api/products', { query, signal }),
   get: (id: number, signal?: AbortSignal) => apiRequest<Product>(`/api/products/${id}`, { signal }),
+  /** The product a scanned barcode or SKU names (404 when none); customers get the catalogue's shape. */
+  byCode: (code: string, signal?: AbortSignal) =>
+    apiRequest<Product | CatalogueProduct>('/api/products/by-code', { query: { code }, signal }),
   /** The same list as a customer gets it: active products, in stock or not, SKU and stock when shown. */
   catalogue: (query: ProductListParams, signal?: AbortSignal) =>
     apiRequest<Page<CatalogueProduct>>('/api/products', { query, signal }),
@@ -34,4 +39,14 @@ export const productsApi = {
     apiRequest<Product>(`/api/products/${id}/stock-adjustments`, { method: 'POST', body }),
   movements: (id: number, query: ListParams, signal?: AbortSignal) =>
     apiRequest<Page<Movement>>(`/api/products/${id}/movements`, { query, signal }),
+  /** The image file itself as the body (JPEG, PNG or WebP, at most PHOTO_MAX_BYTES); the product back. */
+  putPhoto: (id: number, file: Blob) =>
+    apiRequest<Product>(`/api/products/${id}/photo`, {
+      method: 'PUT',
+      raw: { body: file, contentType: file.type || 'application/octet-stream' },
+    }),
+  removePhoto: (id: number) => apiRequest<Product>(`/api/products/${id}/photo`, { method: 'DELETE' }),
 };
+
+/** The largest product photo the server takes (2 MB). */
+export const PHOTO_MAX_BYTES = 2 * 1024 * 1024;

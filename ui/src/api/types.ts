@@ -67,6 +67,15 @@ export interface Product {
   tax_rate?: string | null;
   created_at: string;
   updated_at: string;
+  /** Its category (a top-level one or one under it); null: none. */
+  category_id?: number | null;
+  /** What it is sold by (件, 箱, kg...). */
+  unit?: string | null;
+  barcode?: string | null;
+  /** What one unit costs the shop; null: not known. Staff only. */
+  cost_price?: Money | null;
+  /** Where its photo is, changing with the photo; null without one. */
+  photo_url?: string | null;
 }
 
 export interface NewProduct {
@@ -77,7 +86,18 @@ export interface NewProduct {
   description?: string | null;
   low_stock_threshold?: number | null;
   tax_rate?: string | null;
+  category_id?: number | null;
+  unit?: string | null;
+  barcode?: string | null;
+  /** Null: not known. */
+  cost_price?: Money | null;
 }
+
+/** A product category: top-level, or under a top-level one (parent_id). */
+export type Category = Schemas['Category'];
+export type NewCategory = Schemas['NewCategory'];
+/** Rename and/or move (parent_id null: make it top-level; left out: stays where it is). */
+export type CategoryPatch = Schemas['CategoryPatch'];
 
 export type ProductPatch = Partial<Omit<NewProduct, 'stock_quantity'>> & { status?: ProductStatus };
 
@@ -402,6 +422,11 @@ export type StatusTotal = Schemas['StatusTotal'];
 export type Stats = Schemas['Stats'];
 export type GettingStarted = Schemas['GettingStarted'];
 
+/** GET /api/reports/margins: gross margin per day, product or category, with the total. */
+export type MarginReport = Schemas['MarginReport'];
+export type MarginRow = Schemas['MarginRow'];
+export type MarginGrouping = Schemas['MarginGrouping'];
+
 export type SalesGrouping = Schemas['Grouping'];
 export type SalesRow = Schemas['SalesRow'];
 export type SalesReport = Schemas['SalesReport'];
@@ -487,3 +512,22 @@ export interface BackupList {
   /** Whether this viewer may restore one (the server decides; today the superAdmin). */
   can_restore: boolean;
 }
+
+// Purchasing (采购): suppliers, purchase orders, goods received and sent back, reorder suggestions.
+export type Supplier = Schemas['Supplier'];
+export type NewSupplier = Schemas['NewSupplier'];
+export type SupplierPatch = Schemas['SupplierPatch'];
+export type PoStatus = Schemas['PoStatus'];
+export type PurchaseOrder = Schemas['PurchaseOrder'];
+export type PurchaseOrderDetail = Schemas['PurchaseOrderDetail'];
+export type PoLine = Schemas['PoLine'];
+export type PoLineInput = Schemas['LineInput'];
+export type NewPurchaseOrder = Schemas['NewPurchaseOrder'];
+export type PurchaseOrderPatch = Schemas['PurchaseOrderPatch'];
+export type PoReceipt = Schemas['Receipt'];
+export type PoReceiptLine = Schemas['ReceiptLine'];
+export type NewPoReceipt = Schemas['NewReceipt'];
+export type ReorderSuggestion = Schemas['ReorderSuggestion'];
+export type FromReorder = Schemas['FromReorder'];
+/** A product as staff see it, with its cost price (what a purchase line starts at). */
+export type CostedProduct = Schemas['Product'];

@@ -11,7 +11,21 @@ describe('menus by role', () => {
   });
 
   it('staff run the desk but not the administration', () => {
-    expect(keys('staff')).toEqual(['dashboard', 'reports', 'receivables', 'products', 'orders', 'newOrder', 'toShip', 'customers', 'priceLevels']);
+    expect(keys('staff')).toEqual([
+      'dashboard',
+      'reports',
+      'receivables',
+      'products',
+      'categories',
+      'orders',
+      'newOrder',
+      'toShip',
+      'purchaseOrders',
+      'suppliers',
+      'reorder',
+      'customers',
+      'priceLevels',
+    ]);
   });
 
   it('admins and the superadmin see everything but the catalogue', () => {
@@ -20,9 +34,13 @@ describe('menus by role', () => {
       'reports',
       'receivables',
       'products',
+      'categories',
       'orders',
       'newOrder',
       'toShip',
+      'purchaseOrders',
+      'suppliers',
+      'reorder',
       'customers',
       'priceLevels',
       'users',

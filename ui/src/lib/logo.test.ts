@@ -66,6 +66,7 @@ describe('the settings form', () => {
     default_low_stock_threshold: 5,
     show_stock_to_customers: true,
     payment_methods: ['cash', 'wechat'],
+    units: ['件', '箱'],
     prices_include_tax: true,
     default_tax_rate: '13',
     carriers: [{ name: '顺丰 SF Express', tracking_url: 'https://t.example/{tracking}' }],

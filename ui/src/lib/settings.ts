@@ -1,5 +1,6 @@
 // The settings form's values and what PATCH /api/settings is sent from them.
 import type { Settings, SettingsPatch } from '../api/types';
+import { normalizeUnits } from './categories';
 import { normalizeMethods } from './payments';
 
 /** The form's values: the address and phone are edited as text ("" clears them). */
@@ -21,6 +22,7 @@ export function settingsPatch(v: SettingsValues): SettingsPatch {
     business_phone: v.business_phone?.trim() || null,
     show_stock_to_customers: v.show_stock_to_customers,
     payment_methods: normalizeMethods(v.payment_methods),
+    units: normalizeUnits(v.units),
     prices_include_tax: v.prices_include_tax,
     default_tax_rate: String(v.default_tax_rate).trim() || '0',
     carriers: v.carriers

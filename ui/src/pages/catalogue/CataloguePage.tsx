@@ -9,6 +9,7 @@ import { PageHeader } from '../../components/PageHeader';
 import { EmptyState, ErrorAlert, FullPageSpin } from '../../components/States';
 import { useListParams } from '../../lib/listing';
 import { useMoney } from '../../lib/shop';
+import { CategorySelect } from '../products/CategorySelect';
 
 /** In stock or not; how many only when the shop shows its stock to customers. */
 function StockTag({ product }: { product: CatalogueProduct }) {
@@ -30,7 +31,15 @@ export default function CataloguePage() {
   const { t } = useTranslation();
   const money = useMoney();
   const list = useListParams('name');
-  const params = { page: list.page, per_page: list.perPage, q: list.q, sort: list.sort, status: 'active' as const };
+  const categoryId = list.getInt('category_id');
+  const params = {
+    page: list.page,
+    per_page: list.perPage,
+    q: list.q,
+    sort: list.sort,
+    status: 'active' as const,
+    category_id: categoryId,
+  };
   const query = useQuery({
     queryKey: ['products', 'catalogue', params],
     queryFn: ({ signal }) => productsApi.catalogue(params, signal),
@@ -49,6 +58,14 @@ export default function CataloguePage() {
           style={{ maxWidth: 320 }}
           aria-label={t('common.search')}
         />
+        <CategorySelect
+          value={categoryId ?? null}
+          onChange={(v) => list.set({ category_id: v })}
+          placeholder={t('categories.all')}
+          style={{ width: 200 }}
+          aria-label={t('categories.filter')}
+          data-testid="category-filter"
+        />
       </Flex>
       {query.isError && <ErrorAlert error={query.error} onRetry={() => void query.refetch()} />}
       {query.isPending ? (
@@ -62,6 +79,17 @@ export default function CataloguePage() {
               <Card
                 title={p.name}
                 data-testid="catalogue-card"
+                cover={
+                  p.photo_url ? (
+                    <img
+                      src={p.photo_url}
+                      alt={t('products.photoAlt', { name: p.name })}
+                      loading="lazy"
+                      style={{ height: 180, objectFit: 'cover' }}
+                      data-testid="catalogue-photo"
+                    />
+                  ) : undefined
+                }
                 actions={[
                   p.in_stock ? (
                     <Link to={`/orders/new?product=${p.id}`} key="order" aria-label={t('catalogue.orderName', { name: p.name })}>
@@ -77,7 +105,15 @@ export default function CataloguePage() {
                 ]}
               >
                 {p.sku && <Typography.Text type="secondary">{p.sku}</Typography.Text>}
-                <div className="price">{money(p.price)}</div>
+                <div className="price">
+                  {money(p.price)}
+                  {p.unit && (
+                    <Typography.Text type="secondary" style={{ fontSize: 14, fontWeight: 400 }} data-testid="catalogue-unit">
+                      {' '}
+                      / {p.unit}
+                    </Typography.Text>
+                  )}
+                </div>
                 <StockTag product={p} />
                 {p.description && <Typography.Paragraph ellipsis={{ rows: 2 }}>{p.description}</Typography.Paragraph>}
               </Card>

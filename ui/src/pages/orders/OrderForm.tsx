@@ -10,6 +10,7 @@ import { ordersApi } from '../../api/orders';
 import type { NewOrder, OrderAdjustments, OrderDetail, RoundDown } from '../../api/types';
 import { ME_KEY, useUser } from '../../auth/session';
 import { PageHeader } from '../../components/PageHeader';
+import { ScanField } from '../../components/ScanField';
 import { usePhone } from '../../components/usePhone';
 import { ROUND_DOWNS, adjustedTotal } from '../../lib/adjustments';
 import { describeError, fieldErrorText } from '../../lib/errors';
@@ -29,8 +30,9 @@ import {
   setQuantity,
   toItems,
 } from '../../lib/orderLines';
-import type { DraftLine } from '../../lib/orderLines';
+import type { DraftLine, Orderable } from '../../lib/orderLines';
 import { atLeast } from '../../lib/roles';
+import { orderRefusal } from '../../lib/scan';
 import { useMoney } from '../../lib/shop';
 import { useDebounced } from '../../lib/useDebounced';
 import { CustomerPicker } from './CustomerPicker';
@@ -131,6 +133,18 @@ export function OrderForm({
   const update = (next: DraftLine[]) => {
     setLines(next);
     if (save.isError) save.reset();
+  };
+  // Picked or scanned: a new line, or one more of a product already on the order. The line
+  // is added to the lines as they are then (a scan answers a moment after it was asked).
+  const addProduct = (p: Orderable) => {
+    setLines((current) => addLine(current, lineFromProduct(p)));
+    if (save.isError) save.reset();
+  };
+  const addScanned = (p: Orderable) => {
+    const refusal = orderRefusal(p, staff);
+    if (refusal) return t(refusal === 'archived' ? 'scan.archived' : 'scan.outOfStock', { name: p.name });
+    addProduct(p);
+    return null;
   };
 
   const quantityInput = (l: DraftLine) => (
@@ -328,7 +342,12 @@ export function OrderForm({
             <ShipToChooser customerId={customer?.id ?? null} value={shipChoice} onChange={setShipChoice} />
           )}
           <Form.Item label={t('orders.products')}>
-            <ProductPicker onPick={(p) => update(addLine(lines, lineFromProduct(p)))} />
+            <Flex gap={8} wrap align="flex-start">
+              <div style={{ flex: '2 1 260px', minWidth: 0 }}>
+                <ProductPicker onPick={addProduct} />
+              </div>
+              <ScanField onProduct={addScanned} style={{ flex: '1 1 200px', minWidth: 0 }} testId="order-scan" />
+            </Flex>
           </Form.Item>
         </Form>
         <Table<DraftLine>

@@ -8,10 +8,13 @@ import { productsApi } from '../../api/products';
 import { NotFound } from '../../components/Forbidden';
 import { PageHeader } from '../../components/PageHeader';
 import { QueryView } from '../../components/States';
+import { categoryPathText } from '../../lib/categories';
 import { describeError } from '../../lib/errors';
 import { positiveInt } from '../../lib/listing';
 import { useDateTime, useMoney, useSettings } from '../../lib/shop';
+import { useCategories } from './CategorySelect';
 import { MovementsTable } from './MovementsTable';
+import { PhotoCard } from './PhotoCard';
 import { ProductFormModal } from './ProductFormModal';
 import { ProductStatusTag, StockCell } from './ProductTags';
 import { StockAdjustModal } from './StockAdjustModal';
@@ -23,6 +26,7 @@ export default function ProductDetailPage() {
   const money = useMoney();
   const dateTime = useDateTime();
   const settings = useSettings();
+  const categories = useCategories();
   const [modal, setModal] = useState<'edit' | 'adjust' | null>(null);
   const query = useQuery({
     queryKey: ['product', id],
@@ -68,6 +72,39 @@ export default function ProductDetailPage() {
               items={[
                 { key: 'sku', label: t('products.sku'), children: p.sku },
                 { key: 'price', label: t('products.price'), children: money(p.price) },
+                {
+                  key: 'cost',
+                  label: t('products.costPrice'),
+                  children: (
+                    <span data-testid="product-cost-price">
+                      {p.cost_price === null || p.cost_price === undefined ? (
+                        <Typography.Text type="secondary">{t('products.unknown')}</Typography.Text>
+                      ) : (
+                        money(p.cost_price)
+                      )}
+                    </span>
+                  ),
+                },
+                {
+                  key: 'category',
+                  label: t('products.category'),
+                  children: (
+                    <span data-testid="product-category">
+                      {categoryPathText(categories.list, p.category_id) ||
+                        (p.category_id && categories.isPending ? (
+                          '…'
+                        ) : (
+                          <Typography.Text type="secondary">{t('categories.none')}</Typography.Text>
+                        ))}
+                    </span>
+                  ),
+                },
+                { key: 'unit', label: t('products.unit'), children: p.unit || '—' },
+                {
+                  key: 'barcode',
+                  label: t('products.barcode'),
+                  children: p.barcode ? <Typography.Text copyable>{p.barcode}</Typography.Text> : '—',
+                },
                 { key: 'stock', label: t('products.stock'), children: <StockCell product={p} /> },
                 {
                   key: 'threshold',
@@ -84,6 +121,7 @@ export default function ProductDetailPage() {
               ]}
             />
           </Card>
+          <PhotoCard product={p} />
           <Typography.Title level={4}>{t('stock.ledger')}</Typography.Title>
           <MovementsTable productId={p.id} />
           {modal === 'edit' && <ProductFormModal open product={p} onClose={() => setModal(null)} />}

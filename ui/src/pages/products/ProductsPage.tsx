@@ -18,9 +18,12 @@ import { usePhone } from '../../components/usePhone';
 import { describeError } from '../../lib/errors';
 import { sortOrderFor, useListParams } from '../../lib/listing';
 import { atLeast } from '../../lib/roles';
+import { categoryPathText } from '../../lib/categories';
 import { useDateTime, useMoney } from '../../lib/shop';
+import { CategorySelect, useCategories } from './CategorySelect';
 import { ProductFormModal } from './ProductFormModal';
 import { ProductStatusTag, StockCell } from './ProductTags';
+import { ScanToAdjust } from './ScanToAdjust';
 
 function isStatus(v: string | undefined): v is ProductStatus {
   return (PRODUCT_STATUSES as readonly string[]).includes(v ?? '');
@@ -36,12 +39,22 @@ export default function ProductsPage() {
   const statusParam = list.get('status');
   const status = isStatus(statusParam) ? statusParam : undefined;
   const lowStock = list.getBool('low_stock');
+  const categoryId = list.getInt('category_id');
+  const categories = useCategories();
   const [editing, setEditing] = useState<Product | 'new' | null>(null);
   const [importing, setImporting] = useState(false);
   // Imports are for admins; every staff member may export.
   const admin = atLeast(useUser().role, 'admin');
 
-  const params = { page: list.page, per_page: list.perPage, q: list.q, sort: list.sort, status, low_stock: lowStock };
+  const params = {
+    page: list.page,
+    per_page: list.perPage,
+    q: list.q,
+    sort: list.sort,
+    status,
+    low_stock: lowStock,
+    category_id: categoryId,
+  };
   const query = useQuery({
     queryKey: ['products', params],
     queryFn: ({ signal }) => productsApi.list(params, signal),
@@ -74,9 +87,13 @@ export default function ProductsPage() {
       ...sortable('name'),
       render: (_v, p) => (
         <Flex vertical gap={2} align="flex-start">
-          <Link to={`/products/${p.id}`}>{p.name}</Link>
+          <Flex gap={8} align="center">
+            <Thumbnail product={p} />
+            <Link to={`/products/${p.id}`}>{p.name}</Link>
+          </Flex>
           <Typography.Text type="secondary">
             {p.sku} · {money(p.price)}
+            {p.unit ? ` / ${p.unit}` : ''}
           </Typography.Text>
           {p.status !== 'active' && <ProductStatusTag status={p.status} />}
           {actions(p)}
@@ -90,8 +107,21 @@ export default function ProductsPage() {
       key: 'name',
       responsive: ['sm'],
       ...sortable('name'),
-      render: (_v, p) => <Link to={`/products/${p.id}`}>{p.name}</Link>,
+      render: (_v, p) => (
+        <Flex gap={8} align="center">
+          <Thumbnail product={p} />
+          <Link to={`/products/${p.id}`}>{p.name}</Link>
+        </Flex>
+      ),
     },
+    {
+      title: t('products.category'),
+      dataIndex: 'category_id',
+      key: 'category',
+      responsive: ['md'],
+      render: (_v, p) => categoryPathText(categories.list, p.category_id),
+    },
+    { title: t('products.barcode'), dataIndex: 'barcode', key: 'barcode', responsive: ['lg'] },
     {
       title: t('products.price'),
       dataIndex: 'price',
@@ -101,6 +131,7 @@ export default function ProductsPage() {
       ...sortable('price'),
       render: (_v, p) => money(p.price),
     },
+    { title: t('products.unit'), dataIndex: 'unit', key: 'unit', responsive: ['sm'] },
     {
       title: t('products.stock'),
       dataIndex: 'stock_quantity',
@@ -133,7 +164,7 @@ export default function ProductsPage() {
         title={t('nav.products')}
         extra={
           <>
-            <ExportButton name="products" filters={{ q: list.q, status, low_stock: lowStock }} />
+            <ExportButton name="products" filters={{ q: list.q, status, low_stock: lowStock, category_id: categoryId }} />
             {admin && (
               <Button icon={<UploadOutlined />} onClick={() => setImporting(true)} data-testid="import">
                 {t('transfer.import')}
@@ -164,9 +195,18 @@ export default function ProductsPage() {
           style={{ width: 140 }}
           aria-label={t('common.status')}
         />
+        <CategorySelect
+          value={categoryId ?? null}
+          onChange={(v) => list.set({ category_id: v })}
+          placeholder={t('categories.all')}
+          style={{ width: 180 }}
+          aria-label={t('categories.filter')}
+          data-testid="category-filter"
+        />
         <Checkbox checked={lowStock === true} onChange={(e) => list.set({ low_stock: e.target.checked })}>
           {t('products.lowStockOnly')}
         </Checkbox>
+        <ScanToAdjust />
       </Flex>
       {query.isError && <ErrorAlert error={query.error} onRetry={() => void query.refetch()} />}
       <Table<Product>
@@ -190,5 +230,21 @@ export default function ProductsPage() {
         />
       )}
     </>
+  );
+}
+
+/** A small picture of the product beside its name, when it has a photo. */
+function Thumbnail({ product }: { product: Product }) {
+  if (!product.photo_url) return null;
+  return (
+    <img
+      src={product.photo_url}
+      alt=""
+      width={32}
+      height={32}
+      loading="lazy"
+      style={{ objectFit: 'cover', borderRadius: 4, flex: 'none' }}
+      data-testid="product-thumb"
+    />
   );
 }

@@ -4,8 +4,10 @@ import { useTranslation } from 'react-i18next';
 import { productsApi } from '../../api/products';
 import type { AdjustmentReason, Product } from '../../api/types';
 import { ADJUSTMENT_REASONS } from '../../api/types';
+import { ScanField } from '../../components/ScanField';
 import { ErrorAlert } from '../../components/States';
 import { useFormErrors } from '../../components/useFormErrors';
+import { countOneMore, isStaffProduct } from '../../lib/scan';
 import { adjustmentDelta, signed } from '../../lib/stock';
 
 interface Values {
@@ -76,6 +78,20 @@ export function StockAdjustModal({ product, onClose }: { product: Product; onClo
           }
         >
           <InputNumber min={reason === 'count_correction' ? 0 : 1} precision={0} style={{ width: '100%' }} />
+        </Form.Item>
+        {/* Counting by scanning: each scan of this product's code is one more piece. */}
+        <Form.Item label={t('scan.countLabel')}>
+          <ScanField
+            label={t('scan.countLabel')}
+            placeholder={t('scan.countPlaceholder')}
+            hint={t('scan.countHint')}
+            testId="stock-count-scan"
+            onProduct={(p) => {
+              if (!isStaffProduct(p) || p.id !== product.id)
+                return t('scan.otherProduct', { name: p.name, expected: product.name });
+              form.setFieldValue('amount', countOneMore(form.getFieldValue('amount') as number | undefined));
+            }}
+          />
         </Form.Item>
         <Form.Item name="note" label={t('common.note')}>
           <Input.TextArea rows={2} maxLength={500} />

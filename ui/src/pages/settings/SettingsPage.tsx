@@ -11,6 +11,7 @@ import { ErrorAlert, QueryView } from '../../components/States';
 import { useFormErrors } from '../../components/useFormErrors';
 import { fieldErrorText } from '../../lib/errors';
 import { LOGO_ACCEPT, checkLogoFile, describeLogoError } from '../../lib/logo';
+import { MAX_UNIT_CHARS, normalizeUnits } from '../../lib/categories';
 import { BUILTIN_METHODS, methodLabel, normalizeMethods } from '../../lib/payments';
 import { settingsPatch } from '../../lib/settings';
 import type { SettingsValues } from '../../lib/settings';
@@ -27,6 +28,7 @@ const FIELDS = [
   'business_phone',
   'show_stock_to_customers',
   'payment_methods',
+  'units',
   'prices_include_tax',
   'default_tax_rate',
   'carriers',
@@ -79,6 +81,12 @@ function SettingsForm({ settings }: { settings: Settings }) {
       // One method of the list (payment_methods[2]): shown on the list.
       if (err instanceof ApiError && err.field?.startsWith('payment_methods')) {
         form.setFields([{ name: 'payment_methods', errors: [fieldErrorText(err, t)] }]);
+        errors.clear();
+        return;
+      }
+      // One unit of the list (units[3]): shown on the list too.
+      if (err instanceof ApiError && err.field?.startsWith('units')) {
+        form.setFields([{ name: 'units', errors: [fieldErrorText(err, t)] }]);
         errors.clear();
         return;
       }
@@ -141,6 +149,25 @@ function SettingsForm({ settings }: { settings: Settings }) {
           rules={[{ required: true, type: 'array', min: 1, message: t('validation.required') }]}
         >
           <Select mode="tags" options={methodOptions} tokenSeparators={[',', '，', '、']} maxCount={30} data-testid="payment-methods" />
+        </Form.Item>
+        <Form.Item
+          name="units"
+          label={t('settings.units')}
+          extra={t('settings.unitsHint')}
+          normalize={(v: string[]) => normalizeUnits(v)}
+          rules={[
+            { required: true, type: 'array', min: 1, message: t('validation.required') },
+            {
+              validator: (_r, v: string[] | undefined) => {
+                const long = (v ?? []).find((u) => [...u].length > MAX_UNIT_CHARS);
+                return long === undefined
+                  ? Promise.resolve()
+                  : Promise.reject(new Error(`${long}: ${t('validation.maxChars', { n: MAX_UNIT_CHARS })}`));
+              },
+            },
+          ]}
+        >
+          <Select mode="tags" tokenSeparators={[',', '，', '、']} maxCount={50} data-testid="units" />
         </Form.Item>
         <Form.Item label={t('settings.carriers')} extra={t('settings.carriersHint')}>
           <Form.List name="carriers">

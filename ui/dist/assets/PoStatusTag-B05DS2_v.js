@@ -1,0 +1,1 @@
+import{t as e}from"./tag-NqP31q_8.js";import{Bi as t,p as n}from"./money-BCdoU-fn.js";import{o as r}from"./PurchasingAlert-nWq5hx49.js";var i=t();function a({status:t}){let{t:a}=n();return(0,i.jsx)(e,{color:r[t],"data-status":t,"data-testid":`po-status`,children:a(`purchasing.poStatus.${t}`)})}export{a as t};

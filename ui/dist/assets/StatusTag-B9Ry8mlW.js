@@ -1,1 +1,0 @@
-import{t as e}from"./tag-DXZJEhiI.js";import{Ui as t,g as n}from"./format-OeLzxQ2l.js";var r=t(),i={pending:`gold`,confirmed:`blue`,shipped:`cyan`,completed:`green`,cancelled:`default`,returned:`magenta`};function a({status:t}){let{t:a}=n();return(0,r.jsx)(e,{color:i[t],"data-status":t,children:a(`orderStatus.${t}`)})}export{a as t};

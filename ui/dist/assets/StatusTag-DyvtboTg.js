@@ -1,0 +1,1 @@
+import{t as e}from"./tag-NqP31q_8.js";import{Bi as t,p as n}from"./money-BCdoU-fn.js";var r=t(),i={pending:`gold`,confirmed:`blue`,shipped:`cyan`,completed:`green`,cancelled:`default`,returned:`magenta`};function a({status:t}){let{t:a}=n();return(0,r.jsx)(e,{color:i[t],"data-status":t,children:a(`orderStatus.${t}`)})}export{a as t};

@@ -1,0 +1,1 @@
+import{d as e}from"./space-4499H6Xi.js";function t(){return e()}var n={useBreakpoint:t};export{n as t};

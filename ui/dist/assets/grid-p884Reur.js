@@ -1,1 +1,0 @@
-import{d as e}from"./space-DWQW3Ma5.js";function t(){return e()}var n={useBreakpoint:t};export{n as t};

@@ -1,1 +1,0 @@
-import{r as e}from"./listing-BYybX2DM.js";function t(t,n,r){return{pagination:{current:t.page,pageSize:t.perPage,total:n??0,showSizeChanger:!0,showTotal:e=>r(`common.total`,{count:e})},onChange:(n,r,i)=>{let a=Array.isArray(i)?i[0]:i;t.set({page:n.current??1,per_page:n.pageSize,sort:e(a?.columnKey??a?.field,a?.order??null)},!1)}}}export{t};

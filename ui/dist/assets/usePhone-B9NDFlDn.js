@@ -1,0 +1,1 @@
+import{t as e}from"./grid-j45gsYEW.js";function t(){return e.useBreakpoint().sm===!1}export{t};

@@ -1,1 +1,0 @@
-import{t as e}from"./grid-p884Reur.js";function t(){return e.useBreakpoint().sm===!1}export{t};
