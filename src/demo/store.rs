@@ -490,7 +490,8 @@ impl DayCounters {
 pub fn save_counters(conn: &Connection, counters: &DayCounters) -> AppResult<()> {
     let mut upsert = conn.prepare_cached(
         "INSERT INTO order_number_counters (day, last) VALUES (?, ?)
-         ON CONFLICT (day) DO UPDATE SET last = max(last, excluded.last)",
+         ON CONFLICT (day) DO UPDATE
+         SET last = CASE WHEN order_number_counters.last > excluded.last THEN order_number_counters.last ELSE excluded.last END",
     )?;
     for (day, last) in &counters.0 {
         upsert.execute(params![day, last])?;

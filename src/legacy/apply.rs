@@ -872,7 +872,8 @@ impl Apply<'_> {
         for (day, seq) in &last {
             conn.execute(
                 "INSERT INTO order_number_counters (day, last) VALUES (?1, ?2)
-                 ON CONFLICT (day) DO UPDATE SET last = CASE WHEN last > ?2 THEN last ELSE ?2 END",
+                 ON CONFLICT (day) DO UPDATE
+                 SET last = CASE WHEN order_number_counters.last > ?2 THEN order_number_counters.last ELSE ?2 END",
                 params![day, seq],
             )?;
         }

@@ -208,12 +208,12 @@ pub fn status_total_mismatches(conn: &Connection) -> AppResult<Vec<StatusTotalMi
 pub fn daily_total_mismatches(conn: &Connection) -> AppResult<i64> {
     Ok(conn.query_row(
         "SELECT COUNT(*) FROM (
-             SELECT day, status, SUM(n) AS dn, SUM(t) AS dt FROM (
+             SELECT day, status FROM (
                  SELECT day, status, order_count AS n, total_amount_minor AS t FROM order_daily_totals
                  UNION ALL
                  SELECT substr(created_at, 1, 10), status, -COUNT(*), -SUM(total_amount_minor) FROM orders
-                 GROUP BY substr(created_at, 1, 10), status)
-             GROUP BY day, status HAVING dn <> 0 OR dt <> 0)",
+                 GROUP BY substr(created_at, 1, 10), status) AS both_sides
+             GROUP BY day, status HAVING SUM(n) <> 0 OR SUM(t) <> 0) AS differing",
         [],
         |r| r.get(0),
     )?)

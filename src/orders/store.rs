@@ -116,7 +116,7 @@ pub fn next_order_number(conn: &Connection, prefix: &str, day: &str) -> AppResul
     // Two statements rather than one with RETURNING, which costs SQLite a temporary table.
     conn.prepare_cached(
         "INSERT INTO order_number_counters (day, last) VALUES (?, 1)
-         ON CONFLICT (day) DO UPDATE SET last = last + 1",
+         ON CONFLICT (day) DO UPDATE SET last = order_number_counters.last + 1",
     )?
     .execute([day])?;
     let seq: i64 = conn

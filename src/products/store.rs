@@ -108,7 +108,7 @@ pub fn update(conn: &Connection, p: &Product) -> AppResult<()> {
     conn.prepare_cached(
         "UPDATE products SET sku_key = CASE WHEN sku = ?1 THEN sku_key ELSE ?2 END, sku = ?1, name = ?3, description = ?4,
                 price_minor = ?5, low_stock_threshold = ?6, status = ?7, updated_at = ?8, name_sort = ?10, tax_rate_bp = ?11,
-                category_id = ?12, unit = ?13, barcode_key = CASE WHEN barcode IS ?14 THEN barcode_key ELSE ?15 END, barcode = ?14,
+                category_id = ?12, unit = ?13, barcode_key = CASE WHEN barcode IS NOT DISTINCT FROM ?14 THEN barcode_key ELSE ?15 END, barcode = ?14,
                 cost_minor = ?16, name_initials = ?17
          WHERE id = ?9",
     )?

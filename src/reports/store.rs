@@ -16,15 +16,26 @@ use crate::orders::types::OrderStatus;
 /// whole (`returned`) is no sale.
 pub fn sales_slots(conn: &Connection, from: &str, to: &str) -> AppResult<Vec<(String, i64, Total)>> {
     let rows = conn
-        .prepare_cached(
-            "SELECT substr(created_at, 1, 14) || printf('%02d', (CAST(substr(created_at, 15, 2) AS INTEGER) / 15) * 15) AS slot,
-                    COUNT(*), exact_sum(total_amount_minor - returned_minor)
+        .prepare_cached(&format!(
+            "SELECT {} AS slot, COUNT(*), exact_sum(total_amount_minor - returned_minor)
              FROM orders WHERE created_at >= ? AND created_at < ? AND status IN ('confirmed', 'shipped', 'completed')
              GROUP BY slot ORDER BY slot",
-        )?
+            quarter_slot("created_at")
+        ))?
         .query_map(params![from, to], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
         .collect::<Result<Vec<_>, _>>()?;
     Ok(rows)
+}
+
+/// The 15-minute UTC slot of a stored time ("2026-11-28T05:15"): its date and hour, and the
+/// quarter its minutes fall in. Written with CASE and text comparisons (the minutes are two
+/// digits), which SQLite and PostgreSQL read alike; printf and its padding are SQLite's own.
+fn quarter_slot(column: &str) -> String {
+    let minutes = format!("substr({column}, 15, 2)");
+    format!(
+        "substr({column}, 1, 14) || CASE WHEN {minutes} < '15' THEN '00' WHEN {minutes} < '30' THEN '15' \
+         WHEN {minutes} < '45' THEN '30' ELSE '45' END"
+    )
 }
 
 pub struct ProductSales {
@@ -37,16 +48,18 @@ pub struct ProductSales {
 }
 
 /// Rank by revenue. `exact_sum` answers TEXT past 64 bits, and TEXT sorts after every INTEGER
-/// in SQLite, so the ranking compares the sums as numbers (REAL): only the order comes from it,
-/// never an amount.
+/// in SQLite, so the ranking compares the sums as numbers (DOUBLE PRECISION, REAL to SQLite):
+/// only the order comes from it, never an amount. Grouped by the products' own id, so that every
+/// product column is one per group on PostgreSQL too.
 pub fn sales_by_product(conn: &Connection, from: &str, to: &str, limit: i64) -> AppResult<Vec<ProductSales>> {
     let rows = conn
         .prepare_cached(
-            "SELECT i.product_id, p.sku, p.name, SUM(i.quantity - i.returned_quantity),
-                    exact_sum(i.line_total_minor - i.returned_minor) AS revenue, COUNT(DISTINCT i.order_id)
+            "SELECT p.id, p.sku, p.name, SUM(i.quantity - i.returned_quantity),
+                    exact_sum(i.line_total_minor - i.returned_minor), COUNT(DISTINCT i.order_id)
              FROM orders o JOIN order_items i ON i.order_id = o.id JOIN products p ON p.id = i.product_id
              WHERE o.created_at >= ? AND o.created_at < ? AND o.status IN ('confirmed', 'shipped', 'completed')
-             GROUP BY i.product_id ORDER BY CAST(revenue AS REAL) DESC, i.product_id LIMIT ?",
+             GROUP BY p.id
+             ORDER BY CAST(exact_sum(i.line_total_minor - i.returned_minor) AS DOUBLE PRECISION) DESC, p.id LIMIT ?",
         )?
         .query_map(params![from, to, limit], |r| {
             Ok(ProductSales {
@@ -83,10 +96,11 @@ pub struct CustomerSales {
 pub fn top_customers(conn: &Connection, from: &str, to: &str, limit: i64) -> AppResult<Vec<CustomerSales>> {
     let rows = conn
         .prepare_cached(
-            "SELECT o.customer_id, c.name, COUNT(*), exact_sum(o.total_amount_minor - o.returned_minor) AS revenue
+            "SELECT c.id, c.name, COUNT(*), exact_sum(o.total_amount_minor - o.returned_minor)
              FROM orders o JOIN customers c ON c.id = o.customer_id
              WHERE o.created_at >= ? AND o.created_at < ? AND o.status IN ('confirmed', 'shipped', 'completed')
-             GROUP BY o.customer_id ORDER BY CAST(revenue AS REAL) DESC, o.customer_id LIMIT ?",
+             GROUP BY c.id
+             ORDER BY CAST(exact_sum(o.total_amount_minor - o.returned_minor) AS DOUBLE PRECISION) DESC, c.id LIMIT ?",
         )?
         .query_map(params![from, to, limit], |r| {
             Ok(CustomerSales {
@@ -105,7 +119,7 @@ pub fn day_summary(conn: &Connection, from: &str, to: &str) -> AppResult<(i64, i
     Ok(conn
         .prepare_cached(
             "SELECT COUNT(*),
-                    COALESCE(SUM(status IN ('confirmed', 'shipped', 'completed')), 0),
+                    COALESCE(SUM(CASE WHEN status IN ('confirmed', 'shipped', 'completed') THEN 1 ELSE 0 END), 0),
                     exact_sum(CASE WHEN status IN ('confirmed', 'shipped', 'completed') THEN total_amount_minor - returned_minor END)
              FROM orders WHERE created_at >= ? AND created_at < ?",
         )?
@@ -168,12 +182,10 @@ pub enum MarginKey {
 /// shop's prices include it): cost prices are compared on the same footing.
 pub fn margins(conn: &Connection, from: &str, to: &str, key: MarginKey) -> AppResult<Vec<MarginSums>> {
     let key_sql = match key {
-        MarginKey::Product => "CAST(i.product_id AS TEXT)",
-        MarginKey::Category => "CAST(p.category_id AS TEXT)",
-        MarginKey::Total => "''",
-        MarginKey::Slot => {
-            "substr(o.created_at, 1, 14) || printf('%02d', (CAST(substr(o.created_at, 15, 2) AS INTEGER) / 15) * 15)"
-        }
+        MarginKey::Product => "CAST(i.product_id AS TEXT)".to_owned(),
+        MarginKey::Category => "CAST(p.category_id AS TEXT)".to_owned(),
+        MarginKey::Total => "''".to_owned(),
+        MarginKey::Slot => quarter_slot("o.created_at"),
     };
     let rows = conn
         .prepare_cached(&format!(
