@@ -10,6 +10,7 @@ mod checkpointer;
 pub mod conditions;
 pub(crate) mod connection;
 pub mod constraint;
+pub mod dialect;
 pub mod functions;
 pub mod metrics;
 pub mod migrations;
