@@ -91,25 +91,53 @@ pub fn migrate(data_dir: &Path, action: Option<MigrateAction>) -> anyhow::Result
         None => {
             let applied = migrations::apply(&path).with_context(|| format!("migrating {}", path.display()))?;
             dir.restrict_db_files()?;
-            if applied.is_empty() {
-                println!(
-                    "{}: up to date (schema version {})",
-                    path.display(),
-                    migrations::latest_version()
-                );
-            } else {
-                let list: Vec<String> = applied.iter().map(|v| format!("V{v}")).collect();
-                println!("{}: applied {}", path.display(), list.join(", "));
-            }
+            print_applied(&path.display().to_string(), &applied, migrations::latest_version());
         }
-        Some(MigrateAction::Status) => {
-            for m in migrations::status(&path)? {
-                let state = m
-                    .applied_on
-                    .map_or_else(|| "pending".to_owned(), |at| format!("applied {at}"));
-                println!("V{:<4} {:<30} {state}", m.version, m.name);
-            }
+        Some(MigrateAction::Status) => print_status(migrations::status(&path)?),
+    }
+    Ok(())
+}
+
+fn print_applied(place: &str, applied: &[i32], latest: i32) {
+    if applied.is_empty() {
+        println!("{place}: up to date (schema version {latest})");
+    } else {
+        let list: Vec<String> = applied.iter().map(|v| format!("V{v}")).collect();
+        println!("{place}: applied {}", list.join(", "));
+    }
+}
+
+fn print_status(list: Vec<migrations::MigrationStatus>) {
+    for m in list {
+        let state = m
+            .applied_on
+            .map_or_else(|| "pending".to_owned(), |at| format!("applied {at}"));
+        println!("V{:<4} {:<30} {state}", m.version, m.name);
+    }
+}
+
+/// `migrate --database postgresql://...`: the PostgreSQL schema, under the migration lock. On
+/// a blocking thread: the sync PostgreSQL client runs its own small runtime.
+pub async fn migrate_postgres(url: String, action: Option<MigrateAction>) -> anyhow::Result<()> {
+    tokio::task::spawn_blocking(move || migrate_postgres_now(&url, action)).await?
+}
+
+fn migrate_postgres_now(url: &str, action: Option<MigrateAction>) -> anyhow::Result<()> {
+    use crate::db::postgres;
+    anyhow::ensure!(
+        postgres::is_postgres_url(url),
+        "--database takes a PostgreSQL URL (postgresql://user:password@host/dbname); the SQLite file is found with --data-dir"
+    );
+    let place = url
+        .parse::<::postgres::Config>()
+        .map(|c| postgres::describe(&c))
+        .unwrap_or_else(|_| "PostgreSQL".into());
+    match action {
+        None => {
+            let applied = postgres::migrate(url).with_context(|| format!("migrating {place}"))?;
+            print_applied(&place, &applied, postgres::latest_version());
         }
+        Some(MigrateAction::Status) => print_status(postgres::status(url)?),
     }
     Ok(())
 }

@@ -57,6 +57,11 @@ enum Command {
     },
     /// Apply pending database migrations, or show their status.
     Migrate {
+        /// A PostgreSQL database to migrate instead of the data dir's SQLite file
+        /// (postgresql://user:password@host/dbname; sslmode=require for TLS). The rest of
+        /// order-system does not run on PostgreSQL yet.
+        #[arg(long, env = "DATABASE_URL")]
+        database: Option<String>,
         #[command(subcommand)]
         action: Option<data::MigrateAction>,
     },
@@ -158,7 +163,11 @@ async fn run(cli: Cli, file: Option<config_file::Loaded>, report: config_file::R
         Command::Config {
             action: ConfigAction::Check(args),
         } => serve::check_config(data_dir, cli.bcrypt_cost, *args, file.as_ref(), &report),
-        Command::Migrate { action } => data::migrate(data_dir, action),
+        Command::Migrate {
+            database: Some(url),
+            action,
+        } => data::migrate_postgres(url, action).await,
+        Command::Migrate { database: None, action } => data::migrate(data_dir, action),
         Command::User { action } => user::user(data_dir, cli.bcrypt_cost, action).await,
         Command::Export(args) => data::export(data_dir, cli.bcrypt_cost, args).await,
         Command::Import { what } => data::import(data_dir, cli.bcrypt_cost, what).await,

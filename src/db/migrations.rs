@@ -1,4 +1,5 @@
-//! Schema migrations, embedded from `migrations/` and applied with refinery.
+//! Schema migrations of the SQLite database, embedded from `migrations/sqlite` and applied with
+//! refinery (PostgreSQL has its own folder and runner: see [`super::postgres`]).
 
 use std::path::Path;
 
@@ -8,7 +9,7 @@ use super::open_read_write;
 use crate::error::{AppError, AppResult};
 
 mod embedded {
-    refinery::embed_migrations!("migrations");
+    refinery::embed_migrations!("migrations/sqlite");
 }
 
 /// One migration and whether this database has it.

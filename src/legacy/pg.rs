@@ -4,61 +4,16 @@
 //! if the old shop is still taking orders.
 
 use std::io::{BufRead, BufReader};
-use std::sync::Arc;
 
 use anyhow::Context;
-use postgres::config::SslMode;
-use postgres::{Client, Config, IsolationLevel};
+use postgres::{Client, IsolationLevel};
 
 use super::source::{Sink, decode_copy_line};
 use super::staging::ident;
+use crate::db::postgres::one_line;
 
-/// Connects with TLS when the server offers it (`sslmode=prefer`, the default) or the URL
-/// demands it (`sslmode=require`), checked against the usual public roots.
 fn connect(url: &str) -> anyhow::Result<Client> {
-    let config: Config = url
-        .parse()
-        .map_err(|e| anyhow::anyhow!("the PostgreSQL URL is not valid: {e}"))?;
-    let place = describe(&config);
-    crate::tls::install_crypto_provider();
-    let result = if config.get_ssl_mode() == SslMode::Disable {
-        config.connect(postgres::NoTls)
-    } else {
-        let roots = rustls::RootCertStore {
-            roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
-        };
-        let tls = rustls::ClientConfig::builder()
-            .with_root_certificates(Arc::new(roots))
-            .with_no_client_auth();
-        config.connect(tokio_postgres_rustls::MakeRustlsConnect::new(tls))
-    };
-    result.map_err(|e| anyhow::anyhow!("cannot read the old database at {place}: {}", one_line(&e)))
-}
-
-/// host:port/dbname, without the password.
-fn describe(config: &Config) -> String {
-    let host = match config.get_hosts().first() {
-        Some(postgres::config::Host::Tcp(h)) => h.clone(),
-        Some(postgres::config::Host::Unix(p)) => p.display().to_string(),
-        None => "localhost".into(),
-    };
-    let port = config.get_ports().first().copied().unwrap_or(5432);
-    format!("{host}:{port}/{}", config.get_dbname().unwrap_or("postgres"))
-}
-
-/// A driver error as one line: its cause's message where it has one ("password authentication
-/// failed for user ...", "Connection refused").
-fn one_line(err: &postgres::Error) -> String {
-    if let Some(db) = err.as_db_error() {
-        return db.message().to_owned();
-    }
-    let mut text = err.to_string();
-    let mut source = std::error::Error::source(err);
-    while let Some(s) = source {
-        text = s.to_string();
-        source = s.source();
-    }
-    text
+    crate::db::postgres::connect(url, "cannot read the old database")
 }
 
 /// Reads every table into `sink`; `rows` is told each table's size first, for the progress bar.

@@ -28,6 +28,7 @@ mod offered;
 mod operations;
 mod orders;
 mod payments;
+mod postgres_schema;
 mod pricing;
 mod products;
 mod properties;
