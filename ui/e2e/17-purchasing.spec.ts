@@ -1,7 +1,7 @@
 // Purchasing as the desk meets it: a new supplier, a purchase order for a product with a
 // known cost, part of it received (stock goes up, the cost price moves to the weighted
-// average), and the product's barcode scanned into a sales order, twice, then a code nobody
-// knows.
+// average), the product's barcode scanned into a sales order, twice, then a code nobody
+// knows; and the sale's margin on the report, at the cost of the day it was sold.
 import { adminSession, api, expect, pickOption, shot, stockOnDetail, test } from './fixtures';
 
 test.describe.configure({ mode: 'serial' });
@@ -90,4 +90,13 @@ test('make a supplier, order from it, receive part, see stock and cost move, sca
   const id = Number(/\/orders\/(\d+)$/.exec(page.url())?.[1]);
   const order = await api<{ items: { sku: string; quantity: number }[] }>(page, 'GET', `/api/orders/${id}`);
   expect(order.items.map((i) => [i.sku, i.quantity])).toEqual([[SKU, 2]]);
+
+  // Confirmed, it is a sale: 2 × 25.00 against the cost at the time, 2 × 7.00, is 36.00 gross
+  // profit, 72.00%, on the margins tab by product.
+  await api(page, 'POST', `/api/orders/${id}/status`, { status: 'confirmed' });
+  await page.goto('/reports?tab=margins&by=product');
+  const line = page.getByTestId('margins-table').locator('tr', { hasText: NAME });
+  await expect(line).toContainText('36.00');
+  await expect(line).toContainText('72.00%');
+  await expect(page.getByTestId('report-margins').getByTestId('report-csv')).toHaveAttribute('href', /margins.*format=csv/);
 });

@@ -1,15 +1,13 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { Alert, Card, Col, Flex, Row, Segmented, Select, Statistic, Table, Tabs, Typography } from 'antd';
+import { Col, Row, Segmented, Select, Statistic, Table, Tabs, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { reportCsvUrl, reportsApi } from '../../api/reports';
-import type { ReportName, ReportRange } from '../../api/reports';
+import { reportsApi } from '../../api/reports';
 import type {
   CustomerSalesRow,
   MarginGrouping,
-  MarginRow,
   Product,
   ProductSalesRow,
   SalesGrouping,
@@ -19,22 +17,21 @@ import type {
 } from '../../api/types';
 import { OrdersByStatusChart, SalesChart, TopProductsChart } from '../../components/charts';
 import { DayRangePicker } from '../../components/DayRangePicker';
-import { CsvLink, useFileLang } from '../../components/Downloads';
 import { PageHeader } from '../../components/PageHeader';
 import { EmptyState, QueryView } from '../../components/States';
 import { StatusTag } from '../../components/StatusTag';
 import { useListParams } from '../../lib/listing';
-import { formatMargin, hasUnknownCost, isLoss } from '../../lib/margins';
 import { averageCents } from '../../lib/money';
 import { reportRange, todayIn } from '../../lib/reportRange';
 import type { DayRange } from '../../lib/reportRange';
 import { useMoney, useSettings } from '../../lib/shop';
 import { StockCell } from '../products/ProductTags';
+import { isMarginBy, MarginsReport } from './MarginsReport';
+import { ReportCard } from './ReportCard';
 
 const TABS = ['sales', 'products', 'customers', 'margins', 'status', 'tax', 'lowStock'] as const;
 type Tab = (typeof TABS)[number];
 const GROUPS: readonly SalesGrouping[] = ['day', 'week', 'month'];
-const MARGIN_BYS: readonly MarginGrouping[] = ['day', 'product', 'category'];
 const LIMITS = [10, 20, 50, 100] as const;
 const DEFAULT_LIMIT = 20;
 
@@ -44,54 +41,6 @@ function isTab(v: string | undefined): v is Tab {
 
 function isGroup(v: string | undefined): v is SalesGrouping {
   return (GROUPS as readonly string[]).includes(v ?? '');
-}
-
-function isMarginBy(v: string | undefined): v is MarginGrouping {
-  return (MARGIN_BYS as readonly string[]).includes(v ?? '');
-}
-
-/** A report in its card: title, a CSV download of the same rows, then the report. */
-function ReportCard({
-  title,
-  report,
-  query,
-  help,
-  extra,
-  children,
-}: {
-  title: string;
-  report: ReportName;
-  query: ReportRange & Record<string, string | number | undefined>;
-  help?: string;
-  extra?: ReactNode;
-  children: ReactNode;
-}) {
-  const { t } = useTranslation();
-  const lang = useFileLang();
-  return (
-    <Card
-      title={title}
-      data-testid={`report-${report}`}
-      extra={
-        <Flex gap={8} wrap align="center">
-          {extra}
-          <CsvLink
-            href={reportCsvUrl(report, query, lang)}
-            label={t('reports.downloadCsv')}
-            ariaLabel={t('reports.downloadCsvOf', { report: title })}
-            testId="report-csv"
-          />
-        </Flex>
-      }
-    >
-      {help && (
-        <Typography.Paragraph type="secondary" className="hint">
-          {help}
-        </Typography.Paragraph>
-      )}
-      {children}
-    </Card>
-  );
 }
 
 function LimitSelect({ value, onChange }: { value: number; onChange: (n: number) => void }) {
@@ -281,159 +230,6 @@ function CustomersReport({ range, limit, onLimit }: { range: DayRange; limit: nu
  * out of revenue, cost and margin (the server reports what they sold for apart): the report
  * says so rather than count them as free. The server has no CSV form of it yet.
  */
-function MarginsReport({ range, by, onBy }: { range: DayRange; by: MarginGrouping; onBy: (b: MarginGrouping) => void }) {
-  const { t } = useTranslation();
-  const money = useMoney();
-  const params = { date_from: range.from, date_to: range.to, by };
-  const query = useQuery({
-    queryKey: ['reports', 'margins', params],
-    queryFn: ({ signal }) => reportsApi.margins(params, signal),
-    placeholderData: keepPreviousData,
-  });
-  const amount = (v: string, testId?: string) => (
-    <span className="nowrap" data-testid={testId}>
-      {money(v)}
-    </span>
-  );
-  const profit = (r: MarginRow, testId?: string) => (
-    <Typography.Text type={isLoss(r) ? 'danger' : undefined} className="nowrap" data-testid={testId}>
-      {money(r.gross_profit)}
-    </Typography.Text>
-  );
-  const nameOf = (r: MarginRow) => {
-    if (by === 'product' && r.key) return <Link to={`/products/${r.key}`}>{r.name || `#${r.key}`}</Link>;
-    if (by === 'category' && !r.key) return t('margins.noCategory');
-    return r.name || r.key;
-  };
-  const title = by === 'day' ? t('margins.day') : by === 'product' ? t('margins.product') : t('margins.category');
-
-  return (
-    <ReportCard
-      title={t('margins.title')}
-      report="margins"
-      query={params}
-      help={t('margins.help')}
-      extra={
-        <Segmented<MarginGrouping>
-          value={by}
-          onChange={onBy}
-          options={MARGIN_BYS.map((b) => ({ value: b, label: t(`margins.by.${b}`) }))}
-          aria-label={t('margins.byLabel')}
-          data-testid="margins-by"
-        />
-      }
-    >
-      <QueryView query={query}>
-        {(r) => {
-          const unknown = hasUnknownCost(r.total);
-          const columns: TableColumnsType<MarginRow> = [
-            { title, key: 'name', render: (_v, row) => nameOf(row) },
-            { title: t('margins.quantity'), dataIndex: 'quantity', key: 'quantity', align: 'right' },
-            { title: t('margins.revenue'), key: 'revenue', align: 'right', render: (_v, row) => amount(row.revenue) },
-            { title: t('margins.cost'), key: 'cost', align: 'right', render: (_v, row) => amount(row.cost) },
-            { title: t('margins.grossProfit'), key: 'profit', align: 'right', render: (_v, row) => profit(row) },
-            {
-              title: t('margins.margin'),
-              key: 'margin',
-              align: 'right',
-              render: (_v, row) => <span className="nowrap">{formatMargin(row.margin_bp)}</span>,
-            },
-            // Only when some sales had no cost price: what they sold for, outside the margin.
-            ...(unknown
-              ? [
-                  {
-                    title: t('margins.withoutCost'),
-                    key: 'without-cost',
-                    align: 'right' as const,
-                    render: (_v: unknown, row: MarginRow) =>
-                      hasUnknownCost(row) ? (
-                        <Typography.Text type="warning" className="nowrap">
-                          {money(row.revenue_without_cost)}
-                        </Typography.Text>
-                      ) : (
-                        '—'
-                      ),
-                  },
-                ]
-              : []),
-          ];
-          return (
-            <>
-              <Typography.Paragraph type="secondary">
-                {t('reports.days', { from: r.first_day, to: r.last_day })}
-              </Typography.Paragraph>
-              <Row gutter={[16, 16]} className="section" data-testid="margins-totals">
-                <Col xs={24} sm={8}>
-                  <Statistic title={t('margins.grossProfit')} value={money(r.total.gross_profit)} data-testid="margins-profit" />
-                </Col>
-                <Col xs={12} sm={8}>
-                  <Statistic title={t('margins.margin')} value={formatMargin(r.total.margin_bp)} data-testid="margins-margin" />
-                </Col>
-                <Col xs={12} sm={8}>
-                  <Statistic title={t('margins.revenue')} value={money(r.total.revenue)} />
-                </Col>
-              </Row>
-              {unknown && (
-                <Alert
-                  type="warning"
-                  showIcon
-                  className="section"
-                  title={t('margins.unknownCostTitle')}
-                  description={t('margins.unknownCost', { amount: money(r.total.revenue_without_cost) })}
-                  data-testid="margins-unknown-cost"
-                />
-              )}
-              <Table<MarginRow>
-                rowKey="key"
-                size="small"
-                columns={columns}
-                dataSource={r.rows}
-                pagination={{ pageSize: 20, hideOnSinglePage: true }}
-                scroll={{ x: 'max-content' }}
-                locale={{ emptyText: <EmptyState description={t('margins.noSales')} /> }}
-                data-testid="margins-table"
-                summary={() =>
-                  r.rows.length > 0 && (
-                    <Table.Summary.Row data-testid="margins-total">
-                      <Table.Summary.Cell index={0}>
-                        <strong>{t('margins.total')}</strong>
-                      </Table.Summary.Cell>
-                      <Table.Summary.Cell index={1} align="right">
-                        <strong>{r.total.quantity}</strong>
-                      </Table.Summary.Cell>
-                      <Table.Summary.Cell index={2} align="right">
-                        <strong>{amount(r.total.revenue, 'margins-total-revenue')}</strong>
-                      </Table.Summary.Cell>
-                      <Table.Summary.Cell index={3} align="right">
-                        <strong>{amount(r.total.cost, 'margins-total-cost')}</strong>
-                      </Table.Summary.Cell>
-                      <Table.Summary.Cell index={4} align="right">
-                        <strong>{profit(r.total, 'margins-total-profit')}</strong>
-                      </Table.Summary.Cell>
-                      <Table.Summary.Cell index={5} align="right">
-                        <strong className="nowrap" data-testid="margins-total-margin">
-                          {formatMargin(r.total.margin_bp)}
-                        </strong>
-                      </Table.Summary.Cell>
-                      {unknown && (
-                        <Table.Summary.Cell index={6} align="right">
-                          <Typography.Text type="warning" strong className="nowrap" data-testid="margins-total-without-cost">
-                            {money(r.total.revenue_without_cost)}
-                          </Typography.Text>
-                        </Table.Summary.Cell>
-                      )}
-                    </Table.Summary.Row>
-                  )
-                }
-              />
-            </>
-          );
-        }}
-      </QueryView>
-    </ReportCard>
-  );
-}
-
 function StatusReport({ range }: { range: DayRange }) {
   const { t } = useTranslation();
   const money = useMoney();
