@@ -89,5 +89,39 @@ fn configure(conn: &Connection) -> AppResult<()> {
     // re-plans such statements whenever the bound values change.
     conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
     conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+    if std::env::var_os(SQL_LOG).is_some() {
+        conn.trace_v2(rusqlite::trace::TraceEventCodes::SQLITE_TRACE_STMT, Some(log_statement));
+    }
     Ok(())
+}
+
+/// The environment variable naming a file to which every distinct statement this process
+/// runs is appended, one per line, as written in the code (placeholders, not values). CI sets
+/// it for the test suite, then prepares every logged statement on PostgreSQL
+/// (tests/api/postgres_schema.rs): the store's SQL must stay SQL both engines accept.
+pub const SQL_LOG: &str = "ORDER_SYSTEM_SQL_LOG";
+
+fn log_statement(event: rusqlite::trace::TraceEvent<'_>) {
+    use std::collections::HashSet;
+    use std::io::Write;
+    use std::sync::{Mutex, OnceLock};
+    let rusqlite::trace::TraceEvent::Stmt(_, sql) = event else {
+        return;
+    };
+    /// The file, and the statements this process has written to it already.
+    type Log = Mutex<(std::fs::File, HashSet<String>)>;
+    static LOG: OnceLock<Option<Log>> = OnceLock::new();
+    let log = LOG.get_or_init(|| {
+        let path = std::env::var_os(SQL_LOG)?;
+        let file = std::fs::OpenOptions::new().create(true).append(true).open(path).ok()?;
+        Some(Mutex::new((file, HashSet::new())))
+    });
+    let Some(Ok(mut log)) = log.as_ref().map(Mutex::lock) else {
+        return;
+    };
+    let one_line = sql.split_whitespace().collect::<Vec<_>>().join(" ");
+    if log.1.insert(one_line.clone()) {
+        // One write per line: other processes (the commands tests run) append to it too.
+        let _ = log.0.write_all(format!("{one_line}\n").as_bytes());
+    }
 }

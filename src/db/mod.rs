@@ -27,7 +27,7 @@ use std::sync::Arc;
 use rusqlite::Connection;
 
 pub use conditions::Conditions;
-pub use connection::{open_read_only, open_read_write};
+pub use connection::{SQL_LOG, open_read_only, open_read_write};
 pub use metrics::DbMetrics;
 pub use writer::{Table, WriterStats};
 

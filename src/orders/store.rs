@@ -427,7 +427,7 @@ fn count(conn: &Connection, f: &OrderFilter, search: Option<Search>) -> AppResul
     if search.is_none() && only_status {
         return Ok(conn
             .prepare_cached(
-                "SELECT COALESCE(SUM(order_count), 0) FROM order_status_totals WHERE ?1 IS NULL OR status = ?1",
+                "SELECT COALESCE(SUM(order_count), 0) FROM order_status_totals WHERE CAST(?1 AS TEXT) IS NULL OR status = ?1",
             )?
             .query_row([f.status.map(OrderStatus::as_str)], |r| r.get(0))?);
     }
@@ -490,7 +490,8 @@ fn count_by_days(conn: &Connection, f: &OrderFilter, split: &DaySplit) -> AppRes
     let whole: i64 = conn
         .prepare_cached(
             "SELECT COALESCE(SUM(order_count), 0) FROM order_daily_totals
-             WHERE (?1 IS NULL OR status = ?1) AND (?2 IS NULL OR day >= ?2) AND (?3 IS NULL OR day < ?3)",
+             WHERE (CAST(?1 AS TEXT) IS NULL OR status = ?1) AND (CAST(?2 AS TEXT) IS NULL OR day >= ?2)
+               AND (CAST(?3 AS TEXT) IS NULL OR day < ?3)",
         )?
         .query_row(
             params![f.status.map(OrderStatus::as_str), split.first_day, split.end_day],

@@ -208,10 +208,11 @@ pub fn list(conn: &Connection, f: &ProductFilter, paging: &Paging, order_by: &st
 pub fn low_stock(conn: &Connection, limit: i64) -> AppResult<Vec<Product>> {
     let items = conn
         .prepare_cached(&format!(
-            // `+status`: filter on status without its index, so SQLite walks products_stock in
-            // order and stops at the limit; with the status index (which planner statistics
-            // favour) it sorted every active product on every dashboard.
-            "SELECT {} FROM products WHERE +status = 'active' AND {LOW_STOCK} ORDER BY stock_quantity ASC, id ASC LIMIT ?",
+            // `status || ''`: filter on status without its index, so SQLite walks products_stock
+            // in order and stops at the limit; with the status index (which planner statistics
+            // favour) it sorted every active product on every dashboard. (SQLite's usual `+status`
+            // says the same, but is not PostgreSQL's.)
+            "SELECT {} FROM products WHERE status || '' = 'active' AND {LOW_STOCK} ORDER BY stock_quantity ASC, id ASC LIMIT ?",
             columns()
         ))?
         .query_map([limit], product_from_row)?

@@ -10,7 +10,7 @@ use crate::http::list::Paging;
 
 const COLUMNS: &str = "id, username, email, full_name, role, is_active, must_change_password, \
                        last_login_at, created_at, updated_at, \
-                       (SELECT c.id FROM customers c WHERE c.user_id = users.id)";
+                       (SELECT c.id FROM customers c WHERE c.user_id = users.id) AS customer_id";
 
 fn user_from_row(row: &Row) -> rusqlite::Result<User> {
     Ok(User {
@@ -214,8 +214,10 @@ pub struct UserFilter {
 }
 
 pub fn list(conn: &Connection, filter: &UserFilter, paging: &Paging, order_by: &str) -> AppResult<(Vec<User>, i64)> {
-    let where_sql = "WHERE (?1 IS NULL OR username LIKE ?1 ESCAPE '\\' OR email LIKE ?1 ESCAPE '\\' OR full_name LIKE ?1 ESCAPE '\\')
-                       AND (?2 IS NULL OR role = ?2) AND (?3 IS NULL OR is_active = ?3)";
+    // Each optional filter says its type when it is absent (CAST): PostgreSQL cannot tell the
+    // type of a parameter only ever compared with NULL.
+    let where_sql = "WHERE (CAST(?1 AS TEXT) IS NULL OR username LIKE ?1 ESCAPE '\\' OR email LIKE ?1 ESCAPE '\\' OR full_name LIKE ?1 ESCAPE '\\')
+                       AND (CAST(?2 AS TEXT) IS NULL OR role = ?2) AND (CAST(?3 AS BIGINT) IS NULL OR is_active = ?3)";
     let pattern = paging.like_pattern();
     let role = filter.role.map(Role::as_str);
     let total: i64 = conn

@@ -332,3 +332,83 @@ fn two_migrating_at_once_apply_each_migration_once_and_a_foreign_database_is_ref
         text(&out.stderr)
     );
 }
+
+/// Statements the suite runs that belong to SQLite alone, each with why: (how to know it, why).
+const SQLITE_ONLY: &[(&str, &str)] = &[
+    ("--", "a trigger's body starting (SQLite reports it as a statement)"),
+    ("PRAGMA", "SQLite's own settings, set by the db layer"),
+    ("pragma_", "SQLite's catalogue: schema checks and migrations"),
+    ("sqlite_", "SQLite's catalogue: schema checks and migrations"),
+    ("BEGIN", "transaction control, the db layer's per engine"),
+    ("COMMIT", "transaction control, the db layer's per engine"),
+    ("ROLLBACK", "transaction control, the db layer's per engine"),
+    ("SAVEPOINT", "transaction control, the db layer's per engine"),
+    ("RELEASE", "transaction control, the db layer's per engine"),
+    (
+        "VACUUM",
+        "SQLite backups (PostgreSQL's belong to pg_dump and its own tools)",
+    ),
+    ("ANALYZE", "SQLite's planner statistics"),
+    ("ATTACH", "the legacy import's staging file, a SQLite database"),
+    ("DETACH", "the legacy import's staging file, a SQLite database"),
+    ("staging.", "the legacy import's staging file, a SQLite database"),
+    (
+        "refinery_schema_history",
+        "refinery's bookkeeping, written per engine by refinery",
+    ),
+    // To go when the PostgreSQL backend can choose per engine (docs/postgresql.md, step 5):
+    ("group_concat(", "string_agg on PostgreSQL: a per-engine snippet"),
+];
+
+/// Every statement the test suite ran on SQLite (logged to ORDER_SYSTEM_SQL_LOG by .ci/run's
+/// test run), in the words the PostgreSQL backend will send (db::dialect::to_postgres),
+/// prepares on PostgreSQL against its schema; but the SQLite migrations' own steps and those
+/// in [`SQLITE_ONLY`]. This is what keeps the store's SQL one body for both engines.
+#[test]
+#[ignore = "reads the statements the whole suite logged: .ci/run runs it after the suite"]
+fn every_statement_the_suite_ran_prepares_on_postgres() {
+    let var = order_system::db::SQL_LOG;
+    let log = std::env::var(var).unwrap_or_else(|_| panic!("set {var} to the file the suite's run logged to"));
+    let logged = std::fs::read_to_string(&log).unwrap();
+    let one_line = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let migrations: String = std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations/sqlite"))
+        .unwrap()
+        .map(|f| one_line(&std::fs::read_to_string(f.unwrap().path()).unwrap()))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let statements: BTreeSet<&str> = logged.lines().filter(|l| !l.trim().is_empty()).collect();
+
+    let pg = Cluster::start();
+    pg.create_db("probe");
+    let out = migrate_pg(&pg, "probe");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let mut client = postgres::Client::connect(&pg.url("probe"), postgres::NoTls).unwrap();
+    let (mut prepared, mut failures) = (0, Vec::new());
+    for sql in statements {
+        let upper = sql.to_ascii_uppercase();
+        let sqlite_only = SQLITE_ONLY
+            .iter()
+            .any(|(mark, _)| upper.starts_with(&mark.to_ascii_uppercase()) || sql.contains(mark));
+        if sqlite_only || migrations.contains(sql.trim_end_matches(';')) {
+            continue;
+        }
+        match client.prepare(&order_system::db::dialect::to_postgres(sql)) {
+            Ok(_) => prepared += 1,
+            Err(e) => failures.push(format!(
+                "{}\n    {sql}",
+                e.as_db_error()
+                    .map_or_else(|| e.to_string(), |d| d.message().to_owned())
+            )),
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} statement(s) PostgreSQL refuses:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    assert!(
+        prepared > 250,
+        "only {prepared} statements in {log}: did the whole suite run with {var} set?"
+    );
+}
