@@ -14,6 +14,7 @@ pub mod dialect;
 pub mod functions;
 pub mod metrics;
 pub mod migrations;
+pub mod pg_value;
 pub mod postgres;
 mod readers;
 pub mod schema;

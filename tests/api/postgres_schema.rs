@@ -412,3 +412,82 @@ fn every_statement_the_suite_ran_prepares_on_postgres() {
         "only {prepared} statements in {log}: did the whole suite run with {var} set?"
     );
 }
+
+/// The store's values cross to PostgreSQL and back as SQLite gives them (db::pg_value): each
+/// parameter as the type the server inferred, booleans as 0/1, a SUM past 64 bits as its
+/// decimal text, which money::Total reads as it reads SQLite's exact_sum; a value that does
+/// not fit its placeholder is an error that names both, never a silent conversion.
+#[test]
+fn values_cross_to_postgres_and_back_as_sqlite_gives_them() {
+    use order_system::db::dialect::to_postgres;
+    use order_system::db::pg_value::{PgParam, value};
+    use rusqlite::types::{FromSql, ToSql, Value, ValueRef};
+
+    let pg = Cluster::start();
+    let mut client = postgres::Client::connect(&pg.url("postgres"), postgres::NoTls).unwrap();
+    fn bind(v: &dyn ToSql) -> PgParam<'_> {
+        PgParam(v.to_sql().unwrap())
+    }
+    let row = |client: &mut postgres::Client, sql: &str, params: &[&dyn ToSql]| -> Vec<Value> {
+        let params: Vec<PgParam> = params.iter().map(|p| bind(*p)).collect();
+        let refs: Vec<&(dyn postgres::types::ToSql + Sync)> = params
+            .iter()
+            .map(|p| p as &(dyn postgres::types::ToSql + Sync))
+            .collect();
+        let r = client.query_one(to_postgres(sql).as_ref(), &refs).unwrap();
+        (0..r.len()).map(|i| value(&r, i).unwrap()).collect()
+    };
+
+    let none: Option<i64> = None;
+    let got = row(
+        &mut client,
+        "SELECT CAST(? AS BIGINT) + 1, CAST(? AS TEXT) || '!', ? < 2, CAST(? AS BYTEA), CAST(? AS BIGINT) IS NULL, \
+         EXISTS (SELECT 1 WHERE false)",
+        &[&41_i64, &"粮油", &true, &vec![0_u8, 255], &none],
+    );
+    assert_eq!(
+        got,
+        [
+            Value::Integer(42),
+            Value::Text("粮油!".into()),
+            Value::Integer(1),
+            Value::Blob(vec![0, 255]),
+            Value::Integer(1),
+            Value::Integer(0)
+        ]
+    );
+
+    client.batch_execute("CREATE TEMP TABLE t (n BIGINT NOT NULL)").unwrap();
+    for _ in 0..2 {
+        let p = bind(&i64::MAX);
+        client
+            .execute(to_postgres("INSERT INTO t (n) VALUES (?)").as_ref(), &[&p])
+            .unwrap();
+    }
+    let sums = row(
+        &mut client,
+        "SELECT SUM(n), exact_sum(n - ?), COUNT(*) FROM t",
+        &[&(i64::MAX - 1)],
+    );
+    assert_eq!(
+        sums,
+        [
+            Value::Text("18446744073709551614".into()),
+            Value::Integer(2),
+            Value::Integer(2)
+        ]
+    );
+    let total = order_system::money::Total::column_result(ValueRef::from(&sums[0])).unwrap();
+    assert_eq!(
+        total.to_string(),
+        "184467440737095516.14",
+        "read as SQLite's exact_sum is"
+    );
+
+    // Text where a number belongs is refused, naming the type, as SQLite would not.
+    let p = bind(&"12");
+    let err = client
+        .execute(to_postgres("INSERT INTO t (n) VALUES (?)").as_ref(), &[&p])
+        .unwrap_err();
+    assert!(format!("{err:?}").contains("a text cannot be bound as int8"), "{err:?}");
+}
