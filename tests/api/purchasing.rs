@@ -396,6 +396,21 @@ async fn receiving_a_purchase_order_adds_stock_and_averages_the_cost() {
         (StatusCode::UNPROCESSABLE_ENTITY, Some("supplier_id"))
     );
     check_is_ok(&srv, &admin).await;
+
+    // `check` proves what was received against the receipts and the ledger: a line whose
+    // count was changed behind the application's back is reported.
+    rusqlite::Connection::open(srv.db_path())
+        .unwrap()
+        .execute(
+            "UPDATE purchase_order_lines SET received_quantity = received_quantity - 1 WHERE id = ?",
+            [oil_line],
+        )
+        .unwrap();
+    let (_, report) = srv.get("/api/maintenance/check", &admin).await;
+    assert_eq!(report["ok"], false, "{report}");
+    let found = report["purchase_mismatches"].as_array().unwrap();
+    assert_eq!(found.len(), 1, "{report}");
+    assert_eq!(found[0]["line_id"], oil_line, "{report}");
 }
 
 #[tokio::test]
