@@ -128,10 +128,7 @@ fn migrate_postgres_now(url: &str, action: Option<MigrateAction>) -> anyhow::Res
         postgres::is_postgres_url(url),
         "--database takes a PostgreSQL URL (postgresql://user:password@host/dbname); the SQLite file is found with --data-dir"
     );
-    let place = url
-        .parse::<::postgres::Config>()
-        .map(|c| postgres::describe(&c))
-        .unwrap_or_else(|_| "PostgreSQL".into());
+    let place = postgres::place(url);
     match action {
         None => {
             let applied = postgres::migrate(url).with_context(|| format!("migrating {place}"))?;

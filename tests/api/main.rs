@@ -29,6 +29,7 @@ mod operations;
 mod orders;
 mod payments;
 mod postgres_schema;
+mod postgres_tls;
 mod pricing;
 mod products;
 mod properties;

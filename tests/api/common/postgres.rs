@@ -68,6 +68,16 @@ fn chown_to_postgres(path: &Path) {
 
 impl Cluster {
     pub fn start() -> Self {
+        Self::start_with(None)
+    }
+
+    /// A cluster that takes TCP logins over TLS only (`hostssl` in pg_hba.conf), with this
+    /// certificate and key (PEM).
+    pub fn start_tls(cert: &str, key: &str) -> Self {
+        Self::start_with(Some((cert, key)))
+    }
+
+    fn start_with(tls: Option<(&str, &str)>) -> Self {
         let bin = server_bin();
         let dir = tempfile::tempdir().unwrap();
         // The postgres user must reach its files inside our private temp dir.
@@ -96,10 +106,30 @@ impl Cluster {
         let log = dir.path().join("server.log");
         std::fs::write(&log, "").unwrap();
         chown_to_postgres(&log);
-        let options = format!(
+        let mut options = format!(
             "-c listen_addresses=127.0.0.1 -p {port} -k {} -c fsync=off -c full_page_writes=off",
             sockets.display()
         );
+        if let Some((cert, key)) = tls {
+            let (cert_file, key_file) = (dir.path().join("server.crt"), dir.path().join("server.key"));
+            std::fs::write(&cert_file, cert).unwrap();
+            std::fs::write(&key_file, key).unwrap();
+            std::fs::set_permissions(&key_file, std::fs::Permissions::from_mode(0o600)).unwrap();
+            chown_to_postgres(&cert_file);
+            chown_to_postgres(&key_file);
+            let hba = data.join("pg_hba.conf");
+            std::fs::write(
+                &hba,
+                "local all all trust\nhostssl all all 127.0.0.1/32 scram-sha-256\n",
+            )
+            .unwrap();
+            chown_to_postgres(&hba);
+            options.push_str(&format!(
+                " -c ssl=on -c ssl_cert_file={} -c ssl_key_file={}",
+                cert_file.display(),
+                key_file.display()
+            ));
+        }
         ok(
             as_postgres(&bin.join("pg_ctl"))
                 .arg("-D")

@@ -5,9 +5,8 @@
 //! is here is what `order-system migrate --database postgresql://...` and `import legacy`
 //! need.
 
-use std::sync::Arc;
+pub mod tls;
 
-use postgres::config::SslMode;
 use postgres::{Client, Config};
 
 use super::migrations::MigrationStatus;
@@ -26,27 +25,31 @@ pub fn is_postgres_url(url: &str) -> bool {
     url.starts_with("postgres://") || url.starts_with("postgresql://")
 }
 
-/// Connects with TLS when the server offers it (`sslmode=prefer`, the default) or the URL
-/// demands it (`sslmode=require`), checked against the usual public roots. `what` starts the
-/// error ("cannot read the old database").
+/// Connects as the connection string says, TLS included (`sslmode` as libpq means it, see
+/// [`tls`]). `what` starts the error ("cannot read the old database").
 pub fn connect(url: &str, what: &str) -> anyhow::Result<Client> {
-    let config: Config = url
+    let split = tls::split(url)?;
+    let config: Config = split
+        .url
         .parse()
         .map_err(|e| anyhow::anyhow!("the PostgreSQL URL is not valid: {e}"))?;
     let place = describe(&config);
-    crate::tls::install_crypto_provider();
-    let result = if config.get_ssl_mode() == SslMode::Disable {
+    let result = if split.mode == tls::Mode::Disable {
         config.connect(postgres::NoTls)
     } else {
-        let roots = rustls::RootCertStore {
-            roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
-        };
-        let tls = rustls::ClientConfig::builder()
-            .with_root_certificates(Arc::new(roots))
-            .with_no_client_auth();
+        let tls = tls::client_config(split.mode, split.root_cert.as_ref())?;
         config.connect(tokio_postgres_rustls::MakeRustlsConnect::new(tls))
     };
     result.map_err(|e| anyhow::anyhow!("{what} at {place}: {}", one_line(&e)))
+}
+
+/// Where a connection string points, host:port/dbname, without the password ("PostgreSQL"
+/// when it does not parse).
+pub fn place(url: &str) -> String {
+    tls::split(url)
+        .ok()
+        .and_then(|s| s.url.parse::<Config>().ok())
+        .map_or_else(|| "PostgreSQL".into(), |c| describe(&c))
 }
 
 /// host:port/dbname, without the password.
