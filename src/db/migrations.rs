@@ -82,8 +82,12 @@ pub fn status(path: &Path) -> AppResult<Vec<MigrationStatus>> {
     let applied = runner
         .get_applied_migrations(&mut conn)
         .map_err(|e| AppError::Internal(format!("reading migration history failed: {e}")))?;
-    Ok(runner
-        .get_migrations()
+    Ok(statuses(runner.get_migrations(), &applied))
+}
+
+/// Each of `known` with when it is in `applied` (either engine's runner).
+pub fn statuses(known: &[refinery::Migration], applied: &[refinery::Migration]) -> Vec<MigrationStatus> {
+    known
         .iter()
         .map(|m| MigrationStatus {
             version: m.version(),
@@ -93,7 +97,7 @@ pub fn status(path: &Path) -> AppResult<Vec<MigrationStatus>> {
                 .find(|a| a.version() == m.version())
                 .and_then(|a| a.applied_on().map(|t| t.to_string())),
         })
-        .collect())
+        .collect()
 }
 
 /// The newest schema version this binary knows.

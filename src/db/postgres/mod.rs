@@ -127,18 +127,7 @@ pub fn status(url: &str) -> anyhow::Result<Vec<MigrationStatus>> {
     let applied = runner
         .get_applied_migrations(&mut client)
         .map_err(|e| anyhow::anyhow!("reading migration history failed: {e}"))?;
-    Ok(runner
-        .get_migrations()
-        .iter()
-        .map(|m| MigrationStatus {
-            version: m.version(),
-            name: m.name().to_owned(),
-            applied_on: applied
-                .iter()
-                .find(|a| a.version() == m.version())
-                .and_then(|a| a.applied_on().map(|t| t.to_string())),
-        })
-        .collect())
+    Ok(super::migrations::statuses(runner.get_migrations(), &applied))
 }
 
 /// The newest version of the PostgreSQL folder: the same as SQLite's, as the folders move in
