@@ -44,25 +44,33 @@ pub struct Split {
     pub root_cert: Option<PathBuf>,
 }
 
-/// Takes `sslmode` and `sslrootcert` out of a URL (`postgresql://...?sslmode=verify-full`) or
-/// a key=value string (`host=a,b dbname=shop sslmode=require`).
+/// Takes `sslmode` and `sslrootcert` out of a URL (`postgresql://...?sslmode=verify-full`,
+/// values percent-decoded) or a key=value string (`host=a,b dbname=shop sslmode=require`,
+/// values quoted as libpq quotes them: `password='a b'`).
 pub fn split(conn: &str) -> anyhow::Result<Split> {
     let is_url = conn.starts_with("postgres://") || conn.starts_with("postgresql://");
-    let (head, pairs, separator): (&str, Vec<&str>, &str) = if is_url {
-        match conn.split_once('?') {
-            Some((head, query)) => (head, query.split('&').collect(), "&"),
-            None => (conn, Vec::new(), "&"),
-        }
+    // (key, value, the pair as written), in order.
+    let (head, pairs): (&str, Vec<(String, String, String)>) = if is_url {
+        let (head, query) = conn.split_once('?').unwrap_or((conn, ""));
+        let pairs = query
+            .split('&')
+            .filter(|p| !p.is_empty())
+            .map(|p| {
+                let (k, v) = p.split_once('=').unwrap_or((p, ""));
+                let value = percent_encoding::percent_decode_str(v).decode_utf8_lossy().into_owned();
+                (k.to_owned(), value, p.to_owned())
+            })
+            .collect();
+        (head, pairs)
     } else {
-        ("", conn.split_whitespace().collect(), " ")
+        ("", key_values(conn)?)
     };
     let (mut mode, mut root_cert) = (Mode::Prefer, None);
     let mut kept: Vec<String> = Vec::new();
-    for pair in pairs.into_iter().filter(|p| !p.is_empty()) {
-        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-        match key {
+    for (key, value, written) in pairs {
+        match key.as_str() {
             "sslmode" => {
-                mode = match value {
+                mode = match value.as_str() {
                     "disable" => Mode::Disable,
                     "allow" | "prefer" => Mode::Prefer,
                     "require" => Mode::Require,
@@ -74,7 +82,7 @@ pub fn split(conn: &str) -> anyhow::Result<Split> {
                 }
             }
             "sslrootcert" => root_cert = Some(PathBuf::from(value)),
-            _ => kept.push(pair.to_owned()),
+            _ => kept.push(written),
         }
     }
     let passed = match mode {
@@ -84,11 +92,70 @@ pub fn split(conn: &str) -> anyhow::Result<Split> {
     };
     kept.push(format!("sslmode={passed}"));
     let url = if is_url {
-        format!("{head}?{}", kept.join(separator))
+        format!("{head}?{}", kept.join("&"))
     } else {
-        kept.join(separator)
+        kept.join(" ")
     };
     Ok(Split { url, mode, root_cert })
+}
+
+/// The pairs of a key=value connection string: spaces may surround `=`; a value is a word or
+/// single-quoted, with `\'` and `\\` for a quote and a backslash.
+fn key_values(conn: &str) -> anyhow::Result<Vec<(String, String, String)>> {
+    let chars: Vec<char> = conn.chars().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    let skip_spaces = |i: &mut usize| {
+        while chars.get(*i).is_some_and(|c| c.is_whitespace()) {
+            *i += 1;
+        }
+    };
+    loop {
+        skip_spaces(&mut i);
+        if i >= chars.len() {
+            return Ok(out);
+        }
+        let start = i;
+        while chars.get(i).is_some_and(|c| !c.is_whitespace() && *c != '=') {
+            i += 1;
+        }
+        let key: String = chars[start..i].iter().collect();
+        skip_spaces(&mut i);
+        anyhow::ensure!(
+            chars.get(i) == Some(&'='),
+            "the connection string has {key} without = and a value"
+        );
+        i += 1;
+        skip_spaces(&mut i);
+        let mut value = String::new();
+        if chars.get(i) == Some(&'\'') {
+            i += 1;
+            loop {
+                match chars.get(i) {
+                    None => anyhow::bail!("the connection string's value of {key} has no closing quote"),
+                    Some('\'') => break,
+                    Some('\\') => {
+                        value.extend(chars.get(i + 1));
+                        i += 1;
+                    }
+                    Some(c) => value.push(*c),
+                }
+                i += 1;
+            }
+            i += 1;
+        } else {
+            while let Some(c) = chars.get(i).filter(|c| !c.is_whitespace()) {
+                if *c == '\\' {
+                    value.extend(chars.get(i + 1));
+                    i += 1;
+                } else {
+                    value.push(*c);
+                }
+                i += 1;
+            }
+        }
+        out.push((key, value, chars[start..i].iter().collect()));
+    }
 }
 
 /// The rustls client configuration for a mode other than `disable`.
@@ -247,5 +314,36 @@ mod tests {
         assert_eq!(split("postgresql://h/d?sslmode=disable").unwrap().mode, Mode::Disable);
         let err = split("postgresql://h/d?sslmode=verify").unwrap_err().to_string();
         assert!(err.contains("not one of disable, prefer, require"), "{err}");
+    }
+
+    #[test]
+    fn values_are_read_as_libpq_writes_them() {
+        // Percent-encoded in a URL.
+        let s = split("postgresql://h/d?sslrootcert=%2Fsrv%2Fmy%20ca.pem&sslmode=verify-ca").unwrap();
+        assert_eq!(s.root_cert.unwrap().to_str().unwrap(), "/srv/my ca.pem");
+        // Quoted, with spaces around =, and escapes, in a key=value string; the other pairs
+        // pass on as written.
+        let s =
+            split(r"host=db password = 'it''s' user='shop owner' sslrootcert='/srv/my ca.pem' sslmode = verify-full")
+                .unwrap_err()
+                .to_string();
+        assert!(
+            s.contains("without = and a value"),
+            "a quote is escaped with a backslash: {s}"
+        );
+        let s = split(
+            r"host=db password='it\'s a secret' user=shop\ owner sslrootcert='/srv/my ca.pem' sslmode = verify-full",
+        )
+        .unwrap();
+        assert_eq!(
+            s.url,
+            r"host=db password='it\'s a secret' user=shop\ owner sslmode=require"
+        );
+        assert_eq!(
+            (s.mode, s.root_cert.unwrap().to_str().unwrap()),
+            (Mode::VerifyFull, "/srv/my ca.pem")
+        );
+        let err = split("host=db password='open").unwrap_err().to_string();
+        assert!(err.contains("no closing quote"), "{err}");
     }
 }
