@@ -1,16 +1,16 @@
 //! The SQL of the audit trail.
 
+use rusqlite::params;
 use rusqlite::types::Value as SqlValue;
-use rusqlite::{Connection, params, params_from_iter};
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::{Event, Who};
-use crate::db::Conditions;
+use crate::db::{Conditions, Conn, params_from_iter};
 use crate::error::AppResult;
 use crate::http::list::Paging;
 
-pub fn record(conn: &Connection, who: &Who, event: &Event, now: &str) -> AppResult<()> {
+pub fn record(conn: &Conn, who: &Who, event: &Event, now: &str) -> AppResult<()> {
     conn.prepare_cached(
         "INSERT INTO audit_log (at, user_id, username, action, entity_type, entity_id, ip, before_json, after_json)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -108,7 +108,7 @@ pub struct AuditFilter {
 pub const SORTS: &[(&str, &str)] = &[("at", "id"), ("id", "id")];
 
 /// A page of the trail in `order_by` (from [`SORTS`]; newest first by default).
-pub fn list(conn: &Connection, f: &AuditFilter, paging: &Paging, order_by: &str) -> AppResult<(Vec<AuditEntry>, i64)> {
+pub fn list(conn: &Conn, f: &AuditFilter, paging: &Paging, order_by: &str) -> AppResult<(Vec<AuditEntry>, i64)> {
     let mut w = Conditions::default();
     let mut add = |cond: &'static str, value: SqlValue| w.add(cond, [value]);
     if let Some(t) = &f.entity_type {

@@ -1,7 +1,8 @@
 //! The SQL of browser sessions.
 
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::params;
 
+use crate::db::{Conn, OptionalExtension};
 use crate::error::AppResult;
 use crate::users::types::Role;
 
@@ -15,7 +16,7 @@ pub struct NewSession<'a> {
     pub user_agent: Option<&'a str>,
 }
 
-pub fn insert(conn: &Connection, s: &NewSession) -> AppResult<()> {
+pub fn insert(conn: &Conn, s: &NewSession) -> AppResult<()> {
     // Expired sessions of this user are dropped on the way, so the table never grows unbounded.
     conn.prepare_cached("DELETE FROM sessions WHERE user_id = ? AND (expires_at < ? OR revoked_at IS NOT NULL)")?
         .execute(params![s.user_id, s.now])?;
@@ -35,7 +36,7 @@ pub struct SessionUser {
     pub must_change_password: bool,
 }
 
-pub fn live(conn: &Connection, id: &str, now: &str) -> AppResult<Option<SessionUser>> {
+pub fn live(conn: &Conn, id: &str, now: &str) -> AppResult<Option<SessionUser>> {
     let row = conn
         .prepare_cached(
             "SELECT u.id, u.username, u.role, u.must_change_password
@@ -57,7 +58,7 @@ pub fn live(conn: &Connection, id: &str, now: &str) -> AppResult<Option<SessionU
 
 /// Revokes one bearer token until it would have expired; the user's expired revocations are
 /// dropped on the way, so the table stays small.
-pub fn revoke_token(conn: &Connection, jti: &str, user_id: i64, expires_at: &str, now: &str) -> AppResult<()> {
+pub fn revoke_token(conn: &Conn, jti: &str, user_id: i64, expires_at: &str, now: &str) -> AppResult<()> {
     conn.prepare_cached("DELETE FROM revoked_tokens WHERE user_id = ? AND expires_at <= ?")?
         .execute(params![user_id, now])?;
     conn.prepare_cached(
@@ -67,7 +68,7 @@ pub fn revoke_token(conn: &Connection, jti: &str, user_id: i64, expires_at: &str
     Ok(())
 }
 
-pub fn revoke(conn: &Connection, id: &str, now: &str) -> AppResult<()> {
+pub fn revoke(conn: &Conn, id: &str, now: &str) -> AppResult<()> {
     conn.prepare_cached("UPDATE sessions SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL")?
         .execute(params![now, id])?;
     Ok(())

@@ -76,7 +76,7 @@ fn shop_time_zone(db_path: &Path) -> chrono_tz::Tz {
         OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )
     .ok()
-    .and_then(|conn| crate::settings::store::load(&conn).ok())
+    .and_then(|conn| crate::settings::store::load(&(&conn).into()).ok())
     .unwrap_or_default()
     .tz()
 }

@@ -47,14 +47,18 @@ pub fn check(conn: &Connection) -> AppResult<FileCheck> {
     Ok(FileCheck {
         integrity,
         foreign_key_violations,
-        schema_version: schema_version(conn)?,
+        schema_version: schema_version(&conn.into())?,
     })
 }
 
 /// The newest applied migration recorded by refinery, or 0 for a database without history.
-pub fn schema_version(conn: &Connection) -> AppResult<i32> {
+pub fn schema_version(conn: &crate::db::Conn) -> AppResult<i32> {
     let has_history: bool = conn.query_row(
-        "SELECT EXISTS (SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'refinery_schema_history')",
+        if conn.is_postgres() {
+            "SELECT to_regclass('refinery_schema_history') IS NOT NULL"
+        } else {
+            "SELECT EXISTS (SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'refinery_schema_history')"
+        },
         [],
         |r| r.get(0),
     )?;

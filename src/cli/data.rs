@@ -9,7 +9,7 @@ use clap::{Args, Subcommand};
 use crate::audit::Who;
 use crate::auth::password::PasswordHasher;
 use crate::datadir::DataDir;
-use crate::db::{Db, DbOptions, migrations};
+use crate::db::{Conn, Db, DbOptions, migrations};
 use crate::error::AppError;
 use crate::http::list::DateRange;
 use crate::orders::store::OrderFilter;
@@ -209,12 +209,12 @@ pub async fn export(data_dir: &Path, bcrypt_cost: u32, args: ExportArgs) -> anyh
                 let tmp = path.with_extension("csv.partial");
                 let file = std::fs::File::create(&tmp).with_context(|| format!("cannot create {}", tmp.display()))?;
                 let mut buffered = std::io::BufWriter::new(file);
-                transfer::export::write(&conn, &export, None, &format, &mut buffered)?;
+                transfer::export::write(&Conn::from(&conn), &export, None, &format, &mut buffered)?;
                 buffered.into_inner().map_err(|e| e.into_error())?.sync_all()?;
                 std::fs::rename(&tmp, &path).with_context(|| format!("cannot write {}", path.display()))?;
                 eprintln!("wrote {}", path.display());
             }
-            None => transfer::export::write(&conn, &export, None, &format, std::io::stdout().lock())?,
+            None => transfer::export::write(&Conn::from(&conn), &export, None, &format, std::io::stdout().lock())?,
         }
         Ok(())
     })
@@ -382,7 +382,7 @@ pub async fn check(data_dir: &Path) -> anyhow::Result<()> {
     let dir = existing(data_dir)?;
     let report = tokio::task::spawn_blocking(move || {
         let conn = crate::db::open_read_only(&dir.db_path())?;
-        crate::maintenance::check(&conn)
+        crate::maintenance::check(&Conn::from(&conn))
     })
     .await??;
     for line in report.lines() {

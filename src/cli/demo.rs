@@ -46,9 +46,9 @@ pub async fn run(data_dir: &Path, bcrypt_cost: u32, args: DemoArgs) -> anyhow::R
     };
     let started = Instant::now();
     let summary = tokio::task::spawn_blocking(move || -> anyhow::Result<demo::Summary> {
-        let mut conn = open_read_write(&path)?;
+        let conn = open_read_write(&path)?;
         let mut bar = progress_bar(plan.orders);
-        let summary = demo::generate(&mut conn, plan, |done| bar.set_position(done))
+        let summary = demo::generate(&(&conn).into(), plan, |done| bar.set_position(done))
             .with_context(|| format!("cannot fill {}", path.display()))?;
         bar.finish_and_clear();
         Ok(summary)

@@ -4,7 +4,7 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use rusqlite::{Connection, OptionalExtension, Row, params};
+use rusqlite::params;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -14,7 +14,7 @@ use crate::app::AppState;
 use crate::audit::{self, Event, Who};
 use crate::auth::CurrentUser;
 use crate::clock;
-use crate::db::not_found_as;
+use crate::db::{Conn, OptionalExtension, Row, not_found_as};
 use crate::error::{AppError, AppResult, ErrorBody};
 use crate::http::json::ApiJson;
 use crate::shipping::types::ShipTo;
@@ -92,7 +92,7 @@ const SELECT: &str =
     "SELECT id, customer_id, label, name, phone, province, city, district, street, postcode, is_default
                       FROM customer_addresses";
 
-fn from_row(r: &Row) -> rusqlite::Result<Address> {
+fn from_row(r: &Row) -> crate::db::Result<Address> {
     Ok(Address {
         id: r.get(0)?,
         customer_id: r.get(1)?,
@@ -110,14 +110,14 @@ fn from_row(r: &Row) -> rusqlite::Result<Address> {
     })
 }
 
-pub fn for_customer(conn: &Connection, customer_id: i64) -> AppResult<Vec<Address>> {
+pub fn for_customer(conn: &Conn, customer_id: i64) -> AppResult<Vec<Address>> {
     Ok(conn
         .prepare_cached(&format!("{SELECT} WHERE customer_id = ? ORDER BY is_default DESC, id"))?
         .query_map([customer_id], from_row)?
         .collect::<Result<Vec<_>, _>>()?)
 }
 
-fn get(conn: &Connection, customer_id: i64, id: i64) -> AppResult<Address> {
+fn get(conn: &Conn, customer_id: i64, id: i64) -> AppResult<Address> {
     conn.prepare_cached(&format!("{SELECT} WHERE customer_id = ? AND id = ?"))?
         .query_row(params![customer_id, id], from_row)
         .map_err(not_found_as("address"))
@@ -126,7 +126,7 @@ fn get(conn: &Connection, customer_id: i64, id: i64) -> AppResult<Address> {
 /// Where a new order goes: the address asked for (one of the customer's), else the customer's
 /// default address, else their name, phone and address as on their record. A walk-in sale
 /// goes nowhere.
-pub fn ship_to_for(conn: &Connection, customer_id: Option<i64>, address_id: Option<i64>) -> AppResult<ShipTo> {
+pub fn ship_to_for(conn: &Conn, customer_id: Option<i64>, address_id: Option<i64>) -> AppResult<ShipTo> {
     let Some(customer_id) = customer_id else {
         if address_id.is_some() {
             return Err(AppError::validation(
@@ -160,7 +160,7 @@ pub fn ship_to_for(conn: &Connection, customer_id: Option<i64>, address_id: Opti
 }
 
 /// Makes `id` the customer's only default.
-fn make_default(conn: &Connection, customer_id: i64, id: i64) -> AppResult<()> {
+fn make_default(conn: &Conn, customer_id: i64, id: i64) -> AppResult<()> {
     conn.prepare_cached(
         "UPDATE customer_addresses SET is_default = 0 WHERE customer_id = ? AND is_default = 1 AND id <> ?",
     )?
@@ -170,7 +170,7 @@ fn make_default(conn: &Connection, customer_id: i64, id: i64) -> AppResult<()> {
     Ok(())
 }
 
-fn write(conn: &Connection, customer_id: i64, id: Option<i64>, c: &Checked, now: &str) -> AppResult<i64> {
+fn write(conn: &Conn, customer_id: i64, id: Option<i64>, c: &Checked, now: &str) -> AppResult<i64> {
     let t = &c.to;
     let id =
         match id {
@@ -201,7 +201,7 @@ fn write(conn: &Connection, customer_id: i64, id: Option<i64>, c: &Checked, now:
                     now,
                     now
                 ])?;
-                conn.last_insert_rowid()
+                conn.last_insert_rowid()?
             }
         };
     let has_default: bool = conn

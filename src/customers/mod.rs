@@ -24,7 +24,7 @@ pub async fn create(db: &Db, actor: &CurrentUser, input: NewCustomer) -> AppResu
 }
 
 /// Stores a validated customer with its audit row.
-pub fn insert(conn: &rusqlite::Connection, who: &Who, fields: &CustomerFields, now: &str) -> AppResult<Customer> {
+pub fn insert(conn: &crate::db::Conn, who: &Who, fields: &CustomerFields, now: &str) -> AppResult<Customer> {
     let id = store::insert(conn, fields, now)?;
     let created = store::get(conn, id)?;
     audit::store::record(
@@ -66,7 +66,7 @@ pub async fn update(db: &Db, actor: &CurrentUser, id: i64, patch: CustomerPatch)
 /// Before a login is linked to customer `to`: if it is linked to a record made for it when it
 /// first ordered, that record is folded into `to` (its orders move; it goes), so one person
 /// has one record. A login linked to another of the shop's own records stays a conflict.
-fn take_login(conn: &rusqlite::Connection, who: &Who, login: i64, to: i64, now: &str) -> AppResult<()> {
+fn take_login(conn: &crate::db::Conn, who: &Who, login: i64, to: i64, now: &str) -> AppResult<()> {
     let Some((from, true)) = store::made_for_login(conn, login)? else {
         return Ok(());
     };
@@ -84,13 +84,7 @@ fn take_login(conn: &rusqlite::Connection, who: &Who, login: i64, to: i64, now: 
 
 /// Links a customer login to a customer record, or (None) unlinks it: the users page's side
 /// of the link the customer page sets with `user_id`.
-pub fn link_login(
-    conn: &rusqlite::Connection,
-    who: &Who,
-    login: i64,
-    customer: Option<i64>,
-    now: &str,
-) -> AppResult<()> {
+pub fn link_login(conn: &crate::db::Conn, who: &Who, login: i64, customer: Option<i64>, now: &str) -> AppResult<()> {
     let current = store::id_for_user(conn, login)?;
     if current == customer {
         return Ok(());

@@ -1,11 +1,11 @@
 //! The SQL of customers.
 
+use rusqlite::params;
 use rusqlite::types::Value;
-use rusqlite::{Connection, OptionalExtension, Row, params, params_from_iter};
 
 use super::types::{Customer, CustomerFields, InvoiceDetails};
 use crate::db::constraint::on_unique;
-use crate::db::{Conditions, not_found_as};
+use crate::db::{Conditions, Conn, OptionalExtension, Row, not_found_as, params_from_iter};
 use crate::error::{AppError, AppResult};
 use crate::http::list::Paging;
 use crate::maintenance::derived::digits;
@@ -19,7 +19,7 @@ const SELECT: &str = "SELECT c.id, c.name, c.phone, c.email, c.address, c.note, 
         c.created_at, c.updated_at
     FROM customers c LEFT JOIN users u ON u.id = c.user_id LEFT JOIN price_levels l ON l.id = c.price_level_id";
 
-fn customer_from_row(r: &Row) -> rusqlite::Result<Customer> {
+fn customer_from_row(r: &Row) -> crate::db::Result<Customer> {
     Ok(Customer {
         id: r.get(0)?,
         name: r.get(1)?,
@@ -44,13 +44,13 @@ fn customer_from_row(r: &Row) -> rusqlite::Result<Customer> {
     })
 }
 
-pub fn get(conn: &Connection, id: i64) -> AppResult<Customer> {
+pub fn get(conn: &Conn, id: i64) -> AppResult<Customer> {
     conn.prepare_cached(&format!("{SELECT} WHERE c.id = ?"))?
         .query_row([id], customer_from_row)
         .map_err(not_found_as("customer"))
 }
 
-pub fn insert(conn: &Connection, f: &CustomerFields, now: &str) -> AppResult<i64> {
+pub fn insert(conn: &Conn, f: &CustomerFields, now: &str) -> AppResult<i64> {
     check_login(conn, f.user_id)?;
     check_level(conn, f.price_level_id)?;
     conn.prepare_cached(
@@ -74,10 +74,10 @@ pub fn insert(conn: &Connection, f: &CustomerFields, now: &str) -> AppResult<i64
         now
     ])
     .map_err(on_unique("customers.user_id", login_taken))?;
-    Ok(conn.last_insert_rowid())
+    Ok(conn.last_insert_rowid()?)
 }
 
-pub fn update(conn: &Connection, id: i64, f: &CustomerFields, now: &str) -> AppResult<()> {
+pub fn update(conn: &Conn, id: i64, f: &CustomerFields, now: &str) -> AppResult<()> {
     check_login(conn, f.user_id)?;
     check_level(conn, f.price_level_id)?;
     conn.prepare_cached(
@@ -105,7 +105,7 @@ pub fn update(conn: &Connection, id: i64, f: &CustomerFields, now: &str) -> AppR
 }
 
 /// A linked login must exist and have the customer role.
-fn check_login(conn: &Connection, user_id: Option<i64>) -> AppResult<()> {
+fn check_login(conn: &Conn, user_id: Option<i64>) -> AppResult<()> {
     let Some(user_id) = user_id else { return Ok(()) };
     let role: Option<String> = conn
         .prepare_cached("SELECT role FROM users WHERE id = ?")?
@@ -119,7 +119,7 @@ fn check_login(conn: &Connection, user_id: Option<i64>) -> AppResult<()> {
 }
 
 /// What a customer's invoices are made out to.
-pub fn invoice_of(conn: &Connection, id: i64) -> AppResult<InvoiceDetails> {
+pub fn invoice_of(conn: &Conn, id: i64) -> AppResult<InvoiceDetails> {
     Ok(conn
         .prepare_cached("SELECT invoice_title, invoice_tax_id FROM customers WHERE id = ?")?
         .query_row([id], |r| {
@@ -133,7 +133,7 @@ pub fn invoice_of(conn: &Connection, id: i64) -> AppResult<InvoiceDetails> {
 }
 
 /// A price level given must exist.
-fn check_level(conn: &Connection, level_id: Option<i64>) -> AppResult<()> {
+fn check_level(conn: &Conn, level_id: Option<i64>) -> AppResult<()> {
     match level_id {
         Some(id) if !crate::price_levels::store::exists(conn, id)? => {
             Err(AppError::validation("price_level_id", "no such price level"))
@@ -150,13 +150,13 @@ fn login_taken() -> AppError {
     )
 }
 
-pub fn set_archived(conn: &Connection, id: i64, archived: bool, now: &str) -> AppResult<()> {
+pub fn set_archived(conn: &Conn, id: i64, archived: bool, now: &str) -> AppResult<()> {
     conn.prepare_cached("UPDATE customers SET is_archived = ?, updated_at = ? WHERE id = ?")?
         .execute(params![archived, now, id])?;
     Ok(())
 }
 
-pub fn delete(conn: &Connection, id: i64) -> AppResult<()> {
+pub fn delete(conn: &Conn, id: i64) -> AppResult<()> {
     conn.prepare_cached("DELETE FROM customers WHERE id = ?")?
         .execute([id])?;
     Ok(())
@@ -190,7 +190,7 @@ fn conditions(f: &CustomerFilter, search: Option<&str>) -> Conditions {
     w
 }
 
-pub fn list(conn: &Connection, f: &CustomerFilter, paging: &Paging, order_by: &str) -> AppResult<(Vec<Customer>, i64)> {
+pub fn list(conn: &Conn, f: &CustomerFilter, paging: &Paging, order_by: &str) -> AppResult<(Vec<Customer>, i64)> {
     let w = conditions(f, paging.search.as_deref());
     let where_sql = w.sql();
     let total: i64 = conn
@@ -207,7 +207,7 @@ pub fn list(conn: &Connection, f: &CustomerFilter, paging: &Paging, order_by: &s
 }
 
 /// The customer record linked to a login, if any.
-pub fn id_for_user(conn: &Connection, user_id: i64) -> AppResult<Option<i64>> {
+pub fn id_for_user(conn: &Conn, user_id: i64) -> AppResult<Option<i64>> {
     Ok(conn
         .prepare_cached("SELECT id FROM customers WHERE user_id = ?")?
         .query_row([user_id], |r| r.get(0))
@@ -215,7 +215,7 @@ pub fn id_for_user(conn: &Connection, user_id: i64) -> AppResult<Option<i64>> {
 }
 
 /// The customer record of a login, created from the user's name on first need.
-pub fn ensure_for_user(conn: &Connection, user_id: i64, now: &str) -> AppResult<i64> {
+pub fn ensure_for_user(conn: &Conn, user_id: i64, now: &str) -> AppResult<i64> {
     if let Some(id) = id_for_user(conn, user_id)? {
         return Ok(id);
     }
@@ -224,7 +224,7 @@ pub fn ensure_for_user(conn: &Connection, user_id: i64, now: &str) -> AppResult<
          SELECT COALESCE(full_name, username), email, id, 1, ?2, ?2 FROM users WHERE id = ?1",
     )?
     .execute(params![user_id, now])?;
-    let id = conn.last_insert_rowid();
+    let id = conn.last_insert_rowid()?;
     let name: String = conn
         .prepare_cached("SELECT name FROM customers WHERE id = ?")?
         .query_row([id], |r| r.get(0))?;
@@ -235,7 +235,7 @@ pub fn ensure_for_user(conn: &Connection, user_id: i64, now: &str) -> AppResult<
 
 /// The record a login is linked to, if it is one made for the login (see V9) rather than the
 /// shop's own: (id, orders it holds).
-pub fn made_for_login(conn: &Connection, user_id: i64) -> AppResult<Option<(i64, bool)>> {
+pub fn made_for_login(conn: &Conn, user_id: i64) -> AppResult<Option<(i64, bool)>> {
     Ok(conn
         .prepare_cached("SELECT id, made_for_login FROM customers WHERE user_id = ?")?
         .query_row([user_id], |r| Ok((r.get(0)?, r.get(1)?)))
@@ -243,7 +243,7 @@ pub fn made_for_login(conn: &Connection, user_id: i64) -> AppResult<Option<(i64,
 }
 
 /// Moves every order of customer `from` to `to`, and deletes `from`; returns the orders moved.
-pub fn fold_into(conn: &Connection, from: i64, to: i64, now: &str) -> AppResult<usize> {
+pub fn fold_into(conn: &Conn, from: i64, to: i64, now: &str) -> AppResult<usize> {
     let moved = conn
         .prepare_cached("UPDATE orders SET customer_id = ?, updated_at = ? WHERE customer_id = ?")?
         .execute(params![to, now, from])?;
@@ -253,7 +253,7 @@ pub fn fold_into(conn: &Connection, from: i64, to: i64, now: &str) -> AppResult<
 }
 
 /// True if the customer exists and is not archived.
-pub fn is_active(conn: &Connection, id: i64) -> AppResult<bool> {
+pub fn is_active(conn: &Conn, id: i64) -> AppResult<bool> {
     Ok(conn
         .prepare_cached("SELECT 1 FROM customers WHERE id = ? AND is_archived = 0")?
         .query_row([id], |_| Ok(()))
@@ -264,7 +264,7 @@ pub fn is_active(conn: &Connection, id: i64) -> AppResult<bool> {
 /// Calls `each` for every customer, by id, reading row by row.
 /// Calls `each` for every customer the filter and search select, by name, row by row.
 pub fn for_each(
-    conn: &Connection,
+    conn: &Conn,
     f: &CustomerFilter,
     search: Option<&str>,
     mut each: impl FnMut(&Customer) -> AppResult<()>,
@@ -273,7 +273,7 @@ pub fn for_each(
     let mut stmt = conn.prepare(&format!("{SELECT} {} ORDER BY c.name_sort, c.id", w.sql()))?;
     let mut rows = stmt.query(params_from_iter(w.values()))?;
     while let Some(row) = rows.next()? {
-        each(&customer_from_row(row)?)?;
+        each(&customer_from_row(&row)?)?;
     }
     Ok(())
 }

@@ -4,6 +4,7 @@
 //! A store names the constraint it expects to be broken and the error that means; any other
 //! failure passes through unchanged (and becomes a 500 or a 503 in `error.rs`).
 
+use super::Error;
 use crate::error::AppError;
 
 /// Which kind of constraint a statement broke.
@@ -27,13 +28,34 @@ impl Kind {
 /// True if `err` broke a constraint of this kind on `target`, a "table.column" such as
 /// "products.sku_key" (SQLite names the columns in its message; a foreign key has no name
 /// there, so `target` is not checked for one).
-pub fn broke(err: &rusqlite::Error, kind: Kind, target: &str) -> bool {
+pub fn broke(err: &Error, kind: Kind, target: &str) -> bool {
     match err {
-        rusqlite::Error::SqliteFailure(e, message) if e.extended_code == kind.code() => {
+        Error::Sqlite(rusqlite::Error::SqliteFailure(e, message)) if e.extended_code == kind.code() => {
             kind == Kind::ForeignKey || message.as_deref().is_some_and(|m| m.contains(target))
         }
+        Error::Postgres(e) => e.as_db_error().is_some_and(|db| {
+            let code = match kind {
+                Kind::Unique => &postgres::error::SqlState::UNIQUE_VIOLATION,
+                Kind::ForeignKey => &postgres::error::SqlState::FOREIGN_KEY_VIOLATION,
+            };
+            db.code() == code && (kind == Kind::ForeignKey || sqlite_words(db).contains(target))
+        }),
         _ => false,
     }
+}
+
+/// What SQLite would have named for a PostgreSQL unique violation: "table.column, ..." from
+/// the detail ("Key (sku_key)=(..) already exists."), then the constraint's (the index's) name,
+/// so the same `target` matches on both engines.
+fn sqlite_words(db: &postgres::error::DbError) -> String {
+    let table = db.table().unwrap_or_default();
+    let columns = db
+        .detail()
+        .and_then(|d| d.strip_prefix("Key ("))
+        .and_then(|d| d.split_once(")=").map(|(c, _)| c))
+        .unwrap_or_default();
+    let named: Vec<String> = columns.split(", ").map(|c| format!("{table}.{c}")).collect();
+    format!("{} index '{}'", named.join(", "), db.constraint().unwrap_or_default())
 }
 
 /// `map_err` for a statement that may break one constraint: that breach becomes `then()`, any
@@ -42,13 +64,13 @@ pub fn on_constraint(
     kind: Kind,
     target: &'static str,
     then: impl FnOnce() -> AppError,
-) -> impl FnOnce(rusqlite::Error) -> AppError {
+) -> impl FnOnce(Error) -> AppError {
     move |err| {
         if broke(&err, kind, target) { then() } else { err.into() }
     }
 }
 
 /// [`on_constraint`] for a UNIQUE index on `target`.
-pub fn on_unique(target: &'static str, then: impl FnOnce() -> AppError) -> impl FnOnce(rusqlite::Error) -> AppError {
+pub fn on_unique(target: &'static str, then: impl FnOnce() -> AppError) -> impl FnOnce(Error) -> AppError {
     on_constraint(Kind::Unique, target, then)
 }

@@ -43,7 +43,7 @@ fn fill_derived(conn: &Connection) -> AppResult<()> {
     )?;
     if has_columns {
         let started = std::time::Instant::now();
-        let filled = crate::maintenance::derived::fill(conn)?;
+        let filled = crate::maintenance::derived::fill(&conn.into())?;
         if filled > 0 {
             tracing::info!(rows = filled, took = ?started.elapsed(), "filled the sort keys and search columns of older rows");
         }
@@ -62,7 +62,7 @@ fn fill_keys(conn: &Connection) -> AppResult<()> {
     if !has_keys {
         return Ok(());
     }
-    for l in crate::maintenance::keys::fill(conn)? {
+    for l in crate::maintenance::keys::fill(&conn.into())? {
         tracing::warn!(
             kind = l.kind,
             id = l.id,

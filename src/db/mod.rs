@@ -8,6 +8,7 @@
 
 mod checkpointer;
 pub mod conditions;
+pub mod conn;
 pub(crate) mod connection;
 pub mod constraint;
 pub mod dialect;
@@ -28,6 +29,7 @@ use std::sync::Arc;
 use rusqlite::Connection;
 
 pub use conditions::Conditions;
+pub use conn::{Conn, Error, OptionalExtension, Result, Row, params_from_iter};
 pub use connection::{SQL_LOG, open_read_only, open_read_write};
 pub use metrics::DbMetrics;
 pub use writer::{Table, WriterStats};
@@ -127,7 +129,7 @@ impl Db {
     pub async fn read<T, F>(&self, f: F) -> AppResult<T>
     where
         T: Send + 'static,
-        F: FnOnce(&Connection) -> AppResult<T> + Send + 'static,
+        F: FnOnce(&Conn) -> AppResult<T> + Send + 'static,
     {
         self.threads().readers.run(f).await
     }
@@ -139,7 +141,7 @@ impl Db {
     pub async fn write<T, F>(&self, f: F) -> AppResult<T>
     where
         T: Send + 'static,
-        F: FnOnce(&Connection) -> AppResult<T> + Send + 'static,
+        F: FnOnce(&Conn) -> AppResult<T> + Send + 'static,
     {
         self.threads().writer.run(f, true).await
     }
@@ -149,7 +151,7 @@ impl Db {
     pub async fn rehearse<T, F>(&self, f: F) -> AppResult<T>
     where
         T: Send + 'static,
-        F: FnOnce(&Connection) -> AppResult<T> + Send + 'static,
+        F: FnOnce(&Conn) -> AppResult<T> + Send + 'static,
     {
         self.threads().writer.run(f, false).await
     }
@@ -173,7 +175,7 @@ impl Db {
 
     /// Runs `hook` (on the background thread, with its connection) whenever another
     /// connection has committed, e.g. to reload what this process keeps in memory.
-    pub fn on_outside_change(&self, hook: impl Fn(&Connection) + Send + 'static) {
+    pub fn on_outside_change(&self, hook: impl Fn(&Conn) + Send + 'static) {
         self.shared.lasting.hooks.add(Box::new(hook));
     }
 
@@ -233,9 +235,9 @@ pub fn text_enum<T>(
 }
 
 /// Maps the "no row" case of a single-row query to a 404 for `what`.
-pub fn not_found_as(what: &'static str) -> impl FnOnce(rusqlite::Error) -> AppError {
+pub fn not_found_as(what: &'static str) -> impl FnOnce(Error) -> AppError {
     move |err| match err {
-        rusqlite::Error::QueryReturnedNoRows => AppError::not_found(what),
+        Error::NoRows => AppError::not_found(what),
         other => other.into(),
     }
 }

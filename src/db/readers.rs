@@ -70,13 +70,13 @@ impl ReaderPool {
     pub async fn run<T, F>(&self, f: F) -> AppResult<T>
     where
         T: Send + 'static,
-        F: FnOnce(&Connection) -> AppResult<T> + Send + 'static,
+        F: FnOnce(&super::Conn) -> AppResult<T> + Send + 'static,
     {
         let (reply_tx, reply_rx) = oneshot::channel();
         let (queued, metrics) = (Instant::now(), self.metrics.clone());
         let job: Job = Box::new(move |conn: &Connection| {
             metrics.read_wait_seconds.observe(queued.elapsed().as_secs_f64());
-            let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(conn)))
+            let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(&super::Conn::from(conn))))
                 .unwrap_or_else(|_| Err(AppError::Internal("a read request panicked".into())));
             let _ = reply_tx.send(outcome);
         });

@@ -22,7 +22,7 @@ use super::writer::Generations;
 /// How stale an outside change may be seen: at most this long.
 pub const EVERY: Duration = Duration::from_millis(50);
 
-type Hook = Box<dyn Fn(&Connection) + Send>;
+type Hook = Box<dyn Fn(&super::Conn) + Send>;
 
 /// The hooks to run after an outside change; shared by the database handle (which adds them)
 /// and the thread that polls.
@@ -66,7 +66,7 @@ impl Watch {
         self.generations.bump_all();
         if let Ok(hooks) = self.hooks.0.lock() {
             for hook in hooks.iter() {
-                hook(conn);
+                hook(&super::Conn::from(conn));
             }
         }
     }

@@ -164,7 +164,7 @@ impl WriterHandle {
     pub async fn run<T, F>(&self, f: F, keep: bool) -> AppResult<T>
     where
         T: Send + 'static,
-        F: FnOnce(&Connection) -> AppResult<T> + Send + 'static,
+        F: FnOnce(&super::Conn) -> AppResult<T> + Send + 'static,
     {
         let (reply_tx, reply_rx) = oneshot::channel::<AppResult<T>>();
         let job: Job = Box::new(move |conn: Result<&Connection, &AppError>| {
@@ -300,9 +300,9 @@ fn timed_commit(conn: &Connection, metrics: &DbMetrics) -> rusqlite::Result<()> 
     result
 }
 
-fn run_in_savepoint<T>(conn: &Connection, f: impl FnOnce(&Connection) -> AppResult<T>, keep: bool) -> AppResult<T> {
+fn run_in_savepoint<T>(conn: &Connection, f: impl FnOnce(&super::Conn) -> AppResult<T>, keep: bool) -> AppResult<T> {
     exec(conn, "SAVEPOINT request")?;
-    let outcome = catch_unwind(AssertUnwindSafe(|| f(conn)))
+    let outcome = catch_unwind(AssertUnwindSafe(|| f(&super::Conn::from(conn))))
         .unwrap_or_else(|_| Err(AppError::Internal("a write request panicked".into())));
     match outcome {
         Ok(value) if !keep => {

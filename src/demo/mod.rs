@@ -11,8 +11,8 @@ mod names;
 mod purchasing;
 mod store;
 
+use crate::db::Conn;
 use chrono::{DateTime, Duration, Utc};
-use rusqlite::Connection;
 
 use crate::clock;
 use crate::error::{AppError, AppResult};
@@ -43,7 +43,7 @@ const CHUNK: u64 = 10_000;
 /// Fills an empty database. `progress` is called with the number of orders written so far.
 /// Refuses a database that already has products, customers or orders: demo data must never
 /// mix with a real shop's.
-pub fn generate(conn: &mut Connection, plan: Plan, mut progress: impl FnMut(u64)) -> AppResult<Summary> {
+pub fn generate(conn: &Conn, plan: Plan, mut progress: impl FnMut(u64)) -> AppResult<Summary> {
     if plan.products == 0 || (plan.orders > 0 && plan.customers == 0) {
         return Err(AppError::validation(
             "products",
@@ -82,11 +82,11 @@ pub fn generate(conn: &mut Connection, plan: Plan, mut progress: impl FnMut(u64)
             };
             let start = clock::format(run.start()?);
             let mut rng = fastrand::Rng::with_seed(plan.seed);
-            let tx = conn.transaction()?;
-            store::insert_products(&tx, &mut rng, plan.products, &start)?;
-            store::insert_customers(&tx, &mut rng, plan.customers, &start)?;
-            store::save_run(&tx, &run)?;
-            tx.commit()?;
+            conn.in_transaction(|tx| {
+                store::insert_products(tx, &mut rng, plan.products, &start)?;
+                store::insert_customers(tx, &mut rng, plan.customers, &start)?;
+                store::save_run(tx, &run)
+            })?;
             run
         }
     };
@@ -108,30 +108,36 @@ pub fn generate(conn: &mut Connection, plan: Plan, mut progress: impl FnMut(u64)
         let n = CHUNK.min(plan.orders - written);
         // Each chunk its own generator: a resumed run makes the orders an unbroken one would.
         let mut rng = fastrand::Rng::with_seed(plan.seed ^ (written / CHUNK + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15));
-        let tx = conn.transaction()?;
-        for i in written..written + n {
-            // Evenly spread in time, oldest first, so ids and dates rise together as in real use.
-            let at = start + Duration::milliseconds((i * span_ms / plan.orders.max(1)) as i64);
-            let order = store::DemoOrder::random(&mut rng, &products, plan.customers, owner, at, now);
-            let day = clock::business_day_compact(at, tz);
-            let number = format!("{prefix}-{day}-{:04}", counters.next(&day));
-            summary.order_items += store::insert_order(&tx, &order, &number)?;
-        }
+        conn.in_transaction(|tx| {
+            for i in written..written + n {
+                // Evenly spread in time, oldest first, so ids and dates rise together as in real use.
+                let at = start + Duration::milliseconds((i * span_ms / plan.orders.max(1)) as i64);
+                let order = store::DemoOrder::random(&mut rng, &products, plan.customers, owner, at, now);
+                let day = clock::business_day_compact(at, tz);
+                let number = format!("{prefix}-{day}-{:04}", counters.next(&day));
+                summary.order_items += store::insert_order(tx, &order, &number)?;
+            }
+            store::save_counters(tx, &counters)?;
+            store::save_run(
+                tx,
+                &store::Run {
+                    written: written + n,
+                    ..run.clone()
+                },
+            )
+        })?;
         written += n;
-        store::save_counters(&tx, &counters)?;
-        store::save_run(&tx, &store::Run { written, ..run.clone() })?;
-        tx.commit()?;
         summary.orders = written;
         progress(written);
     }
     // Purchasing last, with the run's end: its receipts move stock and cost prices after the
     // sales, as a month of restocking would.
-    let tx = conn.transaction()?;
     let mut rng = fastrand::Rng::with_seed(plan.seed ^ 0x00C0_FFEE);
-    summary.purchase_orders = purchasing::insert(&tx, &mut rng, &products, (owner, &owner_name), now)?;
-    store::record_audit(&tx, &summary, &clock::now())?;
-    store::finish_run(&tx)?;
-    tx.commit()?;
+    conn.in_transaction(|tx| {
+        summary.purchase_orders = purchasing::insert(tx, &mut rng, &products, (owner, &owner_name), now)?;
+        store::record_audit(tx, &summary, &clock::now())?;
+        store::finish_run(tx)
+    })?;
     Ok(summary)
 }
 

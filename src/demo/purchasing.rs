@@ -3,9 +3,9 @@
 //! written through the purchasing module's own writer steps so that stock, the ledger and
 //! cost prices agree exactly as they would after real receipts.
 
+use crate::db::Conn;
 use chrono::{DateTime, Duration, Utc};
 use fastrand::Rng;
-use rusqlite::Connection;
 
 use super::names::SUPPLIERS;
 use super::store::Product;
@@ -40,7 +40,7 @@ const FATES: [Fate; 8] = [
 
 /// Writes the suppliers and purchase orders; returns how many orders.
 pub fn insert(
-    conn: &Connection,
+    conn: &Conn,
     rng: &mut Rng,
     products: &[Product],
     owner: (i64, &str),

@@ -4,17 +4,18 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Duration, Utc};
 use fastrand::Rng;
-use rusqlite::{Connection, params};
+use rusqlite::params;
 use serde_json::json;
 
 use super::{Summary, between, names};
 use crate::audit::{self, Event, Who};
 use crate::clock;
+use crate::db::Conn;
 use crate::error::AppResult;
 use crate::money::Money;
 use crate::orders::adjustments::{self, Adjustments, RoundDown};
 
-pub fn has_business_data(conn: &Connection) -> AppResult<bool> {
+pub fn has_business_data(conn: &Conn) -> AppResult<bool> {
     Ok(conn.query_row(
         "SELECT EXISTS (SELECT 1 FROM products) OR EXISTS (SELECT 1 FROM customers) OR EXISTS (SELECT 1 FROM orders)",
         [],
@@ -46,8 +47,8 @@ impl Run {
 
 const RUN_KEY: &str = "demo_data_run";
 
-pub fn unfinished_run(conn: &Connection) -> AppResult<Option<Run>> {
-    use rusqlite::OptionalExtension;
+pub fn unfinished_run(conn: &Conn) -> AppResult<Option<Run>> {
+    use crate::db::OptionalExtension;
     let json: Option<String> = conn
         .query_row("SELECT value FROM settings WHERE key = ?", [RUN_KEY], |r| r.get(0))
         .optional()?;
@@ -55,7 +56,7 @@ pub fn unfinished_run(conn: &Connection) -> AppResult<Option<Run>> {
         .transpose()
 }
 
-pub fn save_run(conn: &Connection, run: &Run) -> AppResult<()> {
+pub fn save_run(conn: &Conn, run: &Run) -> AppResult<()> {
     let json = serde_json::to_string(run).map_err(crate::error::AppError::internal)?;
     conn.prepare_cached(
         "INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)
@@ -65,13 +66,13 @@ pub fn save_run(conn: &Connection, run: &Run) -> AppResult<()> {
     Ok(())
 }
 
-pub fn finish_run(conn: &Connection) -> AppResult<()> {
+pub fn finish_run(conn: &Conn) -> AppResult<()> {
     conn.execute("DELETE FROM settings WHERE key = ?", [RUN_KEY])?;
     Ok(())
 }
 
 /// The products orders are made of, as the first transaction of the run inserted them.
-pub fn products(conn: &Connection) -> AppResult<Vec<Product>> {
+pub fn products(conn: &Conn) -> AppResult<Vec<Product>> {
     let mut stmt = conn.prepare("SELECT id, sku, name, price_minor, cost_minor FROM products ORDER BY id")?;
     let rows = stmt.query_map([], |r| {
         Ok(Product {
@@ -85,12 +86,12 @@ pub fn products(conn: &Connection) -> AppResult<Vec<Product>> {
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-pub fn order_item_count(conn: &Connection) -> AppResult<u64> {
+pub fn order_item_count(conn: &Conn) -> AppResult<u64> {
     Ok(conn.query_row("SELECT COUNT(*) FROM order_items", [], |r| r.get::<_, i64>(0))? as u64)
 }
 
 /// The superadmin's id and name: the demo's orders and purchase orders are theirs.
-pub fn superadmin(conn: &Connection) -> AppResult<(i64, String)> {
+pub fn superadmin(conn: &Conn) -> AppResult<(i64, String)> {
     Ok(conn.query_row(
         "SELECT id, username FROM users WHERE role = 'superadmin' ORDER BY id LIMIT 1",
         [],
@@ -113,7 +114,7 @@ pub struct Product {
 /// sold out. Each stock level has its 'initial' ledger row, so `check` finds stock and ledger
 /// in agreement. Each has a category, a unit and an EAN-13 barcode (China's 690 prefix); one
 /// in ten has no cost price, as in a shop that has not entered them all yet.
-pub fn insert_products(conn: &Connection, rng: &mut Rng, count: u64, at: &str) -> AppResult<()> {
+pub fn insert_products(conn: &Conn, rng: &mut Rng, count: u64, at: &str) -> AppResult<()> {
     use crate::validate::{identifier_key, initials, sort_key};
     let mut insert = conn.prepare_cached(
         "INSERT INTO products (sku, sku_key, name, name_sort, name_initials, description, price_minor, cost_minor,
@@ -163,7 +164,7 @@ pub fn insert_products(conn: &Connection, rng: &mut Rng, count: u64, at: &str) -
             at,
             at
         ])?;
-        let id = conn.last_insert_rowid();
+        let id = conn.last_insert_rowid()?;
         if stock > 0 {
             ledger.execute(params![id, stock, stock, at])?;
         }
@@ -171,7 +172,7 @@ pub fn insert_products(conn: &Connection, rng: &mut Rng, count: u64, at: &str) -
     Ok(())
 }
 
-pub fn insert_customers(conn: &Connection, rng: &mut Rng, count: u64, at: &str) -> AppResult<()> {
+pub fn insert_customers(conn: &Conn, rng: &mut Rng, count: u64, at: &str) -> AppResult<()> {
     let mut insert = conn.prepare_cached(
         "INSERT INTO customers (name, name_sort, phone, phone_digits, email, address, created_at, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -311,7 +312,7 @@ impl<'a> DemoOrder<'a> {
 }
 
 /// Writes an order with its lines and history; returns how many lines it has.
-pub fn insert_order(conn: &Connection, o: &DemoOrder, number: &str) -> AppResult<u64> {
+pub fn insert_order(conn: &Conn, o: &DemoOrder, number: &str) -> AppResult<u64> {
     let lines: i64 = o.lines.iter().map(|(p, q)| p.price_minor * q).sum();
     let a = &o.adjustments;
     let totals = adjustments::totals(Money::from_minor(lines), a)?;
@@ -334,7 +335,7 @@ pub fn insert_order(conn: &Connection, o: &DemoOrder, number: &str) -> AppResult
         created,
         updated
     ])?;
-    let order_id = conn.last_insert_rowid();
+    let order_id = conn.last_insert_rowid()?;
     let mut item = conn.prepare_cached(
         "INSERT INTO order_items (order_id, product_id, product_name, sku, quantity, unit_price_minor, line_total_minor,
                                   cost_minor)
@@ -377,7 +378,7 @@ pub fn insert_order(conn: &Connection, o: &DemoOrder, number: &str) -> AppResult
 }
 
 /// Where a demo order went, what went out and what came back.
-fn goods(conn: &Connection, o: &DemoOrder, order_id: i64, at: &str) -> AppResult<()> {
+fn goods(conn: &Conn, o: &DemoOrder, order_id: i64, at: &str) -> AppResult<()> {
     conn.prepare_cached(
         "UPDATE orders SET ship_name = c.name, ship_phone = c.phone, ship_phone_digits = c.phone_digits,
                            ship_street = c.address
@@ -403,7 +404,7 @@ fn goods(conn: &Connection, o: &DemoOrder, order_id: i64, at: &str) -> AppResult
         at,
         o.user_id
     ])?;
-    let shipment = conn.last_insert_rowid();
+    let shipment = conn.last_insert_rowid()?;
     // A backorder sent its first line's first unit; the rest waits.
     let units = if shipped_all { "quantity" } else { "1" };
     let first_line_only = if shipped_all {
@@ -429,7 +430,7 @@ fn goods(conn: &Connection, o: &DemoOrder, order_id: i64, at: &str) -> AppResult
 }
 
 /// One unit of the first line came back and went on the shelf again.
-fn came_back(conn: &Connection, o: &DemoOrder, order_id: i64, at: &str) -> AppResult<()> {
+fn came_back(conn: &Conn, o: &DemoOrder, order_id: i64, at: &str) -> AppResult<()> {
     let (item_id, product_id, quantity, line_total): (i64, i64, i64, i64) = conn
         .prepare_cached(
             "SELECT id, product_id, quantity, line_total_minor FROM order_items WHERE order_id = ? ORDER BY id LIMIT 1",
@@ -441,7 +442,7 @@ fn came_back(conn: &Connection, o: &DemoOrder, order_id: i64, at: &str) -> AppRe
          SELECT ?, 'not_needed', id, username, ? FROM users WHERE id = ?",
     )?
     .execute(params![order_id, at, o.user_id])?;
-    let return_id = conn.last_insert_rowid();
+    let return_id = conn.last_insert_rowid()?;
     conn.prepare_cached(
         "INSERT INTO return_lines (return_id, order_item_id, quantity, restock, amount_minor) VALUES (?, ?, 1, 1, ?)",
     )?
@@ -474,7 +475,7 @@ pub struct DayCounters(BTreeMap<String, i64>);
 
 impl DayCounters {
     /// The sequences saved so far (a resumed run goes on from them).
-    pub fn load(conn: &Connection) -> AppResult<Self> {
+    pub fn load(conn: &Conn) -> AppResult<Self> {
         let mut stmt = conn.prepare("SELECT day, last FROM order_number_counters")?;
         let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
         Ok(Self(rows.collect::<Result<_, _>>()?))
@@ -487,7 +488,7 @@ impl DayCounters {
     }
 }
 
-pub fn save_counters(conn: &Connection, counters: &DayCounters) -> AppResult<()> {
+pub fn save_counters(conn: &Conn, counters: &DayCounters) -> AppResult<()> {
     let mut upsert = conn.prepare_cached(
         "INSERT INTO order_number_counters (day, last) VALUES (?, ?)
          ON CONFLICT (day) DO UPDATE
@@ -499,7 +500,7 @@ pub fn save_counters(conn: &Connection, counters: &DayCounters) -> AppResult<()>
     Ok(())
 }
 
-pub fn record_audit(conn: &Connection, summary: &Summary, now: &str) -> AppResult<()> {
+pub fn record_audit(conn: &Conn, summary: &Summary, now: &str) -> AppResult<()> {
     let after = json!({
         "products": summary.products,
         "customers": summary.customers,

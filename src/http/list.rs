@@ -180,7 +180,7 @@ pub async fn read_page<T, F>(
 ) -> Result<Page<T>, AppError>
 where
     T: Send + 'static,
-    F: FnOnce(&rusqlite::Connection, &Paging, &str) -> Result<(Vec<T>, i64), AppError> + Send + 'static,
+    F: FnOnce(&crate::db::Conn, &Paging, &str) -> Result<(Vec<T>, i64), AppError> + Send + 'static,
 {
     let paging = Paging::try_from(params)?;
     let order_by = paging.order_by(sorts, true)?;

@@ -1,10 +1,11 @@
 //! The SQL of stock and its ledger.
 
-use rusqlite::{Connection, params};
+use rusqlite::params;
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::Reason;
+use crate::db::Conn;
 use crate::error::{AppError, AppResult};
 use crate::http::list::Paging;
 
@@ -28,7 +29,7 @@ pub struct MovementRefs<'a> {
 /// one statement, but SQLite builds a temporary table for every RETURNING, and this runs for
 /// every line of every order.)
 pub fn change_stock(
-    conn: &Connection,
+    conn: &Conn,
     product_id: i64,
     delta: i64,
     reason: Reason,
@@ -58,13 +59,13 @@ pub fn change_stock(
     Ok(balance)
 }
 
-fn current_stock(conn: &Connection, product_id: i64) -> AppResult<i64> {
+fn current_stock(conn: &Conn, product_id: i64) -> AppResult<i64> {
     conn.prepare_cached("SELECT stock_quantity FROM products WHERE id = ?")?
         .query_row([product_id], |r| r.get(0))
         .map_err(crate::db::not_found_as("product"))
 }
 
-fn insufficient(conn: &Connection, product_id: i64, requested: i64, available: i64) -> AppResult<AppError> {
+fn insufficient(conn: &Conn, product_id: i64, requested: i64, available: i64) -> AppResult<AppError> {
     let (name, sku): (String, String) = conn
         .prepare_cached("SELECT name, sku FROM products WHERE id = ?")?
         .query_row([product_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
@@ -98,12 +99,7 @@ pub struct Movement {
 pub const MOVEMENT_SORTS: &[(&str, &str)] = &[("created_at", "m.id"), ("id", "m.id")];
 
 /// A product's ledger, in `order_by` (from [`MOVEMENT_SORTS`]; newest first by default).
-pub fn movements(
-    conn: &Connection,
-    product_id: i64,
-    paging: &Paging,
-    order_by: &str,
-) -> AppResult<(Vec<Movement>, i64)> {
+pub fn movements(conn: &Conn, product_id: i64, paging: &Paging, order_by: &str) -> AppResult<(Vec<Movement>, i64)> {
     let total: i64 = conn
         .prepare_cached("SELECT COUNT(*) FROM inventory_movements WHERE product_id = ?")?
         .query_row([product_id], |r| r.get(0))?;

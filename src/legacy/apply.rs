@@ -12,11 +12,12 @@ use anyhow::{Context as _, bail};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use chrono_tz::Tz;
 use indicatif::ProgressBar;
-use rusqlite::{Connection, OptionalExtension, Row, params};
+use rusqlite::params;
 
 use super::mapping::{self, Found, MapFile, Resolved, ValueMap};
 use super::report::{Report, TotalDifference};
 use crate::clock;
+use crate::db::{Conn, OptionalExtension, Row};
 use crate::money::Money;
 use crate::orders::types::OrderStatus;
 use crate::products::types::{ProductStatus, parse_name, parse_sku, sku_key};
@@ -34,7 +35,7 @@ const FIRST_PASSWORD: &str = "admin123";
 type Buyer = (i64, i64, String, String, Option<String>, Option<String>);
 
 pub struct Apply<'a> {
-    pub conn: &'a Connection,
+    pub conn: &'a Conn<'a>,
     pub found: &'a Found,
     pub map: &'a MapFile,
     pub tz: Tz,
@@ -46,7 +47,7 @@ pub struct Apply<'a> {
 }
 
 /// A cell as text: trimmed, and empty as none.
-fn text(row: &Row, i: usize) -> rusqlite::Result<Option<String>> {
+fn text(row: &Row, i: usize) -> crate::db::Result<Option<String>> {
     Ok(row
         .get::<_, Option<String>>(i)?
         .map(|s| s.trim().to_owned())
@@ -276,7 +277,7 @@ impl Apply<'_> {
                     created,
                     updated
                 ])?;
-                conn.last_insert_rowid()
+                conn.last_insert_rowid()?
             };
             conn.prepare_cached(
                 "INSERT INTO staging.user_map (old, new, role, username, full_name, email) VALUES (?, ?, ?, ?, ?, ?)",
@@ -364,6 +365,7 @@ impl Apply<'_> {
         let mut stmt = conn.prepare(&sql)?;
         let mut rows = stmt.query([])?;
         while let Some(row) = rows.next()? {
+            let row = &row;
             bar.inc(1);
             let cells: Vec<Option<String>> = (1..=11).map(|i| text(row, i)).collect::<Result<_, _>>()?;
             let [
@@ -461,7 +463,7 @@ impl Apply<'_> {
                 created,
                 updated
             ])?;
-            let new_id = conn.last_insert_rowid();
+            let new_id = conn.last_insert_rowid()?;
             if stock > 0 {
                 self.initial_stock(new_id, stock)?;
             }
@@ -528,7 +530,7 @@ impl Apply<'_> {
                 self.now,
                 self.now
             ])?;
-            let customer = conn.last_insert_rowid();
+            let customer = conn.last_insert_rowid()?;
             conn.prepare_cached("INSERT INTO staging.customer_map (old_user, customer) VALUES (?, ?)")?
                 .execute(params![old, customer])?;
         }
@@ -570,6 +572,7 @@ impl Apply<'_> {
         let mut stmt = conn.prepare(&sql)?;
         let mut rows = stmt.query([])?;
         while let Some(row) = rows.next()? {
+            let row = &row;
             bar.inc(1);
             let id = text(row, 1)?;
             let at = |what: &str| format!("orders row id {}: {what}", id.as_deref().unwrap_or("?"));
@@ -644,7 +647,7 @@ impl Apply<'_> {
                 created,
                 updated
             ])?;
-            let new_id = conn.last_insert_rowid();
+            let new_id = conn.last_insert_rowid()?;
             conn.prepare_cached(
                 "INSERT INTO order_status_history (order_id, from_status, to_status, user_id, created_at)
                      VALUES (?, NULL, ?, ?, ?)",
@@ -703,7 +706,7 @@ impl Apply<'_> {
                  VALUES (?, ?, ?, ?, 0, 0, 'archived', ?, ?)",
                 params![sku, sku_key(&sku), name, sort_key(&name), self.now, self.now],
             )?;
-            let new = conn.last_insert_rowid();
+            let new = conn.last_insert_rowid()?;
             conn.execute(
                 "INSERT INTO staging.product_map (old, new, sku, name) VALUES (?, ?, ?, ?)",
                 params![old, new, sku, name],
@@ -744,6 +747,7 @@ impl Apply<'_> {
         let mut stmt = conn.prepare(&sql)?;
         let mut rows = stmt.query([])?;
         while let Some(row) = rows.next()? {
+            let row = &row;
             bar.inc(1);
             let id = text(row, 1)?.unwrap_or_else(|| format!("(row {})", row.get::<_, i64>(0).unwrap_or(0)));
             let at = |what: &str| format!("order_items id {id}: {what}");
@@ -882,7 +886,7 @@ impl Apply<'_> {
 
     /// The target must hold nothing a shop made: no products, orders or customers, and no
     /// account but the built-in superAdmin.
-    pub fn check_empty(conn: &Connection) -> anyhow::Result<()> {
+    pub fn check_empty(conn: &Conn) -> anyhow::Result<()> {
         let count = |sql: &str| -> anyhow::Result<i64> { Ok(conn.query_row(sql, [], |r| r.get(0))?) };
         let (products, orders, customers, users) = (
             count("SELECT COUNT(*) FROM products")?,

@@ -25,6 +25,7 @@ use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
 
 use crate::audit::{self, Event, Who};
 use crate::clock;
+use crate::db::Conn;
 use crate::db::connection::open_read_write;
 pub use report::Report;
 
@@ -68,13 +69,14 @@ pub fn run(db_path: &Path, backups: &Path, options: &Options, progress: &MultiPr
         Some(path) => mapping::MapFile::load(path)?,
         None => mapping::MapFile::default(),
     };
-    let conn = open_read_write(db_path).context("cannot open the database")?;
+    let raw = open_read_write(db_path).context("cannot open the database")?;
+    let conn = Conn::from(&raw);
     apply::Apply::check_empty(&conn)?;
     let tz = match options.source_time_zone {
         Some(tz) => tz,
         None => crate::settings::store::load(&conn)?.tz(),
     };
-    let staged = stage(&conn, &options.source, progress)?;
+    let staged = stage(&raw, &options.source, progress)?;
     let found = mapping::resolve(&staged, &map)?;
     let mut report = Report {
         dry_run: options.dry_run,

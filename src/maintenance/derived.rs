@@ -3,8 +3,9 @@
 //! function that writes the source column writes the derived one too; rows older than V9 get
 //! theirs here, after migrating, a batch per transaction.
 
-use rusqlite::{Connection, params};
+use rusqlite::params;
 
+use crate::db::Conn;
 use crate::error::AppResult;
 use crate::validate::{initials, phone_digits, sort_key};
 
@@ -60,7 +61,7 @@ const DERIVED: [Derived; 5] = [
 const BATCH: usize = 10_000;
 
 /// Fills every derived column still empty; returns how many rows it filled.
-pub fn fill(conn: &Connection) -> AppResult<usize> {
+pub fn fill(conn: &Conn) -> AppResult<usize> {
     let mut filled = 0;
     for d in &DERIVED {
         let select = format!(
@@ -71,19 +72,19 @@ pub fn fill(conn: &Connection) -> AppResult<usize> {
         );
         let update = format!("UPDATE {} SET {} = ? WHERE id = ?", d.table, d.column);
         loop {
-            let tx = conn.unchecked_transaction()?;
-            let rows: Vec<(i64, String)> = tx
-                .prepare(&select)?
-                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-                .collect::<Result<_, _>>()?;
-            let mut set = tx.prepare(&update)?;
-            for (id, source) in &rows {
-                set.execute(params![(d.derive)(source), id])?;
-            }
-            drop(set);
-            tx.commit()?;
-            filled += rows.len();
-            if rows.len() < BATCH {
+            let done = conn.in_transaction(|tx| {
+                let rows: Vec<(i64, String)> = tx
+                    .prepare(&select)?
+                    .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+                    .collect::<Result<_, _>>()?;
+                let mut set = tx.prepare(&update)?;
+                for (id, source) in &rows {
+                    set.execute(params![(d.derive)(source), id])?;
+                }
+                Ok(rows.len())
+            })?;
+            filled += done;
+            if done < BATCH {
                 break;
             }
         }

@@ -6,11 +6,12 @@
 //! `nf-550`), the first keeps it and the later one keeps an empty key, is reported, and stays
 //! usable until someone renames it. Nothing is merged or renamed behind the shop's back.
 
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::params;
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::db::constraint::{Kind, broke};
+use crate::db::{Conn, OptionalExtension};
 use crate::error::AppResult;
 use crate::products::types::sku_key;
 use crate::users::types::Username;
@@ -55,7 +56,7 @@ const KEYED: [Keyed; 2] = [
 
 /// Gives every row without a key its key, unless an earlier row holds it; returns the rows
 /// that could not get theirs. Cheap when there is nothing to do (one indexed lookup per table).
-pub fn fill(conn: &Connection) -> AppResult<Vec<LookAlike>> {
+pub fn fill(conn: &Conn) -> AppResult<Vec<LookAlike>> {
     let mut found = Vec::new();
     for k in &KEYED {
         let rows = keyless(conn, k)?;
@@ -75,7 +76,7 @@ pub fn fill(conn: &Connection) -> AppResult<Vec<LookAlike>> {
 }
 
 /// The rows still without a key, with the row they look like (for `check`).
-pub fn look_alikes(conn: &Connection) -> AppResult<Vec<LookAlike>> {
+pub fn look_alikes(conn: &Conn) -> AppResult<Vec<LookAlike>> {
     let mut found = Vec::new();
     for k in &KEYED {
         for (id, value) in keyless(conn, k)?.into_iter().take(1000) {
@@ -87,7 +88,7 @@ pub fn look_alikes(conn: &Connection) -> AppResult<Vec<LookAlike>> {
 }
 
 /// (id, identifier) of the rows without a key, oldest first.
-fn keyless(conn: &Connection, k: &Keyed) -> AppResult<Vec<(i64, String)>> {
+fn keyless(conn: &Conn, k: &Keyed) -> AppResult<Vec<(i64, String)>> {
     let sql = format!(
         "SELECT id, {col} FROM {t} WHERE {key} IS NULL ORDER BY id",
         col = k.column,
@@ -101,7 +102,7 @@ fn keyless(conn: &Connection, k: &Keyed) -> AppResult<Vec<(i64, String)>> {
     Ok(rows)
 }
 
-fn look_alike(conn: &Connection, k: &Keyed, id: i64, value: String, key: &str) -> AppResult<LookAlike> {
+fn look_alike(conn: &Conn, k: &Keyed, id: i64, value: String, key: &str) -> AppResult<LookAlike> {
     let like: Option<(i64, String)> = conn
         .prepare(&format!(
             "SELECT id, {col} FROM {t} WHERE {key_col} = ?",

@@ -1,9 +1,10 @@
 //! The SQL of consistency checks and clean-up.
 
-use rusqlite::{Connection, params};
+use rusqlite::params;
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::db::Conn;
 use crate::error::AppResult;
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -15,7 +16,7 @@ pub struct StockMismatch {
 }
 
 /// Products whose stock is not the sum of their ledger, or is negative.
-pub fn stock_mismatches(conn: &Connection) -> AppResult<Vec<StockMismatch>> {
+pub fn stock_mismatches(conn: &Conn) -> AppResult<Vec<StockMismatch>> {
     let rows = conn
         .prepare(
             "SELECT p.id, p.sku, p.stock_quantity, COALESCE(m.total, 0)
@@ -38,7 +39,7 @@ pub struct TotalMismatch {
 }
 
 /// Orders whose total is not what their lines, tax, discount, 抹零 and fee make.
-pub fn total_mismatches(conn: &Connection) -> AppResult<Vec<TotalMismatch>> {
+pub fn total_mismatches(conn: &Conn) -> AppResult<Vec<TotalMismatch>> {
     let rows = conn
         .prepare(
             "SELECT o.id, o.order_number, o.total_amount_minor, COALESCE(i.total, 0)
@@ -72,7 +73,7 @@ pub struct PricingMismatch {
 /// The half-up rules of `pricing` in SQL (integer division, both engines): a discounted
 /// line's total, each line's tax, and each order's tax as the sum of its lines'. Lines
 /// without a discount are not recomputed: the old system's lines keep what it recorded.
-pub fn pricing_mismatches(conn: &Connection) -> AppResult<Vec<PricingMismatch>> {
+pub fn pricing_mismatches(conn: &Conn) -> AppResult<Vec<PricingMismatch>> {
     const LINE_TOTAL: &str = "(2 * i.unit_price_minor * i.quantity * (10000 - i.discount_bp) + 10000) / 20000";
     const LINE_TAX: &str = "CASE WHEN o.prices_include_tax = 1
              THEN (2 * i.line_total_minor * i.tax_rate_bp + 10000 + i.tax_rate_bp) / (2 * (10000 + i.tax_rate_bp))
@@ -120,7 +121,7 @@ pub struct GoodsMismatch {
 /// lines; an order's returned value is its lines'; and the status follows the goods: shipped,
 /// completed and returned orders have shipped everything, returned ones got everything back,
 /// shipped and completed ones did not, and pending or cancelled ones shipped nothing.
-pub fn goods_mismatches(conn: &Connection) -> AppResult<Vec<GoodsMismatch>> {
+pub fn goods_mismatches(conn: &Conn) -> AppResult<Vec<GoodsMismatch>> {
     let sql = "
         SELECT i.order_id, i.id, CASE
                  WHEN i.shipped_quantity > i.quantity THEN 'over_shipped'
@@ -183,7 +184,7 @@ pub struct StatusTotalMismatch {
     pub actual_total_minor: i64,
 }
 
-pub fn status_total_mismatches(conn: &Connection) -> AppResult<Vec<StatusTotalMismatch>> {
+pub fn status_total_mismatches(conn: &Conn) -> AppResult<Vec<StatusTotalMismatch>> {
     let rows = conn
         .prepare(
             "SELECT t.status, t.order_count, COUNT(o.id), t.total_amount_minor, COALESCE(SUM(o.total_amount_minor), 0)
@@ -205,7 +206,7 @@ pub fn status_total_mismatches(conn: &Connection) -> AppResult<Vec<StatusTotalMi
 }
 
 /// How many (day, status) rows of the daily totals differ from the orders.
-pub fn daily_total_mismatches(conn: &Connection) -> AppResult<i64> {
+pub fn daily_total_mismatches(conn: &Conn) -> AppResult<i64> {
     Ok(conn.query_row(
         "SELECT COUNT(*) FROM (
              SELECT day, status FROM (
@@ -228,7 +229,7 @@ pub struct OldOrder {
 }
 
 /// Cancelled orders created before `before`, oldest first.
-pub fn cancelled_before(conn: &Connection, before: &str) -> AppResult<Vec<OldOrder>> {
+pub fn cancelled_before(conn: &Conn, before: &str) -> AppResult<Vec<OldOrder>> {
     let rows = conn
         .prepare_cached(
             "SELECT id, order_number, created_at, total_amount_minor FROM orders
@@ -251,7 +252,7 @@ pub fn cancelled_before(conn: &Connection, before: &str) -> AppResult<Vec<OldOrd
 
 /// Deletes an order with its lines and history; its ledger rows stay, unlinked, so stock is
 /// still explained.
-pub fn delete_order(conn: &Connection, id: i64) -> AppResult<()> {
+pub fn delete_order(conn: &Conn, id: i64) -> AppResult<()> {
     conn.prepare_cached("DELETE FROM orders WHERE id = ?")?
         .execute(params![id])?;
     Ok(())
@@ -259,7 +260,7 @@ pub fn delete_order(conn: &Connection, id: i64) -> AppResult<()> {
 
 /// How many orders keep a total from the old system that differs from their lines, as
 /// imported (see migration V11); not mismatches, but a shop should know they are there.
-pub fn imported_differences(conn: &Connection) -> AppResult<i64> {
+pub fn imported_differences(conn: &Conn) -> AppResult<i64> {
     Ok(conn
         .prepare_cached("SELECT COUNT(*) FROM imported_total_differences")?
         .query_row([], |r| r.get(0))?)

@@ -4,9 +4,8 @@
 
 use std::collections::BTreeMap;
 
-use rusqlite::Connection;
-
 use super::types::{NewOrderItem, OrderItem};
+use crate::db::Conn;
 use crate::error::{AppError, AppResult};
 use crate::money::Money;
 use crate::price_levels;
@@ -90,7 +89,7 @@ pub struct PriceContext {
 impl PriceContext {
     /// The context of an order for `customer_id` (none: a walk-in sale, regular prices).
     pub fn for_customer(
-        conn: &Connection,
+        conn: &Conn,
         customer_id: Option<i64>,
         default_tax_rate: Percent,
         prices_include_tax: bool,
@@ -143,14 +142,7 @@ impl Priced {
 /// Units of line `index` priced as new: the regular price, or the customer's level price or
 /// percentage off; the product's tax rate, or the shop's. Only an active product may gain
 /// units (`had` is how many the order already has).
-fn fresh(
-    conn: &Connection,
-    ctx: &PriceContext,
-    index: usize,
-    line: &Line,
-    quantity: i64,
-    had: i64,
-) -> AppResult<Priced> {
+fn fresh(conn: &Conn, ctx: &PriceContext, index: usize, line: &Line, quantity: i64, had: i64) -> AppResult<Priced> {
     let field = format!("items[{index}].product_id");
     let p = products::store::for_order_line(conn, line.product_id)?
         .ok_or_else(|| AppError::validation(&field, "no such product"))?;
@@ -203,7 +195,7 @@ pub fn goods(subtotal: Money, tax: Money, prices_include_tax: bool) -> Money {
 /// ordered, first lines first; units added beyond them are priced as new (on a line of their
 /// own when that differs), and only an active product may gain units (an archived one may
 /// stay or shrink). A line whose price or percentage staff set is one line at that price.
-pub fn price(conn: &Connection, lines: &[Line], kept: &[OrderItem], ctx: &PriceContext) -> AppResult<PricedLines> {
+pub fn price(conn: &Conn, lines: &[Line], kept: &[OrderItem], ctx: &PriceContext) -> AppResult<PricedLines> {
     let mut priced: Vec<Priced> = Vec::with_capacity(lines.len());
     for (index, line) in lines.iter().enumerate() {
         let mine = || kept.iter().filter(|k| k.product_id == line.product_id);

@@ -9,7 +9,7 @@ pub mod types;
 
 use std::sync::Arc;
 
-use rusqlite::Connection;
+use crate::db::Conn;
 use serde_json::json;
 
 use crate::audit::{self, Event, Who};
@@ -106,7 +106,7 @@ struct Quoted {
 /// Prices an order for `customer_id` as it would be taken now, or (`editing`) as that
 /// pending order would be after the edit: its units keep their prices, it keeps its tax rule.
 fn quote_for(
-    conn: &Connection,
+    conn: &Conn,
     settings: &Settings,
     customer_id: Option<i64>,
     asked: &Asked,
@@ -129,7 +129,7 @@ fn quote_for(
 /// The customer an order is for: staff name any active customer (or none, a walk-in sale);
 /// customers order for themselves. `make` creates a customer's own record on first order.
 fn customer_for(
-    conn: &Connection,
+    conn: &Conn,
     actor: &CurrentUser,
     requested: Option<i64>,
     make: Option<&str>,
@@ -220,100 +220,124 @@ pub async fn create(
     input: NewOrder,
     idempotency: Option<Idempotency>,
 ) -> AppResult<(OrderDetail, bool)> {
-    let asked = Asked::of(&input, actor)?;
-    let note = optional_text("note", input.note.as_deref(), 1000)?;
+    // Checked here, on the async side: the writer thread only writes.
+    let ask = Ask::new(&input, actor, idempotency)?;
     let actor = actor.clone();
-    let requested_customer = input.customer_id;
     let hide_stock = !actor.is_staff() && !settings.show_stock_to_customers;
-    let result = db
-        .write(move |conn| {
-            if let Some(key) = &idempotency
-                && let Some((order_id, hash)) = store::idempotent_order(conn, actor.id, &key.key)?
-            {
-                if hash != key.request_hash {
-                    return Err(AppError::Unprocessable {
-                        code: "idempotency_key_reused",
-                        message: "this Idempotency-Key was already used with a different request".into(),
-                        details: json!({ "order_id": order_id }),
-                    });
-                }
-                return Ok((detail(conn, order_id)?, true));
-            }
-            let now_utc = chrono::Utc::now();
-            let now = clock::format(now_utc);
-            let customer_id = customer_for(conn, &actor, requested_customer, Some(&now))?;
-            let Quoted {
-                lines: lines::PricedLines { mut items, tax, .. },
-                totals,
-                prices_include_tax,
-                ..
-            } = quote_for(conn, &settings, customer_id, &asked, None)?;
-            let invoice = match (&asked.invoice, customer_id) {
-                (Some(given), _) => given.clone(),
-                (None, Some(id)) => customers::store::invoice_of(conn, id)?,
-                (None, None) => InvoiceDetails::default(),
-            };
-            let ship_to = match &asked.ship_to {
-                Some(given) => given.clone(),
-                None => customers::addresses::ship_to_for(conn, customer_id, asked.address_id)?,
-            };
-            let day = clock::business_day_compact(now_utc, settings.tz());
-            let number = store::next_order_number(conn, &settings.order_number_prefix, &day)?;
-            let order_id = store::insert(
-                conn,
-                &store::NewOrderRow {
-                    order_number: &number,
-                    user_id: actor.id,
-                    customer_id,
-                    adjustments: &asked.adjustments,
-                    totals,
-                    tax,
-                    prices_include_tax,
-                    invoice: &invoice,
-                    ship_to: &ship_to,
-                    note: note.as_deref(),
-                    now: &now,
-                },
-            )?;
-            let refs = MovementRefs {
-                order_id: Some(order_id),
-                purchase_order_id: None,
-                user_id: Some(actor.id),
-                note: None,
-            };
-            for item in &mut items {
-                item.id = store::insert_item(conn, order_id, item)?;
-                change_stock(conn, item.product_id, -item.quantity, Reason::Order, refs, &now)?;
-            }
-            store::insert_history(conn, order_id, None, OrderStatus::Pending, actor.id, &now)?;
-            if let Some(key) = &idempotency {
-                store::remember_idempotency_key(conn, actor.id, &key.key, &key.request_hash, order_id, &now)?;
-            }
-            // The lines and the first history row are what was just written; only the order row
-            // (with its customer's and creator's names) is read back. The writer is the busiest
-            // thread when orders pour in, and each statement it saves counts.
-            let detail = OrderDetail {
-                order: store::get(conn, order_id)?,
-                items,
-                status_history: vec![StatusChange {
-                    from_status: None,
-                    to_status: OrderStatus::Pending,
-                    user_id: Some(actor.id),
-                    username: Some(actor.username.clone()),
-                    created_at: now.clone(),
-                }],
-                shipments: Vec::new(),
-                returns: Vec::new(),
-            };
-            let event = Event::created("order.create", "order", order_id, &detail);
-            audit::store::record(conn, &Who::from(&actor), &event, &now)?;
-            Ok((detail, false))
-        })
-        .await;
+    let result = db.write(move |conn| create_on(conn, &settings, &actor, &ask)).await;
     match result {
         Err(err) if hide_stock => Err(without_stock_figures(err)),
         other => other,
     }
+}
+
+/// A create request, checked: what [`create_on`] writes.
+pub struct Ask {
+    asked: Asked,
+    note: Option<String>,
+    customer: Option<i64>,
+    idempotency: Option<Idempotency>,
+}
+
+impl Ask {
+    pub fn new(input: &NewOrder, actor: &CurrentUser, idempotency: Option<Idempotency>) -> AppResult<Self> {
+        Ok(Self {
+            asked: Asked::of(input, actor)?,
+            note: optional_text("note", input.note.as_deref(), 1000)?,
+            customer: input.customer_id,
+            idempotency,
+        })
+    }
+}
+
+/// The writing half of [`create`], on whichever connection the caller holds: the order, its
+/// lines, the stock they take, its first history row, the idempotency key and the audit row,
+/// all or nothing with the caller's transaction. Answers the order and whether it was an
+/// earlier request's (the same Idempotency-Key and body).
+pub fn create_on(conn: &Conn, settings: &Settings, actor: &CurrentUser, ask: &Ask) -> AppResult<(OrderDetail, bool)> {
+    let (asked, idempotency, requested_customer, note) =
+        (&ask.asked, ask.idempotency.as_ref(), ask.customer, ask.note.as_deref());
+    if let Some(key) = idempotency
+        && let Some((order_id, hash)) = store::idempotent_order(conn, actor.id, &key.key)?
+    {
+        if hash != key.request_hash {
+            return Err(AppError::Unprocessable {
+                code: "idempotency_key_reused",
+                message: "this Idempotency-Key was already used with a different request".into(),
+                details: json!({ "order_id": order_id }),
+            });
+        }
+        return Ok((detail(conn, order_id)?, true));
+    }
+    let now_utc = chrono::Utc::now();
+    let now = clock::format(now_utc);
+    let customer_id = customer_for(conn, actor, requested_customer, Some(&now))?;
+    let Quoted {
+        lines: lines::PricedLines { mut items, tax, .. },
+        totals,
+        prices_include_tax,
+        ..
+    } = quote_for(conn, settings, customer_id, asked, None)?;
+    let invoice = match (&asked.invoice, customer_id) {
+        (Some(given), _) => given.clone(),
+        (None, Some(id)) => customers::store::invoice_of(conn, id)?,
+        (None, None) => InvoiceDetails::default(),
+    };
+    let ship_to = match &asked.ship_to {
+        Some(given) => given.clone(),
+        None => customers::addresses::ship_to_for(conn, customer_id, asked.address_id)?,
+    };
+    let day = clock::business_day_compact(now_utc, settings.tz());
+    let number = store::next_order_number(conn, &settings.order_number_prefix, &day)?;
+    let order_id = store::insert(
+        conn,
+        &store::NewOrderRow {
+            order_number: &number,
+            user_id: actor.id,
+            customer_id,
+            adjustments: &asked.adjustments,
+            totals,
+            tax,
+            prices_include_tax,
+            invoice: &invoice,
+            ship_to: &ship_to,
+            note,
+            now: &now,
+        },
+    )?;
+    let refs = MovementRefs {
+        order_id: Some(order_id),
+        purchase_order_id: None,
+        user_id: Some(actor.id),
+        note: None,
+    };
+    for item in &mut items {
+        item.id = store::insert_item(conn, order_id, item)?;
+        change_stock(conn, item.product_id, -item.quantity, Reason::Order, refs, &now)?;
+    }
+    store::insert_history(conn, order_id, None, OrderStatus::Pending, actor.id, &now)?;
+    if let Some(key) = idempotency {
+        store::remember_idempotency_key(conn, actor.id, &key.key, &key.request_hash, order_id, &now)?;
+    }
+    // The lines and the first history row are what was just written; only the order row
+    // (with its customer's and creator's names) is read back. The writer is the busiest
+    // thread when orders pour in, and each statement it saves counts.
+    let detail = OrderDetail {
+        order: store::get(conn, order_id)?,
+        items,
+        status_history: vec![StatusChange {
+            from_status: None,
+            to_status: OrderStatus::Pending,
+            user_id: Some(actor.id),
+            username: Some(actor.username.clone()),
+            created_at: now.clone(),
+        }],
+        shipments: Vec::new(),
+        returns: Vec::new(),
+    };
+    let event = Event::created("order.create", "order", order_id, &detail);
+    audit::store::record(conn, &Who::from(actor), &event, &now)?;
+    Ok((detail, false))
 }
 
 /// A customer of a shop that hides its stock learns that a product is short, not how many
@@ -336,7 +360,7 @@ fn without_stock_figures(err: AppError) -> AppError {
     }
 }
 
-pub fn detail(conn: &Connection, id: i64) -> AppResult<OrderDetail> {
+pub fn detail(conn: &Conn, id: i64) -> AppResult<OrderDetail> {
     Ok(OrderDetail {
         order: store::get(conn, id)?,
         items: store::items(conn, id)?,
@@ -348,7 +372,7 @@ pub fn detail(conn: &Connection, id: i64) -> AppResult<OrderDetail> {
 
 /// The customer whose orders `viewer` may see: `None` for staff (all orders), `Some(None)`
 /// for a customer who has never ordered (no orders at all).
-pub fn visible_customer(conn: &Connection, viewer: &CurrentUser) -> AppResult<Option<Option<i64>>> {
+pub fn visible_customer(conn: &Conn, viewer: &CurrentUser) -> AppResult<Option<Option<i64>>> {
     if viewer.is_staff() {
         return Ok(None);
     }
@@ -356,7 +380,7 @@ pub fn visible_customer(conn: &Connection, viewer: &CurrentUser) -> AppResult<Op
 }
 
 /// Customers see only their own orders; to them another's order does not exist.
-pub fn check_visible(conn: &Connection, viewer: &CurrentUser, order: &Order) -> AppResult<()> {
+pub fn check_visible(conn: &Conn, viewer: &CurrentUser, order: &Order) -> AppResult<()> {
     match visible_customer(conn, viewer)? {
         Some(own) if own.is_none() || order.customer_id != own => Err(AppError::not_found("order")),
         _ => Ok(()),

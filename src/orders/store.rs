@@ -1,12 +1,12 @@
 //! The SQL of orders, their lines and their status history.
 
+use rusqlite::params;
 use rusqlite::types::Value;
-use rusqlite::{Connection, Row, params, params_from_iter};
 
 use super::adjustments::{Adjustments, Totals};
 use super::types::{Order, OrderAmounts, OrderItem, OrderStatus, StatusChange};
 use crate::customers::types::InvoiceDetails;
-use crate::db::{Conditions, not_found_as};
+use crate::db::{Conditions, Conn, Row, not_found_as, params_from_iter};
 use crate::error::AppResult;
 use crate::http::list::Paging;
 use crate::maintenance::derived::reversed;
@@ -30,7 +30,7 @@ const ITEM_COLUMNS: &str = "i.id, i.product_id, i.product_name, i.sku, i.quantit
                             i.line_total_minor, i.tax_rate_bp, i.tax_minor, i.shipped_quantity, i.returned_quantity";
 
 /// A line from ITEM_COLUMNS, selected from column `at` on.
-fn item_from_row(r: &Row, at: usize) -> rusqlite::Result<OrderItem> {
+fn item_from_row(r: &Row, at: usize) -> crate::db::Result<OrderItem> {
     Ok(OrderItem {
         id: r.get(at)?,
         product_id: r.get(at + 1)?,
@@ -51,7 +51,7 @@ fn item_from_row(r: &Row, at: usize) -> rusqlite::Result<OrderItem> {
 // planner may start from the one user and read all of their orders to sort them.
 const ORDER_FROM: &str = "orders o LEFT JOIN customers c ON c.id = o.customer_id LEFT JOIN users u ON u.id = o.user_id";
 
-fn order_from_row(row: &Row) -> rusqlite::Result<Order> {
+fn order_from_row(row: &Row) -> crate::db::Result<Order> {
     let status: OrderStatus = row.get(2)?;
     let total = Money::from_minor(row.get(7)?);
     let (discount, rounding, shipping_fee, tax) = (
@@ -112,7 +112,7 @@ fn order_from_row(row: &Row) -> rusqlite::Result<Order> {
 }
 
 /// The next order number of a business day: SO-20261128-0001, -0002, ...
-pub fn next_order_number(conn: &Connection, prefix: &str, day: &str) -> AppResult<String> {
+pub fn next_order_number(conn: &Conn, prefix: &str, day: &str) -> AppResult<String> {
     // Two statements rather than one with RETURNING, which costs SQLite a temporary table.
     conn.prepare_cached(
         "INSERT INTO order_number_counters (day, last) VALUES (?, 1)
@@ -139,7 +139,7 @@ pub struct NewOrderRow<'a> {
     pub now: &'a str,
 }
 
-pub fn insert(conn: &Connection, o: &NewOrderRow) -> AppResult<i64> {
+pub fn insert(conn: &Conn, o: &NewOrderRow) -> AppResult<i64> {
     let a = o.adjustments;
     conn.prepare_cached(
         "INSERT INTO orders (order_number, number_reversed, user_id, customer_id, status, total_amount_minor,
@@ -175,12 +175,12 @@ pub fn insert(conn: &Connection, o: &NewOrderRow) -> AppResult<i64> {
         o.ship_to.street,
         o.ship_to.postcode
     ])?;
-    Ok(conn.last_insert_rowid())
+    Ok(conn.last_insert_rowid()?)
 }
 
 /// Inserts one line, with the product's cost price now (for margins; NULL when unknown);
 /// returns its id.
-pub fn insert_item(conn: &Connection, order_id: i64, item: &OrderItem) -> AppResult<i64> {
+pub fn insert_item(conn: &Conn, order_id: i64, item: &OrderItem) -> AppResult<i64> {
     conn.prepare_cached(
         "INSERT INTO order_items (order_id, product_id, product_name, sku, quantity, unit_price_minor, line_total_minor,
                                   list_price_minor, discount_bp, tax_rate_bp, tax_minor, cost_minor)
@@ -199,11 +199,11 @@ pub fn insert_item(conn: &Connection, order_id: i64, item: &OrderItem) -> AppRes
         item.tax_rate.bp(),
         item.tax.minor()
     ])?;
-    Ok(conn.last_insert_rowid())
+    Ok(conn.last_insert_rowid()?)
 }
 
 pub fn insert_history(
-    conn: &Connection,
+    conn: &Conn,
     order_id: i64,
     from: Option<OrderStatus>,
     to: OrderStatus,
@@ -219,7 +219,7 @@ pub fn insert_history(
 
 /// Moves an order from `from` to `to`, only if it is still `from`: a conditional update, so
 /// two people changing one order at once cannot both move it. False when it was not `from`.
-pub fn move_status(conn: &Connection, id: i64, from: OrderStatus, to: OrderStatus, now: &str) -> AppResult<bool> {
+pub fn move_status(conn: &Conn, id: i64, from: OrderStatus, to: OrderStatus, now: &str) -> AppResult<bool> {
     let changed = conn
         .prepare_cached("UPDATE orders SET status = ?, updated_at = ? WHERE id = ? AND status = ?")?
         .execute(params![to.as_str(), now, id, from.as_str()])?;
@@ -227,13 +227,13 @@ pub fn move_status(conn: &Connection, id: i64, from: OrderStatus, to: OrderStatu
 }
 
 /// Marks an order changed (a shipment or return that did not change its status).
-pub fn touch(conn: &Connection, id: i64, now: &str) -> AppResult<()> {
+pub fn touch(conn: &Conn, id: i64, now: &str) -> AppResult<()> {
     conn.prepare_cached("UPDATE orders SET updated_at = ? WHERE id = ?")?
         .execute(params![now, id])?;
     Ok(())
 }
 
-pub fn delete_items(conn: &Connection, order_id: i64) -> AppResult<()> {
+pub fn delete_items(conn: &Conn, order_id: i64) -> AppResult<()> {
     conn.prepare_cached("DELETE FROM order_items WHERE order_id = ?")?
         .execute([order_id])?;
     Ok(())
@@ -248,7 +248,7 @@ pub struct Contents<'a> {
     pub note: Option<&'a str>,
 }
 
-pub fn update_contents(conn: &Connection, id: i64, c: &Contents, now: &str) -> AppResult<()> {
+pub fn update_contents(conn: &Conn, id: i64, c: &Contents, now: &str) -> AppResult<()> {
     let (a, totals) = (c.adjustments, c.totals);
     conn.prepare_cached(
         "UPDATE orders SET total_amount_minor = ?, discount_minor = ?, round_down = ?, rounding_minor = ?,
@@ -272,13 +272,13 @@ pub fn update_contents(conn: &Connection, id: i64, c: &Contents, now: &str) -> A
     Ok(())
 }
 
-pub fn get(conn: &Connection, id: i64) -> AppResult<Order> {
+pub fn get(conn: &Conn, id: i64) -> AppResult<Order> {
     conn.prepare_cached(&format!("SELECT {ORDER_COLUMNS} FROM {ORDER_FROM} WHERE o.id = ?"))?
         .query_row([id], order_from_row)
         .map_err(not_found_as("order"))
 }
 
-pub fn items(conn: &Connection, order_id: i64) -> AppResult<Vec<OrderItem>> {
+pub fn items(conn: &Conn, order_id: i64) -> AppResult<Vec<OrderItem>> {
     let rows = conn
         .prepare_cached(&format!(
             "SELECT {ITEM_COLUMNS} FROM order_items i WHERE i.order_id = ? ORDER BY i.id"
@@ -288,7 +288,7 @@ pub fn items(conn: &Connection, order_id: i64) -> AppResult<Vec<OrderItem>> {
     Ok(rows)
 }
 
-pub fn history(conn: &Connection, order_id: i64) -> AppResult<Vec<StatusChange>> {
+pub fn history(conn: &Conn, order_id: i64) -> AppResult<Vec<StatusChange>> {
     let rows = conn
         .prepare_cached(
             "SELECT h.from_status, h.to_status, h.user_id, u.username, h.created_at
@@ -399,7 +399,7 @@ fn where_clause(f: &OrderFilter, search: Option<Search>) -> Conditions {
 }
 
 /// One page of orders and how many match in all.
-pub fn list(conn: &Connection, f: &OrderFilter, paging: &Paging, order_by: &str) -> AppResult<(Vec<Order>, i64)> {
+pub fn list(conn: &Conn, f: &OrderFilter, paging: &Paging, order_by: &str) -> AppResult<(Vec<Order>, i64)> {
     let total = count(conn, f, search_of(paging))?;
     let w = where_clause(f, search_of(paging));
     let items = conn
@@ -418,7 +418,7 @@ pub fn list(conn: &Connection, f: &OrderFilter, paging: &Paging, order_by: &str)
 /// How many orders match, from `orders` alone (the joins cannot change the count); with no
 /// filter, or only a status, from the per-status totals, which costs nothing on a million
 /// orders.
-fn count(conn: &Connection, f: &OrderFilter, search: Option<Search>) -> AppResult<i64> {
+fn count(conn: &Conn, f: &OrderFilter, search: Option<Search>) -> AppResult<i64> {
     // The kept totals count by status and day only; any other filter counts rows.
     if f.payment_status.is_some() {
         return count_rows(conn, f, search);
@@ -440,7 +440,7 @@ fn count(conn: &Connection, f: &OrderFilter, search: Option<Search>) -> AppResul
     count_rows(conn, f, search)
 }
 
-fn count_rows(conn: &Connection, f: &OrderFilter, search: Option<Search>) -> AppResult<i64> {
+fn count_rows(conn: &Conn, f: &OrderFilter, search: Option<Search>) -> AppResult<i64> {
     let w = where_clause(f, search);
     Ok(conn
         .prepare_cached(&format!("SELECT COUNT(*) FROM orders o {}", w.sql()))?
@@ -486,7 +486,7 @@ impl DaySplit {
     }
 }
 
-fn count_by_days(conn: &Connection, f: &OrderFilter, split: &DaySplit) -> AppResult<i64> {
+fn count_by_days(conn: &Conn, f: &OrderFilter, split: &DaySplit) -> AppResult<i64> {
     let whole: i64 = conn
         .prepare_cached(
             "SELECT COALESCE(SUM(order_count), 0) FROM order_daily_totals
@@ -520,7 +520,7 @@ fn count_by_days(conn: &Connection, f: &OrderFilter, split: &DaySplit) -> AppRes
 }
 
 /// The newest orders, for the dashboard (no count needed).
-pub fn recent(conn: &Connection, limit: i64) -> AppResult<Vec<Order>> {
+pub fn recent(conn: &Conn, limit: i64) -> AppResult<Vec<Order>> {
     Ok(conn
         .prepare_cached(&format!(
             "SELECT {ORDER_COLUMNS} FROM {ORDER_FROM} ORDER BY o.created_at DESC, o.id DESC LIMIT ?"
@@ -533,7 +533,7 @@ pub fn recent(conn: &Connection, limit: i64) -> AppResult<Vec<Order>> {
 /// row so memory stays flat however many orders there are.
 /// Calls `each` for every order the filters and search select, oldest first, row by row.
 pub fn for_each(
-    conn: &Connection,
+    conn: &Conn,
     f: &OrderFilter,
     search: Option<&str>,
     mut each: impl FnMut(&Order, i64) -> AppResult<()>,
@@ -546,7 +546,7 @@ pub fn for_each(
     ))?;
     let mut rows = stmt.query(params_from_iter(w.values()))?;
     while let Some(row) = rows.next()? {
-        let order = order_from_row(row)?;
+        let order = order_from_row(&row)?;
         each(&order, row.get(AFTER_ORDER)?)?;
     }
     Ok(())
@@ -554,7 +554,7 @@ pub fn for_each(
 
 /// Calls `each` for every line of the orders the filters and search select, row by row.
 pub fn for_each_line(
-    conn: &Connection,
+    conn: &Conn,
     f: &OrderFilter,
     search: Option<&str>,
     mut each: impl FnMut(&Order, &OrderItem) -> AppResult<()>,
@@ -567,8 +567,8 @@ pub fn for_each_line(
     ))?;
     let mut rows = stmt.query(params_from_iter(w.values()))?;
     while let Some(row) = rows.next()? {
-        let order = order_from_row(row)?;
-        let item = item_from_row(row, AFTER_ORDER)?;
+        let order = order_from_row(&row)?;
+        let item = item_from_row(&row, AFTER_ORDER)?;
         each(&order, &item)?;
     }
     Ok(())
@@ -576,7 +576,7 @@ pub fn for_each_line(
 
 /// Orders per status with their summed totals (the original "订单统计" query), from the
 /// totals the triggers of migration V5 keep.
-pub fn totals_by_status(conn: &Connection) -> AppResult<Vec<(OrderStatus, i64, Money)>> {
+pub fn totals_by_status(conn: &Conn) -> AppResult<Vec<(OrderStatus, i64, Money)>> {
     let rows = conn
         .prepare_cached("SELECT status, order_count, total_amount_minor FROM order_status_totals")?
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?, Money::from_minor(r.get(2)?))))?
@@ -585,8 +585,8 @@ pub fn totals_by_status(conn: &Connection) -> AppResult<Vec<(OrderStatus, i64, M
 }
 
 /// The order an idempotency key already created, with the hash of the request that made it.
-pub fn idempotent_order(conn: &Connection, user_id: i64, key: &str) -> AppResult<Option<(i64, String)>> {
-    use rusqlite::OptionalExtension;
+pub fn idempotent_order(conn: &Conn, user_id: i64, key: &str) -> AppResult<Option<(i64, String)>> {
+    use crate::db::OptionalExtension;
     Ok(conn
         .prepare_cached("SELECT order_id, request_hash FROM idempotency_keys WHERE user_id = ? AND key = ?")?
         .query_row(params![user_id, key], |r| Ok((r.get(0)?, r.get(1)?)))
@@ -594,7 +594,7 @@ pub fn idempotent_order(conn: &Connection, user_id: i64, key: &str) -> AppResult
 }
 
 pub fn remember_idempotency_key(
-    conn: &Connection,
+    conn: &Conn,
     user_id: i64,
     key: &str,
     hash: &str,

@@ -26,7 +26,7 @@ use store::NewEntry;
 use types::{NewPayment, PaymentKind, PaymentLedger, VoidPayment};
 
 /// The journal and standing of one order, as `conn` sees it now.
-pub fn ledger(conn: &rusqlite::Connection, order_id: i64) -> AppResult<PaymentLedger> {
+pub fn ledger(conn: &crate::db::Conn, order_id: i64) -> AppResult<PaymentLedger> {
     let money = store::order_money(conn, order_id)?;
     Ok(PaymentLedger {
         order_id,
@@ -147,7 +147,7 @@ pub struct EntryText {
 /// entry and its audit row are written, and the payment status follows. Returns the entry's id.
 #[allow(clippy::too_many_arguments)]
 pub fn record_in(
-    conn: &rusqlite::Connection,
+    conn: &crate::db::Conn,
     actor: &CurrentUser,
     order_id: i64,
     kind: PaymentKind,
@@ -188,7 +188,7 @@ pub fn record_in(
 }
 
 /// Why the order did not take an amount: the 409 that says what it would take.
-fn refused(conn: &rusqlite::Connection, order_id: i64, kind: PaymentKind, amount: Money) -> AppResult<AppError> {
+fn refused(conn: &crate::db::Conn, order_id: i64, kind: PaymentKind, amount: Money) -> AppResult<AppError> {
     let money = store::order_money(conn, order_id)?;
     let s = money.summary;
     Ok(match kind {
@@ -287,7 +287,7 @@ pub async fn void(
 /// The audit row of a journal entry: on the order (so its trail shows its money), with the
 /// entry as written.
 fn audit_entry(
-    conn: &rusqlite::Connection,
+    conn: &crate::db::Conn,
     actor: &CurrentUser,
     action: &str,
     order_id: i64,

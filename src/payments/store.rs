@@ -5,12 +5,12 @@
 //! cashiers taking the last payment at once cannot both pass: the second UPDATE sees the
 //! first one's amount (SQLite: the single writer; PostgreSQL: the row lock it waits for).
 
+use rusqlite::params;
 use rusqlite::types::Value;
-use rusqlite::{Connection, OptionalExtension, Row, params, params_from_iter};
 
 use super::types::{Payment, PaymentKind, PaymentSummary};
-use crate::db::Conditions;
 use crate::db::constraint::{Kind, on_constraint};
+use crate::db::{Conditions, Conn, OptionalExtension, Row, params_from_iter};
 use crate::error::{AppError, AppResult};
 use crate::money::{Money, Total};
 use crate::orders::types::OrderStatus;
@@ -33,7 +33,7 @@ pub const STATUS_RULE: &str = "CASE
 
 /// Brings an order's payment status in line with its amounts; called after anything that
 /// changes them, its total or its status.
-pub fn refresh_status(conn: &Connection, order_id: i64) -> AppResult<()> {
+pub fn refresh_status(conn: &Conn, order_id: i64) -> AppResult<()> {
     conn.prepare_cached(&format!(
         "UPDATE orders SET payment_status = {STATUS_RULE} WHERE id = ?"
     ))?
@@ -50,7 +50,7 @@ pub struct OrderMoney {
     pub summary: PaymentSummary,
 }
 
-pub fn order_money(conn: &Connection, order_id: i64) -> AppResult<OrderMoney> {
+pub fn order_money(conn: &Conn, order_id: i64) -> AppResult<OrderMoney> {
     conn.prepare_cached(
         "SELECT order_number, status, total_amount_minor, paid_minor, refunded_minor, payment_status
          FROM orders WHERE id = ?",
@@ -76,7 +76,7 @@ pub fn order_money(conn: &Connection, order_id: i64) -> AppResult<OrderMoney> {
 
 /// Adds a payment to what was received, if the order takes it: not cancelled, and (unless
 /// `allow_over`) not beyond what is due. None if it does not.
-pub fn receive(conn: &Connection, order_id: i64, amount: Money, allow_over: bool) -> AppResult<Option<i64>> {
+pub fn receive(conn: &Conn, order_id: i64, amount: Money, allow_over: bool) -> AppResult<Option<i64>> {
     Ok(conn
         .prepare_cached(
             "UPDATE orders SET paid_minor = paid_minor + ?1
@@ -88,7 +88,7 @@ pub fn receive(conn: &Connection, order_id: i64, amount: Money, allow_over: bool
 }
 
 /// Moves `amount` from paid to refunded, if that much was paid. None if it was not.
-pub fn give_back(conn: &Connection, order_id: i64, amount: Money) -> AppResult<Option<i64>> {
+pub fn give_back(conn: &Conn, order_id: i64, amount: Money) -> AppResult<Option<i64>> {
     Ok(conn
         .prepare_cached(
             "UPDATE orders SET paid_minor = paid_minor - ?1, refunded_minor = refunded_minor + ?1
@@ -100,7 +100,7 @@ pub fn give_back(conn: &Connection, order_id: i64, amount: Money) -> AppResult<O
 
 /// Takes a voided payment off what was received, if that much is still paid (not refunded
 /// meanwhile). None if it is not.
-pub fn unreceive(conn: &Connection, order_id: i64, amount: Money) -> AppResult<Option<i64>> {
+pub fn unreceive(conn: &Conn, order_id: i64, amount: Money) -> AppResult<Option<i64>> {
     Ok(conn
         .prepare_cached(
             "UPDATE orders SET paid_minor = paid_minor - ?1 WHERE id = ?2 AND paid_minor >= ?1 RETURNING paid_minor",
@@ -110,7 +110,7 @@ pub fn unreceive(conn: &Connection, order_id: i64, amount: Money) -> AppResult<O
 }
 
 /// Undoes a voided refund: the money counts as paid again.
-pub fn unrefund(conn: &Connection, order_id: i64, amount: Money) -> AppResult<Option<i64>> {
+pub fn unrefund(conn: &Conn, order_id: i64, amount: Money) -> AppResult<Option<i64>> {
     Ok(conn
         .prepare_cached(
             "UPDATE orders SET paid_minor = paid_minor + ?1, refunded_minor = refunded_minor - ?1
@@ -136,7 +136,7 @@ pub struct NewEntry<'a> {
     pub now: &'a str,
 }
 
-pub fn insert(conn: &Connection, e: &NewEntry) -> AppResult<i64> {
+pub fn insert(conn: &Conn, e: &NewEntry) -> AppResult<i64> {
     conn.prepare_cached(
         "INSERT INTO payments (order_id, kind, amount_minor, method, paid_at, reference, note, reason, voids_id,
                                user_id, recorded_by, created_at)
@@ -159,14 +159,14 @@ pub fn insert(conn: &Connection, e: &NewEntry) -> AppResult<i64> {
     .map_err(on_constraint(Kind::Unique, "payments.voids_id", || {
         AppError::conflict("already_voided", "this entry was already voided", serde_json::json!({}))
     }))?;
-    Ok(conn.last_insert_rowid())
+    Ok(conn.last_insert_rowid()?)
 }
 
 const COLUMNS: &str = "p.id, p.order_id, p.kind, p.amount_minor, p.method, p.paid_at, p.reference, p.note, p.reason,
                        p.voids_id, v.id, p.user_id, p.recorded_by, p.created_at";
 const FROM: &str = "payments p LEFT JOIN payments v ON v.voids_id = p.id";
 
-fn from_row(r: &Row) -> rusqlite::Result<Payment> {
+fn from_row(r: &Row) -> crate::db::Result<Payment> {
     Ok(Payment {
         id: r.get(0)?,
         order_id: r.get(1)?,
@@ -185,14 +185,14 @@ fn from_row(r: &Row) -> rusqlite::Result<Payment> {
     })
 }
 
-pub fn get(conn: &Connection, id: i64) -> AppResult<Payment> {
+pub fn get(conn: &Conn, id: i64) -> AppResult<Payment> {
     conn.prepare_cached(&format!("SELECT {COLUMNS} FROM {FROM} WHERE p.id = ?"))?
         .query_row([id], from_row)
         .map_err(crate::db::not_found_as("payment"))
 }
 
 /// An order's journal, oldest first.
-pub fn for_order(conn: &Connection, order_id: i64) -> AppResult<Vec<Payment>> {
+pub fn for_order(conn: &Conn, order_id: i64) -> AppResult<Vec<Payment>> {
     let rows = conn
         .prepare_cached(&format!(
             "SELECT {COLUMNS} FROM {FROM} WHERE p.order_id = ? ORDER BY p.id"
@@ -203,7 +203,7 @@ pub fn for_order(conn: &Connection, order_id: i64) -> AppResult<Vec<Payment>> {
 }
 
 /// Whether an order has any journal entry (such an order is never deleted).
-pub fn has_entries(conn: &Connection, order_id: i64) -> AppResult<bool> {
+pub fn has_entries(conn: &Conn, order_id: i64) -> AppResult<bool> {
     Ok(conn
         .prepare_cached("SELECT EXISTS (SELECT 1 FROM payments WHERE order_id = ?)")?
         .query_row([order_id], |r| r.get(0))?)
@@ -231,7 +231,7 @@ pub struct PaymentMismatch {
 
 /// Orders whose paid or refunded amounts differ from their journal, or whose status differs
 /// from [`STATUS_RULE`]; and voids that do not mirror the entry they reverse.
-pub fn mismatches(conn: &Connection) -> AppResult<(Vec<PaymentMismatch>, i64)> {
+pub fn mismatches(conn: &Conn) -> AppResult<(Vec<PaymentMismatch>, i64)> {
     let rows = conn
         .prepare(&format!(
             "SELECT o.id, o.order_number, o.paid_minor, COALESCE(j.paid, 0), o.refunded_minor, COALESCE(j.refunded, 0),
@@ -268,7 +268,7 @@ pub fn mismatches(conn: &Connection) -> AppResult<(Vec<PaymentMismatch>, i64)> {
 
 /// Money in by method over [from, to) of `paid_at`: received less refunded, voids counted
 /// against the entry they reverse (by its method).
-pub fn takings_by_method(conn: &Connection, from: &str, to: &str) -> AppResult<Vec<(String, Total)>> {
+pub fn takings_by_method(conn: &Conn, from: &str, to: &str) -> AppResult<Vec<(String, Total)>> {
     let rows = conn
         .prepare_cached(&format!(
             "SELECT p.method, SUM({PAID_EFFECT}) FROM payments p LEFT JOIN payments t ON t.id = p.voids_id
@@ -285,7 +285,7 @@ pub fn takings_by_method(conn: &Connection, from: &str, to: &str) -> AppResult<V
 pub const OWING: &str = "o.payment_status IN ('unpaid', 'partially_paid') AND o.status <> 'cancelled'";
 
 /// What customers owe: the balance of every order still owing, and how many there are.
-pub fn receivable(conn: &Connection) -> AppResult<(Total, i64)> {
+pub fn receivable(conn: &Conn) -> AppResult<(Total, i64)> {
     let (sum, count): (i64, i64) = conn
         .prepare_cached(&format!(
             "SELECT COALESCE(SUM(o.total_amount_minor - o.paid_minor), 0), COUNT(*) FROM orders o WHERE {OWING}"
@@ -324,7 +324,7 @@ fn where_clause(f: &PaymentFilter) -> Conditions {
 /// it did to the amount paid (negative for a refund or a voided payment), so that a column of
 /// them sums to the money taken.
 pub fn for_each(
-    conn: &Connection,
+    conn: &Conn,
     f: &PaymentFilter,
     mut each: impl FnMut(&Payment, &str, Money) -> AppResult<()>,
 ) -> AppResult<()> {
@@ -337,7 +337,7 @@ pub fn for_each(
     ))?;
     let mut rows = stmt.query(params_from_iter(w.values()))?;
     while let Some(row) = rows.next()? {
-        let payment = from_row(row)?;
+        let payment = from_row(&row)?;
         let number: String = row.get(14)?;
         each(&payment, &number, Money::from_minor(row.get(15)?))?;
     }

@@ -17,7 +17,7 @@ use crate::products;
 use crate::products::types::check_price;
 use types::{NewPriceLevel, PriceLevel, PriceLevelDetail, PriceLevelPatch, SetLevelPrice, parse_name};
 
-fn detail(conn: &rusqlite::Connection, id: i64) -> AppResult<PriceLevelDetail> {
+fn detail(conn: &crate::db::Conn, id: i64) -> AppResult<PriceLevelDetail> {
     Ok(PriceLevelDetail {
         level: store::get(conn, id)?,
         prices: store::prices(conn, id)?,

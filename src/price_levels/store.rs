@@ -1,10 +1,10 @@
 //! The SQL of price levels.
 
-use rusqlite::{Connection, OptionalExtension, Row, params};
+use rusqlite::params;
 
 use super::types::{LevelPrice, PriceLevel};
 use crate::db::constraint::on_unique;
-use crate::db::not_found_as;
+use crate::db::{Conn, OptionalExtension, Row, not_found_as};
 use crate::error::{AppError, AppResult};
 use crate::money::Money;
 use crate::pricing::Percent;
@@ -15,7 +15,7 @@ const SELECT: &str = "SELECT l.id, l.name, l.discount_bp,
         l.created_at, l.updated_at
     FROM price_levels l";
 
-fn level_from_row(r: &Row) -> rusqlite::Result<PriceLevel> {
+fn level_from_row(r: &Row) -> crate::db::Result<PriceLevel> {
     Ok(PriceLevel {
         id: r.get(0)?,
         name: r.get(1)?,
@@ -27,7 +27,7 @@ fn level_from_row(r: &Row) -> rusqlite::Result<PriceLevel> {
     })
 }
 
-pub fn list(conn: &Connection) -> AppResult<Vec<PriceLevel>> {
+pub fn list(conn: &Conn) -> AppResult<Vec<PriceLevel>> {
     let rows = conn
         .prepare_cached(&format!("{SELECT} ORDER BY l.name, l.id"))?
         .query_map([], level_from_row)?
@@ -35,13 +35,13 @@ pub fn list(conn: &Connection) -> AppResult<Vec<PriceLevel>> {
     Ok(rows)
 }
 
-pub fn get(conn: &Connection, id: i64) -> AppResult<PriceLevel> {
+pub fn get(conn: &Conn, id: i64) -> AppResult<PriceLevel> {
     conn.prepare_cached(&format!("{SELECT} WHERE l.id = ?"))?
         .query_row([id], level_from_row)
         .map_err(not_found_as("price level"))
 }
 
-pub fn exists(conn: &Connection, id: i64) -> AppResult<bool> {
+pub fn exists(conn: &Conn, id: i64) -> AppResult<bool> {
     Ok(conn
         .prepare_cached("SELECT 1 FROM price_levels WHERE id = ?")?
         .query_row([id], |_| Ok(()))
@@ -59,14 +59,14 @@ fn name_taken(name: &str) -> impl FnOnce() -> AppError + '_ {
     }
 }
 
-pub fn insert(conn: &Connection, name: &str, discount: Percent, now: &str) -> AppResult<i64> {
+pub fn insert(conn: &Conn, name: &str, discount: Percent, now: &str) -> AppResult<i64> {
     conn.prepare_cached("INSERT INTO price_levels (name, discount_bp, created_at, updated_at) VALUES (?, ?, ?, ?)")?
         .execute(params![name, discount.bp(), now, now])
         .map_err(on_unique("price_levels.name", name_taken(name)))?;
-    Ok(conn.last_insert_rowid())
+    Ok(conn.last_insert_rowid()?)
 }
 
-pub fn update(conn: &Connection, id: i64, name: &str, discount: Percent, now: &str) -> AppResult<()> {
+pub fn update(conn: &Conn, id: i64, name: &str, discount: Percent, now: &str) -> AppResult<()> {
     conn.prepare_cached("UPDATE price_levels SET name = ?, discount_bp = ?, updated_at = ? WHERE id = ?")?
         .execute(params![name, discount.bp(), now, id])
         .map_err(on_unique("price_levels.name", name_taken(name)))?;
@@ -74,7 +74,7 @@ pub fn update(conn: &Connection, id: i64, name: &str, discount: Percent, now: &s
 }
 
 /// Deletes a level; its customers keep their orders and go back to regular prices.
-pub fn delete(conn: &Connection, id: i64) -> AppResult<()> {
+pub fn delete(conn: &Conn, id: i64) -> AppResult<()> {
     conn.prepare_cached("UPDATE customers SET price_level_id = NULL WHERE price_level_id = ?")?
         .execute([id])?;
     conn.prepare_cached("DELETE FROM price_level_prices WHERE level_id = ?")?
@@ -84,7 +84,7 @@ pub fn delete(conn: &Connection, id: i64) -> AppResult<()> {
     Ok(())
 }
 
-pub fn prices(conn: &Connection, level_id: i64) -> AppResult<Vec<LevelPrice>> {
+pub fn prices(conn: &Conn, level_id: i64) -> AppResult<Vec<LevelPrice>> {
     let rows = conn
         .prepare_cached(
             "SELECT p.id, p.sku, p.name, p.price_minor, lp.price_minor
@@ -105,7 +105,7 @@ pub fn prices(conn: &Connection, level_id: i64) -> AppResult<Vec<LevelPrice>> {
 }
 
 /// Sets a product's price at a level (an upsert both engines accept).
-pub fn set_price(conn: &Connection, level_id: i64, product_id: i64, price: Money) -> AppResult<()> {
+pub fn set_price(conn: &Conn, level_id: i64, product_id: i64, price: Money) -> AppResult<()> {
     conn.prepare_cached(
         "INSERT INTO price_level_prices (level_id, product_id, price_minor) VALUES (?, ?, ?)
          ON CONFLICT (level_id, product_id) DO UPDATE SET price_minor = excluded.price_minor",
@@ -115,7 +115,7 @@ pub fn set_price(conn: &Connection, level_id: i64, product_id: i64, price: Money
 }
 
 /// Removes a product's own price at a level; whether there was one.
-pub fn remove_price(conn: &Connection, level_id: i64, product_id: i64) -> AppResult<bool> {
+pub fn remove_price(conn: &Conn, level_id: i64, product_id: i64) -> AppResult<bool> {
     Ok(conn
         .prepare_cached("DELETE FROM price_level_prices WHERE level_id = ? AND product_id = ?")?
         .execute(params![level_id, product_id])?
@@ -131,7 +131,7 @@ pub struct CustomerLevel {
     pub discount: Percent,
 }
 
-pub fn for_customer(conn: &Connection, customer_id: i64) -> AppResult<Option<CustomerLevel>> {
+pub fn for_customer(conn: &Conn, customer_id: i64) -> AppResult<Option<CustomerLevel>> {
     Ok(conn
         .prepare_cached(
             "SELECT l.id, l.name, l.discount_bp FROM customers c JOIN price_levels l ON l.id = c.price_level_id WHERE c.id = ?",
@@ -147,7 +147,7 @@ pub fn for_customer(conn: &Connection, customer_id: i64) -> AppResult<Option<Cus
 }
 
 /// A product's own price at a level, if it has one.
-pub fn price_of(conn: &Connection, level_id: i64, product_id: i64) -> AppResult<Option<Money>> {
+pub fn price_of(conn: &Conn, level_id: i64, product_id: i64) -> AppResult<Option<Money>> {
     Ok(conn
         .prepare_cached("SELECT price_minor FROM price_level_prices WHERE level_id = ? AND product_id = ?")?
         .query_row(params![level_id, product_id], |r| Ok(Money::from_minor(r.get(0)?)))

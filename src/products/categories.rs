@@ -194,7 +194,8 @@ async fn delete_category(
 pub mod store {
     //! The SQL of categories.
 
-    use rusqlite::{Connection, OptionalExtension, Row, params};
+    use crate::db::{Conn, OptionalExtension, Row};
+    use rusqlite::params;
 
     use super::*;
     use crate::db::constraint::on_unique;
@@ -204,7 +205,7 @@ pub mod store {
             (SELECT COUNT(*) FROM products p WHERE p.category_id = c.id AND p.status = 'active')
          FROM categories c";
 
-    fn from_row(r: &Row) -> rusqlite::Result<Category> {
+    fn from_row(r: &Row) -> crate::db::Result<Category> {
         Ok(Category {
             id: r.get(0)?,
             parent_id: r.get(1)?,
@@ -214,7 +215,7 @@ pub mod store {
     }
 
     /// Top-level categories by pinyin, each followed by its own.
-    pub fn all(conn: &Connection) -> AppResult<Vec<Category>> {
+    pub fn all(conn: &Conn) -> AppResult<Vec<Category>> {
         Ok(conn
             .prepare_cached(&format!(
                 "{SELECT} LEFT JOIN categories top ON top.id = c.parent_id
@@ -224,20 +225,20 @@ pub mod store {
             .collect::<Result<Vec<_>, _>>()?)
     }
 
-    pub fn get(conn: &Connection, id: i64) -> AppResult<Category> {
+    pub fn get(conn: &Conn, id: i64) -> AppResult<Category> {
         conn.prepare_cached(&format!("{SELECT} WHERE c.id = ?"))?
             .query_row([id], from_row)
             .map_err(not_found_as("category"))
     }
 
-    pub fn count(conn: &Connection) -> AppResult<i64> {
+    pub fn count(conn: &Conn) -> AppResult<i64> {
         Ok(conn
             .prepare_cached("SELECT COUNT(*) FROM categories")?
             .query_row([], |r| r.get(0))?)
     }
 
     /// A product's category must exist (a 422 naming the field, not a foreign-key error).
-    pub fn must_exist(conn: &Connection, id: Option<i64>) -> AppResult<()> {
+    pub fn must_exist(conn: &Conn, id: Option<i64>) -> AppResult<()> {
         let Some(id) = id else { return Ok(()) };
         let found: bool = conn
             .prepare_cached("SELECT EXISTS (SELECT 1 FROM categories WHERE id = ?)")?
@@ -251,7 +252,7 @@ pub mod store {
 
     /// The tree stays two levels deep: a parent is a top-level category other than `id`, and
     /// a category with children of its own cannot go under another.
-    pub fn check_parent(conn: &Connection, id: Option<i64>, parent: Option<i64>) -> AppResult<()> {
+    pub fn check_parent(conn: &Conn, id: Option<i64>, parent: Option<i64>) -> AppResult<()> {
         let Some(parent) = parent else { return Ok(()) };
         if Some(parent) == id {
             return Err(AppError::validation("parent_id", "a category cannot be under itself"));
@@ -290,16 +291,16 @@ pub mod store {
         )
     }
 
-    pub fn insert(conn: &Connection, name: &str, parent: Option<i64>, now: &str) -> AppResult<i64> {
+    pub fn insert(conn: &Conn, name: &str, parent: Option<i64>, now: &str) -> AppResult<i64> {
         conn.prepare_cached(
             "INSERT INTO categories (parent_id, name, name_key, name_sort, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
         )?
         .execute(params![parent, name, identifier_key(name), sort_key(name), now, now])
         .map_err(on_unique("categories_sibling_name", || taken(name)))?;
-        Ok(conn.last_insert_rowid())
+        Ok(conn.last_insert_rowid()?)
     }
 
-    pub fn update(conn: &Connection, id: i64, name: &str, parent: Option<i64>, now: &str) -> AppResult<()> {
+    pub fn update(conn: &Conn, id: i64, name: &str, parent: Option<i64>, now: &str) -> AppResult<()> {
         conn.prepare_cached(
             "UPDATE categories SET parent_id = ?, name = ?, name_key = ?, name_sort = ?, updated_at = ? WHERE id = ?",
         )?
@@ -309,7 +310,7 @@ pub mod store {
     }
 
     /// (products of any status in it, categories under it).
-    pub fn contents(conn: &Connection, id: i64) -> AppResult<(i64, i64)> {
+    pub fn contents(conn: &Conn, id: i64) -> AppResult<(i64, i64)> {
         Ok(conn
             .prepare_cached(
                 "SELECT (SELECT COUNT(*) FROM products WHERE category_id = ?1),
@@ -318,7 +319,7 @@ pub mod store {
             .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))?)
     }
 
-    pub fn delete(conn: &Connection, id: i64) -> AppResult<()> {
+    pub fn delete(conn: &Conn, id: i64) -> AppResult<()> {
         conn.prepare_cached("DELETE FROM categories WHERE id = ?")?
             .execute([id])?;
         Ok(())
@@ -326,7 +327,7 @@ pub mod store {
 
     /// The category called `name` under `parent` (top level for None), whatever the case or
     /// width.
-    fn child(conn: &Connection, parent: Option<i64>, name: &str) -> AppResult<Option<i64>> {
+    fn child(conn: &Conn, parent: Option<i64>, name: &str) -> AppResult<Option<i64>> {
         Ok(conn
             .prepare_cached("SELECT id FROM categories WHERE COALESCE(parent_id, 0) = ? AND name_key = ?")?
             .query_row(params![parent.unwrap_or(0), identifier_key(name)], |r| r.get(0))
@@ -335,7 +336,7 @@ pub mod store {
 
     /// The id of the category called `path` ("粮油/食用油" or "食用油" for a top-level one),
     /// matched whatever the case or width; CSV imports name categories this way.
-    pub fn id_by_path(conn: &Connection, path: &str) -> AppResult<Option<i64>> {
+    pub fn id_by_path(conn: &Conn, path: &str) -> AppResult<Option<i64>> {
         let mut parent = None;
         for name in path.splitn(2, '/').map(str::trim) {
             match child(conn, parent, name)? {
@@ -348,7 +349,7 @@ pub mod store {
 
     /// The id of the category at `path` (see [`id_by_path`]), made (and its parent) if the
     /// shop has none yet; imports name categories this way.
-    pub fn get_or_create_path(conn: &Connection, path: &str, now: &str) -> AppResult<i64> {
+    pub fn get_or_create_path(conn: &Conn, path: &str, now: &str) -> AppResult<i64> {
         let mut parent = None;
         for name in path.splitn(2, '/').map(str::trim) {
             parent = Some(match child(conn, parent, name)? {
@@ -360,7 +361,7 @@ pub mod store {
     }
 
     /// Every category's path by id, for exports.
-    pub fn paths(conn: &Connection) -> AppResult<std::collections::HashMap<i64, String>> {
+    pub fn paths(conn: &Conn) -> AppResult<std::collections::HashMap<i64, String>> {
         let mut stmt = conn.prepare_cached(
             "SELECT c.id, COALESCE(top.name || '/', '') || c.name FROM categories c
              LEFT JOIN categories top ON top.id = c.parent_id",

@@ -66,7 +66,7 @@ pub async fn create(db: &Db, actor: &CurrentUser, input: NewProduct) -> AppResul
 }
 
 /// Stores a validated product and records its initial stock in the ledger, with its audit row.
-pub fn insert_with_stock(conn: &rusqlite::Connection, who: &Who, product: &Product, now: &str) -> AppResult<Product> {
+pub fn insert_with_stock(conn: &crate::db::Conn, who: &Who, product: &Product, now: &str) -> AppResult<Product> {
     categories::store::must_exist(conn, product.category_id)?;
     let id = store::insert(conn, product)?;
     let refs = MovementRefs {
@@ -137,13 +137,7 @@ pub async fn update(db: &Db, actor: &CurrentUser, id: i64, patch: ProductPatch) 
         .await
 }
 
-pub fn apply_patch(
-    conn: &rusqlite::Connection,
-    who: &Who,
-    id: i64,
-    patch: ValidPatch,
-    now: &str,
-) -> AppResult<Product> {
+pub fn apply_patch(conn: &crate::db::Conn, who: &Who, id: i64, patch: ValidPatch, now: &str) -> AppResult<Product> {
     let before = store::get(conn, id)?;
     let mut p = before.clone();
     p.sku = patch.sku.unwrap_or(p.sku);

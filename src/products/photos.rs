@@ -7,7 +7,7 @@ use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::params;
 use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
@@ -19,6 +19,7 @@ use crate::app::AppState;
 use crate::audit::{self, Event, Who};
 use crate::auth::CurrentUser;
 use crate::clock;
+use crate::db::{Conn, OptionalExtension};
 use crate::error::{AppError, AppResult, ErrorBody};
 use crate::http::json::ApiQuery;
 
@@ -166,7 +167,7 @@ async fn delete_photo(
 }
 
 /// (content type, bytes, SHA-256) of a product's photo.
-fn get(conn: &Connection, id: i64) -> AppResult<Option<(String, Vec<u8>, String)>> {
+fn get(conn: &Conn, id: i64) -> AppResult<Option<(String, Vec<u8>, String)>> {
     Ok(conn
         .prepare_cached(
             "SELECT f.content_type, f.bytes, p.photo_sha256 FROM product_photos f JOIN products p ON p.id = f.product_id
@@ -176,7 +177,7 @@ fn get(conn: &Connection, id: i64) -> AppResult<Option<(String, Vec<u8>, String)
         .optional()?)
 }
 
-fn save(conn: &Connection, id: i64, content_type: &str, bytes: &[u8], sha: &str, now: &str) -> AppResult<()> {
+fn save(conn: &Conn, id: i64, content_type: &str, bytes: &[u8], sha: &str, now: &str) -> AppResult<()> {
     conn.prepare_cached(
         "INSERT INTO product_photos (product_id, content_type, bytes, updated_at) VALUES (?, ?, ?, ?)
          ON CONFLICT (product_id) DO UPDATE SET content_type = excluded.content_type, bytes = excluded.bytes,
@@ -189,7 +190,7 @@ fn save(conn: &Connection, id: i64, content_type: &str, bytes: &[u8], sha: &str,
 }
 
 /// Removes the photo; false when there was none.
-fn delete(conn: &Connection, id: i64, now: &str) -> AppResult<bool> {
+fn delete(conn: &Conn, id: i64, now: &str) -> AppResult<bool> {
     let removed = conn
         .prepare_cached("DELETE FROM product_photos WHERE product_id = ?")?
         .execute([id])?;

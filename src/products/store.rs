@@ -2,12 +2,12 @@
 
 use std::sync::LazyLock;
 
+use rusqlite::params;
 use rusqlite::types::Value;
-use rusqlite::{Connection, OptionalExtension, Row, params, params_from_iter};
 
 use super::types::{Product, ProductStatus, sku_key};
 use crate::db::constraint::{Kind, broke, on_unique};
-use crate::db::{Conditions, not_found_as};
+use crate::db::{Conditions, Conn, OptionalExtension, Row, not_found_as, params_from_iter};
 use crate::error::{AppError, AppResult};
 use crate::http::list::Paging;
 use crate::money::Money;
@@ -30,7 +30,7 @@ fn columns() -> &'static str {
     &COLUMNS
 }
 
-fn product_from_row(row: &Row) -> rusqlite::Result<Product> {
+fn product_from_row(row: &Row) -> crate::db::Result<Product> {
     let id = row.get(0)?;
     Ok(Product {
         id,
@@ -55,7 +55,7 @@ fn product_from_row(row: &Row) -> rusqlite::Result<Product> {
     })
 }
 
-pub fn get(conn: &Connection, id: i64) -> AppResult<Product> {
+pub fn get(conn: &Conn, id: i64) -> AppResult<Product> {
     conn.prepare_cached(&format!("SELECT {} FROM products WHERE id = ?", columns()))?
         .query_row([id], product_from_row)
         .map_err(not_found_as("product"))
@@ -64,7 +64,7 @@ pub fn get(conn: &Connection, id: i64) -> AppResult<Product> {
 /// What an order line captures of a product, if it exists: name, SKU, price, and whether it
 /// may be ordered. One primary-key lookup per line is cheaper for SQLite than an `IN` list,
 /// which it sorts into a temporary table first.
-pub fn for_order_line(conn: &Connection, id: i64) -> AppResult<Option<ForOrderLine>> {
+pub fn for_order_line(conn: &Conn, id: i64) -> AppResult<Option<ForOrderLine>> {
     Ok(conn
         .prepare_cached("SELECT name, sku, price_minor, status, tax_rate_bp FROM products WHERE id = ?")?
         .query_row([id], |r| {
@@ -89,7 +89,7 @@ pub struct ForOrderLine {
 }
 
 /// Inserts a product with zero stock; the caller records its initial stock in the ledger.
-pub fn insert(conn: &Connection, p: &Product) -> AppResult<i64> {
+pub fn insert(conn: &Conn, p: &Product) -> AppResult<i64> {
     conn.prepare_cached(
         "INSERT INTO products (sku, sku_key, name, name_sort, description, price_minor, stock_quantity, low_stock_threshold, status, created_at, updated_at, tax_rate_bp,
                                category_id, unit, barcode, barcode_key, cost_minor, name_initials)
@@ -98,13 +98,13 @@ pub fn insert(conn: &Connection, p: &Product) -> AppResult<i64> {
     .execute(params![p.sku, sku_key(&p.sku), p.name, sort_key(&p.name), p.description, p.price.minor(), p.low_stock_threshold, p.status.as_str(), p.created_at, p.updated_at, p.tax_rate.map(|r| r.bp()),
         p.category_id, p.unit, p.barcode, p.barcode.as_deref().map(sku_key), p.cost_price.map(Money::minor), initials(&p.name)])
     .map_err(clash(p))?;
-    Ok(conn.last_insert_rowid())
+    Ok(conn.last_insert_rowid()?)
 }
 
 /// Writes back every field but the stock, which only the ledger moves. The SKU's key is set
 /// only when the SKU changes: a product whose key was left empty because it looked like
 /// another's (see db::normalize) can still be edited, and gets its key once renamed.
-pub fn update(conn: &Connection, p: &Product) -> AppResult<()> {
+pub fn update(conn: &Conn, p: &Product) -> AppResult<()> {
     conn.prepare_cached(
         "UPDATE products SET sku_key = CASE WHEN sku = ?1 THEN sku_key ELSE ?2 END, sku = ?1, name = ?3, description = ?4,
                 price_minor = ?5, low_stock_threshold = ?6, status = ?7, updated_at = ?8, name_sort = ?10, tax_rate_bp = ?11,
@@ -119,7 +119,7 @@ pub fn update(conn: &Connection, p: &Product) -> AppResult<()> {
 }
 
 /// A taken SKU or barcode as the 409 that names it; other errors as usual.
-fn clash(p: &Product) -> impl FnOnce(rusqlite::Error) -> AppError + '_ {
+fn clash(p: &Product) -> impl FnOnce(crate::db::Error) -> AppError + '_ {
     move |err| {
         if broke(&err, Kind::Unique, "products.barcode_key") {
             let barcode = p.barcode.as_deref().unwrap_or_default();
@@ -185,7 +185,7 @@ fn conditions(f: &ProductFilter, search: Option<&str>) -> Conditions {
     w
 }
 
-pub fn list(conn: &Connection, f: &ProductFilter, paging: &Paging, order_by: &str) -> AppResult<(Vec<Product>, i64)> {
+pub fn list(conn: &Conn, f: &ProductFilter, paging: &Paging, order_by: &str) -> AppResult<(Vec<Product>, i64)> {
     let w = conditions(f, paging.search.as_deref());
     let where_sql = w.sql();
     let total: i64 = conn
@@ -205,7 +205,7 @@ pub fn list(conn: &Connection, f: &ProductFilter, paging: &Paging, order_by: &st
 }
 
 /// Active products below their threshold, lowest stock first.
-pub fn low_stock(conn: &Connection, limit: i64) -> AppResult<Vec<Product>> {
+pub fn low_stock(conn: &Conn, limit: i64) -> AppResult<Vec<Product>> {
     let items = conn
         .prepare_cached(&format!(
             // `status || ''`: filter on status without its index, so SQLite walks products_stock
@@ -220,14 +220,14 @@ pub fn low_stock(conn: &Connection, limit: i64) -> AppResult<Vec<Product>> {
     Ok(items)
 }
 
-pub fn count(conn: &Connection) -> AppResult<i64> {
+pub fn count(conn: &Conn) -> AppResult<i64> {
     Ok(conn
         .prepare_cached("SELECT COUNT(*) FROM products")?
         .query_row([], |r| r.get(0))?)
 }
 
 /// How many active products are below their low-stock threshold.
-pub fn low_stock_count(conn: &Connection) -> AppResult<i64> {
+pub fn low_stock_count(conn: &Conn) -> AppResult<i64> {
     Ok(conn
         .prepare_cached(&format!(
             "SELECT COUNT(*) FROM products WHERE status = 'active' AND {LOW_STOCK}"
@@ -237,7 +237,7 @@ pub fn low_stock_count(conn: &Connection) -> AppResult<i64> {
 
 /// Calls `each` for every product the filters and search select, by name, reading row by row.
 pub fn for_each(
-    conn: &Connection,
+    conn: &Conn,
     f: &ProductFilter,
     search: Option<&str>,
     mut each: impl FnMut(&Product) -> AppResult<()>,
@@ -250,14 +250,14 @@ pub fn for_each(
     ))?;
     let mut rows = stmt.query(params_from_iter(w.values()))?;
     while let Some(row) = rows.next()? {
-        each(&product_from_row(row)?)?;
+        each(&product_from_row(&row)?)?;
     }
     Ok(())
 }
 
 /// The product whose barcode or SKU is `code` (a scan), whatever its case or width; the
 /// barcode wins when one product's barcode is another's SKU.
-pub fn by_code(conn: &Connection, code: &str) -> AppResult<Option<Product>> {
+pub fn by_code(conn: &Conn, code: &str) -> AppResult<Option<Product>> {
     Ok(conn
         .prepare_cached(&format!(
             "SELECT {} FROM products WHERE barcode_key = ?1 OR sku_key = ?1 ORDER BY barcode_key = ?1 DESC LIMIT 1",
@@ -268,8 +268,8 @@ pub fn by_code(conn: &Connection, code: &str) -> AppResult<Option<Product>> {
 }
 
 /// The id of the product with this SKU, if any.
-pub fn id_by_sku(conn: &Connection, sku: &str) -> AppResult<Option<i64>> {
-    use rusqlite::OptionalExtension;
+pub fn id_by_sku(conn: &Conn, sku: &str) -> AppResult<Option<i64>> {
+    use crate::db::OptionalExtension;
     Ok(conn
         .prepare_cached("SELECT id FROM products WHERE sku_key = ?1 OR (sku_key IS NULL AND sku = ?2)")?
         .query_row([sku_key(sku), sku.to_owned()], |r| r.get(0))

@@ -33,7 +33,7 @@ const MAX_LINES: usize = 500;
 const MAX_QUANTITY: i64 = 1_000_000;
 
 /// Checks a purchase order's lines: 1 to 500, one per product, each product existing.
-fn checked_lines(conn: &rusqlite::Connection, input: &[LineInput]) -> AppResult<Vec<NewLine>> {
+fn checked_lines(conn: &crate::db::Conn, input: &[LineInput]) -> AppResult<Vec<NewLine>> {
     if input.is_empty() || input.len() > MAX_LINES {
         return Err(AppError::validation(
             "lines",
@@ -143,7 +143,7 @@ pub async fn update(
 }
 
 /// draft → ordered: every line must have its cost.
-pub(crate) fn place_in(conn: &rusqlite::Connection, id: i64, now: &str) -> AppResult<()> {
+pub(crate) fn place_in(conn: &crate::db::Conn, id: i64, now: &str) -> AppResult<()> {
     let lines = store::lines(conn, id)?;
     if let Some((i, l)) = lines.iter().enumerate().find(|(_, l)| l.unit_cost.is_none()) {
         return Err(AppError::validation(
@@ -291,7 +291,7 @@ pub async fn receive(db: &Db, actor: &CurrentUser, id: i64, input: NewReceipt) -
 /// The writer's part of a receipt, for the route and the demo data: returns the order's
 /// status before and the receipt's id. `by` is the user's id and name.
 pub(crate) fn receive_in(
-    conn: &rusqlite::Connection,
+    conn: &crate::db::Conn,
     id: i64,
     input: &NewReceipt,
     note: Option<&str>,
@@ -369,7 +369,7 @@ pub async fn return_goods(db: &Db, actor: &CurrentUser, id: i64, input: NewRecei
 
 /// The writer's part of a return, for the route and the demo data: returns its id.
 pub(crate) fn return_in(
-    conn: &rusqlite::Connection,
+    conn: &crate::db::Conn,
     id: i64,
     input: &NewReceipt,
     note: Option<&str>,

@@ -1,13 +1,13 @@
 //! The SQL of purchase orders, their lines and receipts.
 
+use rusqlite::params;
 use rusqlite::types::Value;
-use rusqlite::{Connection, Row, params, params_from_iter};
 
 use super::types::{
     PoLine, PoStatus, PurchaseOrder, PurchaseOrderDetail, Receipt, ReceiptKind, ReceiptLine, ReorderSuggestion,
     po_number,
 };
-use crate::db::{Conditions, not_found_as};
+use crate::db::{Conditions, Conn, Row, not_found_as, params_from_iter};
 use crate::error::{AppError, AppResult};
 use crate::http::list::Paging;
 use crate::money::Money;
@@ -18,7 +18,7 @@ const SELECT: &str = "SELECT o.id, o.supplier_id, s.name, o.status, o.note, o.to
         o.created_at, o.updated_at, o.ordered_at
      FROM purchase_orders o JOIN suppliers s ON s.id = o.supplier_id";
 
-fn from_row(r: &Row) -> rusqlite::Result<PurchaseOrder> {
+fn from_row(r: &Row) -> crate::db::Result<PurchaseOrder> {
     let id = r.get(0)?;
     Ok(PurchaseOrder {
         id,
@@ -36,13 +36,13 @@ fn from_row(r: &Row) -> rusqlite::Result<PurchaseOrder> {
     })
 }
 
-pub fn get(conn: &Connection, id: i64) -> AppResult<PurchaseOrder> {
+pub fn get(conn: &Conn, id: i64) -> AppResult<PurchaseOrder> {
     conn.prepare_cached(&format!("{SELECT} WHERE o.id = ?"))?
         .query_row([id], from_row)
         .map_err(not_found_as("purchase order"))
 }
 
-pub fn lines(conn: &Connection, id: i64) -> AppResult<Vec<PoLine>> {
+pub fn lines(conn: &Conn, id: i64) -> AppResult<Vec<PoLine>> {
     Ok(conn
         .prepare_cached(
             "SELECT l.id, l.product_id, p.sku, p.name, p.unit, l.quantity, l.unit_cost_minor, l.received_quantity,
@@ -66,7 +66,7 @@ pub fn lines(conn: &Connection, id: i64) -> AppResult<Vec<PoLine>> {
         .collect::<Result<Vec<_>, _>>()?)
 }
 
-pub fn receipts(conn: &Connection, id: i64) -> AppResult<Vec<Receipt>> {
+pub fn receipts(conn: &Conn, id: i64) -> AppResult<Vec<Receipt>> {
     let mut receipts: Vec<Receipt> = conn
         .prepare_cached(
             "SELECT id, kind, note, created_by, created_at FROM purchase_receipts WHERE purchase_order_id = ? ORDER BY id",
@@ -96,7 +96,7 @@ pub fn receipts(conn: &Connection, id: i64) -> AppResult<Vec<Receipt>> {
     Ok(receipts)
 }
 
-pub fn detail(conn: &Connection, id: i64) -> AppResult<PurchaseOrderDetail> {
+pub fn detail(conn: &Conn, id: i64) -> AppResult<PurchaseOrderDetail> {
     Ok(PurchaseOrderDetail {
         order: get(conn, id)?,
         lines: lines(conn, id)?,
@@ -110,7 +110,7 @@ pub struct PoFilter {
     pub supplier_id: Option<i64>,
 }
 
-pub fn list(conn: &Connection, f: &PoFilter, paging: &Paging, order_by: &str) -> AppResult<(Vec<PurchaseOrder>, i64)> {
+pub fn list(conn: &Conn, f: &PoFilter, paging: &Paging, order_by: &str) -> AppResult<(Vec<PurchaseOrder>, i64)> {
     let mut w = Conditions::default();
     if let Some(status) = f.status {
         w.add("o.status = ?", [Value::Text(status.as_str().into())]);
@@ -147,17 +147,17 @@ pub struct NewLine {
     pub unit_cost: Option<Money>,
 }
 
-pub fn insert(conn: &Connection, supplier_id: i64, note: Option<&str>, user_id: i64, now: &str) -> AppResult<i64> {
+pub fn insert(conn: &Conn, supplier_id: i64, note: Option<&str>, user_id: i64, now: &str) -> AppResult<i64> {
     conn.prepare_cached(
         "INSERT INTO purchase_orders (supplier_id, status, note, user_id, created_at, updated_at)
          VALUES (?, 'draft', ?, ?, ?, ?)",
     )?
     .execute(params![supplier_id, note, user_id, now, now])?;
-    Ok(conn.last_insert_rowid())
+    Ok(conn.last_insert_rowid()?)
 }
 
 /// Replaces a draft's lines and its total.
-pub fn set_lines(conn: &Connection, id: i64, lines: &[NewLine]) -> AppResult<()> {
+pub fn set_lines(conn: &Conn, id: i64, lines: &[NewLine]) -> AppResult<()> {
     conn.prepare_cached("DELETE FROM purchase_order_lines WHERE purchase_order_id = ?")?
         .execute([id])?;
     let mut insert = conn.prepare_cached(
@@ -182,7 +182,7 @@ pub fn set_lines(conn: &Connection, id: i64, lines: &[NewLine]) -> AppResult<()>
     Ok(())
 }
 
-pub fn set_header(conn: &Connection, id: i64, supplier_id: i64, note: Option<&str>, now: &str) -> AppResult<()> {
+pub fn set_header(conn: &Conn, id: i64, supplier_id: i64, note: Option<&str>, now: &str) -> AppResult<()> {
     conn.prepare_cached("UPDATE purchase_orders SET supplier_id = ?, note = ?, updated_at = ? WHERE id = ?")?
         .execute(params![supplier_id, note, now, id])?;
     Ok(())
@@ -190,7 +190,7 @@ pub fn set_header(conn: &Connection, id: i64, supplier_id: i64, note: Option<&st
 
 /// Moves the order from `from` to `to`, only if it is still in `from`: false when another
 /// change got there first.
-pub fn move_status(conn: &Connection, id: i64, from: PoStatus, to: PoStatus, now: &str) -> AppResult<bool> {
+pub fn move_status(conn: &Conn, id: i64, from: PoStatus, to: PoStatus, now: &str) -> AppResult<bool> {
     let ordered_at = (to == PoStatus::Ordered).then_some(now);
     Ok(conn
         .prepare_cached(
@@ -202,7 +202,7 @@ pub fn move_status(conn: &Connection, id: i64, from: PoStatus, to: PoStatus, now
 }
 
 pub fn insert_receipt(
-    conn: &Connection,
+    conn: &Conn,
     id: i64,
     kind: ReceiptKind,
     note: Option<&str>,
@@ -219,10 +219,10 @@ pub fn insert_receipt(
          VALUES (?, ?, ?, ?, ?, ?)",
     )?
     .execute(params![id, kind, note, user_id, by, now])?;
-    Ok(conn.last_insert_rowid())
+    Ok(conn.last_insert_rowid()?)
 }
 
-pub fn insert_receipt_line(conn: &Connection, receipt_id: i64, line_id: i64, quantity: i64) -> AppResult<()> {
+pub fn insert_receipt_line(conn: &Conn, receipt_id: i64, line_id: i64, quantity: i64) -> AppResult<()> {
     conn.prepare_cached("INSERT INTO purchase_receipt_lines (receipt_id, line_id, quantity) VALUES (?, ?, ?)")?
         .execute(params![receipt_id, line_id, quantity])?;
     Ok(())
@@ -230,7 +230,7 @@ pub fn insert_receipt_line(conn: &Connection, receipt_id: i64, line_id: i64, qua
 
 /// Counts `quantity` more units received on a line, only if that stays within what was
 /// ordered (a conditional update: two receipts racing for the last units cannot both pass).
-pub fn receive_on(conn: &Connection, line_id: i64, quantity: i64) -> AppResult<bool> {
+pub fn receive_on(conn: &Conn, line_id: i64, quantity: i64) -> AppResult<bool> {
     Ok(conn
         .prepare_cached(
             "UPDATE purchase_order_lines SET received_quantity = received_quantity + ?1
@@ -241,7 +241,7 @@ pub fn receive_on(conn: &Connection, line_id: i64, quantity: i64) -> AppResult<b
 }
 
 /// Counts `quantity` more units sent back on a line, only within what was received and kept.
-pub fn return_on(conn: &Connection, line_id: i64, quantity: i64) -> AppResult<bool> {
+pub fn return_on(conn: &Conn, line_id: i64, quantity: i64) -> AppResult<bool> {
     Ok(conn
         .prepare_cached(
             "UPDATE purchase_order_lines SET returned_quantity = returned_quantity + ?1
@@ -253,7 +253,7 @@ pub fn return_on(conn: &Connection, line_id: i64, quantity: i64) -> AppResult<bo
 
 /// Sets a product's cost price, only if its stock is still `stock` (what the average was
 /// computed from).
-pub fn set_cost(conn: &Connection, product_id: i64, stock: i64, cost: Money, now: &str) -> AppResult<bool> {
+pub fn set_cost(conn: &Conn, product_id: i64, stock: i64, cost: Money, now: &str) -> AppResult<bool> {
     Ok(conn
         .prepare_cached("UPDATE products SET cost_minor = ?, updated_at = ? WHERE id = ? AND stock_quantity = ?")?
         .execute(params![cost.minor(), now, product_id, stock])?
@@ -261,7 +261,7 @@ pub fn set_cost(conn: &Connection, product_id: i64, stock: i64, cost: Money, now
 }
 
 /// (stock, cost price) of a product.
-pub fn stock_and_cost(conn: &Connection, product_id: i64) -> AppResult<(i64, Option<Money>)> {
+pub fn stock_and_cost(conn: &Conn, product_id: i64) -> AppResult<(i64, Option<Money>)> {
     conn.prepare_cached("SELECT stock_quantity, cost_minor FROM products WHERE id = ?")?
         .query_row([product_id], |r| {
             Ok((r.get(0)?, r.get::<_, Option<i64>>(1)?.map(Money::from_minor)))
@@ -272,7 +272,7 @@ pub fn stock_and_cost(conn: &Connection, product_id: i64) -> AppResult<(i64, Opt
 /// Active products at or under their low-stock threshold (their own, or the shop's), with
 /// what is on order and a suggested quantity: twice the threshold (at least one), less the
 /// stock and what is on order; only those that still need some.
-pub fn reorder_suggestions(conn: &Connection) -> AppResult<Vec<ReorderSuggestion>> {
+pub fn reorder_suggestions(conn: &Conn) -> AppResult<Vec<ReorderSuggestion>> {
     let rows = conn
         .prepare_cached(
             "WITH candidates AS (
@@ -334,7 +334,7 @@ pub fn reorder_suggestions(conn: &Connection) -> AppResult<Vec<ReorderSuggestion
 
 /// Lines whose received or returned counts differ from their receipts, or exceed what was
 /// ordered or received (for `check`): (line id, purchase order id, problem).
-pub fn mismatches(conn: &Connection) -> AppResult<Vec<(i64, i64, String)>> {
+pub fn mismatches(conn: &Conn) -> AppResult<Vec<(i64, i64, String)>> {
     let rows = conn
         .prepare(
             "SELECT l.id, l.purchase_order_id, l.quantity, l.received_quantity, l.returned_quantity,

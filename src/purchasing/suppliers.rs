@@ -4,8 +4,8 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use rusqlite::params;
 use rusqlite::types::Value;
-use rusqlite::{Connection, Row, params, params_from_iter};
 use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
@@ -18,7 +18,7 @@ use crate::auth::CurrentUser;
 use crate::clock;
 use crate::customers::types::parse_phone;
 use crate::db::constraint::on_unique;
-use crate::db::{Conditions, not_found_as};
+use crate::db::{Conditions, Conn, Row, not_found_as, params_from_iter};
 use crate::error::{AppError, AppResult, ErrorBody};
 use crate::http::json::{ApiJson, ApiQuery};
 use crate::http::list::{ListParams, Page, Paging, read_page};
@@ -286,7 +286,7 @@ pub(crate) struct Fields {
 
 const SELECT: &str = "SELECT id, name, contact, phone, address, note, archived, created_at, updated_at FROM suppliers";
 
-fn from_row(r: &Row) -> rusqlite::Result<Supplier> {
+fn from_row(r: &Row) -> crate::db::Result<Supplier> {
     Ok(Supplier {
         id: r.get(0)?,
         name: r.get(1)?,
@@ -300,13 +300,13 @@ fn from_row(r: &Row) -> rusqlite::Result<Supplier> {
     })
 }
 
-pub fn get(conn: &Connection, id: i64) -> AppResult<Supplier> {
+pub fn get(conn: &Conn, id: i64) -> AppResult<Supplier> {
     conn.prepare_cached(&format!("{SELECT} WHERE id = ?"))?
         .query_row([id], from_row)
         .map_err(not_found_as("supplier"))
 }
 
-fn list(conn: &Connection, archived: bool, paging: &Paging, order_by: &str) -> AppResult<(Vec<Supplier>, i64)> {
+fn list(conn: &Conn, archived: bool, paging: &Paging, order_by: &str) -> AppResult<(Vec<Supplier>, i64)> {
     let mut w = Conditions::default();
     w.add("archived = ?", [Value::Integer(archived.into())]);
     if let Some(pattern) = paging.like_pattern() {
@@ -341,7 +341,7 @@ fn taken(name: &str) -> AppError {
     )
 }
 
-pub(crate) fn insert(conn: &Connection, f: &Fields, now: &str) -> AppResult<i64> {
+pub(crate) fn insert(conn: &Conn, f: &Fields, now: &str) -> AppResult<i64> {
     conn.prepare_cached(
         "INSERT INTO suppliers (name, name_key, name_sort, contact, phone, address, note, created_at, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -358,10 +358,10 @@ pub(crate) fn insert(conn: &Connection, f: &Fields, now: &str) -> AppResult<i64>
         now
     ])
     .map_err(on_unique("suppliers.name_key", || taken(&f.name)))?;
-    Ok(conn.last_insert_rowid())
+    Ok(conn.last_insert_rowid()?)
 }
 
-fn update(conn: &Connection, id: i64, f: &Fields, now: &str) -> AppResult<()> {
+fn update(conn: &Conn, id: i64, f: &Fields, now: &str) -> AppResult<()> {
     conn.prepare_cached(
         "UPDATE suppliers SET name = ?, name_key = ?, name_sort = ?, contact = ?, phone = ?, address = ?, note = ?,
                 updated_at = ? WHERE id = ?",
@@ -382,7 +382,7 @@ fn update(conn: &Connection, id: i64, f: &Fields, now: &str) -> AppResult<()> {
 }
 
 /// A supplier a purchase order may name: one that exists and is not archived.
-pub fn must_be_offered(conn: &Connection, id: i64) -> AppResult<Supplier> {
+pub fn must_be_offered(conn: &Conn, id: i64) -> AppResult<Supplier> {
     let s = get(conn, id).map_err(|_| AppError::validation("supplier_id", "no such supplier"))?;
     if s.archived {
         return Err(AppError::validation(

@@ -8,9 +8,9 @@ pub mod types;
 
 use std::collections::BTreeMap;
 
+use crate::db::Conn;
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
-use rusqlite::Connection;
 
 use crate::error::{AppError, AppResult};
 use crate::money::Total;
@@ -52,7 +52,7 @@ fn age_in_days(at: &str, today: NaiveDate, tz: Tz) -> i64 {
 }
 
 /// Who owes what: one row per customer (and one for walk-in orders), the largest first.
-pub fn report(conn: &Connection, now: DateTime<Utc>, tz: Tz, currency_code: String) -> AppResult<ReceivablesReport> {
+pub fn report(conn: &Conn, now: DateTime<Utc>, tz: Tz, currency_code: String) -> AppResult<ReceivablesReport> {
     let today = now.with_timezone(&tz).date_naive();
     let mut rows: BTreeMap<Option<i64>, ReceivableRow> = BTreeMap::new();
     // Oldest first, so the first order seen for a customer is their oldest.
@@ -100,12 +100,7 @@ fn kind(raw: &str) -> AppResult<StatementEntryKind> {
 /// A customer's statement for the days of `span`: the balance when it began, each entry
 /// with the balance after it, and the balance at its end. `None` when there is no such
 /// customer.
-pub fn statement(
-    conn: &Connection,
-    customer_id: i64,
-    span: &Span,
-    currency_code: String,
-) -> AppResult<Option<Statement>> {
+pub fn statement(conn: &Conn, customer_id: i64, span: &Span, currency_code: String) -> AppResult<Option<Statement>> {
     let Some(customer) = store::customer(conn, customer_id)? else {
         return Ok(None);
     };

@@ -1,7 +1,6 @@
 //! The SQL of receivables and statements: plain SELECTs both engines accept.
 
-use rusqlite::{Connection, OptionalExtension};
-
+use crate::db::{Conn, OptionalExtension};
 use crate::error::AppResult;
 use crate::money::Total;
 use crate::payments::store::{OWING, PAID_EFFECT};
@@ -17,7 +16,7 @@ pub struct Owing {
 
 /// The orders with a balance due: the same ones the dashboard's receivable counts
 /// ([`OWING`]), so the report's total equals the dashboard's.
-pub fn owing(conn: &Connection) -> AppResult<Vec<Owing>> {
+pub fn owing(conn: &Conn) -> AppResult<Vec<Owing>> {
     let rows = conn
         .prepare_cached(&format!(
             "SELECT o.customer_id, c.name, c.phone, o.created_at, o.total_amount_minor - o.paid_minor
@@ -44,7 +43,7 @@ pub struct Customer {
     pub address: Option<String>,
 }
 
-pub fn customer(conn: &Connection, id: i64) -> AppResult<Option<Customer>> {
+pub fn customer(conn: &Conn, id: i64) -> AppResult<Option<Customer>> {
     Ok(conn
         .prepare_cached("SELECT name, phone, address FROM customers WHERE id = ?")?
         .query_row([id], |r| {
@@ -84,7 +83,7 @@ fn events_sql() -> String {
 }
 
 /// What the customer owed before `before`.
-pub fn balance_before(conn: &Connection, customer_id: i64, before: &str) -> AppResult<Total> {
+pub fn balance_before(conn: &Conn, customer_id: i64, before: &str) -> AppResult<Total> {
     let sum: Total = conn
         .prepare_cached(&format!(
             "SELECT COALESCE(SUM(e.amount), 0) FROM ({}) e WHERE e.at < ?",
@@ -107,7 +106,7 @@ pub struct Event {
 }
 
 /// The events in `[from, to)`, oldest first, at most `limit`.
-pub fn events(conn: &Connection, customer_id: i64, from: &str, to: &str, limit: i64) -> AppResult<Vec<Event>> {
+pub fn events(conn: &Conn, customer_id: i64, from: &str, to: &str, limit: i64) -> AppResult<Vec<Event>> {
     let rows = conn
         .prepare_cached(&format!(
             "SELECT e.at, e.kind, e.order_id, e.order_number, e.method, e.reference, e.amount

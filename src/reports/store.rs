@@ -1,9 +1,10 @@
 //! The SQL of reports. Every total is summed from integer minor units, with `exact_sum` (see
 //! db::functions), so no total overflows.
 
-use rusqlite::{Connection, params};
+use rusqlite::params;
 
 use super::TaxRow;
+use crate::db::Conn;
 use crate::error::AppResult;
 use crate::money::Total;
 use crate::orders::types::OrderStatus;
@@ -14,7 +15,7 @@ use crate::orders::types::OrderStatus;
 /// cancelled, and a cancelled one is no sale. Goods that came back are taken off the sale of
 /// the order they came from (its day, not the day they came back); an order that came back
 /// whole (`returned`) is no sale.
-pub fn sales_slots(conn: &Connection, from: &str, to: &str) -> AppResult<Vec<(String, i64, Total)>> {
+pub fn sales_slots(conn: &Conn, from: &str, to: &str) -> AppResult<Vec<(String, i64, Total)>> {
     let rows = conn
         .prepare_cached(&format!(
             "SELECT {} AS slot, COUNT(*), exact_sum(total_amount_minor - returned_minor)
@@ -51,7 +52,7 @@ pub struct ProductSales {
 /// in SQLite, so the ranking compares the sums as numbers (DOUBLE PRECISION, REAL to SQLite):
 /// only the order comes from it, never an amount. Grouped by the products' own id, so that every
 /// product column is one per group on PostgreSQL too.
-pub fn sales_by_product(conn: &Connection, from: &str, to: &str, limit: i64) -> AppResult<Vec<ProductSales>> {
+pub fn sales_by_product(conn: &Conn, from: &str, to: &str, limit: i64) -> AppResult<Vec<ProductSales>> {
     let rows = conn
         .prepare_cached(
             "SELECT p.id, p.sku, p.name, SUM(i.quantity - i.returned_quantity),
@@ -75,7 +76,7 @@ pub fn sales_by_product(conn: &Connection, from: &str, to: &str, limit: i64) -> 
     Ok(rows)
 }
 
-pub fn by_status(conn: &Connection, from: &str, to: &str) -> AppResult<Vec<(OrderStatus, i64, Total)>> {
+pub fn by_status(conn: &Conn, from: &str, to: &str) -> AppResult<Vec<(OrderStatus, i64, Total)>> {
     let rows = conn
         .prepare_cached(
             "SELECT status, COUNT(*), exact_sum(total_amount_minor) FROM orders
@@ -93,7 +94,7 @@ pub struct CustomerSales {
     pub revenue: Total,
 }
 
-pub fn top_customers(conn: &Connection, from: &str, to: &str, limit: i64) -> AppResult<Vec<CustomerSales>> {
+pub fn top_customers(conn: &Conn, from: &str, to: &str, limit: i64) -> AppResult<Vec<CustomerSales>> {
     let rows = conn
         .prepare_cached(
             "SELECT c.id, c.name, COUNT(*), exact_sum(o.total_amount_minor - o.returned_minor)
@@ -115,7 +116,7 @@ pub fn top_customers(conn: &Connection, from: &str, to: &str, limit: i64) -> App
 }
 
 /// Orders created in a range, and the sales among them: (orders, sale orders, revenue).
-pub fn day_summary(conn: &Connection, from: &str, to: &str) -> AppResult<(i64, i64, Total)> {
+pub fn day_summary(conn: &Conn, from: &str, to: &str) -> AppResult<(i64, i64, Total)> {
     Ok(conn
         .prepare_cached(
             "SELECT COUNT(*),
@@ -128,7 +129,7 @@ pub fn day_summary(conn: &Connection, from: &str, to: &str) -> AppResult<(i64, i
 
 /// Tax on the sales (confirmed, shipped, completed) of a range, per rate: what was sold before
 /// tax, the tax, and with tax, whether each order's prices included it or not.
-pub fn tax_by_rate(conn: &Connection, from: &str, to: &str) -> AppResult<Vec<TaxRow>> {
+pub fn tax_by_rate(conn: &Conn, from: &str, to: &str) -> AppResult<Vec<TaxRow>> {
     let rows = conn
         .prepare_cached(
             "SELECT i.tax_rate_bp, COUNT(DISTINCT o.id),
@@ -180,7 +181,7 @@ pub enum MarginKey {
 /// are summed apart (`revenue_without_cost`), never as zero cost. Line values are before the
 /// order's own adjustments (discount, 抹零, shipping) and as priced (tax included when the
 /// shop's prices include it): cost prices are compared on the same footing.
-pub fn margins(conn: &Connection, from: &str, to: &str, key: MarginKey) -> AppResult<Vec<MarginSums>> {
+pub fn margins(conn: &Conn, from: &str, to: &str, key: MarginKey) -> AppResult<Vec<MarginSums>> {
     let key_sql = match key {
         MarginKey::Product => "CAST(i.product_id AS TEXT)".to_owned(),
         MarginKey::Category => "CAST(p.category_id AS TEXT)".to_owned(),

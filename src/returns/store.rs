@@ -1,15 +1,16 @@
 //! The SQL of returns.
 
-use rusqlite::{Connection, params};
+use rusqlite::params;
 
 use super::types::{OrderReturn, ReturnLine, ReturnReason};
+use crate::db::Conn;
 use crate::error::AppResult;
 use crate::money::Money;
 
 /// Counts `quantity` more units of a line as returned, worth `amount`, unless that would
 /// return more than was shipped: a conditional update, so two returns racing for the same
 /// units cannot both succeed. False when refused.
-pub fn return_units(conn: &Connection, order_id: i64, item_id: i64, quantity: i64, amount: Money) -> AppResult<bool> {
+pub fn return_units(conn: &Conn, order_id: i64, item_id: i64, quantity: i64, amount: Money) -> AppResult<bool> {
     let changed = conn
         .prepare_cached(
             "UPDATE order_items SET returned_quantity = returned_quantity + ?1, returned_minor = returned_minor + ?2
@@ -20,14 +21,14 @@ pub fn return_units(conn: &Connection, order_id: i64, item_id: i64, quantity: i6
 }
 
 /// Adds a return's value to its order's (kept for the sales reports).
-pub fn add_returned(conn: &Connection, order_id: i64, amount: Money, now: &str) -> AppResult<()> {
+pub fn add_returned(conn: &Conn, order_id: i64, amount: Money, now: &str) -> AppResult<()> {
     conn.prepare_cached("UPDATE orders SET returned_minor = returned_minor + ?, updated_at = ? WHERE id = ?")?
         .execute(params![amount.minor(), now, order_id])?;
     Ok(())
 }
 
 /// Whether every unit of the order came back.
-pub fn all_returned(conn: &Connection, order_id: i64) -> AppResult<bool> {
+pub fn all_returned(conn: &Conn, order_id: i64) -> AppResult<bool> {
     Ok(conn
         .prepare_cached(
             "SELECT NOT EXISTS (SELECT 1 FROM order_items WHERE order_id = ? AND returned_quantity < quantity)",
@@ -47,7 +48,7 @@ pub struct NewReturnRow<'a> {
 /// (order_item_id, quantity, restock, amount) per line.
 pub type LineRow = (i64, i64, bool, Money);
 
-pub fn insert(conn: &Connection, r: &NewReturnRow, lines: &[LineRow]) -> AppResult<i64> {
+pub fn insert(conn: &Conn, r: &NewReturnRow, lines: &[LineRow]) -> AppResult<i64> {
     conn.prepare_cached(
         "INSERT INTO order_returns (order_id, reason, note, user_id, returned_by, created_at)
          VALUES (?, ?, ?, ?, ?, ?)",
@@ -60,7 +61,7 @@ pub fn insert(conn: &Connection, r: &NewReturnRow, lines: &[LineRow]) -> AppResu
         r.returned_by,
         r.now
     ])?;
-    let id = conn.last_insert_rowid();
+    let id = conn.last_insert_rowid()?;
     let mut line = conn.prepare_cached(
         "INSERT INTO return_lines (return_id, order_item_id, quantity, restock, amount_minor) VALUES (?, ?, ?, ?, ?)",
     )?;
@@ -71,14 +72,14 @@ pub fn insert(conn: &Connection, r: &NewReturnRow, lines: &[LineRow]) -> AppResu
 }
 
 /// Names the refund entry given with a return.
-pub fn link_refund(conn: &Connection, return_id: i64, payment_id: i64) -> AppResult<()> {
+pub fn link_refund(conn: &Conn, return_id: i64, payment_id: i64) -> AppResult<()> {
     conn.prepare_cached("UPDATE order_returns SET refund_payment_id = ? WHERE id = ?")?
         .execute(params![payment_id, return_id])?;
     Ok(())
 }
 
 /// An order's returns, oldest first, with their lines.
-pub fn for_order(conn: &Connection, order_id: i64) -> AppResult<Vec<OrderReturn>> {
+pub fn for_order(conn: &Conn, order_id: i64) -> AppResult<Vec<OrderReturn>> {
     let mut returns: Vec<OrderReturn> = conn
         .prepare_cached(
             "SELECT r.id, r.order_id, r.reason, r.note, r.refund_payment_id, p.amount_minor, r.returned_by, r.created_at

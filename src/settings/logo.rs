@@ -1,7 +1,8 @@
 //! The shop's logo: one small image kept in the database, shown on printed documents.
 
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::params;
 
+use crate::db::{Conn, OptionalExtension};
 use crate::error::{AppError, AppResult};
 
 /// Big enough for a sharp logo on an A4 page, small enough to send with every print.
@@ -32,7 +33,7 @@ pub fn validate(bytes: &[u8]) -> AppResult<&'static str> {
     sniff(bytes).ok_or_else(|| AppError::validation("logo", "the logo must be a PNG, JPEG or WebP image"))
 }
 
-pub fn save(conn: &Connection, content_type: &str, bytes: &[u8], now: &str) -> AppResult<()> {
+pub fn save(conn: &Conn, content_type: &str, bytes: &[u8], now: &str) -> AppResult<()> {
     conn.prepare_cached(
         "INSERT INTO shop_logo (id, content_type, bytes, updated_at) VALUES (1, ?, ?, ?)
          ON CONFLICT (id) DO UPDATE SET content_type = excluded.content_type, bytes = excluded.bytes,
@@ -43,12 +44,12 @@ pub fn save(conn: &Connection, content_type: &str, bytes: &[u8], now: &str) -> A
 }
 
 /// Removes the logo; false when there was none.
-pub fn delete(conn: &Connection) -> AppResult<bool> {
+pub fn delete(conn: &Conn) -> AppResult<bool> {
     Ok(conn.prepare_cached("DELETE FROM shop_logo WHERE id = 1")?.execute([])? > 0)
 }
 
 /// (content type, bytes, updated_at).
-pub fn get(conn: &Connection) -> AppResult<Option<(String, Vec<u8>, String)>> {
+pub fn get(conn: &Conn) -> AppResult<Option<(String, Vec<u8>, String)>> {
     Ok(conn
         .prepare_cached("SELECT content_type, bytes, updated_at FROM shop_logo WHERE id = 1")?
         .query_row([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
@@ -57,7 +58,7 @@ pub fn get(conn: &Connection) -> AppResult<Option<(String, Vec<u8>, String)>> {
 
 /// When the logo last changed, for the settings (the UI asks for `?v=` this, so a browser
 /// never prints an old logo from its cache).
-pub fn updated_at(conn: &Connection) -> AppResult<Option<String>> {
+pub fn updated_at(conn: &Conn) -> AppResult<Option<String>> {
     Ok(conn
         .prepare_cached("SELECT updated_at FROM shop_logo WHERE id = 1")?
         .query_row([], |r| r.get(0))

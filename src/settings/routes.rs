@@ -132,7 +132,7 @@ async fn change_logo(
     state: &AppState,
     actor: &CurrentUser,
     action: &'static str,
-    change: impl FnOnce(&rusqlite::Connection, &str) -> AppResult<serde_json::Value> + Send + 'static,
+    change: impl FnOnce(&crate::db::Conn, &str) -> AppResult<serde_json::Value> + Send + 'static,
 ) -> AppResult<Settings> {
     let who = Who::from(actor);
     let shared = state.settings.clone();

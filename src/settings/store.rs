@@ -1,14 +1,15 @@
 //! The SQL of settings: a key-value table over the defaults.
 
-use rusqlite::{Connection, params};
+use rusqlite::params;
 
 use super::Settings;
+use crate::db::Conn;
 use crate::error::{AppError, AppResult};
 
 /// The stored settings over the defaults. A stored value that does not parse is an error that
 /// names it: the server refuses to start and `check` reports it, rather than quietly using
 /// another time zone or threshold than the shop chose.
-pub fn load(conn: &Connection) -> AppResult<Settings> {
+pub fn load(conn: &Conn) -> AppResult<Settings> {
     let mut settings = Settings::default();
     let mut stmt = conn.prepare_cached("SELECT key, value FROM settings")?;
     let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
@@ -51,7 +52,7 @@ fn corrupt(key: &str, value: &str) -> AppError {
     ))
 }
 
-pub fn save(conn: &Connection, s: &Settings, now: &str) -> AppResult<()> {
+pub fn save(conn: &Conn, s: &Settings, now: &str) -> AppResult<()> {
     let threshold = s.default_low_stock_threshold.to_string();
     let show = s.show_stock_to_customers.to_string();
     let include_tax = s.prices_include_tax.to_string();

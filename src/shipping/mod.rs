@@ -6,7 +6,7 @@ pub mod routes;
 pub mod store;
 pub mod types;
 
-use rusqlite::Connection;
+use crate::db::Conn;
 use serde_json::json;
 
 use crate::audit::{self, Event, Who};
@@ -88,7 +88,7 @@ impl Parcel {
 /// Records a parcel of a confirmed order inside the caller's write transaction: each line's
 /// shipped count grows by a conditional update (never past what was ordered), and when nothing
 /// is left to ship the order becomes `shipped`. Returns the new shipment's id.
-pub fn ship_in(conn: &Connection, actor: &CurrentUser, order_id: i64, parcel: &Parcel, now: &str) -> AppResult<i64> {
+pub fn ship_in(conn: &Conn, actor: &CurrentUser, order_id: i64, parcel: &Parcel, now: &str) -> AppResult<i64> {
     let order = orders_store::get(conn, order_id)?;
     match order.status {
         OrderStatus::Confirmed => {}

@@ -1,11 +1,12 @@
 //! The SQL of ship-to addresses and shipments.
 
-use rusqlite::{Connection, params};
+use rusqlite::params;
 
 use super::types::{ShipTo, Shipment, ShipmentLine, ShipmentRow};
+use crate::db::Conn;
 use crate::error::AppResult;
 
-pub fn set_ship_to(conn: &Connection, order_id: i64, to: &ShipTo, now: &str) -> AppResult<()> {
+pub fn set_ship_to(conn: &Conn, order_id: i64, to: &ShipTo, now: &str) -> AppResult<()> {
     conn.prepare_cached(
         "UPDATE orders SET ship_name = ?, ship_phone = ?, ship_phone_digits = ?, ship_province = ?, ship_city = ?,
                            ship_district = ?, ship_street = ?, ship_postcode = ?, updated_at = ?
@@ -29,7 +30,7 @@ pub fn set_ship_to(conn: &Connection, order_id: i64, to: &ShipTo, now: &str) -> 
 /// Counts `quantity` more units of a line as shipped, unless that would ship more than was
 /// ordered: a conditional update, so two people shipping the last unit at once cannot both
 /// succeed whatever the engine. False when refused.
-pub fn ship_units(conn: &Connection, order_id: i64, item_id: i64, quantity: i64) -> AppResult<bool> {
+pub fn ship_units(conn: &Conn, order_id: i64, item_id: i64, quantity: i64) -> AppResult<bool> {
     let changed = conn
         .prepare_cached(
             "UPDATE order_items SET shipped_quantity = shipped_quantity + ?1
@@ -49,7 +50,7 @@ pub struct NewShipmentRow<'a> {
     pub now: &'a str,
 }
 
-pub fn insert(conn: &Connection, s: &NewShipmentRow, lines: &[(i64, i64)]) -> AppResult<i64> {
+pub fn insert(conn: &Conn, s: &NewShipmentRow, lines: &[(i64, i64)]) -> AppResult<i64> {
     conn.prepare_cached(
         "INSERT INTO shipments (order_id, carrier, tracking_number, note, shipped_at, user_id, shipped_by, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -64,7 +65,7 @@ pub fn insert(conn: &Connection, s: &NewShipmentRow, lines: &[(i64, i64)]) -> Ap
         s.shipped_by,
         s.now
     ])?;
-    let id = conn.last_insert_rowid();
+    let id = conn.last_insert_rowid()?;
     let mut line =
         conn.prepare_cached("INSERT INTO shipment_lines (shipment_id, order_item_id, quantity) VALUES (?, ?, ?)")?;
     for (item_id, quantity) in lines {
@@ -74,21 +75,21 @@ pub fn insert(conn: &Connection, s: &NewShipmentRow, lines: &[(i64, i64)]) -> Ap
 }
 
 /// How many units of the order have not gone out yet.
-pub fn units_to_ship(conn: &Connection, order_id: i64) -> AppResult<i64> {
+pub fn units_to_ship(conn: &Conn, order_id: i64) -> AppResult<i64> {
     Ok(conn
         .prepare_cached("SELECT COALESCE(SUM(quantity - shipped_quantity), 0) FROM order_items WHERE order_id = ?")?
         .query_row([order_id], |r| r.get(0))?)
 }
 
 /// Whether any unit of the order has gone out.
-pub fn any_shipped(conn: &Connection, order_id: i64) -> AppResult<bool> {
+pub fn any_shipped(conn: &Conn, order_id: i64) -> AppResult<bool> {
     Ok(conn
         .prepare_cached("SELECT EXISTS (SELECT 1 FROM order_items WHERE order_id = ? AND shipped_quantity > 0)")?
         .query_row([order_id], |r| r.get(0))?)
 }
 
 /// An order's shipments, oldest first, with their lines.
-pub fn for_order(conn: &Connection, order_id: i64) -> AppResult<Vec<Shipment>> {
+pub fn for_order(conn: &Conn, order_id: i64) -> AppResult<Vec<Shipment>> {
     let mut shipments: Vec<Shipment> = conn
         .prepare_cached(
             "SELECT id, order_id, carrier, tracking_number, note, shipped_at, shipped_by FROM shipments
@@ -137,7 +138,7 @@ pub fn for_order(conn: &Connection, order_id: i64) -> AppResult<Vec<Shipment>> {
 
 /// The shipments of a time range (shipped_at in [from, to)), oldest first, for the courier's
 /// list.
-pub fn between(conn: &Connection, from: &str, to: &str) -> AppResult<Vec<ShipmentRow>> {
+pub fn between(conn: &Conn, from: &str, to: &str) -> AppResult<Vec<ShipmentRow>> {
     let rows = conn
         .prepare_cached(
             "SELECT s.id, s.shipped_at, o.id, o.order_number, s.carrier, s.tracking_number,
@@ -176,7 +177,7 @@ pub fn between(conn: &Connection, from: &str, to: &str) -> AppResult<Vec<Shipmen
 /// Orders that went out before shipments were recorded (an upgrade from an older schema, an
 /// import from the old system): one parcel each with everything, at the time their history
 /// says, no carrier or tracking number known. The same rows migration V15 writes.
-pub fn record_untracked(conn: &Connection) -> AppResult<usize> {
+pub fn record_untracked(conn: &Conn) -> AppResult<usize> {
     let made = conn.execute(
         "INSERT INTO shipments (order_id, shipped_at, user_id, shipped_by, note, created_at)
          SELECT o.id,

@@ -8,8 +8,8 @@
 
 use std::io::Write;
 
+use crate::db::Conn;
 use chrono_tz::Tz;
-use rusqlite::Connection;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
@@ -246,13 +246,7 @@ pub struct Format<'a> {
 }
 
 /// Writes one export to `out`: BOM, header, rows. `search` is the list's `q`.
-pub fn write(
-    conn: &Connection,
-    export: &Export,
-    search: Option<&str>,
-    format: &Format,
-    out: impl Write,
-) -> AppResult<()> {
+pub fn write(conn: &Conn, export: &Export, search: Option<&str>, format: &Format, out: impl Write) -> AppResult<()> {
     let mut out = out;
     out.write_all("\u{feff}".as_bytes()).map_err(io)?;
     let mut csv = csv::Writer::from_writer(out);

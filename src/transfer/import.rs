@@ -207,7 +207,7 @@ impl Plan {
     }
 }
 
-pub fn plan(conn: &rusqlite::Connection, rows: Rows) -> AppResult<Plan> {
+pub fn plan(conn: &crate::db::Conn, rows: Rows) -> AppResult<Plan> {
     let counts = match &rows {
         Rows::Customers(r) => (r.len() as i64, 0, 0),
         Rows::Products(r) => {
@@ -230,7 +230,7 @@ pub fn plan(conn: &rusqlite::Connection, rows: Rows) -> AppResult<Plan> {
 /// `written` counts rows as they go. Products are matched by SKU and updated, or created,
 /// each change audited; customers are all new, with one audit row for the import.
 pub fn apply(
-    conn: &rusqlite::Connection,
+    conn: &crate::db::Conn,
     who: &Who,
     job_id: i64,
     plan: Plan,
@@ -285,7 +285,7 @@ impl ProductRow {
     /// The row's category, when the file has the column: Some(None) for an empty cell. A
     /// category the shop does not have yet is made when `now` is given (applying), and
     /// counted as none when not (a dry run's forecast).
-    fn category_in(&self, conn: &rusqlite::Connection, now: Option<&str>) -> AppResult<Option<Option<i64>>> {
+    fn category_in(&self, conn: &crate::db::Conn, now: Option<&str>) -> AppResult<Option<Option<i64>>> {
         let Some(path) = self.category.as_deref() else {
             return Ok(None);
         };

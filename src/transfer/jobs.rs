@@ -234,7 +234,7 @@ async fn run(db: &Db, id: i64, who: Who, upload: Upload, progress: Arc<Progress>
     let plan = tokio::task::spawn_blocking(move || -> AppResult<import::Plan> {
         let rows = import::parse(kind, &bytes, &checking.checked)?;
         let conn = reader.open_private_reader()?;
-        import::plan(&conn, rows)
+        import::plan(&(&conn).into(), rows)
     })
     .await
     .map_err(AppError::internal)??;

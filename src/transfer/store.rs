@@ -1,16 +1,17 @@
 //! The SQL of import jobs.
 
-use rusqlite::{Connection, OptionalExtension, Row, params};
+use rusqlite::params;
 
 use super::jobs::{ImportJob, JobError, Kind, Status};
 use crate::audit::Who;
 use crate::db::constraint::on_unique;
+use crate::db::{Conn, OptionalExtension, Row};
 use crate::error::{AppError, AppResult};
 
 const COLUMNS: &str = "id, kind, file_sha256, file_name, dry_run, status, rows_total, created, updated, unchanged, \
                        error_code, error_message, error_details, username, created_at, finished_at";
 
-fn job_from_row(r: &Row) -> rusqlite::Result<ImportJob> {
+fn job_from_row(r: &Row) -> crate::db::Result<ImportJob> {
     let code: Option<String> = r.get(10)?;
     let details: Option<String> = r.get(12)?;
     Ok(ImportJob {
@@ -40,7 +41,7 @@ fn job_from_row(r: &Row) -> rusqlite::Result<ImportJob> {
     })
 }
 
-pub fn get(conn: &Connection, id: i64) -> AppResult<Option<ImportJob>> {
+pub fn get(conn: &Conn, id: i64) -> AppResult<Option<ImportJob>> {
     Ok(conn
         .prepare_cached(&format!("SELECT {COLUMNS} FROM import_jobs WHERE id = ?"))?
         .query_row([id], job_from_row)
@@ -48,14 +49,14 @@ pub fn get(conn: &Connection, id: i64) -> AppResult<Option<ImportJob>> {
 }
 
 /// The newest jobs first.
-pub fn recent(conn: &Connection, limit: i64) -> AppResult<Vec<ImportJob>> {
+pub fn recent(conn: &Conn, limit: i64) -> AppResult<Vec<ImportJob>> {
     let mut stmt = conn.prepare_cached(&format!("SELECT {COLUMNS} FROM import_jobs ORDER BY id DESC LIMIT ?"))?;
     let rows = stmt.query_map([limit], job_from_row)?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
 /// The job that already imports (or imported) these bytes, if any.
-pub fn repeat_of(conn: &Connection, kind: Kind, sha: &str) -> AppResult<Option<ImportJob>> {
+pub fn repeat_of(conn: &Conn, kind: Kind, sha: &str) -> AppResult<Option<ImportJob>> {
     Ok(conn
         .prepare_cached(&format!(
             "SELECT {COLUMNS} FROM import_jobs WHERE kind = ? AND file_sha256 = ? AND dry_run = 0 AND status <> 'failed'"
@@ -75,7 +76,7 @@ pub struct NewJob<'a> {
 
 /// Starts a job; a file imported before is refused with the earlier import, in a dry run too
 /// (whose question, "would this import work?", has the same answer).
-pub fn insert(conn: &Connection, job: &NewJob) -> AppResult<i64> {
+pub fn insert(conn: &Conn, job: &NewJob) -> AppResult<i64> {
     if let Some(earlier) = repeat_of(conn, job.kind, job.sha)? {
         return Err(already_imported(&earlier));
     }
@@ -99,7 +100,7 @@ pub fn insert(conn: &Connection, job: &NewJob) -> AppResult<i64> {
             serde_json::json!({}),
         )
     }))?;
-    Ok(conn.last_insert_rowid())
+    Ok(conn.last_insert_rowid()?)
 }
 
 fn already_imported(earlier: &ImportJob) -> AppError {
@@ -115,14 +116,14 @@ fn already_imported(earlier: &ImportJob) -> AppError {
     )
 }
 
-pub fn set_writing(conn: &Connection, id: i64, rows: i64) -> AppResult<()> {
+pub fn set_writing(conn: &Conn, id: i64, rows: i64) -> AppResult<()> {
     conn.prepare_cached("UPDATE import_jobs SET status = 'writing', rows_total = ? WHERE id = ?")?
         .execute(params![rows, id])?;
     Ok(())
 }
 
 /// Marks a job done with its counts; for a real import, in the transaction that imported.
-pub fn finish(conn: &Connection, id: i64, rows: i64, counts: (i64, i64, i64), now: &str) -> AppResult<()> {
+pub fn finish(conn: &Conn, id: i64, rows: i64, counts: (i64, i64, i64), now: &str) -> AppResult<()> {
     conn.prepare_cached(
         "UPDATE import_jobs SET status = 'done', rows_total = ?, created = ?, updated = ?, unchanged = ?, finished_at = ?
          WHERE id = ?",
@@ -131,7 +132,7 @@ pub fn finish(conn: &Connection, id: i64, rows: i64, counts: (i64, i64, i64), no
     Ok(())
 }
 
-pub fn fail(conn: &Connection, id: i64, err: &AppError, now: &str) -> AppResult<()> {
+pub fn fail(conn: &Conn, id: i64, err: &AppError, now: &str) -> AppResult<()> {
     let details = err.details().to_string();
     conn.prepare_cached(
         "UPDATE import_jobs SET status = 'failed', error_code = ?, error_message = ?, error_details = ?, finished_at = ?
@@ -143,7 +144,7 @@ pub fn fail(conn: &Connection, id: i64, err: &AppError, now: &str) -> AppResult<
 
 /// Jobs a stopped process left unfinished: their transaction never committed, so nothing of
 /// them was imported.
-pub fn interrupt_unfinished(conn: &Connection, now: &str) -> AppResult<usize> {
+pub fn interrupt_unfinished(conn: &Conn, now: &str) -> AppResult<usize> {
     Ok(conn
         .prepare_cached(
             "UPDATE import_jobs SET status = 'failed', error_code = 'interrupted',

@@ -1,10 +1,10 @@
 //! The SQL of users. Nothing outside this file knows the users table's columns.
 
-use rusqlite::{Connection, OptionalExtension, Row, params};
+use rusqlite::params;
 
 use super::types::{Role, User, Username};
 use crate::db::constraint::{Kind, on_constraint, on_unique};
-use crate::db::not_found_as;
+use crate::db::{Conn, OptionalExtension, Row, not_found_as};
 use crate::error::{AppError, AppResult};
 use crate::http::list::Paging;
 
@@ -12,7 +12,7 @@ const COLUMNS: &str = "id, username, email, full_name, role, is_active, must_cha
                        last_login_at, created_at, updated_at, \
                        (SELECT c.id FROM customers c WHERE c.user_id = users.id) AS customer_id";
 
-fn user_from_row(row: &Row) -> rusqlite::Result<User> {
+fn user_from_row(row: &Row) -> crate::db::Result<User> {
     Ok(User {
         id: row.get(0)?,
         username: row.get(1)?,
@@ -40,7 +40,7 @@ pub struct AuthRow {
     pub revoked_tokens: Vec<String>,
 }
 
-pub fn auth_row(conn: &Connection, id: i64, now: &str) -> AppResult<Option<AuthRow>> {
+pub fn auth_row(conn: &Conn, id: i64, now: &str) -> AppResult<Option<AuthRow>> {
     let mut stmt = conn.prepare_cached(
         "SELECT username, role, is_active, must_change_password, token_version FROM users WHERE id = ?",
     )?;
@@ -72,7 +72,7 @@ pub struct Credentials {
     pub token_version: i64,
 }
 
-pub fn credentials_by_username(conn: &Connection, username: &str) -> AppResult<Option<Credentials>> {
+pub fn credentials_by_username(conn: &Conn, username: &str) -> AppResult<Option<Credentials>> {
     let mut stmt =
         conn.prepare_cached("SELECT id, password_hash, is_active, token_version FROM users WHERE username = ?")?;
     let row = stmt
@@ -88,7 +88,7 @@ pub fn credentials_by_username(conn: &Connection, username: &str) -> AppResult<O
     Ok(row)
 }
 
-pub fn credentials_by_id(conn: &Connection, id: i64) -> AppResult<Credentials> {
+pub fn credentials_by_id(conn: &Conn, id: i64) -> AppResult<Credentials> {
     let mut stmt = conn.prepare_cached("SELECT id, password_hash, is_active, token_version FROM users WHERE id = ?")?;
     stmt.query_row([id], |r| {
         Ok(Credentials {
@@ -101,12 +101,12 @@ pub fn credentials_by_id(conn: &Connection, id: i64) -> AppResult<Credentials> {
     .map_err(not_found_as("user"))
 }
 
-pub fn get(conn: &Connection, id: i64) -> AppResult<User> {
+pub fn get(conn: &Conn, id: i64) -> AppResult<User> {
     let mut stmt = conn.prepare_cached(&format!("SELECT {COLUMNS} FROM users WHERE id = ?"))?;
     stmt.query_row([id], user_from_row).map_err(not_found_as("user"))
 }
 
-pub fn find_superadmin(conn: &Connection) -> AppResult<Option<User>> {
+pub fn find_superadmin(conn: &Conn) -> AppResult<Option<User>> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {COLUMNS} FROM users WHERE role = 'superadmin' ORDER BY id LIMIT 1"
     ))?;
@@ -123,7 +123,7 @@ pub struct NewUserRow<'a> {
     pub now: &'a str,
 }
 
-pub fn insert(conn: &Connection, u: &NewUserRow) -> AppResult<i64> {
+pub fn insert(conn: &Conn, u: &NewUserRow) -> AppResult<i64> {
     let mut stmt = conn.prepare_cached(
         "INSERT INTO users (username, username_key, email, full_name, role, password_hash, must_change_password, created_at, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -140,7 +140,7 @@ pub fn insert(conn: &Connection, u: &NewUserRow) -> AppResult<i64> {
         u.now
     ])
     .map_err(on_unique("users.username", || username_taken(u.username)))?;
-    Ok(conn.last_insert_rowid())
+    Ok(conn.last_insert_rowid()?)
 }
 
 fn username_taken(username: &str) -> AppError {
@@ -152,7 +152,7 @@ fn username_taken(username: &str) -> AppError {
 }
 
 /// Writes back the editable fields of a user.
-pub fn update(conn: &Connection, user: &User, now: &str) -> AppResult<()> {
+pub fn update(conn: &Conn, user: &User, now: &str) -> AppResult<()> {
     let mut stmt = conn.prepare_cached(
         "UPDATE users SET email = ?, full_name = ?, role = ?, is_active = ?, updated_at = ? WHERE id = ?",
     )?;
@@ -169,14 +169,14 @@ pub fn update(conn: &Connection, user: &User, now: &str) -> AppResult<()> {
 
 /// Bumps the token version: every token and session issued so far stops working, and stays
 /// stopped whatever happens to the account later (disabling, then enabling it again).
-pub fn end_sessions(conn: &Connection, id: i64) -> AppResult<()> {
+pub fn end_sessions(conn: &Conn, id: i64) -> AppResult<()> {
     conn.prepare_cached("UPDATE users SET token_version = token_version + 1 WHERE id = ?")?
         .execute([id])?;
     Ok(())
 }
 
 /// Sets a new password hash and bumps the token version, ending every older token.
-pub fn set_password(conn: &Connection, id: i64, hash: &str, must_change: bool, now: &str) -> AppResult<i64> {
+pub fn set_password(conn: &Conn, id: i64, hash: &str, must_change: bool, now: &str) -> AppResult<i64> {
     let mut stmt = conn.prepare_cached(
         "UPDATE users SET password_hash = ?, must_change_password = ?, token_version = token_version + 1, updated_at = ?
          WHERE id = ? RETURNING token_version",
@@ -185,13 +185,13 @@ pub fn set_password(conn: &Connection, id: i64, hash: &str, must_change: bool, n
         .map_err(not_found_as("user"))
 }
 
-pub fn record_login(conn: &Connection, id: i64, now: &str) -> AppResult<()> {
+pub fn record_login(conn: &Conn, id: i64, now: &str) -> AppResult<()> {
     conn.prepare_cached("UPDATE users SET last_login_at = ? WHERE id = ?")?
         .execute(params![now, id])?;
     Ok(())
 }
 
-pub fn delete(conn: &Connection, id: i64) -> AppResult<()> {
+pub fn delete(conn: &Conn, id: i64) -> AppResult<()> {
     let deleted = conn
         .prepare_cached("DELETE FROM users WHERE id = ?")?
         .execute([id])
@@ -213,7 +213,7 @@ pub struct UserFilter {
     pub is_active: Option<bool>,
 }
 
-pub fn list(conn: &Connection, filter: &UserFilter, paging: &Paging, order_by: &str) -> AppResult<(Vec<User>, i64)> {
+pub fn list(conn: &Conn, filter: &UserFilter, paging: &Paging, order_by: &str) -> AppResult<(Vec<User>, i64)> {
     // Each optional filter says its type when it is absent (CAST): PostgreSQL cannot tell the
     // type of a parameter only ever compared with NULL.
     let where_sql = "WHERE (CAST(?1 AS TEXT) IS NULL OR username LIKE ?1 ESCAPE '\\' OR email LIKE ?1 ESCAPE '\\' OR full_name LIKE ?1 ESCAPE '\\')
@@ -235,7 +235,7 @@ pub fn list(conn: &Connection, filter: &UserFilter, paging: &Paging, order_by: &
     Ok((items, total))
 }
 
-pub fn count(conn: &Connection) -> AppResult<i64> {
+pub fn count(conn: &Conn) -> AppResult<i64> {
     Ok(conn
         .prepare_cached("SELECT COUNT(*) FROM users")?
         .query_row([], |r| r.get(0))?)

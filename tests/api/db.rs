@@ -11,7 +11,7 @@ fn open(dir: &tempfile::TempDir) -> Db {
     Db::open(&DbOptions::new(&path)).unwrap()
 }
 
-fn insert_counter(conn: &rusqlite::Connection, day: &str) -> Result<(), AppError> {
+fn insert_counter(conn: &order_system::db::Conn, day: &str) -> Result<(), AppError> {
     conn.execute("INSERT INTO order_number_counters (day, last) VALUES (?, 1)", [day])?;
     Ok(())
 }

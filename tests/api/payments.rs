@@ -626,11 +626,11 @@ fn orders_from_before_payments_are_untracked() {
         })
         .unwrap();
     assert_eq!((status.as_str(), paid), ("untracked", 0));
-    let (owed, count) = order_system::payments::store::receivable(&conn).unwrap();
+    let (owed, count) = order_system::payments::store::receivable(&(&conn).into()).unwrap();
     assert_eq!((owed.minor(), count), (0, 0), "history is not money owed");
     // A payment recorded on it starts tracking it.
     conn.execute("UPDATE orders SET paid_minor = 200", []).unwrap();
-    order_system::payments::store::refresh_status(&conn, 1).unwrap();
+    order_system::payments::store::refresh_status(&(&conn).into(), 1).unwrap();
     let status: String = conn
         .query_row("SELECT payment_status FROM orders", [], |r| r.get(0))
         .unwrap();

@@ -217,7 +217,7 @@ fn order_counts_by_day_totals_equal_counting_the_orders() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("order-system.db");
     order_system::db::migrations::apply(&path).unwrap();
-    let mut conn = rusqlite::Connection::open(&path).unwrap();
+    let conn = rusqlite::Connection::open(&path).unwrap();
     conn.execute(
         "INSERT INTO users (username, role, password_hash, created_at, updated_at)
          VALUES ('superAdmin', 'superadmin', 'x', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z')",
@@ -230,7 +230,7 @@ fn order_counts_by_day_totals_equal_counting_the_orders() {
         orders: 3_000,
         seed: 11,
     };
-    order_system::demo::generate(&mut conn, plan, |_| {}).unwrap();
+    order_system::demo::generate(&(&conn).into(), plan, |_| {}).unwrap();
     conn.execute_batch(
         "UPDATE orders SET status = 'cancelled' WHERE id % 7 = 0;
          UPDATE orders SET total_amount_minor = total_amount_minor + 1 WHERE id % 11 = 0;
@@ -270,7 +270,7 @@ fn order_counts_by_day_totals_equal_counting_the_orders() {
                 from: from.clone(),
                 to: to.clone(),
             };
-            let (_, total) = list(&conn, &filter, &paging, "o.created_at DESC, o.id DESC").unwrap();
+            let (_, total) = list(&(&conn).into(), &filter, &paging, "o.created_at DESC, o.id DESC").unwrap();
             let direct: i64 = conn
                 .query_row(
                     "SELECT COUNT(*) FROM orders WHERE (?1 IS NULL OR status = ?1)

@@ -37,6 +37,7 @@ fn paging(search: Option<&str>) -> Paging {
 
 /// Calls every list and report the API offers, in the shapes its handlers use.
 fn run_every_query(conn: &Connection) {
+    let conn = &order_system::db::Conn::from(conn);
     let from = Some("2026-03-01T00:00:00.000Z".to_owned());
     let to = Some("2026-04-01T00:00:00.000Z".to_owned());
     let order_filters = [
@@ -181,7 +182,7 @@ fn list_and_report_queries_use_indexes_on_a_demo_shop() {
         orders: 30_000,
         seed: 7,
     };
-    demo::generate(&mut conn, plan, |_| {}).unwrap();
+    demo::generate(&(&conn).into(), plan, |_| {}).unwrap();
     check_all(&mut conn, "without statistics");
     // What PRAGMA optimize leaves (the server runs it at close): statistics from a sample,
     // which can mislead the planner more than none at all.

@@ -1,10 +1,10 @@
 //! PostgreSQL: connecting (TLS with rustls, no libpq, so the release binary stays static) and
 //! the schema's migrations, embedded from `migrations/postgres`.
 //!
-//! The store does not run on PostgreSQL yet (issue 21; docs/postgresql.md is the plan): what
-//! is here is what `order-system migrate --database postgresql://...` and `import legacy`
-//! need.
+//! The store runs on a [`session::Session`] through [`crate::db::Conn`]; the server does not
+//! yet (issue 21; docs/postgresql.md is the plan).
 
+pub mod session;
 pub mod tls;
 
 use postgres::{Client, Config};
@@ -76,6 +76,30 @@ pub fn one_line(err: &postgres::Error) -> String {
         source = s.source();
     }
     text
+}
+
+/// A PostgreSQL failure as the client should hear it: a conflict between transactions, a
+/// server going away or a full disk is a 503 (or 507) worth retrying; the rest is ours, a 500.
+pub fn app_error(err: &postgres::Error) -> crate::error::AppError {
+    use crate::error::AppError;
+    use postgres::error::SqlState;
+    let Some(code) = err.code() else {
+        // No SQLSTATE: the connection itself failed (refused, reset, closed).
+        return AppError::Unavailable(format!("the database cannot be reached: {}", one_line(err)));
+    };
+    if *code == SqlState::T_R_SERIALIZATION_FAILURE || *code == SqlState::T_R_DEADLOCK_DETECTED {
+        AppError::Unavailable("the database is busy; try again".into())
+    } else if *code == SqlState::DISK_FULL {
+        AppError::StorageFull
+    } else if code.code().starts_with("08")
+        || code.code().starts_with("57P")
+        || *code == SqlState::READ_ONLY_SQL_TRANSACTION
+        || *code == SqlState::TOO_MANY_CONNECTIONS
+    {
+        AppError::Unavailable(format!("the database cannot be written: {}", one_line(err)))
+    } else {
+        AppError::Internal(format!("database: {}", one_line(err)))
+    }
 }
 
 /// Applies every pending migration under the migration lock; returns the versions applied.
