@@ -75,7 +75,7 @@ fn write_loop(db: Db, stop: Arc<AtomicBool>) -> Vec<u64> {
             let key = format!("bench-{i}");
             let started = Instant::now();
             db.write(move |c| {
-                c.execute("INSERT INTO order_number_counters (day, last) VALUES (?, 1) ON CONFLICT (day) DO UPDATE SET last = last + 1", [key])?;
+                c.execute("INSERT INTO order_number_counters (day, last) VALUES (?, 1) ON CONFLICT (day) DO UPDATE SET last = last + 1", [&key])?;
                 Ok(())
             })
             .await

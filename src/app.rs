@@ -198,15 +198,29 @@ pub async fn prepare(config: &Config) -> anyhow::Result<Prepared> {
     // What interrupted backups and restores left behind (none can be running: we hold the lock).
     backup::clean_stale_partials(&backup_dir);
     crate::backup::restore::clean_staging(&data_dir);
-    let applied = {
-        let (path, dir) = (db_path.clone(), backup_dir.clone());
-        tokio::task::spawn_blocking(move || migrate_with_backup(&path, &dir)).await?
-    }
-    .with_context(|| format!("cannot prepare the database {}", db_path.display()))?;
-    data_dir.restrict_db_files()?;
+    let applied = match &config.database {
+        // Backups of a PostgreSQL database are its own tools' (pg_dump, point-in-time recovery).
+        Some(url) => {
+            let url = url.clone();
+            tokio::task::spawn_blocking(move || crate::db::postgres::migrate(&url)).await??
+        }
+        None => {
+            let (path, dir) = (db_path.clone(), backup_dir.clone());
+            let applied = tokio::task::spawn_blocking(move || migrate_with_backup(&path, &dir))
+                .await?
+                .with_context(|| format!("cannot prepare the database {}", db_path.display()))?;
+            data_dir.restrict_db_files()?;
+            applied
+        }
+    };
     let mut options = DbOptions::new(&db_path);
     options.readers = config.db_readers;
-    let db = Db::open(&options).with_context(|| format!("cannot open the database {}", db_path.display()))?;
+    options.postgres = config.database.clone();
+    let place = match &config.database {
+        Some(url) => crate::db::postgres::place(url),
+        None => db_path.display().to_string(),
+    };
+    let db = Db::open(&options).with_context(|| format!("cannot open the database {place}"))?;
     let auth = Arc::new(Auth {
         keys: TokenKeys::new(secret.as_bytes(), config.token_ttl),
         hasher: PasswordHasher::new(config.bcrypt_cost),
@@ -315,7 +329,11 @@ pub async fn start(config: &Config) -> anyhow::Result<Server> {
     let addr = listener.local_addr()?;
     let db = prepared.state.db.clone();
     let mut background = Vec::new();
-    if let Some(schedule) = config.backup_schedule.clone() {
+    if config.backup_schedule.is_some() && config.database.is_some() {
+        tracing::warn!(
+            "no scheduled backups: a PostgreSQL database is backed up by its own tools (pg_dump, pgBackRest)"
+        );
+    } else if let Some(schedule) = config.backup_schedule.clone() {
         let state = &prepared.state;
         let tz = state.settings.get().tz();
         background.push(tokio::spawn(backup::schedule::run(

@@ -12,6 +12,8 @@ pub struct Config {
     pub http: SocketAddr,
     /// The token signing secret; generated into the data dir when not given.
     pub jwt_secret: Option<String>,
+    /// A PostgreSQL connection string: the database lives there, not in the data dir.
+    pub database: Option<String>,
     pub token_ttl: Duration,
     pub bcrypt_cost: u32,
     /// Sets the built-in superAdmin's password up front (skips the must-change step).
@@ -53,6 +55,7 @@ impl Config {
             data_dir: data_dir.into(),
             http: DEFAULT_HTTP.parse().expect("valid default address"),
             jwt_secret: None,
+            database: None,
             token_ttl: Duration::from_secs(DEFAULT_TOKEN_MINUTES * 60),
             bcrypt_cost: DEFAULT_BCRYPT_COST,
             admin_password: None,

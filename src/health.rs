@@ -118,7 +118,15 @@ async fn system(State(state): State<AppState>) -> AppResult<Json<SystemInfo>> {
 async fn database_status(state: &AppState) -> String {
     let probe = state
         .db
-        .read(|conn| Ok(conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get::<_, i64>(0))?))
+        .read(|conn| {
+            // SQLite: reading the schema page proves the file is readable, not just open.
+            let sql = if conn.is_postgres() {
+                "SELECT 1"
+            } else {
+                "SELECT count(*) FROM sqlite_schema"
+            };
+            Ok(conn.query_row(sql, [], |r| r.get::<_, i64>(0))?)
+        })
         .await;
     match probe {
         Ok(_) if state.db.writer_alive() => "ok".to_owned(),

@@ -98,7 +98,7 @@ async fn record_failure(db: &Db, user_id: Option<i64>, name: String, from: &Orig
         let who = Who {
             user_id,
             username: Some(name.chars().take(100).collect()),
-            ip,
+            ip: ip.clone(),
         };
         let event = Event {
             action: "auth.login_failed",

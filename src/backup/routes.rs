@@ -45,6 +45,7 @@ async fn restore_backup(
     actor: CurrentUser,
     Path(name): Path<String>,
 ) -> AppResult<Json<RestoreReport>> {
+    on_sqlite(&state)?;
     if !valid_name(&name) || !state.backups.dir.join(&name).is_file() {
         return Err(AppError::not_found("backup"));
     }
@@ -79,7 +80,7 @@ async fn restore_backup(
                 entity_type: "database",
                 entity_id: None,
                 before: None,
-                after: Some(after),
+                after: Some(after.clone()),
             };
             audit::store::record(conn, &who, &event, &clock::now())
         })
@@ -103,6 +104,7 @@ pub struct BackupList {
 #[utoipa::path(get, path = "/api/backups", tag = "backups", security(("bearer" = ["admin"])),
     responses((status = 200, description = "Backups, newest first", body = BackupList)))]
 async fn list_backups(State(state): State<AppState>, viewer: CurrentUser) -> AppResult<Json<BackupList>> {
+    on_sqlite(&state)?;
     let dir = state.backups.dir.clone();
     let listed = tokio::task::spawn_blocking(move || super::list(&dir))
         .await
@@ -127,6 +129,7 @@ async fn list_backups(State(state): State<AppState>, viewer: CurrentUser) -> App
         (status = 507, description = "No space left for the backup", body = ErrorBody),
     ))]
 async fn create_backup(State(state): State<AppState>) -> AppResult<(StatusCode, Json<BackupInfo>)> {
+    on_sqlite(&state)?;
     let (db, dir) = (state.db.path().to_path_buf(), state.backups.dir.clone());
     let outcome = tokio::task::spawn_blocking(move || super::create(&db, &dir, "manual"))
         .await
@@ -143,6 +146,7 @@ async fn create_backup(State(state): State<AppState>) -> AppResult<(StatusCode, 
         (status = 404, description = "No such backup", body = ErrorBody),
     ))]
 async fn download_backup(State(state): State<AppState>, Path(name): Path<String>) -> AppResult<Response> {
+    on_sqlite(&state)?;
     if !valid_name(&name) {
         return Err(AppError::not_found("backup"));
     }
@@ -185,9 +189,23 @@ async fn download_backup(State(state): State<AppState>, Path(name): Path<String>
         (status = 404, description = "No such backup", body = ErrorBody),
     ))]
 async fn delete_backup(State(state): State<AppState>, Path(name): Path<String>) -> AppResult<StatusCode> {
+    on_sqlite(&state)?;
     let dir = state.backups.dir.clone();
     tokio::task::spawn_blocking(move || super::delete(&dir, &name))
         .await
         .map_err(AppError::internal)??;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Refuses the backup pages on PostgreSQL, saying whose job backups are there.
+fn on_sqlite(state: &AppState) -> AppResult<()> {
+    if !state.db.is_postgres() {
+        return Ok(());
+    }
+    Err(AppError::conflict(
+        "backups_by_postgresql",
+        "this shop's data is in PostgreSQL, which backs itself up with its own tools: pg_dump, pgBackRest, \
+         or a managed service's point-in-time recovery (docs/postgresql.md)",
+        serde_json::json!({}),
+    ))
 }

@@ -19,7 +19,7 @@ use super::Cli;
 pub const DEFAULT_PATH: &str = "/etc/order-system/config.toml";
 
 /// Settings never printed back: `config check` shows them masked.
-const SECRETS: [&str; 3] = ["jwt-secret", "admin-password", "metrics-token"];
+const SECRETS: [&str; 4] = ["jwt-secret", "admin-password", "metrics-token", "database"];
 
 /// The config file that was read, and which of its keys took effect.
 pub struct Loaded {

@@ -209,12 +209,12 @@ pub async fn export(data_dir: &Path, bcrypt_cost: u32, args: ExportArgs) -> anyh
                 let tmp = path.with_extension("csv.partial");
                 let file = std::fs::File::create(&tmp).with_context(|| format!("cannot create {}", tmp.display()))?;
                 let mut buffered = std::io::BufWriter::new(file);
-                transfer::export::write(&Conn::from(&conn), &export, None, &format, &mut buffered)?;
+                transfer::export::write(&conn.conn(), &export, None, &format, &mut buffered)?;
                 buffered.into_inner().map_err(|e| e.into_error())?.sync_all()?;
                 std::fs::rename(&tmp, &path).with_context(|| format!("cannot write {}", path.display()))?;
                 eprintln!("wrote {}", path.display());
             }
-            None => transfer::export::write(&Conn::from(&conn), &export, None, &format, std::io::stdout().lock())?,
+            None => transfer::export::write(&conn.conn(), &export, None, &format, std::io::stdout().lock())?,
         }
         Ok(())
     })

@@ -33,6 +33,11 @@ pub struct ServeArgs {
     /// Address and port for plain HTTP.
     #[arg(long, env = "ORDER_SYSTEM_HTTP", default_value = DEFAULT_HTTP)]
     http: SocketAddr,
+    /// Keep the data in this PostgreSQL database instead of the data dir's SQLite file:
+    /// postgresql://user:password@host:5432/dbname (sslmode=require or verify-full for TLS). The
+    /// token secret must then be set, the same on every server.
+    #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
+    database: Option<String>,
     /// Token signing secret (the original system's SECRET_KEY); generated into the data dir if unset.
     #[arg(long, env = "SECRET_KEY", hide_env_values = true)]
     jwt_secret: Option<String>,
@@ -127,6 +132,22 @@ fn to_config(data_dir: &Path, bcrypt_cost: u32, args: ServeArgs) -> anyhow::Resu
     let mut config = Config::new(data_dir);
     config.http = args.http;
     config.jwt_secret = args.jwt_secret;
+    if let Some(url) = args.database {
+        if !crate::db::postgres::is_postgres_url(&url) {
+            bail!(
+                "--database takes a PostgreSQL URL (postgresql://user:password@host/dbname); the SQLite file is found with --data-dir"
+            );
+        }
+        crate::db::postgres::tls::split(&url)?;
+        if config.jwt_secret.is_none() {
+            bail!(
+                "on PostgreSQL the token secret must be set (--jwt-secret or SECRET_KEY), the same on every server: \
+                 a sign-in made on one server must be accepted by the others, and a secret generated into one \
+                 server's data dir would not be"
+            );
+        }
+        config.database = Some(url);
+    }
     config.token_ttl = Duration::from_secs(args.token_minutes * 60);
     config.bcrypt_cost = bcrypt_cost;
     config.admin_password = args.admin_password;

@@ -151,7 +151,7 @@ pub struct Statement<'a> {
 enum Prepared<'a> {
     Cached(rusqlite::CachedStatement<'a>),
     Plain(rusqlite::Statement<'a>),
-    Postgres(&'a Session, postgres::Statement),
+    Postgres(&'a Session, super::postgres::session::Statement),
 }
 
 impl<'a> Statement<'a> {

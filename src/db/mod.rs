@@ -1,4 +1,5 @@
-//! Access to the one SQLite file.
+//! Access to the database: the one SQLite file, or a PostgreSQL server (see
+//! [`postgres::pool`]; docs/postgresql.md).
 //!
 //! SQLite has a single writer, so the service gives it a single owner: one writer thread with
 //! its own connection, fed through a channel, which commits queued requests together (group
@@ -39,8 +40,13 @@ use crate::error::{AppError, AppResult};
 /// How the database is opened.
 #[derive(Clone, Debug)]
 pub struct DbOptions {
+    /// The SQLite file (also where a PostgreSQL server's data dir keeps its own files).
     pub path: PathBuf,
     pub readers: usize,
+    /// A PostgreSQL connection string: the database is there instead of in the file.
+    pub postgres: Option<String>,
+    /// Writer threads on PostgreSQL (SQLite has one).
+    pub writers: usize,
 }
 
 impl DbOptions {
@@ -48,6 +54,8 @@ impl DbOptions {
         Self {
             path: path.into(),
             readers: 4,
+            postgres: None,
+            writers: 4,
         }
     }
 }
@@ -72,13 +80,40 @@ struct Lasting {
     metrics: Arc<DbMetrics>,
 }
 
-struct Threads {
+enum Threads {
+    Sqlite(SqliteThreads),
+    Postgres(postgres::pool::Pool),
+}
+
+struct SqliteThreads {
     writer: writer::WriterHandle,
     readers: readers::ReaderPool,
     checkpointer: checkpointer::Checkpointer,
 }
 
 impl Threads {
+    fn start(s: &Lasting) -> AppResult<Self> {
+        match &s.options.postgres {
+            Some(url) => Ok(Self::Postgres(postgres::pool::Pool::start(
+                url,
+                s.options.readers,
+                s.options.writers,
+                s.generations.clone(),
+                s.metrics.clone(),
+            )?)),
+            None => SqliteThreads::start(s).map(Self::Sqlite),
+        }
+    }
+
+    fn close(&self) {
+        match self {
+            Self::Sqlite(t) => t.close(),
+            Self::Postgres(pool) => pool.close(),
+        }
+    }
+}
+
+impl SqliteThreads {
     fn start(s: &Lasting) -> AppResult<Self> {
         let writer = writer::WriterHandle::start(&s.options, s.metrics.clone(), s.generations.clone())?;
         let readers = readers::ReaderPool::start(&s.options, s.metrics.clone())?;
@@ -125,25 +160,40 @@ impl Db {
         &self.shared.lasting.options.path
     }
 
+    /// True when the database is a PostgreSQL server.
+    pub fn is_postgres(&self) -> bool {
+        self.shared.lasting.options.postgres.is_some()
+    }
+
     /// Runs `f` on a read-only connection.
     pub async fn read<T, F>(&self, f: F) -> AppResult<T>
     where
         T: Send + 'static,
         F: FnOnce(&Conn) -> AppResult<T> + Send + 'static,
     {
-        self.threads().readers.run(f).await
+        match &*self.threads() {
+            Threads::Sqlite(t) => t.readers.run(f).await,
+            Threads::Postgres(pool) => pool.read(f).await,
+        }
     }
 
     /// Runs `f` inside the writer's transaction and answers once its commit is durable.
     ///
     /// `f` runs in its own savepoint: if it returns an error, its changes alone are rolled back
     /// and other requests committed in the same batch are unaffected.
+    ///
+    /// `f` may run more than once: on PostgreSQL a transaction that lost a conflict with
+    /// another (a deadlock, a unique key taken meanwhile) is rolled back and `f` tried again, so
+    /// it must not give away what it captured.
     pub async fn write<T, F>(&self, f: F) -> AppResult<T>
     where
         T: Send + 'static,
-        F: FnOnce(&Conn) -> AppResult<T> + Send + 'static,
+        F: FnMut(&Conn) -> AppResult<T> + Send + 'static,
     {
-        self.threads().writer.run(f, true).await
+        match &*self.threads() {
+            Threads::Sqlite(t) => t.writer.run(f, true).await,
+            Threads::Postgres(pool) => pool.write(f, true).await,
+        }
     }
 
     /// Runs `f` like [`Db::write`], then rolls its changes back whatever it returns: a dry run
@@ -151,20 +201,32 @@ impl Db {
     pub async fn rehearse<T, F>(&self, f: F) -> AppResult<T>
     where
         T: Send + 'static,
-        F: FnOnce(&Conn) -> AppResult<T> + Send + 'static,
+        F: FnMut(&Conn) -> AppResult<T> + Send + 'static,
     {
-        self.threads().writer.run(f, false).await
+        match &*self.threads() {
+            Threads::Sqlite(t) => t.writer.run(f, false).await,
+            Threads::Postgres(pool) => pool.write(f, false).await,
+        }
     }
 
     /// A new read-only connection of its own, for long reads such as exports that should not
     /// hold one of the shared readers. Use it on a blocking thread.
-    pub fn open_private_reader(&self) -> AppResult<Connection> {
-        connection::open_read_only(self.path())
+    pub fn open_private_reader(&self) -> AppResult<PrivateReader> {
+        Ok(match &self.shared.lasting.options.postgres {
+            Some(url) => PrivateReader::Postgres(Box::new(
+                postgres::session::Session::connect(url)
+                    .map_err(|e| AppError::Unavailable(format!("the database cannot be reached: {e:#}")))?,
+            )),
+            None => PrivateReader::Sqlite(connection::open_read_only(self.path())?),
+        })
     }
 
     /// True while the writer thread is running and able to take requests.
     pub fn writer_alive(&self) -> bool {
-        self.threads().writer.alive()
+        match &*self.threads() {
+            Threads::Sqlite(t) => t.writer.alive(),
+            Threads::Postgres(pool) => pool.alive(),
+        }
     }
 
     /// Bumped after every transaction of ours that changed the table's rows (see [`writer`]),
@@ -180,7 +242,10 @@ impl Db {
     }
 
     pub fn writer_stats(&self) -> WriterStats {
-        self.threads().writer.stats()
+        match &*self.threads() {
+            Threads::Sqlite(t) => t.writer.stats(),
+            Threads::Postgres(pool) => pool.stats(),
+        }
     }
 
     pub fn metrics(&self) -> &DbMetrics {
@@ -205,6 +270,21 @@ impl Db {
         }
         self.shared.lasting.generations.bump_all();
         Ok(())
+    }
+}
+
+/// A connection of a caller's own (see [`Db::open_private_reader`]).
+pub enum PrivateReader {
+    Sqlite(Connection),
+    Postgres(Box<postgres::session::Session>),
+}
+
+impl PrivateReader {
+    pub fn conn(&self) -> Conn<'_> {
+        match self {
+            Self::Sqlite(c) => Conn::from(c),
+            Self::Postgres(s) => Conn::from(&**s),
+        }
     }
 }
 

@@ -94,6 +94,12 @@ impl Generations {
         }
     }
 
+    /// Bumps one table's generation at once: a PostgreSQL writer's own commit (several run at
+    /// a time there, so they cannot share the touched flags above).
+    pub fn bump(&self, table: Table) {
+        self.counters[table as usize].fetch_add(1, Ordering::SeqCst);
+    }
+
     /// Some other connection committed something (see [`super::watcher`]): every table may
     /// have changed.
     pub fn bump_all(&self) {

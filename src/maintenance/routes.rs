@@ -26,7 +26,7 @@ async fn check(State(state): State<AppState>) -> AppResult<Json<CheckReport>> {
     let db = state.db.clone();
     let report = tokio::task::spawn_blocking(move || {
         let conn = db.open_private_reader()?;
-        super::check(&(&conn).into())
+        super::check(&conn.conn())
     })
     .await
     .map_err(AppError::internal)??;

@@ -445,7 +445,7 @@ pub async fn edit(
             shipping_fee: shipping_fee.unwrap_or(was.shipping_fee),
         }
         .validated()?;
-        let (subtotal, tax) = match lines {
+        let (subtotal, tax) = match &lines {
             None => (was.subtotal, was.tax),
             Some(lines) => {
                 // Added units are priced as a new order would be; the order keeps whether its
@@ -456,7 +456,7 @@ pub async fn edit(
                     default_tax_rate,
                     was.prices_include_tax,
                 )?;
-                let priced = lines::price(conn, &lines, &before.items, &ctx)?;
+                let priced = lines::price(conn, lines, &before.items, &ctx)?;
                 let refs = MovementRefs {
                     order_id: Some(id),
                     purchase_order_id: None,
@@ -475,10 +475,10 @@ pub async fn edit(
         };
         let goods = lines::goods(subtotal, tax, was.prices_include_tax);
         let totals = adjustments::totals(goods, &adjustments)?;
-        let note = note.unwrap_or(before.order.note.clone());
+        let note = note.clone().unwrap_or(before.order.note.clone());
         let invoice = InvoiceDetails {
-            invoice_title: title.unwrap_or(before.order.invoice.invoice_title.clone()),
-            invoice_tax_id: tax_id.unwrap_or(before.order.invoice.invoice_tax_id.clone()),
+            invoice_title: title.clone().unwrap_or(before.order.invoice.invoice_title.clone()),
+            invoice_tax_id: tax_id.clone().unwrap_or(before.order.invoice.invoice_tax_id.clone()),
         };
         let contents = store::Contents {
             adjustments: &adjustments,

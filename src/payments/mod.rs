@@ -116,16 +116,16 @@ pub async fn record(
     }
     let (amount, allow_over) = (input.amount, input.allow_overpayment);
     let actor = actor.clone();
+    let text = EntryText {
+        method,
+        paid_at,
+        reference,
+        note,
+        reason,
+    };
     db.write(move |conn| {
         let order = orders::store::get(conn, order_id)?;
         orders::check_visible(conn, &actor, &order)?;
-        let text = EntryText {
-            method,
-            paid_at,
-            reference,
-            note,
-            reason,
-        };
         record_in(conn, &actor, order_id, kind, amount, allow_over, &text, &clock::now())?;
         ledger(conn, order_id)
     })

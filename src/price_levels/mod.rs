@@ -56,7 +56,7 @@ pub async fn update(db: &Db, actor: &CurrentUser, id: i64, patch: PriceLevelPatc
     db.write(move |conn| {
         let before = store::get(conn, id)?;
         let now = clock::now();
-        let name = name.unwrap_or_else(|| before.name.clone());
+        let name = name.clone().unwrap_or_else(|| before.name.clone());
         let discount = patch.discount_percent.unwrap_or(before.discount_percent);
         store::update(conn, id, &name, discount, &now)?;
         let after = detail(conn, id)?;

@@ -133,7 +133,7 @@ async fn update_category(
             let before = store::get(conn, id)?;
             let parent = patch.parent_id.unwrap_or(before.parent_id);
             store::check_parent(conn, Some(id), parent)?;
-            let name = name.unwrap_or_else(|| before.name.clone());
+            let name = name.clone().unwrap_or_else(|| before.name.clone());
             let now = clock::now();
             store::update(conn, id, &name, parent, &now)?;
             let after = store::get(conn, id)?;

@@ -85,7 +85,7 @@ pub fn insert_with_stock(conn: &crate::db::Conn, who: &Who, product: &Product, n
 }
 
 /// A product change with every given field validated.
-#[derive(Default)]
+#[derive(Clone, Default)]
 pub struct ValidPatch {
     pub sku: Option<String>,
     pub name: Option<String>,
@@ -133,7 +133,7 @@ impl ProductPatch {
 pub async fn update(db: &Db, actor: &CurrentUser, id: i64, patch: ProductPatch) -> AppResult<Product> {
     let patch = patch.validate()?;
     let who = Who::from(actor);
-    db.write(move |conn| apply_patch(conn, &who, id, patch, &clock::now()))
+    db.write(move |conn| apply_patch(conn, &who, id, patch.clone(), &clock::now()))
         .await
 }
 

@@ -124,7 +124,7 @@ pub async fn update(
             suppliers::must_be_offered(conn, supplier)?;
         }
         let now = clock::now();
-        let note = note.unwrap_or_else(|| before.order.note.clone());
+        let note = note.clone().unwrap_or_else(|| before.order.note.clone());
         store::set_header(conn, id, supplier, note.as_deref(), &now)?;
         if let Some(lines) = &patch.lines {
             let lines = checked_lines(conn, lines)?;

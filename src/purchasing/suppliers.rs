@@ -150,11 +150,11 @@ async fn update_supplier(
         .write(move |conn| {
             let before = get(conn, id)?;
             let fields = Fields {
-                name: name.unwrap_or_else(|| before.name.clone()),
-                contact: contact.unwrap_or_else(|| before.contact.clone()),
-                phone: phone.unwrap_or_else(|| before.phone.clone()),
-                address: address.unwrap_or_else(|| before.address.clone()),
-                note: note.unwrap_or_else(|| before.note.clone()),
+                name: name.clone().unwrap_or_else(|| before.name.clone()),
+                contact: contact.clone().unwrap_or_else(|| before.contact.clone()),
+                phone: phone.clone().unwrap_or_else(|| before.phone.clone()),
+                address: address.clone().unwrap_or_else(|| before.address.clone()),
+                note: note.clone().unwrap_or_else(|| before.note.clone()),
             };
             let now = clock::now();
             update(conn, id, &fields, &now)?;

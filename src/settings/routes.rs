@@ -50,7 +50,7 @@ async fn update_settings(
             // Read, change and save inside the writer, so concurrent changes never undo each other.
             let now = clock::now();
             let current = store::load(conn)?;
-            let next = current.apply(patch)?;
+            let next = current.apply(patch.clone())?;
             store::save(conn, &next, &now)?;
             audit::store::record(
                 conn,
@@ -132,7 +132,7 @@ async fn change_logo(
     state: &AppState,
     actor: &CurrentUser,
     action: &'static str,
-    change: impl FnOnce(&crate::db::Conn, &str) -> AppResult<serde_json::Value> + Send + 'static,
+    mut change: impl FnMut(&crate::db::Conn, &str) -> AppResult<serde_json::Value> + Send + 'static,
 ) -> AppResult<Settings> {
     let who = Who::from(actor);
     let shared = state.settings.clone();

@@ -234,7 +234,7 @@ async fn run(db: &Db, id: i64, who: Who, upload: Upload, progress: Arc<Progress>
     let plan = tokio::task::spawn_blocking(move || -> AppResult<import::Plan> {
         let rows = import::parse(kind, &bytes, &checking.checked)?;
         let conn = reader.open_private_reader()?;
-        import::plan(&(&conn).into(), rows)
+        import::plan(&conn.conn(), rows)
     })
     .await
     .map_err(AppError::internal)??;
@@ -247,8 +247,14 @@ async fn run(db: &Db, id: i64, who: Who, upload: Upload, progress: Arc<Progress>
     }
     db.write(move |conn| store::set_writing(conn, id, rows)).await?;
     // 2. All rows in one transaction, with the job's end.
+    // The plan is large and read once: a retried attempt (PostgreSQL, after a conflict with
+    // another transaction) reports the conflict instead of copying it for every try.
+    let mut plan = Some(plan);
     db.write(move |conn| {
         let now = clock::now();
+        let plan = plan
+            .take()
+            .ok_or_else(|| AppError::Unavailable("the import met another change; run it again".into()))?;
         let counts = import::apply(conn, &who, id, plan, &progress.written, &now)?;
         store::finish(conn, id, rows, counts, &now)
     })

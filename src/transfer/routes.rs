@@ -219,7 +219,7 @@ fn stream(state: &AppState, export: Export, p: ExportParams) -> AppResult<Respon
         };
         let result = db
             .open_private_reader()
-            .and_then(|conn| export::write(&(&conn).into(), &export, search.as_deref(), &format, writer));
+            .and_then(|conn| export::write(&conn.conn(), &export, search.as_deref(), &format, writer));
         if let Err(err) = result {
             tracing::warn!(error = %err, export = name, "export stopped");
             // An error after the first bytes can only cut the download short, never pass as complete.

@@ -296,11 +296,11 @@ pub async fn update(db: &Db, actor: Actor<'_>, id: i64, patch: UserPatch) -> App
             }
             user.is_active = active;
         }
-        if let Some(email) = email {
-            user.email = email;
+        if let Some(email) = &email {
+            user.email.clone_from(email);
         }
-        if let Some(full_name) = full_name {
-            user.full_name = full_name;
+        if let Some(full_name) = &full_name {
+            user.full_name.clone_from(full_name);
         }
         let now = clock::now();
         store::update(conn, &user, &now)?;

@@ -29,6 +29,7 @@ mod operations;
 mod orders;
 mod payments;
 mod postgres_schema;
+mod postgres_serve;
 mod postgres_store;
 mod postgres_tls;
 mod pricing;

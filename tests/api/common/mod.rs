@@ -21,6 +21,14 @@ pub struct TestServer {
     pub dir: tempfile::TempDir,
 }
 
+/// `ORDER_SYSTEM_TEST_POSTGRES`: a PostgreSQL server (the URL of its `postgres` database) to
+/// run every test server on instead of a SQLite file, each in a database of its own.
+pub fn test_postgres() -> Option<String> {
+    std::env::var("ORDER_SYSTEM_TEST_POSTGRES")
+        .ok()
+        .filter(|s| !s.is_empty())
+}
+
 pub fn config(dir: &std::path::Path) -> Config {
     let mut config = Config::new(dir);
     config.http = "127.0.0.1:0".parse().unwrap();
@@ -47,6 +55,11 @@ impl TestServer {
         let dir = tempfile::tempdir().unwrap();
         let mut config = config(&dir.path().join("data"));
         tweak(&mut config);
+        if config.database.is_none()
+            && let Some(server) = test_postgres()
+        {
+            config.database = Some(postgres::new_database(&server));
+        }
         let server = app::start(&config).await.expect("server starts");
         let url = server.url();
         let client = reqwest::Client::builder()

@@ -203,3 +203,14 @@ impl Drop for Cluster {
             .output();
     }
 }
+
+/// A new, empty database on the server at `server` (a URL ending in /postgres): its URL.
+pub fn new_database(server: &str) -> String {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let name = format!("test_{}_{n}", std::process::id());
+    let mut client = order_system::db::postgres::connect(server, "cannot reach the test PostgreSQL").unwrap();
+    client.batch_execute(&format!("CREATE DATABASE {name}")).unwrap();
+    let (base, _) = server.rsplit_once('/').expect("a URL ending in /postgres");
+    format!("{base}/{name}")
+}

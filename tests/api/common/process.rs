@@ -13,6 +13,7 @@ pub fn cmd(data: &Path) -> Command {
         .env("ORDER_SYSTEM_BCRYPT_COST", "4")
         .env("ORDER_SYSTEM_CONFIG", "/dev/null")
         .env_remove("SECRET_KEY")
+        .env_remove("DATABASE_URL")
         .env_remove("RUST_LOG");
     c
 }
