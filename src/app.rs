@@ -426,6 +426,11 @@ impl Server {
         format!("http://{}", self.addr)
     }
 
+    /// The PostgreSQL connection string, when the data is there rather than in the data dir.
+    pub fn database(&self) -> Option<&str> {
+        self.db.postgres_url()
+    }
+
     pub fn https_url(&self) -> Option<String> {
         self.https_addr.map(|a| format!("https://{a}"))
     }

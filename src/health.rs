@@ -94,6 +94,20 @@ async fn system(State(state): State<AppState>) -> AppResult<Json<SystemInfo>> {
         std::fs::metadata(p).map(|m| m.len()).unwrap_or(0)
     };
     let health = database_status(&state).await;
+    // PostgreSQL keeps no file of ours: its size is what the server says the database takes.
+    let size_bytes = if state.db.is_postgres() {
+        state
+            .db
+            .read(|conn| {
+                Ok(conn.query_row("SELECT pg_database_size(current_database())", [], |r| {
+                    r.get::<_, i64>(0)
+                })?)
+            })
+            .await
+            .map_or(0, |n| u64::try_from(n).unwrap_or(0))
+    } else {
+        size("")
+    };
     let schema_version = state.db.read(crate::backup::store::schema_version).await?;
     let writes = state.db.writer_stats();
     let users = state.db.read(crate::users::store::count).await?;
@@ -104,7 +118,7 @@ async fn system(State(state): State<AppState>) -> AppResult<Json<SystemInfo>> {
         uptime_seconds: state.started.elapsed().as_secs(),
         data_dir: path.parent().map(|p| p.display().to_string()).unwrap_or_default(),
         database: DatabaseInfo {
-            size_bytes: size(""),
+            size_bytes,
             wal_bytes: size("-wal"),
             schema_version,
             write_requests: writes.requests,

@@ -139,20 +139,42 @@ fn migrate_postgres_now(url: &str, action: Option<MigrateAction>) -> anyhow::Res
     Ok(())
 }
 
-/// Opens the database for a one-off command, with the built-in administrator in place.
-pub async fn open_db(data_dir: &Path, hasher: &PasswordHasher) -> anyhow::Result<Db> {
+/// Refuses a `--database` that is not a PostgreSQL URL, or whose TLS settings are wrong.
+pub fn check_url(url: &str) -> anyhow::Result<()> {
+    if !crate::db::postgres::is_postgres_url(url) {
+        bail!(
+            "--database takes a PostgreSQL URL (postgresql://user:password@host/dbname); the SQLite file is found with --data-dir"
+        );
+    }
+    crate::db::postgres::tls::split(url)?;
+    Ok(())
+}
+
+/// Opens the database for a one-off command (the data dir's file, or `database` on
+/// PostgreSQL), migrated, with the built-in administrator in place.
+pub async fn open_db(data_dir: &Path, database: Option<&str>, hasher: &PasswordHasher) -> anyhow::Result<Db> {
     let dir = DataDir::prepare(data_dir)?;
     let path = dir.db_path();
-    migrations::apply(&path).with_context(|| format!("cannot prepare the database {}", path.display()))?;
-    dir.restrict_db_files()?;
     let mut options = DbOptions::new(&path);
     options.readers = 1;
+    options.writers = 1;
+    match database {
+        Some(url) => {
+            let url = url.to_owned();
+            options.postgres = Some(url.clone());
+            tokio::task::spawn_blocking(move || crate::db::postgres::migrate(&url)).await??;
+        }
+        None => {
+            migrations::apply(&path).with_context(|| format!("cannot prepare the database {}", path.display()))?;
+            dir.restrict_db_files()?;
+        }
+    }
     let db = Db::open(&options)?;
     users::bootstrap(&db, hasher, None).await?;
     Ok(db)
 }
 
-pub async fn export(data_dir: &Path, bcrypt_cost: u32, args: ExportArgs) -> anyhow::Result<()> {
+pub async fn export(data_dir: &Path, database: Option<&str>, bcrypt_cost: u32, args: ExportArgs) -> anyhow::Result<()> {
     let ExportArgs {
         what,
         out,
@@ -170,7 +192,7 @@ pub async fn export(data_dir: &Path, bcrypt_cost: u32, args: ExportArgs) -> anyh
         dir.refuse_output(path)?;
         dir.refuse_output(&path.with_extension("csv.partial"))?;
     }
-    let db = open_db(data_dir, &PasswordHasher::new(bcrypt_cost)).await?;
+    let db = open_db(data_dir, database, &PasswordHasher::new(bcrypt_cost)).await?;
     let settings = db.read(settings::store::load).await?;
     let tz = settings.tz();
     let status = status
@@ -222,15 +244,19 @@ pub async fn export(data_dir: &Path, bcrypt_cost: u32, args: ExportArgs) -> anyh
     close(db).await
 }
 
-pub async fn import(data_dir: &Path, bcrypt_cost: u32, what: ImportWhat) -> anyhow::Result<()> {
+pub async fn import(data_dir: &Path, database: Option<&str>, bcrypt_cost: u32, what: ImportWhat) -> anyhow::Result<()> {
     let (kind, ImportArgs { file, dry_run }) = match what {
         ImportWhat::Products(args) => (Kind::Products, args),
         ImportWhat::Customers(args) => (Kind::Customers, args),
+        ImportWhat::Legacy(_) if database.is_some() => bail!(
+            "the old system is imported into SQLite for now (its staging area is an attached SQLite file): \
+             import it without --database; moving a shop from SQLite to PostgreSQL is `db copy`, still to come"
+        ),
         ImportWhat::Legacy(args) => return super::legacy::import(data_dir, bcrypt_cost, args).await,
     };
     let file = file.as_path();
     let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
-    let db = open_db(data_dir, &PasswordHasher::new(bcrypt_cost)).await?;
+    let db = open_db(data_dir, database, &PasswordHasher::new(bcrypt_cost)).await?;
     let upload = Upload {
         kind,
         bytes,
@@ -378,13 +404,25 @@ pub async fn restore(data_dir: &Path, file: &Path, backup_dir: Option<PathBuf>) 
     Ok(())
 }
 
-pub async fn check(data_dir: &Path) -> anyhow::Result<()> {
-    let dir = existing(data_dir)?;
-    let report = tokio::task::spawn_blocking(move || {
-        let conn = crate::db::open_read_only(&dir.db_path())?;
-        crate::maintenance::check(&Conn::from(&conn))
-    })
-    .await??;
+pub async fn check(data_dir: &Path, database: Option<&str>) -> anyhow::Result<()> {
+    let report = match database {
+        Some(url) => {
+            let url = url.to_owned();
+            tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
+                let session = crate::db::postgres::session::Session::connect(&url)?;
+                Ok(crate::maintenance::check(&Conn::from(&session))?)
+            })
+            .await??
+        }
+        None => {
+            let dir = existing(data_dir)?;
+            tokio::task::spawn_blocking(move || {
+                let conn = crate::db::open_read_only(&dir.db_path())?;
+                crate::maintenance::check(&Conn::from(&conn))
+            })
+            .await??
+        }
+    };
     for line in report.lines() {
         println!("{line}");
     }
@@ -394,9 +432,17 @@ pub async fn check(data_dir: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-pub async fn cleanup(data_dir: &Path, bcrypt_cost: u32, days: u32, dry_run: bool) -> anyhow::Result<()> {
-    existing(data_dir)?;
-    let db = open_db(data_dir, &PasswordHasher::new(bcrypt_cost)).await?;
+pub async fn cleanup(
+    data_dir: &Path,
+    database: Option<&str>,
+    bcrypt_cost: u32,
+    days: u32,
+    dry_run: bool,
+) -> anyhow::Result<()> {
+    if database.is_none() {
+        existing(data_dir)?;
+    }
+    let db = open_db(data_dir, database, &PasswordHasher::new(bcrypt_cost)).await?;
     let who = Who::command_line();
     let report = db
         .write(move |conn| crate::maintenance::cleanup(conn, &who, days, dry_run))

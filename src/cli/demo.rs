@@ -30,13 +30,14 @@ pub struct DemoArgs {
     seed: u64,
 }
 
-pub async fn run(data_dir: &Path, bcrypt_cost: u32, args: DemoArgs) -> anyhow::Result<()> {
+pub async fn run(data_dir: &Path, database: Option<&str>, bcrypt_cost: u32, args: DemoArgs) -> anyhow::Result<()> {
     // The server must not run meanwhile: it would not see the new rows' effects on its caches,
     // and a demo must never be mixed into a shop that is open.
     let _lock = DataDir::prepare(data_dir)?.try_lock()?;
     // Migrates and creates the superAdmin, whose name the demo orders carry.
-    let db = open_db(data_dir, &PasswordHasher::new(bcrypt_cost)).await?;
+    let db = open_db(data_dir, database, &PasswordHasher::new(bcrypt_cost)).await?;
     let path = db.path().to_path_buf();
+    let url = database.map(str::to_owned);
     tokio::task::spawn_blocking(move || db.close()).await?;
     let plan = Plan {
         products: args.products,
@@ -46,10 +47,19 @@ pub async fn run(data_dir: &Path, bcrypt_cost: u32, args: DemoArgs) -> anyhow::R
     };
     let started = Instant::now();
     let summary = tokio::task::spawn_blocking(move || -> anyhow::Result<demo::Summary> {
-        let conn = open_read_write(&path)?;
         let mut bar = progress_bar(plan.orders);
-        let summary = demo::generate(&(&conn).into(), plan, |done| bar.set_position(done))
-            .with_context(|| format!("cannot fill {}", path.display()))?;
+        let summary = match &url {
+            Some(url) => {
+                let session = crate::db::postgres::session::Session::connect(url)?;
+                demo::generate(&(&session).into(), plan, |done| bar.set_position(done))
+                    .with_context(|| format!("cannot fill {}", crate::db::postgres::place(url)))?
+            }
+            None => {
+                let conn = open_read_write(&path)?;
+                demo::generate(&(&conn).into(), plan, |done| bar.set_position(done))
+                    .with_context(|| format!("cannot fill {}", path.display()))?
+            }
+        };
         bar.finish_and_clear();
         Ok(summary)
     })

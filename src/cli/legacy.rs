@@ -33,7 +33,7 @@ pub struct LegacyArgs {
 
 pub async fn import(data_dir: &Path, bcrypt_cost: u32, args: LegacyArgs) -> anyhow::Result<()> {
     // Created and migrated as `serve` would, with its superAdmin: what the import fills.
-    let db = open_db(data_dir, &PasswordHasher::new(bcrypt_cost)).await?;
+    let db = open_db(data_dir, None, &PasswordHasher::new(bcrypt_cost)).await?;
     let db_path = db.path().to_path_buf();
     db.close();
     let dir = DataDir::prepare(data_dir)?;

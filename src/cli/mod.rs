@@ -32,6 +32,11 @@ struct Cli {
     /// Where the database and generated secret live.
     #[arg(long, global = true, env = "ORDER_SYSTEM_DATA_DIR", default_value = "data")]
     data_dir: PathBuf,
+    /// Keep the data in this PostgreSQL database instead of the data dir's SQLite file:
+    /// postgresql://user:password@host:5432/dbname (sslmode=require or verify-full for TLS).
+    /// Every command that opens the database takes it; `serve` then needs the token secret set.
+    #[arg(long, global = true, env = "DATABASE_URL", hide_env_values = true)]
+    database: Option<String>,
     /// bcrypt cost for new password hashes (4-31; each step doubles the time).
     #[arg(long, global = true, env = "ORDER_SYSTEM_BCRYPT_COST", default_value_t = DEFAULT_BCRYPT_COST,
           value_parser = clap::value_parser!(u32).range(4..=31))]
@@ -57,11 +62,6 @@ enum Command {
     },
     /// Apply pending database migrations, or show their status.
     Migrate {
-        /// A PostgreSQL database to migrate instead of the data dir's SQLite file
-        /// (postgresql://user:password@host/dbname; sslmode=require for TLS). The rest of
-        /// order-system does not run on PostgreSQL yet.
-        #[arg(long, env = "DATABASE_URL")]
-        database: Option<String>,
         #[command(subcommand)]
         action: Option<data::MigrateAction>,
     },
@@ -158,27 +158,36 @@ fn fail(err: anyhow::Error) -> ExitCode {
 
 async fn run(cli: Cli, file: Option<config_file::Loaded>, report: config_file::Report) -> anyhow::Result<()> {
     let data_dir = cli.data_dir.as_path();
+    if let Some(url) = &cli.database {
+        data::check_url(url)?;
+        if matches!(cli.command, Command::Backup { .. } | Command::Restore { .. }) {
+            anyhow::bail!(
+                "a PostgreSQL database is backed up and restored with its own tools: pg_dump and pg_restore, \
+                 pgBackRest, or a managed service's point-in-time recovery (docs/postgresql.md)"
+            );
+        }
+    }
+    let database = cli.database.as_deref();
     match cli.command {
-        Command::Serve(args) => serve::serve(data_dir, cli.bcrypt_cost, *args).await,
+        Command::Serve(args) => serve::serve(data_dir, cli.bcrypt_cost, cli.database, *args).await,
         Command::Config {
             action: ConfigAction::Check(args),
-        } => serve::check_config(data_dir, cli.bcrypt_cost, *args, file.as_ref(), &report),
-        Command::Migrate {
-            database: Some(url),
-            action,
-        } => data::migrate_postgres(url, action).await,
-        Command::Migrate { database: None, action } => data::migrate(data_dir, action),
-        Command::User { action } => user::user(data_dir, cli.bcrypt_cost, action).await,
-        Command::Export(args) => data::export(data_dir, cli.bcrypt_cost, args).await,
-        Command::Import { what } => data::import(data_dir, cli.bcrypt_cost, what).await,
+        } => serve::check_config(data_dir, cli.bcrypt_cost, cli.database, *args, file.as_ref(), &report),
+        Command::Migrate { action } => match cli.database {
+            Some(url) => data::migrate_postgres(url, action).await,
+            None => data::migrate(data_dir, action),
+        },
+        Command::User { action } => user::user(data_dir, database, cli.bcrypt_cost, action).await,
+        Command::Export(args) => data::export(data_dir, database, cli.bcrypt_cost, args).await,
+        Command::Import { what } => data::import(data_dir, database, cli.bcrypt_cost, what).await,
         Command::Backup { out, backup_dir } => data::backup(data_dir, out, backup_dir).await,
         Command::Restore { file, backup_dir } => data::restore(data_dir, &file, backup_dir).await,
-        Command::Check => data::check(data_dir).await,
+        Command::Check => data::check(data_dir, database).await,
         Command::Cleanup {
             cancelled_older_than,
             dry_run,
-        } => data::cleanup(data_dir, cli.bcrypt_cost, cancelled_older_than, dry_run).await,
-        Command::DemoData(args) => demo::run(data_dir, cli.bcrypt_cost, args).await,
+        } => data::cleanup(data_dir, database, cli.bcrypt_cost, cancelled_older_than, dry_run).await,
+        Command::DemoData(args) => demo::run(data_dir, database, cli.bcrypt_cost, args).await,
         Command::Openapi => {
             let (_, doc) = crate::app::api();
             println!("{}", serde_json::to_string_pretty(&doc)?);

@@ -33,11 +33,6 @@ pub struct ServeArgs {
     /// Address and port for plain HTTP.
     #[arg(long, env = "ORDER_SYSTEM_HTTP", default_value = DEFAULT_HTTP)]
     http: SocketAddr,
-    /// Keep the data in this PostgreSQL database instead of the data dir's SQLite file:
-    /// postgresql://user:password@host:5432/dbname (sslmode=require or verify-full for TLS). The
-    /// token secret must then be set, the same on every server.
-    #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
-    database: Option<String>,
     /// Token signing secret (the original system's SECRET_KEY); generated into the data dir if unset.
     #[arg(long, env = "SECRET_KEY", hide_env_values = true)]
     jwt_secret: Option<String>,
@@ -128,17 +123,11 @@ pub struct ServeArgs {
 
 /// The server's settings from the parsed flags; everything that can be checked without
 /// starting is checked here, so `config check` and `serve` refuse the same mistakes.
-fn to_config(data_dir: &Path, bcrypt_cost: u32, args: ServeArgs) -> anyhow::Result<Config> {
+fn to_config(data_dir: &Path, bcrypt_cost: u32, database: Option<String>, args: ServeArgs) -> anyhow::Result<Config> {
     let mut config = Config::new(data_dir);
     config.http = args.http;
     config.jwt_secret = args.jwt_secret;
-    if let Some(url) = args.database {
-        if !crate::db::postgres::is_postgres_url(&url) {
-            bail!(
-                "--database takes a PostgreSQL URL (postgresql://user:password@host/dbname); the SQLite file is found with --data-dir"
-            );
-        }
-        crate::db::postgres::tls::split(&url)?;
+    if let Some(url) = database {
         if config.jwt_secret.is_none() {
             bail!(
                 "on PostgreSQL the token secret must be set (--jwt-secret or SECRET_KEY), the same on every server: \
@@ -208,8 +197,8 @@ fn to_config(data_dir: &Path, bcrypt_cost: u32, args: ServeArgs) -> anyhow::Resu
     Ok(config)
 }
 
-pub async fn serve(data_dir: &Path, bcrypt_cost: u32, args: ServeArgs) -> anyhow::Result<()> {
-    let config = to_config(data_dir, bcrypt_cost, args)?;
+pub async fn serve(data_dir: &Path, bcrypt_cost: u32, database: Option<String>, args: ServeArgs) -> anyhow::Result<()> {
+    let config = to_config(data_dir, bcrypt_cost, database, args)?;
     let signals = StopSignals::register()?;
     let server = app::start(&config).await?;
     let url = server.https_url().unwrap_or_else(|| server.url());
@@ -265,6 +254,7 @@ fn announce(config: &Config, server: &app::Server, url: &str) {
 pub fn check_config(
     data_dir: &Path,
     bcrypt_cost: u32,
+    database: Option<String>,
     args: ServeArgs,
     file: Option<&Loaded>,
     report: &Report,
@@ -274,7 +264,7 @@ pub fn check_config(
         None => println!("# no config file (flags, env vars and defaults only)"),
     }
     print!("{}", report.to_toml());
-    let config = to_config(data_dir, bcrypt_cost, args)?;
+    let config = to_config(data_dir, bcrypt_cost, database, args)?;
     if let Some(https) = &config.https
         && let tls::Source::Files { cert, key } = &https.source
     {

@@ -45,9 +45,9 @@ fn parse_role(s: &str) -> Result<Role, String> {
     }
 }
 
-pub async fn user(data_dir: &Path, bcrypt_cost: u32, action: UserAction) -> anyhow::Result<()> {
+pub async fn user(data_dir: &Path, database: Option<&str>, bcrypt_cost: u32, action: UserAction) -> anyhow::Result<()> {
     let hasher = PasswordHasher::new(bcrypt_cost);
-    let db = open_db(data_dir, &hasher).await?;
+    let db = open_db(data_dir, database, &hasher).await?;
     let result = user_action(&db, &hasher, action).await;
     let closing = db.clone();
     tokio::task::spawn_blocking(move || closing.close()).await?;

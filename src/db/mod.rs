@@ -165,6 +165,11 @@ impl Db {
         self.shared.lasting.options.postgres.is_some()
     }
 
+    /// The PostgreSQL connection string, when the database is there.
+    pub fn postgres_url(&self) -> Option<&str> {
+        self.shared.lasting.options.postgres.as_deref()
+    }
+
     /// Runs `f` on a read-only connection.
     pub async fn read<T, F>(&self, f: F) -> AppResult<T>
     where

@@ -548,10 +548,20 @@ pub async fn change_status(db: &Db, actor: &CurrentUser, id: i64, to: OrderStatu
             return detail(conn, id);
         }
         if !store::move_status(conn, id, order.status, to, &now)? {
+            // Another request changed it between our read and our write (on PostgreSQL, where
+            // writers run side by side): a double click that lost the race is "already done".
+            let status = store::status(conn, id)?;
+            if status == to {
+                return Err(AppError::conflict(
+                    "already_in_status",
+                    format!("this order is already {}", to.as_str()),
+                    json!({ "status": status }),
+                ));
+            }
             return Err(AppError::conflict(
                 "status_changed",
                 "someone else changed this order meanwhile; reload it",
-                json!({ "status": order.status }),
+                json!({ "status": status }),
             ));
         }
         if to == OrderStatus::Cancelled {

@@ -226,6 +226,14 @@ pub fn move_status(conn: &Conn, id: i64, from: OrderStatus, to: OrderStatus, now
     Ok(changed == 1)
 }
 
+/// An order's status as committed now. On PostgreSQL, after a conditional UPDATE found the row
+/// changed, this reads what the other transaction left (a new statement sees its commit).
+pub fn status(conn: &Conn, id: i64) -> AppResult<OrderStatus> {
+    conn.prepare_cached("SELECT status FROM orders WHERE id = ?")?
+        .query_row([id], |r| r.get(0))
+        .map_err(not_found_as("order"))
+}
+
 /// Marks an order changed (a shipment or return that did not change its status).
 pub fn touch(conn: &Conn, id: i64, now: &str) -> AppResult<()> {
     conn.prepare_cached("UPDATE orders SET updated_at = ? WHERE id = ?")?

@@ -143,7 +143,7 @@ pub fn between(conn: &Conn, from: &str, to: &str) -> AppResult<Vec<ShipmentRow>>
         .prepare_cached(
             "SELECT s.id, s.shipped_at, o.id, o.order_number, s.carrier, s.tracking_number,
                     o.ship_name, o.ship_phone, o.ship_province, o.ship_city, o.ship_district, o.ship_street, o.ship_postcode,
-                    (SELECT group_concat(i.product_name || ' × ' || l.quantity, '; ')
+                    (SELECT string_agg(i.product_name || ' × ' || l.quantity, '; ' ORDER BY i.id)
                      FROM shipment_lines l JOIN order_items i ON i.id = l.order_item_id WHERE l.shipment_id = s.id),
                     s.shipped_by
              FROM shipments s JOIN orders o ON o.id = s.order_id

@@ -140,12 +140,13 @@ async fn bcrypt_cost_is_configurable() {
     })
     .await;
     let hash: String = srv
-        .sqlite()
-        .query_row(
-            "SELECT password_hash FROM users WHERE username = 'superAdmin'",
-            [],
-            |r| r.get(0),
-        )
+        .with_db(|c| {
+            c.query_row(
+                "SELECT password_hash FROM users WHERE username = 'superAdmin'",
+                [],
+                |r| r.get(0),
+            )
+        })
         .unwrap();
     assert!(hash.starts_with("$2b$05$"), "{hash}");
 }

@@ -55,6 +55,11 @@ fn migrate_applies_then_reports_status() {
 /// token checks are cached in memory.
 #[tokio::test]
 async fn a_password_set_from_the_command_line_ends_tokens_on_the_running_server() {
+    if crate::common::sqlite_only(
+        "another process's change reaches the caches through SQLite's file watcher; on PostgreSQL that is LISTEN/NOTIFY, not built yet (docs/postgresql.md step 8)",
+    ) {
+        return;
+    }
     let srv = crate::common::TestServer::start().await;
     let admin = srv.admin().await;
     let (_, token) = srv.user_token(&admin, "night-shift", "staff").await;

@@ -94,6 +94,9 @@ fn tampered(srv: &TestServer, name: &str, sql: &str) -> PathBuf {
 
 #[tokio::test]
 async fn restore_and_check_refuse_a_schema_that_is_not_ours() {
+    if crate::common::sqlite_only("SQLite restore") {
+        return;
+    }
     let mut srv = TestServer::start().await;
     let admin = srv.admin().await;
     srv.product(&admin, "SCHEMA-1", "9.90", 5).await;
@@ -346,6 +349,9 @@ async fn an_import_into_a_large_database_is_not_a_full_disk() {
 /// goes on serving the backup's data; a backup that fails its checks changes nothing.
 #[tokio::test]
 async fn a_backup_is_restored_while_the_server_runs() {
+    if crate::common::sqlite_only("SQLite backups and restore") {
+        return;
+    }
     let srv = TestServer::start().await;
     let admin = srv.admin().await;
     let p = srv.product(&admin, "BACK-1", "1.00", 50).await;

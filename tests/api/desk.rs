@@ -313,11 +313,12 @@ async fn pending_orders_can_be_edited_with_exact_stock() {
     assert_eq!(edited["note"], "改单");
     let stock = |p: &Value| {
         let id = p["id"].as_i64().unwrap();
-        srv.sqlite()
-            .query_row("SELECT stock_quantity FROM products WHERE id = ?", [id], |r| {
+        srv.with_db(|c| {
+            c.query_row("SELECT stock_quantity FROM products WHERE id = ?", [id], |r| {
                 r.get::<_, i64>(0)
             })
-            .unwrap()
+        })
+        .unwrap()
     };
     assert_eq!((stock(&a), stock(&b), stock(&c)), (5, 10, 0));
 
@@ -352,12 +353,13 @@ async fn pending_orders_can_be_edited_with_exact_stock() {
     );
     srv.assert_ledger_consistent();
     let edits: i64 = srv
-        .sqlite()
-        .query_row(
-            "SELECT COUNT(*) FROM inventory_movements WHERE reason = 'order_edit'",
-            [],
-            |r| r.get(0),
-        )
+        .with_db(|c| {
+            c.query_row(
+                "SELECT COUNT(*) FROM inventory_movements WHERE reason = 'order_edit'",
+                [],
+                |r| r.get(0),
+            )
+        })
         .unwrap();
     assert_eq!(edits, 3, "A +3 taken, B 3 back, C 1 taken");
 }

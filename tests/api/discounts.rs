@@ -74,10 +74,8 @@ async fn discounts_rounding_and_fees_make_the_total() {
     let (_, report) = srv.get("/api/maintenance/check", &admin).await;
     assert_eq!(report["ok"], true, "{report}");
     // Someone changes the rounding behind the server's back: check names the order.
-    let rw = rusqlite::Connection::open(srv.db_path()).unwrap();
-    rw.execute("UPDATE orders SET rounding_minor = 0 WHERE id = ?", [id])
+    srv.write_db(|c| c.execute("UPDATE orders SET rounding_minor = 0 WHERE id = ?", [id]))
         .unwrap();
-    drop(rw);
     let (_, report) = srv.get("/api/maintenance/check", &admin).await;
     assert_eq!(report["ok"], false);
     assert_eq!(report["total_mismatches"][0]["order_id"], id, "{report}");

@@ -232,6 +232,9 @@ async fn account_actions_are_what_the_server_allows() {
 
 #[tokio::test]
 async fn restore_is_offered_to_whoever_may_restore() {
+    if crate::common::sqlite_only("SQLite restore") {
+        return;
+    }
     let srv = TestServer::start().await;
     let superadmin = srv.admin().await;
     let (_, admin) = srv.user_token(&superadmin, "deputy", "admin").await;

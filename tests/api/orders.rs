@@ -54,12 +54,13 @@ async fn an_order_captures_prices_takes_stock_and_writes_the_ledger() {
     let (_, tea_now) = srv.get(&format!("/api/products/{}", tea["id"]), &admin).await;
     assert_eq!(tea_now["stock_quantity"], 7);
     let rows: i64 = srv
-        .sqlite()
-        .query_row(
-            "SELECT COUNT(*) FROM inventory_movements WHERE order_id = ? AND reason = 'order'",
-            [order["id"].as_i64()],
-            |r| r.get(0),
-        )
+        .with_db(|c| {
+            c.query_row(
+                "SELECT COUNT(*) FROM inventory_movements WHERE order_id = ? AND reason = 'order'",
+                [order["id"].as_i64()],
+                |r| r.get(0),
+            )
+        })
         .unwrap();
     assert_eq!(rows, 2, "one movement row per item");
 
@@ -94,14 +95,15 @@ async fn insufficient_stock_names_the_product_and_writes_nothing() {
     assert_eq!(body["error"]["details"]["available"], 2);
     assert!(body["error"]["message"].as_str().unwrap().contains("SCARCE"));
 
-    let conn = srv.sqlite();
-    let orders: i64 = conn.query_row("SELECT COUNT(*) FROM orders", [], |r| r.get(0)).unwrap();
-    let items: i64 = conn
-        .query_row("SELECT COUNT(*) FROM order_items", [], |r| r.get(0))
-        .unwrap();
-    let stock: i64 = conn
-        .query_row("SELECT stock_quantity FROM products WHERE sku = 'PLENTY'", [], |r| {
-            r.get(0)
+    let (orders, items, stock): (i64, i64, i64) = srv
+        .with_db(|conn| {
+            Ok((
+                conn.query_row("SELECT COUNT(*) FROM orders", [], |r| r.get(0))?,
+                conn.query_row("SELECT COUNT(*) FROM order_items", [], |r| r.get(0))?,
+                conn.query_row("SELECT stock_quantity FROM products WHERE sku = 'PLENTY'", [], |r| {
+                    r.get(0)
+                })?,
+            ))
         })
         .unwrap();
     assert_eq!((orders, items, stock), (0, 0, 100), "nothing is written");
@@ -220,12 +222,13 @@ async fn cancelling_gives_the_stock_back_with_ledger_rows() {
         let (_, after) = srv.get(&format!("/api/products/{}", p["id"]), &admin).await;
         assert_eq!(after["stock_quantity"], 10, "cancel from {before} restores stock");
         let cancel_rows: i64 = srv
-            .sqlite()
-            .query_row(
-                "SELECT COUNT(*) FROM inventory_movements WHERE order_id = ? AND reason = 'cancel'",
-                [order["id"].as_i64()],
-                |r| r.get(0),
-            )
+            .with_db(|c| {
+                c.query_row(
+                    "SELECT COUNT(*) FROM inventory_movements WHERE order_id = ? AND reason = 'cancel'",
+                    [order["id"].as_i64()],
+                    |r| r.get(0),
+                )
+            })
             .unwrap();
         assert_eq!(cancel_rows, 1);
         let (status, _) = srv.post(&url, &admin, json!({"status": "cancelled"})).await;
@@ -407,8 +410,7 @@ async fn concurrent_orders_never_oversell() {
     let (_, after) = srv.get(&format!("/api/products/{pid}"), &admin).await;
     assert_eq!(after["stock_quantity"], 0);
     let orders: i64 = srv
-        .sqlite()
-        .query_row("SELECT COUNT(*) FROM orders", [], |r| r.get(0))
+        .with_db(|c| c.query_row("SELECT COUNT(*) FROM orders", [], |r| r.get(0)))
         .unwrap();
     assert_eq!(orders, 20);
     srv.assert_ledger_consistent();

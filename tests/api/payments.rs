@@ -319,13 +319,13 @@ async fn a_cancelled_or_smaller_order_shows_what_to_refund() {
         json!({"status": "cancelled"}),
     )
     .await;
-    let rw = rusqlite::Connection::open(srv.db_path()).unwrap();
-    rw.execute(
-        "UPDATE orders SET created_at = '2020-01-01T00:00:00.000Z' WHERE id IN (?, ?)",
-        [id, other],
-    )
+    srv.write_db(|c| {
+        c.execute(
+            "UPDATE orders SET created_at = '2020-01-01T00:00:00.000Z' WHERE id IN (?, ?)",
+            [id, other],
+        )
+    })
     .unwrap();
-    drop(rw);
     let (_, report) = srv
         .post(
             "/api/maintenance/cleanup",
@@ -486,10 +486,8 @@ async fn lists_filter_by_payment_status_and_check_catches_tampering() {
 
     // Someone edits the database behind the server's back: check names the order.
     check_is_ok(&srv, &admin).await;
-    let rw = rusqlite::Connection::open(srv.db_path()).unwrap();
-    rw.execute("UPDATE orders SET paid_minor = paid_minor + 100 WHERE id = ?", [partly])
+    srv.write_db(|c| c.execute("UPDATE orders SET paid_minor = paid_minor + 100 WHERE id = ?", [partly]))
         .unwrap();
-    drop(rw);
     let (_, report) = srv.get("/api/maintenance/check", &admin).await;
     assert_eq!(report["ok"], false, "{report}");
     let found = &report["payment_mismatches"][0];

@@ -117,3 +117,59 @@ fn serve_on_postgresql_refuses_to_start_without_a_shared_token_secret() {
         "{err}"
     );
 }
+
+#[test]
+fn the_commands_work_on_postgresql_with_database() {
+    let cluster = Cluster::start();
+    cluster.create_db("cli");
+    let url = cluster.url("cli");
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let on_pg = |args: &[&str], stdin: Option<&str>| {
+        let mut all = vec!["--database", url.as_str()];
+        all.extend_from_slice(args);
+        run(&data, &all, stdin)
+    };
+    let out = on_pg(
+        &["demo-data", "--products", "12", "--customers", "8", "--orders", "60"],
+        None,
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = on_pg(
+        &["user", "create", "cashier", "--role", "staff"],
+        Some("cashier-pass-1\n"),
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = on_pg(&["user", "list"], None);
+    assert!(text(&out.stdout).contains("cashier"), "{}", text(&out.stdout));
+    let out = on_pg(&["export", "orders"], None);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).lines().count() > 60, "{}", text(&out.stdout));
+    let out = on_pg(&["check"], None);
+    assert!(out.status.success(), "{}{}", text(&out.stdout), text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("stock vs ledger:    0 mismatch"),
+        "{}",
+        text(&out.stdout)
+    );
+    assert_eq!(
+        cluster.sql("cli", "SELECT COUNT(*) FROM orders").trim(),
+        "60",
+        "the orders are in PostgreSQL"
+    );
+
+    // Backups there are pg_dump's job, and nothing went into a SQLite file.
+    let out = on_pg(&["backup"], None);
+    assert!(!out.status.success());
+    assert!(text(&out.stderr).contains("pg_dump"), "{}", text(&out.stderr));
+    assert!(!data.join("order-system.db").exists());
+
+    // Not a PostgreSQL URL: said at once.
+    let out = run(&data, &["--database", "mysql://x/y", "check"], None);
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("takes a PostgreSQL URL"),
+        "{}",
+        text(&out.stderr)
+    );
+}

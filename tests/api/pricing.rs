@@ -76,13 +76,13 @@ async fn staff_set_a_lines_price_or_percentage_and_the_regular_price_stays() {
     assert_eq!(report["ok"], true, "{report}");
 
     // Someone edits a line's total behind the server's back: check names it.
-    let rw = rusqlite::Connection::open(srv.db_path()).unwrap();
-    rw.execute(
-        "UPDATE order_items SET line_total_minor = 4370 WHERE order_id = ?",
-        [id],
-    )
+    srv.write_db(|c| {
+        c.execute(
+            "UPDATE order_items SET line_total_minor = 4370 WHERE order_id = ?",
+            [id],
+        )
+    })
     .unwrap();
-    drop(rw);
     let (_, report) = srv.get("/api/maintenance/check", &admin).await;
     assert_eq!(report["ok"], false);
     assert_eq!(report["pricing_mismatches"][0]["problem"], "line_total", "{report}");
@@ -355,10 +355,8 @@ async fn tax_is_kept_per_line_at_the_rate_and_rule_the_order_was_taken_with() {
 
     let (_, report) = srv.get("/api/maintenance/check", &admin).await;
     assert_eq!(report["ok"], true, "{report}");
-    let rw = rusqlite::Connection::open(srv.db_path()).unwrap();
-    rw.execute("UPDATE orders SET tax_minor = tax_minor + 1 WHERE id = ?", [id])
+    srv.write_db(|c| c.execute("UPDATE orders SET tax_minor = tax_minor + 1 WHERE id = ?", [id]))
         .unwrap();
-    drop(rw);
     let (_, report) = srv.get("/api/maintenance/check", &admin).await;
     assert_eq!(report["pricing_mismatches"][0]["problem"], "order_tax", "{report}");
 }

@@ -24,8 +24,7 @@ async fn create_read_update_archive() {
     assert_eq!(p["is_low_stock"], false);
     let id = p["id"].as_i64().unwrap();
     let stored: i64 = srv
-        .sqlite()
-        .query_row("SELECT price_minor FROM products WHERE id = ?", [id], |r| r.get(0))
+        .with_db(|c| c.query_row("SELECT price_minor FROM products WHERE id = ?", [id], |r| r.get(0)))
         .unwrap();
     assert_eq!(stored, 1990, "money is stored as integer minor units");
 
@@ -58,13 +57,14 @@ async fn create_read_update_archive() {
     assert_eq!(restored["status"], "active");
     srv.assert_ledger_consistent();
     let reasons: Vec<String> = srv
-        .sqlite()
-        .prepare("SELECT reason || ':' || quantity_delta FROM inventory_movements WHERE product_id = ? ORDER BY id")
-        .unwrap()
-        .query_map([id], |r| r.get(0))
-        .unwrap()
-        .map(Result::unwrap)
-        .collect();
+        .with_db(|c| {
+            c.prepare(
+                "SELECT reason || ':' || quantity_delta FROM inventory_movements WHERE product_id = ? ORDER BY id",
+            )?
+            .query_map([id], |r| r.get(0))?
+            .collect()
+        })
+        .unwrap();
     assert_eq!(reasons, ["initial:12", "correction:-9"]);
 
     let (status, body) = srv.get("/api/products/99999", &admin).await;
@@ -131,8 +131,7 @@ async fn invalid_fields_get_422_naming_the_field() {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(resp["error"]["message"].as_str().unwrap().contains("colour"), "{resp}");
     let count: i64 = srv
-        .sqlite()
-        .query_row("SELECT COUNT(*) FROM products", [], |r| r.get(0))
+        .with_db(|c| c.query_row("SELECT COUNT(*) FROM products", [], |r| r.get(0)))
         .unwrap();
     assert_eq!(count, 0, "nothing half-written");
 }

@@ -24,13 +24,14 @@ async fn supplier(srv: &TestServer, admin: &str, name: &str) -> i64 {
 }
 
 fn product_row(srv: &TestServer, id: i64) -> (i64, Option<i64>) {
-    srv.sqlite()
-        .query_row(
+    srv.with_db(|c| {
+        c.query_row(
             "SELECT stock_quantity, cost_minor FROM products WHERE id = ?",
             [id],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
-        .unwrap()
+    })
+    .unwrap()
 }
 
 #[tokio::test]
@@ -225,8 +226,7 @@ async fn a_photo_is_sniffed_limited_and_served_with_its_own_type() {
     assert_eq!(resp.status(), StatusCode::NOT_MODIFIED);
     // The photo is in the database, so backups carry it.
     let stored: i64 = srv
-        .sqlite()
-        .query_row("SELECT length(bytes) FROM product_photos", [], |r| r.get(0))
+        .with_db(|c| c.query_row("SELECT length(bytes) FROM product_photos", [], |r| r.get(0)))
         .unwrap();
     assert_eq!(stored as usize, png.len());
     let (status, after) = srv
@@ -399,13 +399,13 @@ async fn receiving_a_purchase_order_adds_stock_and_averages_the_cost() {
 
     // `check` proves what was received against the receipts and the ledger: a line whose
     // count was changed behind the application's back is reported.
-    rusqlite::Connection::open(srv.db_path())
-        .unwrap()
-        .execute(
+    srv.write_db(|c| {
+        c.execute(
             "UPDATE purchase_order_lines SET received_quantity = received_quantity - 1 WHERE id = ?",
             [oil_line],
         )
-        .unwrap();
+    })
+    .unwrap();
     let (_, report) = srv.get("/api/maintenance/check", &admin).await;
     assert_eq!(report["ok"], false, "{report}");
     let found = report["purchase_mismatches"].as_array().unwrap();

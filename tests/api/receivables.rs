@@ -27,11 +27,12 @@ async fn customer(srv: &TestServer, token: &str, name: &str) -> i64 {
 /// Moves an order's creation back by `days`, as if it had been taken then.
 fn backdate(srv: &TestServer, order: i64, days: i64) {
     let at = (chrono::Utc::now() - chrono::Duration::days(days)).to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
-    let rw = rusqlite::Connection::open(srv.db_path()).unwrap();
-    rw.execute(
-        "UPDATE orders SET created_at = ? WHERE id = ?",
-        rusqlite::params![at, order],
-    )
+    srv.write_db(|c| {
+        c.execute(
+            "UPDATE orders SET created_at = ? WHERE id = ?",
+            rusqlite::params![at, order],
+        )
+    })
     .unwrap();
 }
 
@@ -195,12 +196,13 @@ async fn a_statement_opens_with_what_was_owed_and_closes_with_what_is_owed_now()
     let owed: i64 = [old, new]
         .iter()
         .map(|id| {
-            let conn = srv.sqlite();
-            conn.query_row(
-                "SELECT CASE WHEN status = 'cancelled' THEN 0 ELSE total_amount_minor END - paid_minor FROM orders WHERE id = ?",
-                [id],
-                |r| r.get::<_, i64>(0),
-            )
+            srv.with_db(|conn| {
+                conn.query_row(
+                    "SELECT CASE WHEN status = 'cancelled' THEN 0 ELSE total_amount_minor END - paid_minor FROM orders WHERE id = ?",
+                    [id],
+                    |r| r.get::<_, i64>(0),
+                )
+            })
             .unwrap()
         })
         .sum();

@@ -88,12 +88,13 @@ async fn a_cookie_session_never_shows_a_token_and_ends_on_sign_out() {
         ),
     };
     let stored: i64 = srv
-        .sqlite()
-        .query_row(
-            "SELECT COUNT(*) FROM sessions WHERE id = ?",
-            [b.cookie.clone().unwrap()],
-            |r| r.get(0),
-        )
+        .with_db(|c| {
+            c.query_row(
+                "SELECT COUNT(*) FROM sessions WHERE id = ?",
+                [b.cookie.clone().unwrap()],
+                |r| r.get(0),
+            )
+        })
         .unwrap();
     assert_eq!(stored, 0, "only the cookie's hash is stored");
     assert_eq!(b.send(Method::GET, "/api/auth/me", None, false).await.0, StatusCode::OK);

@@ -38,8 +38,7 @@ fn item(order: &Value, n: usize) -> i64 {
 }
 
 fn stock_of(srv: &TestServer, sku: &str) -> i64 {
-    srv.sqlite()
-        .query_row("SELECT stock_quantity FROM products WHERE sku = ?", [sku], |r| r.get(0))
+    srv.with_db(|c| c.query_row("SELECT stock_quantity FROM products WHERE sku = ?", [sku], |r| r.get(0)))
         .unwrap()
 }
 
@@ -175,12 +174,13 @@ async fn partial_shipments_leave_a_backorder_and_the_last_one_ships_the_order() 
 
     // The audit trail has both parcels.
     let ships_audited: i64 = srv
-        .sqlite()
-        .query_row(
-            "SELECT COUNT(*) FROM audit_log WHERE action = 'order.ship' AND entity_id = ?",
-            [id],
-            |r| r.get(0),
-        )
+        .with_db(|c| {
+            c.query_row(
+                "SELECT COUNT(*) FROM audit_log WHERE action = 'order.ship' AND entity_id = ?",
+                [id],
+                |r| r.get(0),
+            )
+        })
         .unwrap();
     assert_eq!(ships_audited, 2);
     check_is_ok(&srv, &admin).await;
@@ -433,15 +433,14 @@ async fn returns_go_back_to_stock_or_are_written_off_and_refund_at_most_what_was
         "restocked A, wrote off B"
     );
     let ledger: Vec<(String, String, i64)> = srv
-        .sqlite()
-        .prepare(
-            "SELECT p.sku, m.reason, m.quantity_delta FROM inventory_movements m JOIN products p ON p.id = m.product_id
-             WHERE m.order_id = ? AND m.reason IN ('return', 'damage') ORDER BY m.id",
-        )
-        .unwrap()
-        .query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-        .unwrap()
-        .collect::<Result<_, _>>()
+        .with_db(|c| {
+            c.prepare(
+                "SELECT p.sku, m.reason, m.quantity_delta FROM inventory_movements m JOIN products p ON p.id = m.product_id
+                 WHERE m.order_id = ? AND m.reason IN ('return', 'damage') ORDER BY m.id",
+            )?
+            .query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect()
+        })
         .unwrap();
     let expected = [("RT-A", "return", 1), ("RT-B", "return", 1), ("RT-B", "damage", -1)];
     assert_eq!(
@@ -501,12 +500,13 @@ async fn returns_go_back_to_stock_or_are_written_off_and_refund_at_most_what_was
         .sum();
     assert_eq!(revenue, 0.0, "{sales}");
     let audited: i64 = srv
-        .sqlite()
-        .query_row(
-            "SELECT COUNT(*) FROM audit_log WHERE action = 'order.return' AND entity_id = ?",
-            [id],
-            |r| r.get(0),
-        )
+        .with_db(|c| {
+            c.query_row(
+                "SELECT COUNT(*) FROM audit_log WHERE action = 'order.return' AND entity_id = ?",
+                [id],
+                |r| r.get(0),
+            )
+        })
         .unwrap();
     assert_eq!(audited, 2);
     check_is_ok(&srv, &admin).await;

@@ -26,7 +26,7 @@ async fn download(srv: &TestServer, token: &str, path: &str) -> (reqwest::header
 }
 
 fn count(srv: &TestServer, sql: &str) -> i64 {
-    srv.sqlite().query_row(sql, [], |r| r.get(0)).unwrap()
+    srv.with_db(|c| c.query_row(sql, [], |r| r.get(0))).unwrap()
 }
 
 #[tokio::test]
@@ -320,6 +320,11 @@ async fn a_100k_row_import_and_its_export() {
 
 #[tokio::test]
 async fn export_and_import_from_the_command_line() {
+    if crate::common::sqlite_only(
+        "another process's change reaches the caches through SQLite's file watcher; on PostgreSQL that is LISTEN/NOTIFY, not built yet (docs/postgresql.md step 8)",
+    ) {
+        return;
+    }
     let srv = TestServer::start().await;
     let admin = srv.admin().await;
     let cli_1 = srv.product(&admin, "CLI-1", "1.00", 3).await;

@@ -8,6 +8,8 @@ use std::time::Duration;
 
 use order_system::app::{self, Server};
 use order_system::config::Config;
+use order_system::db::Conn;
+use order_system::db::postgres::session::Session;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
@@ -19,6 +21,8 @@ pub struct TestServer {
     pub url: String,
     pub client: reqwest::Client,
     pub dir: tempfile::TempDir,
+    /// The PostgreSQL database the server keeps its data in, if not the data dir's file.
+    pub database: Option<String>,
 }
 
 /// `ORDER_SYSTEM_TEST_POSTGRES`: a PostgreSQL server (the URL of its `postgres` database) to
@@ -27,6 +31,17 @@ pub fn test_postgres() -> Option<String> {
     std::env::var("ORDER_SYSTEM_TEST_POSTGRES")
         .ok()
         .filter(|s| !s.is_empty())
+}
+
+/// True, and says so, when the suite runs on PostgreSQL and the calling test is about SQLite
+/// itself (its backups, its file, the command line on the data dir's file): such a test returns
+/// early there. `why` names what it covers instead, if anything does.
+pub fn sqlite_only(why: &str) -> bool {
+    let skip = test_postgres().is_some();
+    if skip {
+        eprintln!("not on PostgreSQL: {why}");
+    }
+    skip
 }
 
 pub fn config(dir: &std::path::Path) -> Config {
@@ -58,9 +73,10 @@ impl TestServer {
         if config.database.is_none()
             && let Some(server) = test_postgres()
         {
-            config.database = Some(postgres::new_database(&server));
+            config.database = Some(postgres::database_for(&server, &config.data_dir));
         }
         let server = app::start(&config).await.expect("server starts");
+        let database = config.database.clone();
         let url = server.url();
         let client = reqwest::Client::builder()
             .timeout(Duration::from_secs(30))
@@ -71,6 +87,7 @@ impl TestServer {
             url,
             client,
             dir,
+            database,
         }
     }
 
@@ -176,34 +193,100 @@ impl TestServer {
         body
     }
 
-    /// Opens the database file directly, as the sqlite3 shell would.
+    /// Opens the database file directly, as the sqlite3 shell would (tests about SQLite itself).
     pub fn sqlite(&self) -> rusqlite::Connection {
         rusqlite::Connection::open_with_flags(self.db_path(), rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap()
     }
 
+    /// Runs `f` on a connection of its own to the server's database, whichever engine it is
+    /// on, as a person with the sqlite3 shell or psql would look. (On a thread of its own: the
+    /// blocking PostgreSQL client cannot run inside the test's runtime.)
+    pub fn with_db<T: Send>(
+        &self,
+        f: impl FnOnce(&Conn) -> order_system::db::Result<T> + Send,
+    ) -> order_system::db::Result<T> {
+        let database = self.database.clone();
+        let path = self.db_path();
+        std::thread::scope(|s| {
+            s.spawn(move || match database {
+                Some(url) => {
+                    let session = Session::connect(&url).unwrap();
+                    f(&Conn::from(&session))
+                }
+                None => {
+                    let raw = rusqlite::Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+                        .unwrap();
+                    f(&Conn::from(&raw))
+                }
+            })
+            .join()
+            .unwrap()
+        })
+    }
+
+    /// Runs the binary on this server's database (its data dir, and `--database` when the
+    /// server is on PostgreSQL), as an admin at the server's console would.
+    pub fn cli(&self, args: &[&str], stdin: Option<&str>) -> std::process::Output {
+        let mut all: Vec<&str> = Vec::new();
+        if let Some(url) = &self.database {
+            all.extend(["--database", url.as_str()]);
+        }
+        all.extend_from_slice(args);
+        process::run(&self.data_dir(), &all, stdin)
+    }
+
+    /// [`TestServer::with_db`] on a connection that may write: a test that breaks a rule behind
+    /// the server's back, as a person with a database shell could.
+    pub fn write_db<T: Send>(
+        &self,
+        f: impl FnOnce(&Conn) -> order_system::db::Result<T> + Send,
+    ) -> order_system::db::Result<T> {
+        let database = self.database.clone();
+        let path = self.db_path();
+        std::thread::scope(|s| {
+            s.spawn(move || match database {
+                Some(url) => f(&Conn::from(&Session::connect(&url).unwrap())),
+                None => {
+                    let raw = rusqlite::Connection::open(path).unwrap();
+                    raw.busy_timeout(Duration::from_secs(5)).unwrap();
+                    f(&Conn::from(&raw))
+                }
+            })
+            .join()
+            .unwrap()
+        })
+    }
+
     /// Asserts the stock ledger explains every product's stock, and no stock is negative.
     pub fn assert_ledger_consistent(&self) {
-        let conn = self.sqlite();
-        let bad: i64 = conn
-            .query_row(
-                "SELECT COUNT(*) FROM products p WHERE p.stock_quantity < 0 OR p.stock_quantity <>
-                   (SELECT COALESCE(SUM(quantity_delta), 0) FROM inventory_movements m WHERE m.product_id = p.id)",
-                [],
-                |r| r.get(0),
-            )
-            .unwrap();
-        assert_eq!(bad, 0, "stock differs from the ledger");
-        let bad_totals: i64 = conn
-            .query_row(
-                "SELECT COUNT(*) FROM orders o WHERE o.total_amount_minor <>
-                   (SELECT COALESCE(SUM(line_total_minor), 0) FROM order_items i WHERE i.order_id = o.id)
-                   AND o.id NOT IN (SELECT order_id FROM imported_total_differences)",
-                [],
-                |r| r.get(0),
-            )
-            .unwrap();
-        assert_eq!(bad_totals, 0, "order totals differ from their items");
+        self.with_db(|conn| {
+            assert_ledger_consistent_on(conn);
+            Ok(())
+        })
+        .unwrap();
     }
+}
+
+fn assert_ledger_consistent_on(conn: &Conn) {
+    let bad: i64 = conn
+        .query_row(
+            "SELECT COUNT(*) FROM products p WHERE p.stock_quantity < 0 OR p.stock_quantity <>
+               (SELECT COALESCE(SUM(quantity_delta), 0) FROM inventory_movements m WHERE m.product_id = p.id)",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(bad, 0, "stock differs from the ledger");
+    let bad_totals: i64 = conn
+        .query_row(
+            "SELECT COUNT(*) FROM orders o WHERE o.total_amount_minor <>
+               (SELECT COALESCE(SUM(line_total_minor), 0) FROM order_items i WHERE i.order_id = o.id)
+               AND o.id NOT IN (SELECT order_id FROM imported_total_differences)",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(bad_totals, 0, "order totals differ from their items");
 }
 
 /// The error code of an error body.

@@ -209,8 +209,28 @@ pub fn new_database(server: &str) -> String {
     static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let name = format!("test_{}_{n}", std::process::id());
-    let mut client = order_system::db::postgres::connect(server, "cannot reach the test PostgreSQL").unwrap();
-    client.batch_execute(&format!("CREATE DATABASE {name}")).unwrap();
+    // The blocking client runs a runtime of its own, which cannot start inside a test's.
+    std::thread::scope(|s| {
+        s.spawn(|| {
+            let mut client = order_system::db::postgres::connect(server, "cannot reach the test PostgreSQL").unwrap();
+            client.batch_execute(&format!("CREATE DATABASE {name}")).unwrap();
+        })
+        .join()
+        .unwrap();
+    });
     let (base, _) = server.rsplit_once('/').expect("a URL ending in /postgres");
     format!("{base}/{name}")
+}
+
+/// The database of the test server whose data dir is `data_dir`: the same one every time a
+/// test starts a server on that data dir again (a restart keeps its data, as on SQLite).
+pub fn database_for(server: &str, data_dir: &Path) -> String {
+    static DATABASES: std::sync::Mutex<Vec<(PathBuf, String)>> = std::sync::Mutex::new(Vec::new());
+    let mut known = DATABASES.lock().unwrap();
+    if let Some((_, url)) = known.iter().find(|(dir, _)| dir == data_dir) {
+        return url.clone();
+    }
+    let url = new_database(server);
+    known.push((data_dir.to_path_buf(), url.clone()));
+    url
 }
