@@ -30,10 +30,15 @@ pub fn is_postgres_url(url: &str) -> bool {
 /// [`tls`]). `what` starts the error ("cannot read the old database").
 pub fn connect(url: &str, what: &str) -> anyhow::Result<Client> {
     let split = tls::split(url)?;
-    let config: Config = split
+    let mut config: Config = split
         .url
         .parse()
         .map_err(|e| anyhow::anyhow!("the PostgreSQL URL is not valid: {e}"))?;
+    // A server that is gone must cost a request a 503 in seconds, not a hang (connect_timeout
+    // in the URL wins).
+    if config.get_connect_timeout().is_none() {
+        config.connect_timeout(std::time::Duration::from_secs(5));
+    }
     let place = describe(&config);
     let result = if split.mode == tls::Mode::Disable {
         config.connect(postgres::NoTls)
