@@ -465,8 +465,7 @@ CREATE TABLE order_status_totals (
     status             TEXT COLLATE "C" PRIMARY KEY
         CHECK (status IN ('pending', 'confirmed', 'shipped', 'completed', 'cancelled', 'returned')),
     order_count        BIGINT NOT NULL,
-    -- NUMERIC: a sum of bigints may pass 64 bits (SQLite's INTEGER then holds it as REAL).
-    total_amount_minor NUMERIC NOT NULL
+    total_amount_minor BIGINT NOT NULL
 );
 INSERT INTO order_status_totals (status, order_count, total_amount_minor)
 VALUES ('pending', 0, 0), ('confirmed', 0, 0), ('shipped', 0, 0), ('completed', 0, 0), ('cancelled', 0, 0),
@@ -476,7 +475,7 @@ CREATE TABLE order_daily_totals (
     day                TEXT COLLATE "C" NOT NULL,
     status             TEXT COLLATE "C" NOT NULL,
     order_count        BIGINT NOT NULL,
-    total_amount_minor NUMERIC NOT NULL,
+    total_amount_minor BIGINT NOT NULL,
     PRIMARY KEY (day, status)
 );
 
@@ -484,14 +483,14 @@ CREATE TABLE order_daily_totals (
 CREATE FUNCTION order_status_totals_add(p_status TEXT, p_sign BIGINT, p_amount BIGINT) RETURNS void
 LANGUAGE sql AS $$
     UPDATE order_status_totals
-    SET order_count = order_count + p_sign, total_amount_minor = total_amount_minor + p_sign * p_amount::numeric
+    SET order_count = order_count + p_sign, total_amount_minor = total_amount_minor + p_sign * p_amount
     WHERE status = p_status;
 $$;
 
 CREATE FUNCTION order_daily_totals_add(p_day TEXT, p_status TEXT, p_sign BIGINT, p_amount BIGINT) RETURNS void
 LANGUAGE sql AS $$
     INSERT INTO order_daily_totals AS t (day, status, order_count, total_amount_minor)
-    VALUES (p_day, p_status, p_sign, p_sign * p_amount::numeric)
+    VALUES (p_day, p_status, p_sign, p_sign * p_amount)
     ON CONFLICT (day, status) DO UPDATE
     SET order_count = t.order_count + excluded.order_count,
         total_amount_minor = t.total_amount_minor + excluded.total_amount_minor;

@@ -293,6 +293,20 @@ impl PrivateReader {
     }
 }
 
+/// Stops threads that take `Option<job>` from one queue: each takes exactly one `None`; then
+/// waits for all of them.
+fn stop_threads<J>(tx: &flume::Sender<Option<J>>, threads: &std::sync::Mutex<Vec<std::thread::JoinHandle<()>>>) {
+    let Ok(mut threads) = threads.lock() else {
+        return;
+    };
+    for _ in threads.iter() {
+        let _ = tx.send(None);
+    }
+    for thread in threads.drain(..) {
+        let _ = thread.join();
+    }
+}
+
 /// How long a database thread waits without work before it gives its page cache back.
 const IDLE: std::time::Duration = std::time::Duration::from_secs(1);
 

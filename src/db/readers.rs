@@ -112,15 +112,7 @@ impl ReaderPool {
     }
 
     fn stop_threads(&self) {
-        let Ok(mut threads) = self.threads.lock() else {
-            return;
-        };
-        for _ in threads.iter() {
-            let _ = self.tx.send(None);
-        }
-        for thread in threads.drain(..) {
-            let _ = thread.join();
-        }
+        super::stop_threads(&self.tx, &self.threads);
     }
 }
 

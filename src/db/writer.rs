@@ -54,13 +54,25 @@ pub struct WriterStats {
 }
 
 /// Tables whose changes in-memory caches must see.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Table {
     /// users rows (the cache of bearer-token checks).
     Users,
     /// products rows. (The update hook never fires for WITHOUT ROWID tables, such as
     /// settings: caches that depend on settings also key on their version.)
     Products,
+}
+
+impl Table {
+    /// The watched table a SQL table's rows belong to, if any.
+    pub fn of(sql_table: &str) -> Option<Self> {
+        match sql_table {
+            // A revoked bearer token changes what the users cache must answer.
+            "users" | "revoked_tokens" => Some(Table::Users),
+            "products" => Some(Table::Products),
+            _ => None,
+        }
+    }
 }
 
 /// One counter per [`Table`], bumped after every transaction that changed its rows, before the
@@ -77,13 +89,9 @@ impl Generations {
     }
 
     fn touch(&self, sql_table: &str) {
-        let table = match sql_table {
-            // A revoked bearer token changes what the users cache must answer.
-            "users" | "revoked_tokens" => Table::Users,
-            "products" => Table::Products,
-            _ => return,
-        };
-        self.touched[table as usize].store(true, Ordering::Relaxed);
+        if let Some(table) = Table::of(sql_table) {
+            self.touched[table as usize].store(true, Ordering::Relaxed);
+        }
     }
 
     fn after_commit(&self) {

@@ -47,7 +47,8 @@ fn admin(conn: &Conn) -> CurrentUser {
     }
 }
 
-fn product(conn: &Conn, sku: &str, name: &str, price: &str, stock: i64) -> i64 {
+/// Stores a product with its initial stock, as the server does; its id, or the error.
+fn try_product(conn: &Conn, sku: &str, name: &str, price: &str, stock: i64) -> Result<i64, AppError> {
     let p = NewProduct {
         sku: sku.into(),
         name: name.into(),
@@ -62,11 +63,13 @@ fn product(conn: &Conn, sku: &str, name: &str, price: &str, stock: i64) -> i64 {
         barcode: None,
         cost_price: None,
     }
-    .validate(NOW)
-    .unwrap();
+    .validate(NOW)?;
     conn.in_transaction(|c| order_system::products::insert_with_stock(c, &Who::command_line(), &p, NOW))
-        .unwrap()
-        .id
+        .map(|p| p.id)
+}
+
+fn product(conn: &Conn, sku: &str, name: &str, price: &str, stock: i64) -> i64 {
+    try_product(conn, sku, name, price, stock).unwrap()
 }
 
 fn order(conn: &Conn, actor: &CurrentUser, lines: &[(i64, i64)], key: Option<&str>) -> Result<(i64, bool), AppError> {
@@ -185,25 +188,7 @@ fn lists_search_and_conflicts_read_the_same_on_postgresql() {
     assert_eq!(found.len(), 2);
 
     // A taken SKU (whatever its case) is the 409 a client acts on, not a 500.
-    let p = NewProduct {
-        sku: "Tea-1".into(),
-        name: "Copy".into(),
-        description: None,
-        price: "1.00".parse().unwrap(),
-        stock_quantity: 0,
-        low_stock_threshold: None,
-        status: None,
-        tax_rate: None,
-        category_id: None,
-        unit: None,
-        barcode: None,
-        cost_price: None,
-    }
-    .validate(NOW)
-    .unwrap();
-    let err = conn
-        .in_transaction(|c| order_system::products::insert_with_stock(c, &Who::command_line(), &p, NOW))
-        .unwrap_err();
+    let err = try_product(&conn, "Tea-1", "Copy", "1.00", 0).unwrap_err();
     assert!(matches!(&err, AppError::Conflict { code: "sku_taken", .. }), "{err:?}");
 }
 

@@ -95,15 +95,7 @@ impl Workers {
 
     fn close(&self) {
         self.closed.store(true, Ordering::SeqCst);
-        let Ok(mut threads) = self.threads.lock() else {
-            return;
-        };
-        for _ in threads.iter() {
-            let _ = self.tx.send(None);
-        }
-        for thread in threads.drain(..) {
-            let _ = thread.join();
-        }
+        crate::db::stop_threads(&self.tx, &self.threads);
     }
 }
 

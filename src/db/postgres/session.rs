@@ -14,6 +14,7 @@ use postgres::error::SqlState;
 use rusqlite::ToSql;
 use rusqlite::types::Value;
 
+use crate::db::Table;
 use crate::db::conn::{Error, Result};
 use crate::db::dialect;
 use crate::db::pg_value::{self, PgParam};
@@ -37,11 +38,8 @@ pub struct Session {
 #[derive(Clone)]
 pub struct Statement {
     stmt: postgres::Statement,
-    writes: Option<usize>,
+    writes: Option<Table>,
 }
-
-/// The tables whose changes the caches must see, as [`crate::db::Table`] numbers them.
-const WATCHED: [(&str, usize); 3] = [("users", 0), ("revoked_tokens", 0), ("products", 1)];
 
 impl Session {
     pub fn new(client: Client) -> Self {
@@ -77,9 +75,9 @@ impl Session {
     }
 
     fn wrote(&self, stmt: &Statement) {
-        if let Some(index) = stmt.writes {
+        if let Some(table) = stmt.writes {
             let mut written = self.written.get();
-            written[index] = true;
+            written[table as usize] = true;
             self.written.set(written);
         }
     }
@@ -162,7 +160,7 @@ impl Session {
 
 /// The table an INSERT, UPDATE or DELETE writes ("INSERT INTO products ..."), if it is one the
 /// caches watch. Triggers write only the order totals, which no cache holds.
-fn written_table(sql: &str) -> Option<usize> {
+fn written_table(sql: &str) -> Option<Table> {
     let mut words = sql.split_whitespace().map(str::to_ascii_lowercase);
     let table = match words.next()?.as_str() {
         "insert" | "delete" => {
@@ -173,8 +171,7 @@ fn written_table(sql: &str) -> Option<usize> {
         "update" => words.next()?,
         _ => return None,
     };
-    let table = table.split(|c: char| !c.is_ascii_alphanumeric() && c != '_').next()?;
-    WATCHED.iter().find(|(t, _)| *t == table).map(|(_, i)| *i)
+    Table::of(table.split(|c: char| !c.is_ascii_alphanumeric() && c != '_').next()?)
 }
 
 /// The store's parameters as PostgreSQL parameters: each is asked for its SQLite value once,
@@ -196,16 +193,23 @@ fn refs<'v>(values: &'v [PgParam<'_>]) -> Vec<&'v (dyn postgres::types::ToSql + 
 #[cfg(test)]
 mod tests {
     use super::written_table;
+    use crate::db::Table;
 
     #[test]
     fn the_written_table_is_read_from_the_statement() {
-        assert_eq!(written_table("INSERT INTO products (sku) VALUES (?)"), Some(1));
-        assert_eq!(written_table("  update users SET x = 1"), Some(0));
+        assert_eq!(
+            written_table("INSERT INTO products (sku) VALUES (?)"),
+            Some(Table::Products)
+        );
+        assert_eq!(written_table("  update users SET x = 1"), Some(Table::Users));
         assert_eq!(
             written_table("DELETE FROM revoked_tokens WHERE expires_at < ?"),
-            Some(0)
+            Some(Table::Users)
         );
-        assert_eq!(written_table("INSERT INTO products(id) VALUES (1)"), Some(1));
+        assert_eq!(
+            written_table("INSERT INTO products(id) VALUES (1)"),
+            Some(Table::Products)
+        );
         assert_eq!(written_table("UPDATE orders SET status = ?"), None);
         assert_eq!(written_table("SELECT * FROM products"), None);
     }

@@ -199,23 +199,43 @@ impl TestServer {
     }
 
     /// Runs `f` on a connection of its own to the server's database, whichever engine it is
-    /// on, as a person with the sqlite3 shell or psql would look. (On a thread of its own: the
-    /// blocking PostgreSQL client cannot run inside the test's runtime.)
+    /// on, as a person with the sqlite3 shell or psql would look.
     pub fn with_db<T: Send>(
         &self,
+        f: impl FnOnce(&Conn) -> order_system::db::Result<T> + Send,
+    ) -> order_system::db::Result<T> {
+        self.on_db(false, f)
+    }
+
+    /// [`TestServer::with_db`] on a connection that may write: a test that breaks a rule behind
+    /// the server's back, as a person with a database shell could.
+    pub fn write_db<T: Send>(
+        &self,
+        f: impl FnOnce(&Conn) -> order_system::db::Result<T> + Send,
+    ) -> order_system::db::Result<T> {
+        self.on_db(true, f)
+    }
+
+    /// On a thread of its own: the blocking PostgreSQL client cannot run inside the test's
+    /// runtime.
+    fn on_db<T: Send>(
+        &self,
+        write: bool,
         f: impl FnOnce(&Conn) -> order_system::db::Result<T> + Send,
     ) -> order_system::db::Result<T> {
         let database = self.database.clone();
         let path = self.db_path();
         std::thread::scope(|s| {
             s.spawn(move || match database {
-                Some(url) => {
-                    let session = Session::connect(&url).unwrap();
-                    f(&Conn::from(&session))
-                }
+                Some(url) => f(&Conn::from(&Session::connect(&url).unwrap())),
                 None => {
-                    let raw = rusqlite::Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
-                        .unwrap();
+                    let flags = if write {
+                        rusqlite::OpenFlags::default()
+                    } else {
+                        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY
+                    };
+                    let raw = rusqlite::Connection::open_with_flags(path, flags).unwrap();
+                    raw.busy_timeout(Duration::from_secs(5)).unwrap();
                     f(&Conn::from(&raw))
                 }
             })
@@ -233,28 +253,6 @@ impl TestServer {
         }
         all.extend_from_slice(args);
         process::run(&self.data_dir(), &all, stdin)
-    }
-
-    /// [`TestServer::with_db`] on a connection that may write: a test that breaks a rule behind
-    /// the server's back, as a person with a database shell could.
-    pub fn write_db<T: Send>(
-        &self,
-        f: impl FnOnce(&Conn) -> order_system::db::Result<T> + Send,
-    ) -> order_system::db::Result<T> {
-        let database = self.database.clone();
-        let path = self.db_path();
-        std::thread::scope(|s| {
-            s.spawn(move || match database {
-                Some(url) => f(&Conn::from(&Session::connect(&url).unwrap())),
-                None => {
-                    let raw = rusqlite::Connection::open(path).unwrap();
-                    raw.busy_timeout(Duration::from_secs(5)).unwrap();
-                    f(&Conn::from(&raw))
-                }
-            })
-            .join()
-            .unwrap()
-        })
     }
 
     /// Asserts the stock ledger explains every product's stock, and no stock is negative.
