@@ -219,17 +219,22 @@ pub fn ensure_for_user(conn: &Conn, user_id: i64, now: &str) -> AppResult<i64> {
     if let Some(id) = id_for_user(conn, user_id)? {
         return Ok(id);
     }
-    conn.prepare_cached(
-        "INSERT INTO customers (name, email, user_id, made_for_login, created_at, updated_at)
-         SELECT COALESCE(full_name, username), email, id, 1, ?2, ?2 FROM users WHERE id = ?1",
-    )?
-    .execute(params![user_id, now])?;
-    let id = conn.last_insert_rowid()?;
-    let name: String = conn
-        .prepare_cached("SELECT name FROM customers WHERE id = ?")?
-        .query_row([id], |r| r.get(0))?;
-    conn.prepare_cached("UPDATE customers SET name_sort = ? WHERE id = ?")?
-        .execute(params![sort_key(&name), id])?;
+    // An upsert: a login's first two orders placed at once on two servers make one record.
+    let made = conn
+        .prepare_cached(
+            "INSERT INTO customers (name, email, user_id, made_for_login, created_at, updated_at)
+             SELECT COALESCE(full_name, username), email, id, 1, ?2, ?2 FROM users WHERE id = ?1
+             ON CONFLICT (user_id) DO NOTHING",
+        )?
+        .execute(params![user_id, now])?;
+    let id = id_for_user(conn, user_id)?.ok_or_else(|| AppError::not_found("user"))?;
+    if made == 1 {
+        let name: String = conn
+            .prepare_cached("SELECT name FROM customers WHERE id = ?")?
+            .query_row([id], |r| r.get(0))?;
+        conn.prepare_cached("UPDATE customers SET name_sort = ? WHERE id = ?")?
+            .execute(params![sort_key(&name), id])?;
+    }
     Ok(id)
 }
 

@@ -134,6 +134,8 @@ pub async fn adjust(db: &Db, actor: &CurrentUser, product_id: i64, input: StockA
     let who = Who::from(actor);
     db.write(move |conn| {
         let now = clock::now();
+        // Locked from this read to the commit, so the audit's before is what the change moved.
+        store::lock_product(conn, product_id)?;
         let before = products::store::get(conn, product_id)?;
         let refs = store::MovementRefs {
             user_id: who.user_id,

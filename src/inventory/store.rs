@@ -5,7 +5,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::Reason;
-use crate::db::Conn;
+use crate::db::{Conn, OptionalExtension};
 use crate::error::{AppError, AppResult};
 use crate::http::list::Paging;
 
@@ -20,14 +20,8 @@ pub struct MovementRefs<'a> {
 
 /// Moves a product's stock by `delta` and records it; returns the new balance.
 ///
-/// The update is conditional (`stock + delta >= 0`), so two requests racing for the last items
-/// cannot both succeed; the CHECK constraint backs it up. Not enough stock is a 409
-/// `insufficient_stock` naming the product.
-///
-/// The balance is the stock read just before plus `delta`: both statements run in the same
-/// write transaction, which no other writer can enter. (`UPDATE ... RETURNING` would say it in
-/// one statement, but SQLite builds a temporary table for every RETURNING, and this runs for
-/// every line of every order.)
+/// [`take`] then [`record`]: callers that must lock products before anything else (an order
+/// takes all its products, in id order, before its number and its row) call the two apart.
 pub fn change_stock(
     conn: &Conn,
     product_id: i64,
@@ -36,27 +30,80 @@ pub fn change_stock(
     refs: MovementRefs,
     now: &str,
 ) -> AppResult<i64> {
-    let stock = current_stock(conn, product_id)?;
-    if delta == 0 {
-        return Ok(stock);
+    let balance = take(conn, product_id, delta, now)?;
+    if delta != 0 {
+        record(conn, product_id, delta, balance, reason, refs, now)?;
     }
-    let changed = conn
-        .prepare_cached(
-            "UPDATE products SET stock_quantity = stock_quantity + ?1, updated_at = ?3
-             WHERE id = ?2 AND stock_quantity + ?1 >= 0",
-        )?
-        .execute(params![delta, product_id, now])?;
-    let balance = stock.checked_add(delta).filter(|_| changed == 1);
-    let Some(balance) = balance else {
-        return Err(insufficient(conn, product_id, -delta, stock)?);
+    Ok(balance)
+}
+
+/// Moves a product's stock by `delta` without recording it; returns the new balance.
+///
+/// The update is conditional (`stock + delta >= 0`), so two requests racing for the last items
+/// cannot both succeed, whichever engine and however many servers; the CHECK constraint backs it
+/// up. Not enough stock is a 409 `insufficient_stock` naming the product. Nothing is read before
+/// the write: the balance is what the write left. On PostgreSQL it comes from `RETURNING`. On
+/// SQLite it is read right after the update, inside the same write transaction, which no other
+/// writer can enter. (SQLite builds a temporary table for every `RETURNING`, and this runs for
+/// every line of every order.) The updated row stays locked until commit on both engines, so the
+/// balance is this transaction's own.
+pub fn take(conn: &Conn, product_id: i64, delta: i64, now: &str) -> AppResult<i64> {
+    if delta == 0 {
+        return current_stock(conn, product_id);
+    }
+    const UPDATE: &str = "UPDATE products SET stock_quantity = stock_quantity + ?1, updated_at = ?3
+                          WHERE id = ?2 AND stock_quantity + ?1 >= 0";
+    let balance = if conn.is_postgres() {
+        conn.prepare_cached(&format!("{UPDATE} RETURNING stock_quantity"))?
+            .query_row(params![delta, product_id, now], |r| r.get(0))
+            .optional()?
+    } else {
+        let changed = conn.prepare_cached(UPDATE)?.execute(params![delta, product_id, now])?;
+        match changed {
+            0 => None,
+            _ => Some(current_stock(conn, product_id)?),
+        }
     };
+    match balance {
+        Some(balance) => Ok(balance),
+        None => {
+            // Missing (a 404) or short (the 409 says what is left).
+            let stock = current_stock(conn, product_id)?;
+            Err(insufficient(conn, product_id, -delta, stock)?)
+        }
+    }
+}
+
+/// Writes the ledger row of a movement [`take`] made: `balance` is what `take` returned.
+pub fn record(
+    conn: &Conn,
+    product_id: i64,
+    delta: i64,
+    balance: i64,
+    reason: Reason,
+    refs: MovementRefs,
+    now: &str,
+) -> AppResult<()> {
     conn.prepare_cached(
         "INSERT INTO inventory_movements (product_id, quantity_delta, balance_after, reason, order_id, user_id, note, created_at,
                                           purchase_order_id)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )?
     .execute(params![product_id, delta, balance, reason.as_db(), refs.order_id, refs.user_id, refs.note, now, refs.purchase_order_id])?;
-    Ok(balance)
+    Ok(())
+}
+
+/// Locks a product's row until the transaction ends, for writes that read it first and write
+/// what they read (a stock correction to a target, a moving-average cost, a patch of some
+/// fields). On SQLite the write transaction already excludes every other writer; on PostgreSQL
+/// this is `SELECT .. FOR UPDATE`. Products are the first rows any writer locks (by id).
+pub fn lock_product(conn: &Conn, product_id: i64) -> AppResult<()> {
+    if conn.is_postgres() {
+        conn.prepare_cached("SELECT id FROM products WHERE id = ? FOR UPDATE")?
+            .query_row([product_id], |r| r.get::<_, i64>(0))
+            .map_err(crate::db::not_found_as("product"))?;
+    }
+    Ok(())
 }
 
 fn current_stock(conn: &Conn, product_id: i64) -> AppResult<i64> {

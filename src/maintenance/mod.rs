@@ -24,6 +24,9 @@ pub struct CheckReport {
     pub file: FileCheck,
     /// Products whose stock differs from their ledger, or is negative.
     pub stock_mismatches: Vec<StockMismatch>,
+    /// Ledger rows whose running balance is not the sum of their product's movements up to them
+    /// (by id), as two writers that each read the stock before the other's change would leave.
+    pub balance_mismatches: i64,
     /// Orders whose total differs from their lines less discount and 抹零 plus shipping.
     pub total_mismatches: Vec<TotalMismatch>,
     /// Orders imported from the old system with a total that differed from their lines there,
@@ -78,6 +81,7 @@ pub fn check(conn: &Conn) -> AppResult<CheckReport> {
             ok: false,
             file,
             stock_mismatches: Vec::new(),
+            balance_mismatches: 0,
             total_mismatches: Vec::new(),
             imported_total_differences: 0,
             status_total_mismatches: Vec::new(),
@@ -92,6 +96,7 @@ pub fn check(conn: &Conn) -> AppResult<CheckReport> {
         });
     }
     let stock_mismatches = store::stock_mismatches(conn)?;
+    let balance_mismatches = store::balance_mismatches(conn)?;
     let total_mismatches = store::total_mismatches(conn)?;
     let imported_total_differences = store::imported_differences(conn)?;
     let status_total_mismatches = store::status_total_mismatches(conn)?;
@@ -110,6 +115,7 @@ pub fn check(conn: &Conn) -> AppResult<CheckReport> {
     let look_alikes = keys::look_alikes(conn)?;
     let ok = file.is_ok()
         && stock_mismatches.is_empty()
+        && balance_mismatches == 0
         && total_mismatches.is_empty()
         && status_total_mismatches.is_empty()
         && daily_total_mismatches == 0
@@ -123,6 +129,7 @@ pub fn check(conn: &Conn) -> AppResult<CheckReport> {
         ok,
         file,
         stock_mismatches,
+        balance_mismatches,
         total_mismatches,
         imported_total_differences,
         status_total_mismatches,

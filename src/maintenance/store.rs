@@ -30,6 +30,20 @@ pub fn stock_mismatches(conn: &Conn) -> AppResult<Vec<StockMismatch>> {
     Ok(rows)
 }
 
+/// Ledger rows whose `balance_after` is not the running sum of their product's movements up to
+/// and including them, in id order. Each writer records a movement while it holds the product's
+/// row, so ids follow the order the changes were made in.
+pub fn balance_mismatches(conn: &Conn) -> AppResult<i64> {
+    Ok(conn
+        .prepare(
+            "SELECT COUNT(*) FROM (
+               SELECT balance_after, SUM(quantity_delta) OVER (PARTITION BY product_id ORDER BY id) AS running
+               FROM inventory_movements) m
+             WHERE m.balance_after <> m.running",
+        )?
+        .query_row([], |r| r.get(0))?)
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct TotalMismatch {
     pub order_id: i64,

@@ -19,8 +19,8 @@ use crate::customers;
 use crate::customers::types::InvoiceDetails;
 use crate::db::Db;
 use crate::error::{AppError, AppResult};
-use crate::inventory::Reason;
 use crate::inventory::store::{MovementRefs, change_stock};
+use crate::inventory::{self, Reason};
 use crate::money::Money;
 use crate::settings::Settings;
 use crate::shipping::types::ShipTo;
@@ -287,6 +287,15 @@ pub fn create_on(conn: &Conn, settings: &Settings, actor: &CurrentUser, ask: &As
         Some(given) => given.clone(),
         None => customers::addresses::ship_to_for(conn, customer_id, asked.address_id)?,
     };
+    // Rows are locked in one order by every writer, so two cannot deadlock: the products (by
+    // id), then the day's counter, then the order. The stock is taken first; its ledger rows,
+    // which name the order, are written once the order exists.
+    let mut by_product: Vec<usize> = (0..items.len()).collect();
+    by_product.sort_by_key(|&i| items[i].product_id);
+    let mut balances = vec![0; items.len()];
+    for i in by_product {
+        balances[i] = inventory::store::take(conn, items[i].product_id, -items[i].quantity, &now)?;
+    }
     let day = clock::business_day_compact(now_utc, settings.tz());
     let number = store::next_order_number(conn, &settings.order_number_prefix, &day)?;
     let order_id = store::insert(
@@ -311,9 +320,17 @@ pub fn create_on(conn: &Conn, settings: &Settings, actor: &CurrentUser, ask: &As
         user_id: Some(actor.id),
         note: None,
     };
-    for item in &mut items {
+    for (item, balance) in items.iter_mut().zip(balances) {
         item.id = store::insert_item(conn, order_id, item)?;
-        change_stock(conn, item.product_id, -item.quantity, Reason::Order, refs, &now)?;
+        inventory::store::record(
+            conn,
+            item.product_id,
+            -item.quantity,
+            balance,
+            Reason::Order,
+            refs,
+            &now,
+        )?;
     }
     store::insert_history(conn, order_id, None, OrderStatus::Pending, actor.id, &now)?;
     if let Some(key) = idempotency {
@@ -487,7 +504,13 @@ pub async fn edit(
             invoice: &invoice,
             note: note.as_deref(),
         };
-        store::update_contents(conn, id, &contents, &now)?;
+        if !store::update_contents(conn, id, &contents, &before.order.updated_at, &now)? {
+            return Err(AppError::conflict(
+                "order_changed",
+                "someone else changed this order meanwhile; reload it",
+                json!({ "order_id": id }),
+            ));
+        }
         // A smaller total may leave the order paid, or overpaid.
         crate::payments::store::refresh_status(conn, id)?;
         let after = detail(conn, id)?;
@@ -547,7 +570,23 @@ pub async fn change_status(db: &Db, actor: &CurrentUser, id: i64, to: OrderStatu
             crate::shipping::ship_in(conn, &actor, id, &crate::shipping::Parcel::everything(), &now)?;
             return detail(conn, id);
         }
-        if !store::move_status(conn, id, order.status, to, &now)? {
+        if to == OrderStatus::Cancelled {
+            let refs = MovementRefs {
+                order_id: Some(id),
+                purchase_order_id: None,
+                user_id: Some(actor.id),
+                note: None,
+            };
+            // Products first, in id order, then the order: the lock order every writer keeps.
+            // If the status move below fails, the transaction and these movements roll back.
+            let mut items = before.items.clone();
+            items.sort_by_key(|i| i.product_id);
+            for item in items {
+                change_stock(conn, item.product_id, item.quantity, Reason::Cancel, refs, &now)?;
+            }
+        }
+        let seen = (to == OrderStatus::Cancelled).then_some(order.updated_at.as_str());
+        if !store::move_status_if(conn, id, order.status, to, seen, &now)? {
             // Another request changed it between our read and our write (on PostgreSQL, where
             // writers run side by side): a double click that lost the race is "already done".
             let status = store::status(conn, id)?;
@@ -563,20 +602,6 @@ pub async fn change_status(db: &Db, actor: &CurrentUser, id: i64, to: OrderStatu
                 "someone else changed this order meanwhile; reload it",
                 json!({ "status": status }),
             ));
-        }
-        if to == OrderStatus::Cancelled {
-            let refs = MovementRefs {
-                order_id: Some(id),
-                purchase_order_id: None,
-                user_id: Some(actor.id),
-                note: None,
-            };
-            // Products in id order, the lock order every writer keeps.
-            let mut items = before.items.clone();
-            items.sort_by_key(|i| i.product_id);
-            for item in items {
-                change_stock(conn, item.product_id, item.quantity, Reason::Cancel, refs, &now)?;
-            }
         }
         store::insert_history(conn, id, Some(order.status), to, actor.id, &now)?;
         // A cancelled order owes nothing: what was paid is now to be refunded.

@@ -112,16 +112,22 @@ fn order_from_row(row: &Row) -> crate::db::Result<Order> {
 }
 
 /// The next order number of a business day: SO-20261128-0001, -0002, ...
+///
+/// An upsert, so two servers numbering the first order of a day cannot both insert the row;
+/// the counter row stays locked until commit, so no two orders get one number.
 pub fn next_order_number(conn: &Conn, prefix: &str, day: &str) -> AppResult<String> {
-    // Two statements rather than one with RETURNING, which costs SQLite a temporary table.
-    conn.prepare_cached(
-        "INSERT INTO order_number_counters (day, last) VALUES (?, 1)
-         ON CONFLICT (day) DO UPDATE SET last = order_number_counters.last + 1",
-    )?
-    .execute([day])?;
-    let seq: i64 = conn
-        .prepare_cached("SELECT last FROM order_number_counters WHERE day = ?")?
-        .query_row([day], |r| r.get(0))?;
+    const UPSERT: &str = "INSERT INTO order_number_counters (day, last) VALUES (?, 1)
+                          ON CONFLICT (day) DO UPDATE SET last = order_number_counters.last + 1";
+    let seq: i64 = if conn.is_postgres() {
+        conn.prepare_cached(&format!("{UPSERT} RETURNING last"))?
+            .query_row([day], |r| r.get(0))?
+    } else {
+        // Two statements rather than one with RETURNING, which costs SQLite a temporary table;
+        // the write transaction is SQLite's only one, so the read is this upsert's own.
+        conn.prepare_cached(UPSERT)?.execute([day])?;
+        conn.prepare_cached("SELECT last FROM order_number_counters WHERE day = ?")?
+            .query_row([day], |r| r.get(0))?
+    };
     Ok(format!("{prefix}-{day}-{seq:04}"))
 }
 
@@ -220,9 +226,26 @@ pub fn insert_history(
 /// Moves an order from `from` to `to`, only if it is still `from`: a conditional update, so
 /// two people changing one order at once cannot both move it. False when it was not `from`.
 pub fn move_status(conn: &Conn, id: i64, from: OrderStatus, to: OrderStatus, now: &str) -> AppResult<bool> {
+    move_status_if(conn, id, from, to, None, now)
+}
+
+/// [`move_status`], and only if the order's `updated_at` is still `seen` when given: a cancel
+/// puts back the stock of the lines it read, so an edit committed meanwhile must stop it.
+pub fn move_status_if(
+    conn: &Conn,
+    id: i64,
+    from: OrderStatus,
+    to: OrderStatus,
+    seen: Option<&str>,
+    now: &str,
+) -> AppResult<bool> {
     let changed = conn
-        .prepare_cached("UPDATE orders SET status = ?, updated_at = ? WHERE id = ? AND status = ?")?
-        .execute(params![to.as_str(), now, id, from.as_str()])?;
+        // COALESCE rather than `? IS NULL OR ..`: PostgreSQL cannot type a parameter that only
+        // IS NULL looks at.
+        .prepare_cached(
+            "UPDATE orders SET status = ?, updated_at = ? WHERE id = ? AND status = ? AND updated_at = COALESCE(?, updated_at)",
+        )?
+        .execute(params![to.as_str(), now, id, from.as_str(), seen])?;
     Ok(changed == 1)
 }
 
@@ -256,28 +279,34 @@ pub struct Contents<'a> {
     pub note: Option<&'a str>,
 }
 
-pub fn update_contents(conn: &Conn, id: i64, c: &Contents, now: &str) -> AppResult<()> {
+/// Writes an edit back, if the order is still as the edit read it (`seen` is the `updated_at` it
+/// read): the edit's stock moves came from the lines it read, so an edit or a status change that
+/// committed meanwhile (on PostgreSQL, where writers run side by side) makes it false, and the
+/// caller rolls everything back. Products were locked before this row, as everywhere.
+pub fn update_contents(conn: &Conn, id: i64, c: &Contents, seen: &str, now: &str) -> AppResult<bool> {
     let (a, totals) = (c.adjustments, c.totals);
-    conn.prepare_cached(
-        "UPDATE orders SET total_amount_minor = ?, discount_minor = ?, round_down = ?, rounding_minor = ?,
+    let changed = conn
+        .prepare_cached(
+            "UPDATE orders SET total_amount_minor = ?, discount_minor = ?, round_down = ?, rounding_minor = ?,
                            shipping_fee_minor = ?, note = ?, updated_at = ?, tax_minor = ?, invoice_title = ?,
                            invoice_tax_id = ?
-         WHERE id = ?",
-    )?
-    .execute(params![
-        totals.total.minor(),
-        a.discount.minor(),
-        a.round_down.as_str(),
-        totals.rounding.minor(),
-        a.shipping_fee.minor(),
-        c.note,
-        now,
-        c.tax.minor(),
-        c.invoice.invoice_title,
-        c.invoice.invoice_tax_id,
-        id
-    ])?;
-    Ok(())
+         WHERE id = ? AND updated_at = ?",
+        )?
+        .execute(params![
+            totals.total.minor(),
+            a.discount.minor(),
+            a.round_down.as_str(),
+            totals.rounding.minor(),
+            a.shipping_fee.minor(),
+            c.note,
+            now,
+            c.tax.minor(),
+            c.invoice.invoice_title,
+            c.invoice.invoice_tax_id,
+            id,
+            seen
+        ])?;
+    Ok(changed == 1)
 }
 
 pub fn get(conn: &Conn, id: i64) -> AppResult<Order> {
@@ -595,11 +624,24 @@ pub fn totals_by_status(conn: &Conn) -> AppResult<Vec<(OrderStatus, i64, Money)>
 /// The order an idempotency key already created, with the hash of the request that made it.
 pub fn idempotent_order(conn: &Conn, user_id: i64, key: &str) -> AppResult<Option<(i64, String)>> {
     use crate::db::OptionalExtension;
+    if conn.is_postgres() {
+        // Two servers given one key at once: the second waits here until the first commits,
+        // then finds the key and replays its order. (On SQLite the single writer does this.)
+        // Taken before any row lock, so it cannot close a cycle with the lock order.
+        let hash = crate::digest::sha256_hex(format!("{user_id}:{key}").as_bytes());
+        let hash = i32::from_str_radix(&hash[..7], 16).unwrap_or_default();
+        conn.prepare_cached("SELECT 1 FROM (SELECT pg_advisory_xact_lock(?, ?)) AS locked")?
+            .query_row(params![IDEMPOTENCY_LOCKS, hash], |r| r.get::<_, i64>(0))?;
+    }
     Ok(conn
         .prepare_cached("SELECT order_id, request_hash FROM idempotency_keys WHERE user_id = ? AND key = ?")?
         .query_row(params![user_id, key], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?)
 }
+
+/// The first key of the advisory locks on Idempotency-Keys (the second is the key's hash), so
+/// they cannot collide with the migrations' lock or any other.
+const IDEMPOTENCY_LOCKS: i32 = 0x1d3e;
 
 pub fn remember_idempotency_key(
     conn: &Conn,

@@ -138,6 +138,9 @@ pub async fn update(db: &Db, actor: &CurrentUser, id: i64, patch: ProductPatch) 
 }
 
 pub fn apply_patch(conn: &crate::db::Conn, who: &Who, id: i64, patch: ValidPatch, now: &str) -> AppResult<Product> {
+    // The patch writes back every field it read, and a stock target becomes a delta from the
+    // stock it read: the row stays locked from this read to the commit.
+    crate::inventory::store::lock_product(conn, id)?;
     let before = store::get(conn, id)?;
     let mut p = before.clone();
     p.sku = patch.sku.unwrap_or(p.sku);

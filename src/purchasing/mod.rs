@@ -316,6 +316,8 @@ pub(crate) fn receive_in(
         }
         store::insert_receipt_line(conn, receipt, line.id, quantity)?;
         let unit_cost = line.unit_cost.unwrap_or(Money::ZERO);
+        // The moving average is computed from the stock read here: locked until the commit.
+        crate::inventory::store::lock_product(conn, line.product_id)?;
         let (stock, cost) = store::stock_and_cost(conn, line.product_id)?;
         let average = costing::moving_average(stock, cost, quantity, unit_cost);
         if !store::set_cost(conn, line.product_id, stock, average, now)? {

@@ -38,6 +38,17 @@ pub enum Bootstrap {
 /// Makes sure the built-in superAdmin exists. With `admin_password`, it gets that password
 /// and no must-change step, but only while its first password was never changed by a person.
 pub async fn bootstrap(db: &Db, hasher: &PasswordHasher, admin_password: Option<&str>) -> AppResult<Bootstrap> {
+    match bootstrap_once(db, hasher, admin_password).await {
+        // Another server starting on the same database made the account a moment ago: it
+        // exists now, and is treated as any existing one.
+        Err(AppError::Conflict {
+            code: "username_taken", ..
+        }) => bootstrap_once(db, hasher, admin_password).await,
+        other => other,
+    }
+}
+
+async fn bootstrap_once(db: &Db, hasher: &PasswordHasher, admin_password: Option<&str>) -> AppResult<Bootstrap> {
     let existing = db.read(store::find_superadmin).await?;
     let password = match admin_password {
         Some(p) => NewPassword::parse("admin_password", p, SUPERADMIN_USERNAME)?

@@ -30,6 +30,7 @@ mod orders;
 mod payments;
 mod postgres_schema;
 mod postgres_serve;
+mod postgres_servers;
 mod postgres_store;
 mod postgres_tls;
 mod pricing;

@@ -1632,6 +1632,12 @@ export interface components {
             bad_voids: number;
             /**
              * Format: int64
+             * @description Ledger rows whose running balance is not the sum of their product's movements up to them
+             *     (by id), as two writers that each read the stock before the other's change would leave.
+             */
+            balance_mismatches: number;
+            /**
+             * Format: int64
              * @description (day, status) rows of the daily totals that differ from their orders.
              */
             daily_total_mismatches: number;
