@@ -224,7 +224,11 @@ pub async fn prepare(config: &Config) -> anyhow::Result<Prepared> {
     let auth = Arc::new(Auth {
         keys: TokenKeys::new(secret.as_bytes(), config.token_ttl),
         hasher: PasswordHasher::new(config.bcrypt_cost),
-        throttle: Throttle::new(config.login_limits),
+        // Several servers on PostgreSQL must meet one count; one server on SQLite keeps it here.
+        throttle: match db.is_postgres() {
+            true => Throttle::shared(config.login_limits, db.clone()),
+            false => Throttle::new(config.login_limits),
+        },
         cache: auth::cache::new(),
     });
     let bootstrap = users::bootstrap(&db, &auth.hasher, config.admin_password.as_deref())

@@ -60,7 +60,7 @@ async fn check_credentials(
     check_password_length("password", password)?;
     let name = Username::normalize(username);
     let ip = from.ip.as_deref();
-    auth.throttle.check(&name, ip)?;
+    auth.throttle.check(&name, ip).await?;
     let (lookup, typed) = (name.clone(), username.trim().to_owned());
     let found = db
         .read(move |conn| match store::credentials_by_username(conn, &lookup)? {
@@ -71,16 +71,16 @@ async fn check_credentials(
         .await?;
     let Some(creds) = found else {
         auth.hasher.verify_dummy(password).await?;
-        auth.throttle.failed(&name, ip);
+        auth.throttle.failed(&name, ip).await?;
         record_failure(db, None, name, from, "unknown_user").await?;
         return Err(invalid_credentials());
     };
     if !auth.hasher.verify(password, &creds.password_hash).await? {
-        auth.throttle.failed(&name, ip);
+        auth.throttle.failed(&name, ip).await?;
         record_failure(db, Some(creds.id), name, from, "wrong_password").await?;
         return Err(invalid_credentials());
     }
-    auth.throttle.succeeded(&name, ip);
+    auth.throttle.succeeded(&name, ip).await?;
     if !creds.is_active {
         record_failure(db, Some(creds.id), name, from, "account_disabled").await?;
         return Err(AppError::Unauthorized {
@@ -239,10 +239,10 @@ pub async fn change_password(
     let user_id = caller.id;
     check_password_length("current_password", current)?;
     // Guessing the current password with a stolen session is throttled like signing in.
-    auth.throttle.check(&caller.username, from.ip.as_deref())?;
+    auth.throttle.check(&caller.username, from.ip.as_deref()).await?;
     let creds = db.read(move |conn| store::credentials_by_id(conn, user_id)).await?;
     if !auth.hasher.verify(current, &creds.password_hash).await? {
-        auth.throttle.failed(&caller.username, from.ip.as_deref());
+        auth.throttle.failed(&caller.username, from.ip.as_deref()).await?;
         return Err(AppError::validation("current_password", "is not correct"));
     }
     let new = NewPassword::parse("new_password", new, &caller.username)?;

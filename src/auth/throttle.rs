@@ -13,12 +13,22 @@
 //!
 //! A throttled attempt runs no bcrypt at all, so an attack costs the server almost nothing,
 //! and known and unknown usernames are throttled alike: the answer reveals nothing.
+//!
+//! On SQLite one server sees every attempt, and the counts live in its memory ([`Memory`]):
+//! failures then cost the single writer nothing. On PostgreSQL several servers share one
+//! database, and a guesser spreading attempts over them must meet one count: the counts live in
+//! the database's `login_throttle` and `login_known_good` tables ([`shared`]), with the same
+//! rules. There a failure is counted by one upsert per key (no read before the write), and a
+//! throttled attempt costs two indexed reads.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use crate::error::AppError;
+use crate::db::Db;
+use crate::error::{AppError, AppResult};
+
+mod shared;
 
 /// How many failures are free before waits begin, and how the wait grows.
 #[derive(Clone, Copy, Debug)]
@@ -26,6 +36,14 @@ pub struct Rule {
     pub free: u32,
     pub first_wait: Duration,
     pub max_wait: Duration,
+}
+
+impl Rule {
+    /// How long the `failures`th failure in a row makes the key wait, if at all.
+    fn wait_after(&self, failures: u32) -> Option<Duration> {
+        let over = failures.checked_sub(self.free + 1)?;
+        Some(self.first_wait.saturating_mul(1 << over.min(20)).min(self.max_wait))
+    }
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -60,6 +78,7 @@ impl Default for Limits {
 /// table without bound.
 const MAX_KEYS: usize = 50_000;
 
+/// What a count is kept for; `kind()` names it in the database.
 #[derive(Clone, Debug, Hash, PartialEq, Eq)]
 enum Key {
     Pair(String, String),
@@ -67,10 +86,137 @@ enum Key {
     User(String),
 }
 
+impl Key {
+    /// The three keys of an attempt, with their rules.
+    fn all(limits: &Limits, name: &str, ip: &str) -> [(Key, Rule); 3] {
+        [
+            (Key::Pair(name.to_owned(), ip.to_owned()), limits.per_pair),
+            (Key::Ip(ip.to_owned()), limits.per_ip),
+            (Key::User(name.to_owned()), limits.per_user),
+        ]
+    }
+
+    /// (kind, key) as the database keeps them.
+    fn columns(&self) -> (&'static str, String) {
+        match self {
+            // A tab cannot be in a normalised username: the pair's two parts stay apart.
+            Key::Pair(name, ip) => ("pair", format!("{name}\t{ip}")),
+            Key::Ip(ip) => ("ip", ip.clone()),
+            Key::User(name) => ("user", name.clone()),
+        }
+    }
+}
+
+/// A count, with times in milliseconds on one clock (the process's in memory, the wall clock
+/// in the database, which every server shares).
+#[derive(Clone, Copy, Debug)]
 struct Entry {
     failures: u32,
-    last_failure: Instant,
-    blocked_until: Option<Instant>,
+    last_failure: u64,
+    blocked_until: Option<u64>,
+}
+
+/// Until when an attempt must wait, from its three counts: the rules of the module's comment.
+fn blocked_until(
+    limits: &Limits,
+    now: u64,
+    (pair, ip, user): (Option<Entry>, Option<Entry>, Option<Entry>),
+    known_good: bool,
+) -> Option<u64> {
+    let waiting = |e: Option<Entry>| e.and_then(|e| e.blocked_until).filter(|until| *until > now);
+    let forget = millis(limits.forget_after);
+    let mut until = waiting(pair);
+    if !known_good {
+        until = until.max(waiting(ip));
+    }
+    if ip.is_some_and(|e| now.saturating_sub(e.last_failure) < forget) {
+        until = until.max(waiting(user));
+    }
+    until
+}
+
+fn too_many(now: u64, until: Option<u64>) -> AppResult<()> {
+    match until {
+        None => Ok(()),
+        Some(until) => {
+            let wait = until - now;
+            Err(AppError::TooManyRequests {
+                message: "too many failed sign-ins; wait before trying again".into(),
+                // Rounded up: a client that waits exactly this long is let in.
+                retry_after_secs: wait.div_ceil(1000),
+            })
+        }
+    }
+}
+
+fn millis(d: Duration) -> u64 {
+    u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
+}
+
+/// Requests without a known address (the command line) share one.
+fn address(ip: Option<&str>) -> String {
+    ip.unwrap_or("-").to_owned()
+}
+
+/// The counts and where they are kept.
+pub struct Throttle {
+    limits: Limits,
+    store: Store,
+}
+
+enum Store {
+    Memory(Box<Memory>),
+    Database(Db),
+}
+
+impl Throttle {
+    /// Counts in this process's memory (one server on SQLite).
+    pub fn new(limits: Limits) -> Self {
+        Self {
+            limits,
+            store: Store::Memory(Box::new(Memory::new(limits))),
+        }
+    }
+
+    /// Counts in the database, shared by every server on it (PostgreSQL).
+    pub fn shared(limits: Limits, db: Db) -> Self {
+        Self {
+            limits,
+            store: Store::Database(db),
+        }
+    }
+
+    /// Refuses an attempt that must wait, with how long.
+    pub async fn check(&self, username: &str, ip: Option<&str>) -> AppResult<()> {
+        match &self.store {
+            Store::Memory(m) => m.check(username, ip),
+            Store::Database(db) => shared::check(db, self.limits, username, ip).await,
+        }
+    }
+
+    /// Counts a failed attempt against its pair, its address and its username.
+    pub async fn failed(&self, username: &str, ip: Option<&str>) -> AppResult<()> {
+        match &self.store {
+            Store::Memory(m) => {
+                m.failed(username, ip);
+                Ok(())
+            }
+            Store::Database(db) => shared::failed(db, self.limits, username, ip).await,
+        }
+    }
+
+    /// A correct password clears the pair's count and remembers the pair, so that its address's
+    /// wait no longer applies to it. The address and username keep their counts: one valid
+    /// account must not reset the limits on guessing others.
+    pub async fn succeeded(&self, username: &str, ip: Option<&str>) -> AppResult<()> {
+        match &self.store {
+            Store::Memory(m) => {
+                m.succeeded(username, ip);
+                Ok(())
+            }
+            Store::Database(db) => shared::succeeded(db, username, ip).await,
+        }
+    }
 }
 
 #[derive(Default)]
@@ -80,82 +226,51 @@ struct State {
     known_good: HashSet<(String, String)>,
 }
 
-pub struct Throttle {
+/// The counts of one server, in its memory.
+pub struct Memory {
     limits: Limits,
+    started: Instant,
     state: Mutex<State>,
 }
 
-/// Requests without a known address (the command line) share one.
-fn address(ip: Option<&str>) -> String {
-    ip.unwrap_or("-").to_owned()
-}
-
-impl Throttle {
+impl Memory {
     pub fn new(limits: Limits) -> Self {
         Self {
             limits,
+            started: Instant::now(),
             state: Mutex::new(State::default()),
         }
     }
 
-    /// Refuses an attempt that must wait, with how long.
-    pub fn check(&self, username: &str, ip: Option<&str>) -> Result<(), AppError> {
-        let now = Instant::now();
+    fn now(&self) -> u64 {
+        millis(self.started.elapsed())
+    }
+
+    pub fn check(&self, username: &str, ip: Option<&str>) -> AppResult<()> {
+        let now = self.now();
         let Ok(state) = self.state.lock() else {
             return Ok(());
         };
         let (name, ip) = (username.to_lowercase(), address(ip));
-        let waiting = |key: &Key| {
-            state
-                .entries
-                .get(key)
-                .and_then(|e| e.blocked_until)
-                .filter(|until| *until > now)
-        };
-        let fresh = |key: &Key| {
-            state
-                .entries
-                .get(key)
-                .is_some_and(|e| now - e.last_failure < self.limits.forget_after)
-        };
-        let pair = Key::Pair(name.clone(), ip.clone());
-        let mut until = waiting(&pair);
-        if !state.known_good.contains(&(name.clone(), ip.clone())) {
-            until = until.max(waiting(&Key::Ip(ip.clone())));
-        }
-        if fresh(&Key::Ip(ip)) {
-            until = until.max(waiting(&Key::User(name)));
-        }
-        match until {
-            None => Ok(()),
-            Some(until) => {
-                let wait = until - now;
-                Err(AppError::TooManyRequests {
-                    message: "too many failed sign-ins; wait before trying again".into(),
-                    // Rounded up: a client that waits exactly this long is let in.
-                    retry_after_secs: wait.as_secs() + u64::from(wait.subsec_nanos() > 0),
-                })
-            }
-        }
+        let [pair, by_ip, by_user] = Key::all(&self.limits, &name, &ip).map(|(k, _)| state.entries.get(&k).copied());
+        let known_good = state.known_good.contains(&(name, ip));
+        too_many(
+            now,
+            blocked_until(&self.limits, now, (pair, by_ip, by_user), known_good),
+        )
     }
 
-    /// Counts a failed attempt against its pair, its address and its username.
     pub fn failed(&self, username: &str, ip: Option<&str>) {
-        let now = Instant::now();
+        let now = self.now();
         let Ok(mut state) = self.state.lock() else { return };
-        let forget = self.limits.forget_after;
+        let forget = millis(self.limits.forget_after);
         if state.entries.len() >= MAX_KEYS {
             state
                 .entries
                 .retain(|_, e| e.blocked_until.is_some_and(|u| u > now) || now - e.last_failure < forget);
         }
         let (name, ip) = (username.to_lowercase(), address(ip));
-        let keys = [
-            (Key::Pair(name.clone(), ip.clone()), self.limits.per_pair),
-            (Key::Ip(ip), self.limits.per_ip),
-            (Key::User(name), self.limits.per_user),
-        ];
-        for (key, rule) in keys {
+        for (key, rule) in Key::all(&self.limits, &name, &ip) {
             let entry = state.entries.entry(key).or_insert(Entry {
                 failures: 0,
                 last_failure: now,
@@ -166,17 +281,12 @@ impl Throttle {
             }
             entry.failures += 1;
             entry.last_failure = now;
-            if entry.failures > rule.free {
-                let doublings = (entry.failures - rule.free - 1).min(20);
-                let wait = rule.first_wait.saturating_mul(1 << doublings).min(rule.max_wait);
-                entry.blocked_until = Some(now + wait);
+            if let Some(wait) = rule.wait_after(entry.failures) {
+                entry.blocked_until = Some(now + millis(wait));
             }
         }
     }
 
-    /// A correct password clears the pair's count and remembers the pair, so that its address's
-    /// wait no longer applies to it. The address and username keep their counts: one valid
-    /// account must not reset the limits on guessing others.
     pub fn succeeded(&self, username: &str, ip: Option<&str>) {
         let Ok(mut state) = self.state.lock() else { return };
         let (name, ip) = (username.to_lowercase(), address(ip));
@@ -209,7 +319,7 @@ mod tests {
         }
     }
 
-    fn retry(t: &Throttle, user: &str, ip: &str) -> Option<u64> {
+    fn retry(t: &Memory, user: &str, ip: &str) -> Option<u64> {
         match t.check(user, Some(ip)) {
             Ok(()) => None,
             Err(AppError::TooManyRequests { retry_after_secs, .. }) => Some(retry_after_secs),
@@ -219,7 +329,7 @@ mod tests {
 
     #[test]
     fn one_address_guessing_one_account_waits_longer_each_time() {
-        let t = Throttle::new(Limits {
+        let t = Memory::new(Limits {
             per_ip: rule(100, 1, 1),
             per_user: rule(100, 1, 1),
             ..quick()
@@ -242,7 +352,7 @@ mod tests {
 
     #[test]
     fn failures_elsewhere_never_lock_the_owner_out() {
-        let t = Throttle::new(quick());
+        let t = Memory::new(quick());
         for _ in 0..1000 {
             t.failed("superadmin", Some("192.0.2.1"));
         }
@@ -262,7 +372,7 @@ mod tests {
 
     #[test]
     fn a_shared_address_keeps_letting_its_known_users_in() {
-        let t = Throttle::new(quick());
+        let t = Memory::new(quick());
         t.succeeded("cashier", Some("192.0.2.7"));
         for n in 0..30 {
             t.failed(&format!("random{n}"), Some("192.0.2.7"));

@@ -99,6 +99,7 @@ impl Threads {
                 s.options.readers,
                 s.options.writers,
                 s.generations.clone(),
+                s.hooks.clone(),
                 s.metrics.clone(),
             )?)),
             None => SqliteThreads::start(s).map(Self::Sqlite),

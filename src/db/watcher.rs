@@ -35,6 +35,15 @@ impl Hooks {
             hooks.push(hook);
         }
     }
+
+    /// Runs every hook on `conn` (after a change made elsewhere).
+    pub fn run(&self, conn: &super::Conn) {
+        if let Ok(hooks) = self.0.lock() {
+            for hook in hooks.iter() {
+                hook(conn);
+            }
+        }
+    }
 }
 
 /// What the polling thread remembers between polls.
@@ -64,11 +73,7 @@ impl Watch {
         }
         self.seen = now;
         self.generations.bump_all();
-        if let Ok(hooks) = self.hooks.0.lock() {
-            for hook in hooks.iter() {
-                hook(&super::Conn::from(conn));
-            }
-        }
+        self.hooks.run(&super::Conn::from(conn));
     }
 }
 

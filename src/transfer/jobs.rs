@@ -211,7 +211,11 @@ pub async fn start(db: &Db, jobs: &Arc<Jobs>, who: Who, upload: Upload) -> AppRe
     }
     let (db, jobs) = (db.clone(), jobs.clone());
     tokio::spawn(async move {
+        let beating = db.is_postgres().then(|| tokio::spawn(heartbeat(db.clone(), id)));
         let outcome = run(&db, id, who, upload, progress).await;
+        if let Some(beating) = beating {
+            beating.abort();
+        }
         if let Err(err) = outcome {
             tracing::warn!(job = id, error = %err, "import failed");
             let _ = db.write(move |conn| store::fail(conn, id, &err, &clock::now())).await;
@@ -285,9 +289,36 @@ pub async fn wait(db: &Db, jobs: &Jobs, id: i64, limit: Duration) -> AppResult<I
     get(db, jobs, id).await
 }
 
-/// At start: jobs a stopped process left running never committed; they are failed.
+/// How often a running import's server says it is still at it, on PostgreSQL.
+const HEARTBEAT: Duration = Duration::from_secs(10);
+
+/// How long without a heartbeat before a server starting up takes a job's server for stopped.
+const STOPPED_AFTER: Duration = Duration::from_secs(60);
+
+/// Several servers share PostgreSQL's jobs: each says every [`HEARTBEAT`] that it is still
+/// running its own, until aborted.
+async fn heartbeat(db: Db, id: i64) {
+    let mut every = tokio::time::interval(HEARTBEAT);
+    loop {
+        every.tick().await;
+        if let Err(err) = db.write(move |conn| store::heartbeat(conn, id, &clock::now())).await {
+            tracing::warn!(job = id, error = %err, "cannot record that an import is still running");
+        }
+    }
+}
+
+/// At start: jobs a stopped process left running never committed; they are failed. On SQLite
+/// every unfinished job was this file's stopped server's; on PostgreSQL only those whose server
+/// has been silent for [`STOPPED_AFTER`].
 pub async fn interrupt_unfinished(db: &Db) -> AppResult<usize> {
-    db.write(|conn| store::interrupt_unfinished(conn, &clock::now())).await
+    let now = chrono::Utc::now();
+    let quiet_since = match db.is_postgres() {
+        true => clock::format(now - chrono::TimeDelta::from_std(STOPPED_AFTER).unwrap_or_default()),
+        // Later than any stamp: every unfinished job.
+        false => "9999-12-31T23:59:59.999Z".to_owned(),
+    };
+    db.write(move |conn| store::interrupt_unfinished(conn, &clock::format(now), &quiet_since))
+        .await
 }
 
 pub async fn recent(db: &Db, limit: i64) -> AppResult<Vec<ImportJob>> {

@@ -81,8 +81,8 @@ pub fn insert(conn: &Conn, job: &NewJob) -> AppResult<i64> {
         return Err(already_imported(&earlier));
     }
     conn.prepare_cached(
-        "INSERT INTO import_jobs (kind, file_sha256, file_name, dry_run, status, user_id, username, created_at)
-         VALUES (?, ?, ?, ?, 'validating', ?, ?, ?)",
+        "INSERT INTO import_jobs (kind, file_sha256, file_name, dry_run, status, user_id, username, created_at, heartbeat_at)
+         VALUES (?, ?, ?, ?, 'validating', ?, ?, ?7, ?7)",
     )?
     .execute(params![
         job.kind.as_str(),
@@ -143,16 +143,26 @@ pub fn fail(conn: &Conn, id: i64, err: &AppError, now: &str) -> AppResult<()> {
 }
 
 /// Jobs a stopped process left unfinished: their transaction never committed, so nothing of
-/// them was imported.
-pub fn interrupt_unfinished(conn: &Conn, now: &str) -> AppResult<usize> {
+/// them was imported. Only those whose server last said it was at them before `quiet_since`:
+/// on PostgreSQL another server may be running one now.
+pub fn interrupt_unfinished(conn: &Conn, now: &str, quiet_since: &str) -> AppResult<usize> {
     Ok(conn
         .prepare_cached(
             "UPDATE import_jobs SET status = 'failed', error_code = 'interrupted',
                     error_message = 'the server stopped before this import finished; nothing of it was imported',
                     finished_at = ?
-             WHERE status IN ('validating', 'writing')",
+             WHERE status IN ('validating', 'writing') AND COALESCE(heartbeat_at, created_at) < ?",
         )?
-        .execute([now])?)
+        .execute(params![now, quiet_since])?)
+}
+
+/// Says that this server is still running the job (see [`interrupt_unfinished`]).
+pub fn heartbeat(conn: &Conn, id: i64, now: &str) -> AppResult<()> {
+    conn.prepare_cached(
+        "UPDATE import_jobs SET heartbeat_at = ? WHERE id = ? AND status IN ('validating', 'writing')",
+    )?
+    .execute(params![now, id])?;
+    Ok(())
 }
 
 impl rusqlite::types::FromSql for Kind {

@@ -55,11 +55,6 @@ fn migrate_applies_then_reports_status() {
 /// token checks are cached in memory.
 #[tokio::test]
 async fn a_password_set_from_the_command_line_ends_tokens_on_the_running_server() {
-    if crate::common::sqlite_only(
-        "another process's change reaches the caches through SQLite's file watcher; on PostgreSQL that is LISTEN/NOTIFY, not built yet (docs/postgresql.md step 8)",
-    ) {
-        return;
-    }
     let srv = crate::common::TestServer::start().await;
     let admin = srv.admin().await;
     let (_, token) = srv.user_token(&admin, "night-shift", "staff").await;
@@ -68,11 +63,7 @@ async fn a_password_set_from_the_command_line_ends_tokens_on_the_running_server(
         200,
         "the token is cached as good"
     );
-    let out = run(
-        &srv.data_dir(),
-        &["user", "set-password", "night-shift"],
-        Some("brand-new-pass-1\n"),
-    );
+    let out = srv.cli(&["user", "set-password", "night-shift"], Some("brand-new-pass-1\n"));
     assert!(out.status.success(), "{}", text(&out.stderr));
     let started = std::time::Instant::now();
     while srv.get("/api/auth/me", &token).await.0 != 401 {

@@ -4,22 +4,31 @@
 //! a write that read what it changes checks it did not change meanwhile.
 
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use reqwest::StatusCode;
 use serde_json::{Value, json};
+
+use order_system::auth::throttle::{Limits, Rule};
+use order_system::config::Config;
 
 use crate::common::postgres::Cluster;
 use crate::common::{ADMIN_PASSWORD, TestServer, code};
 
 /// Three servers on one database, started at once (their migrations wait on one another).
 async fn three_servers(cluster: &Cluster, db: &str) -> [Arc<TestServer>; 3] {
+    three_servers_with(cluster, db, |_| {}).await
+}
+
+async fn three_servers_with(cluster: &Cluster, db: &str, tweak: impl Fn(&mut Config) + Clone) -> [Arc<TestServer>; 3] {
     cluster.create_db(db);
     let url = cluster.url(db);
     let start = || {
-        let url = url.clone();
+        let (url, tweak) = (url.clone(), tweak.clone());
         TestServer::start_with(move |c| {
             c.admin_password = Some(ADMIN_PASSWORD.into());
             c.database = Some(url);
+            tweak(c);
         })
     };
     let (a, b, c) = tokio::join!(start(), start(), start());
@@ -215,4 +224,147 @@ async fn an_edit_and_a_cancel_racing_on_two_servers_leave_the_stock_right() {
     assert_eq!(stock, 1000 - held);
     a.assert_ledger_consistent();
     check_is_clean(&b, &admin).await;
+}
+
+/// Asks `srv` until `seen` holds for what `path` answers, up to 3 s; how long it took.
+async fn seen_within(srv: &TestServer, token: &str, path: &str, seen: impl Fn(StatusCode, &Value) -> bool) -> Duration {
+    let started = Instant::now();
+    loop {
+        let (status, body) = srv.get(path, token).await;
+        if seen(status, &body) {
+            return started.elapsed();
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(3),
+            "{path} still answers {status} {body}"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn what_one_server_changes_the_others_caches_show_within_a_second() {
+    let cluster = Cluster::start();
+    let [a, b, _] = three_servers(&cluster, "caches").await;
+    let admin = a.admin().await;
+    let p = a.product(&admin, "SOAP", "3.00", 10).await;
+    let path = format!("/api/products/{}", p["id"]);
+
+    // A price changed on A, while B has the product and its page in its caches.
+    let mut waits = Vec::new();
+    for n in 1..=5 {
+        let price = format!("{}.50", 3 + n);
+        let _ = (b.get(&path, &admin).await, b.get("/api/products", &admin).await);
+        let (status, _) = a.patch(&path, &admin, json!({ "price": price })).await;
+        assert_eq!(status, StatusCode::OK);
+        waits.push(seen_within(&b, &admin, &path, |_, v| v["price"] == price).await);
+        seen_within(&b, &admin, "/api/products", |_, v| v["items"][0]["price"] == price).await;
+    }
+    // Told at once (NOTIFY), not found at the next poll of the WAL position (every second).
+    waits.sort();
+    assert!(waits[2] < Duration::from_millis(500), "{waits:?}");
+
+    // A password changed on A ends the old token on B.
+    let (_, cashier) = a.user_token(&admin, "cashier", "staff").await;
+    assert_eq!(b.get("/api/products", &cashier).await.0, StatusCode::OK);
+    let (status, body) = a
+        .post(
+            "/api/auth/password",
+            &cashier,
+            json!({"current_password": "cashier-pass-123", "new_password": "Another-Pass-9"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let wait = seen_within(&b, &cashier, "/api/products", |s, _| s == StatusCode::UNAUTHORIZED).await;
+    assert!(wait < Duration::from_secs(1), "{wait:?}");
+
+    // Settings changed on A are B's within a second.
+    let (status, _) = a
+        .patch("/api/settings", &admin, json!({"business_name": "张记杂货"}))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let wait = seen_within(&b, &admin, "/api/settings", |_, v| v["business_name"] == "张记杂货").await;
+    assert!(wait < Duration::from_secs(1), "{wait:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn with_notifications_lost_the_caches_still_follow_within_the_poll() {
+    let cluster = Cluster::start();
+    let [a, b, _] = three_servers(&cluster, "lost").await;
+    let admin = a.admin().await;
+    let p = a.product(&admin, "LAMP", "30.00", 10).await;
+    let path = format!("/api/products/{}", p["id"]);
+    // As behind a pooler in transaction mode: the triggers say nothing.
+    cluster.sql(
+        "lost",
+        "CREATE OR REPLACE FUNCTION order_system_changed() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NULL; END $$",
+    );
+    let _ = b.get(&path, &admin).await;
+    let (status, _) = a.patch(&path, &admin, json!({"price": "31.00"})).await;
+    assert_eq!(status, StatusCode::OK);
+    let wait = seen_within(&b, &admin, &path, |_, v| v["price"] == "31.00").await;
+    assert!(wait < Duration::from_millis(2500), "{wait:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn failed_sign_ins_spread_over_servers_meet_one_count() {
+    let rule = |free| Rule {
+        free,
+        first_wait: Duration::from_secs(30),
+        max_wait: Duration::from_secs(60),
+    };
+    let cluster = Cluster::start();
+    let servers = three_servers_with(&cluster, "throttle", move |c| {
+        c.login_limits = Limits {
+            per_pair: rule(3),
+            per_ip: rule(100),
+            per_user: rule(100),
+            forget_after: Duration::from_secs(3600),
+        };
+    })
+    .await;
+    // Three free failures, one on each server; the fourth (on the first again) starts a wait.
+    for srv in servers.iter().chain([&servers[0]]) {
+        let (status, body) = srv.login("superAdmin", "wrong-password-1").await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
+    }
+    // Every server makes the guesser wait, even for the right password.
+    for srv in &servers {
+        let (status, body) = srv.login("superAdmin", ADMIN_PASSWORD).await;
+        assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{body}");
+        assert_eq!(body["error"]["details"]["retry_after_secs"], 30, "{body}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_server_starting_fails_only_the_imports_whose_server_stopped() {
+    let cluster = Cluster::start();
+    let [a, ..] = three_servers(&cluster, "jobs").await;
+    // One import another server is writing now (it said so a moment ago), one whose server
+    // went quiet ten minutes ago.
+    a.write_db(|c| {
+        c.execute_batch(
+            "INSERT INTO import_jobs (kind, file_sha256, dry_run, status, created_at, heartbeat_at)
+             VALUES ('products', 'running', 0, 'writing', '2026-01-01T00:00:00.000Z', CAST(to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"') AS TEXT)),
+                    ('products', 'stopped', 0, 'writing', '2026-01-01T00:00:00.000Z',
+                     CAST(to_char((now() - interval '10 minutes') AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"') AS TEXT))",
+        )
+    })
+    .unwrap();
+    let url = cluster.url("jobs");
+    let _fourth = TestServer::start_with(move |c| {
+        c.admin_password = Some(ADMIN_PASSWORD.into());
+        c.database = Some(url);
+    })
+    .await;
+    let statuses: String = a
+        .with_db(|c| {
+            c.query_row(
+                "SELECT string_agg(file_sha256 || '=' || status, ',' ORDER BY file_sha256) FROM import_jobs",
+                [],
+                |r| r.get(0),
+            )
+        })
+        .unwrap();
+    assert_eq!(statuses, "running=writing,stopped=failed");
 }

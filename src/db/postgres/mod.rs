@@ -4,6 +4,7 @@
 //! The store runs on a [`session::Session`] through [`crate::db::Conn`]; the server does not
 //! yet (issue 21; docs/postgresql.md is the plan).
 
+pub mod listener;
 pub mod pool;
 pub mod session;
 pub mod tls;

@@ -20,7 +20,9 @@ use std::time::Duration;
 use postgres::error::SqlState;
 use tokio::sync::oneshot;
 
+use super::listener::Listener;
 use super::session::Session;
+use crate::db::watcher::Hooks;
 use crate::db::writer::{Counters, Generations, Table, WriterStats};
 use crate::db::{Conn, DbMetrics};
 use crate::error::{AppError, AppResult};
@@ -102,6 +104,8 @@ impl Workers {
 pub struct Pool {
     readers: Workers,
     writers: Workers,
+    /// Hears the other servers' changes to what the caches hold.
+    listener: Listener,
     counters: Arc<Counters>,
     generations: Arc<Generations>,
     metrics: Arc<DbMetrics>,
@@ -114,12 +118,14 @@ impl Pool {
         readers: usize,
         writers: usize,
         generations: Arc<Generations>,
+        hooks: Hooks,
         metrics: Arc<DbMetrics>,
     ) -> AppResult<Self> {
         let url: Arc<str> = url.into();
         Ok(Self {
             readers: Workers::start("pg-reader", readers, &url)?,
             writers: Workers::start("pg-writer", writers, &url)?,
+            listener: Listener::start(url.clone(), generations.clone(), hooks).map_err(AppError::internal)?,
             counters: Arc::default(),
             generations,
             metrics,
@@ -186,6 +192,7 @@ impl Pool {
     }
 
     pub fn close(&self) {
+        self.listener.close();
         self.readers.close();
         self.writers.close();
     }

@@ -151,6 +151,24 @@ impl Session {
         self.noted(result)
     }
 
+    /// The payloads of the notifications that arrived on this session's LISTEN channels, waiting
+    /// up to `wait` for the first (see [`super::listener`]).
+    pub fn notifications(&self, wait: std::time::Duration) -> Result<Vec<String>> {
+        use postgres::fallible_iterator::FallibleIterator;
+        let mut client = self.client()?;
+        let mut notifications = client.notifications();
+        let mut payloads = Vec::new();
+        let first = notifications.timeout_iter(wait).next();
+        if let Some(n) = self.noted(first)? {
+            payloads.push(n.payload().to_owned());
+            let mut pending = notifications.iter();
+            while let Some(n) = self.noted(pending.next())? {
+                payloads.push(n.payload().to_owned());
+            }
+        }
+        Ok(payloads)
+    }
+
     /// The id the last INSERT into a table with a generated id took in this session.
     pub fn last_insert_id(&self) -> Result<i64> {
         let result = self.client()?.query_one("SELECT lastval()", &[]);
