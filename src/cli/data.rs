@@ -249,8 +249,8 @@ pub async fn import(data_dir: &Path, database: Option<&str>, bcrypt_cost: u32, w
         ImportWhat::Products(args) => (Kind::Products, args),
         ImportWhat::Customers(args) => (Kind::Customers, args),
         ImportWhat::Legacy(_) if database.is_some() => bail!(
-            "the old system is imported into SQLite for now (its staging area is an attached SQLite file): \
-             import it without --database; moving a shop from SQLite to PostgreSQL is `db copy`, still to come"
+            "the old system is imported into SQLite (its staging area is an attached SQLite file): import it \
+             without --database, check it, then move it with `order-system db copy --to postgresql://...`"
         ),
         ImportWhat::Legacy(args) => return super::legacy::import(data_dir, bcrypt_cost, args).await,
     };

@@ -2,6 +2,7 @@
 //! [`config_file`]); errors are one line on stderr and a non-zero exit code.
 
 mod config_file;
+mod copy;
 mod data;
 mod demo;
 mod legacy;
@@ -76,6 +77,11 @@ enum Command {
     Import {
         #[command(subcommand)]
         what: data::ImportWhat,
+    },
+    /// Move the shop between SQLite and PostgreSQL (`db copy --to URL` or `--from URL`).
+    Db {
+        #[command(subcommand)]
+        action: copy::DbAction,
     },
     /// Take a verified backup now; safe while the server runs and takes orders.
     Backup {
@@ -180,6 +186,7 @@ async fn run(cli: Cli, file: Option<config_file::Loaded>, report: config_file::R
         Command::User { action } => user::user(data_dir, database, cli.bcrypt_cost, action).await,
         Command::Export(args) => data::export(data_dir, database, cli.bcrypt_cost, args).await,
         Command::Import { what } => data::import(data_dir, database, cli.bcrypt_cost, what).await,
+        Command::Db { action } => copy::run(data_dir, database, action).await,
         Command::Backup { out, backup_dir } => data::backup(data_dir, out, backup_dir).await,
         Command::Restore { file, backup_dir } => data::restore(data_dir, &file, backup_dir).await,
         Command::Check => data::check(data_dir, database).await,

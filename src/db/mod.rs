@@ -12,6 +12,7 @@ pub mod conditions;
 pub mod conn;
 pub(crate) mod connection;
 pub mod constraint;
+pub mod copy;
 pub mod dialect;
 pub mod functions;
 pub mod metrics;

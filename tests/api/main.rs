@@ -28,6 +28,7 @@ mod offered;
 mod operations;
 mod orders;
 mod payments;
+mod postgres_copy;
 mod postgres_schema;
 mod postgres_serve;
 mod postgres_servers;
