@@ -78,7 +78,7 @@ impl Default for Limits {
 /// table without bound.
 const MAX_KEYS: usize = 50_000;
 
-/// What a count is kept for; `kind()` names it in the database.
+/// What a count is kept for; [`Key::columns`] names it in the database.
 #[derive(Clone, Debug, Hash, PartialEq, Eq)]
 enum Key {
     Pair(String, String),
@@ -99,7 +99,7 @@ impl Key {
     /// (kind, key) as the database keeps them.
     fn columns(&self) -> (&'static str, String) {
         match self {
-            // A tab cannot be in a normalised username: the pair's two parts stay apart.
+            // An address has no tab, so a pair splits at its last tab: no two pairs share a key.
             Key::Pair(name, ip) => ("pair", format!("{name}\t{ip}")),
             Key::Ip(ip) => ("ip", ip.clone()),
             Key::User(name) => ("user", name.clone()),
