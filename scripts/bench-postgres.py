@@ -17,7 +17,7 @@ import argparse, json, os, shutil, statistics, subprocess, sys, tempfile, time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import bench  # noqa: E402  (the load benchmark's helpers: wrk, build, free_port, http)
-from bench import PASSWORD, free_port, http, log, wait_ready, wrk  # noqa: E402
+from bench import PASSWORD, free_port, http, log, wrk  # noqa: E402
 
 # The release binary bench.py builds; ORDER_SYSTEM_BIN names another (with --no-build).
 BIN = os.environ.get("ORDER_SYSTEM_BIN", bench.BIN)
@@ -59,22 +59,8 @@ class Postgres:
                     stdout=subprocess.DEVNULL)
 
 
-class Server:
-    def __init__(self, data, database=None):
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        args = [BIN, "--data-dir", data]
-        if database:
-            args += ["--database", database]
-        args += ["serve", "--http", f"127.0.0.1:{self.port}", "--admin-password", PASSWORD,
-                 "--max-connections", "20000"]
-        env = {**os.environ, "ORDER_SYSTEM_CONFIG": "/dev/null", "SECRET_KEY": SECRET}
-        self.proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
-        wait_ready(self.url, self.proc)
-
-    def stop(self):
-        self.proc.terminate()
-        self.proc.wait(timeout=30)
+def server(data, database=None):
+    return bench.Server(data, {"SECRET_KEY": SECRET}, database, BIN)
 
 
 def prepare(server):
@@ -156,7 +142,7 @@ def main():
             try:
                 for database in databases:
                     data = tempfile.mkdtemp(dir=args.workdir) if database else shop
-                    servers.append(Server(data, database))
+                    servers.append(server(data, database))
                 env = prepare(servers[0])
                 results.append((label, measure(servers, env, args)))
             finally:

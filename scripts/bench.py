@@ -78,14 +78,16 @@ def rss_kb(pid):
 
 
 class Server:
-    def __init__(self, data, extra_env=None):
+    """The server on `data` (its SQLite file, or `database`, a PostgreSQL URL), ready to serve."""
+    def __init__(self, data, extra_env=None, database=None, bin=None):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {**os.environ, "ORDER_SYSTEM_CONFIG": "/dev/null", **(extra_env or {})}
         self.t0 = time.perf_counter()
+        where = ["--database", database] if database else []
         self.proc = subprocess.Popen(
-            [BIN, "--data-dir", data, "serve", "--http", f"127.0.0.1:{self.port}", "--admin-password", PASSWORD,
-             "--max-connections", "20000"],
+            [bin or BIN, "--data-dir", data, *where, "serve", "--http", f"127.0.0.1:{self.port}",
+             "--admin-password", PASSWORD, "--max-connections", "20000"],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
         self.start_ms = wait_ready(self.url, self.proc)
 

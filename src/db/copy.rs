@@ -57,14 +57,12 @@ pub fn copy(from: &Conn, to: &Conn, mut progress: impl FnMut(&str, u64)) -> AppR
     }
     let tables = in_key_order(sqlite)?;
     to.in_transaction(|to| {
-        let holding: Vec<&str> = tables
-            .iter()
-            .filter_map(|t| {
-                has_rows(to, &t.name)
-                    .map(|has| has.then_some(t.name.as_str()))
-                    .transpose()
-            })
-            .collect::<AppResult<_>>()?;
+        let mut holding = Vec::new();
+        for table in &tables {
+            if has_rows(to, &table.name)? {
+                holding.push(table.name.as_str());
+            }
+        }
         if !holding.is_empty() {
             return Err(refused(format!(
                 "the target already holds data (in {}): copy into a new database, or a file that does not exist yet",

@@ -99,11 +99,7 @@ async fn a_shop_moves_to_postgresql_and_back_all_or_nothing() {
     let sums = "SELECT SUM(total_amount_minor) || '/' || (SELECT SUM(stock_quantity) FROM products) || '/' || MAX(order_number) FROM orders";
     let sqlite_sums: String = rusqlite::Connection::open(&file)
         .unwrap()
-        .query_row(
-            "SELECT SUM(total_amount_minor) || '/' || (SELECT SUM(stock_quantity) FROM products) || '/' || MAX(order_number) FROM orders",
-            [],
-            |r| r.get(0),
-        )
+        .query_row(sums, [], |r| r.get(0))
         .unwrap();
     assert_eq!(cluster.sql("moved", sums), sqlite_sums);
 
